@@ -1,0 +1,54 @@
+//! HS256: HMAC-SHA-256 over the JWS signing input (RFC 7518 §3.2, RFC 2104).
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use crate::Error;
+
+/// Output size of HMAC-SHA-256, and so the only valid HS256 signature length.
+pub(crate) const MAC_LEN: usize = 32;
+
+/// A loaded HS256 key.
+///
+/// It keeps the HMAC state after absorbing the padded key (the inner and outer SHA-256
+/// midstates), not the secret itself: that saves two compression-function calls per verify,
+/// and the midstates are zeroized on drop by `sha2`'s `zeroize` feature. They are as sensitive
+/// as the key: anyone holding them can forge MACs.
+#[derive(Clone)]
+pub(crate) struct Hs256Key {
+    mac: Hmac<Sha256>,
+}
+
+impl Hs256Key {
+    /// RFC 7518 §3.2: "A key of the same size as the hash output (for instance, 256 bits for
+    /// HS256) or larger MUST be used".
+    pub(crate) fn new(secret: &[u8]) -> Result<Self, Error> {
+        if secret.len() < MAC_LEN {
+            return Err(Error::KeyTooShort);
+        }
+        let mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| Error::KeyTooShort)?;
+        Ok(Self { mac })
+    }
+
+    /// Check `tag` over `signing_input` in constant time. The caller has checked the length.
+    pub(crate) fn verify(&self, signing_input: &[u8], tag: &[u8]) -> bool {
+        let mut mac = self.mac.clone();
+        mac.update(signing_input);
+        let expected = mac.finalize().into_bytes();
+        bool::from(expected.as_slice().ct_eq(tag))
+    }
+}
+
+impl core::fmt::Debug for Hs256Key {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Hs256Key(..)")
+    }
+}
+
+/// Whether `secret` has the form custom-JWT backends require of configured signing keys:
+/// 32 to 512 characters, each an ASCII letter, digit, `_` or `-`.
+pub fn is_configurable_secret(secret: &[u8]) -> bool {
+    (32..=512).contains(&secret.len())
+        && secret.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+}

@@ -1,0 +1,296 @@
+//! The JWT claims set (RFC 7519 §4), parsed from authenticated bytes only.
+//!
+//! Registered claims are typed once, at parse time: a claim of the wrong type is an error, never
+//! "absent". Every other member stays reachable through [`Claims::object`].
+
+use crate::Error;
+use crate::json::{self, Array, Object, Str, Value};
+
+/// `aud`: one string or a non-empty array of strings (RFC 7519 §4.1.3).
+#[derive(Debug, Clone, Copy)]
+pub enum Audience<'a> {
+    /// `"aud": "x"`
+    One(Str<'a>),
+    /// `"aud": ["x", "y"]`; every element is a string.
+    Many(Array<'a>),
+}
+
+impl<'a> Audience<'a> {
+    /// Each audience value.
+    pub fn iter(&self) -> impl Iterator<Item = Str<'a>> + 'a {
+        let (one, many) = match *self {
+            Audience::One(s) => (Some(s), None),
+            Audience::Many(a) => (None, Some(a.iter().filter_map(|v| v.as_str()))),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    }
+
+    /// Whether `name` is one of the values, byte for byte.
+    pub fn contains(&self, name: &str) -> bool {
+        self.iter().any(|a| a == name)
+    }
+}
+
+/// A parsed claims set. Strings borrow from the decoded payload ([`Str`] decodes escapes when
+/// compared or copied out).
+#[derive(Debug, Clone, Copy)]
+pub struct Claims<'a> {
+    object: Object<'a>,
+    pub(crate) iss: Option<Str<'a>>,
+    pub(crate) sub: Option<Str<'a>>,
+    pub(crate) aud: Option<Audience<'a>>,
+    pub(crate) azp: Option<Str<'a>>,
+    pub(crate) jti: Option<Str<'a>>,
+    pub(crate) exp: Option<u64>,
+    pub(crate) nbf: Option<u64>,
+    pub(crate) iat: Option<u64>,
+}
+
+fn string_claim(v: Value<'_>) -> Result<Str<'_>, Error> {
+    v.as_str().ok_or(Error::ClaimType)
+}
+
+fn date_claim(v: Value<'_>, round: Round) -> Result<u64, Error> {
+    numeric_date(v.as_number().ok_or(Error::ClaimType)?, round)
+}
+
+impl<'a> Claims<'a> {
+    pub(crate) fn parse(payload: &'a [u8]) -> Result<Self, Error> {
+        let mut keys = [0u16; json::MAX_JSON_MEMBERS];
+        json::validate(payload, &mut keys)?;
+        let object = Object::from_validated(payload).ok_or(Error::JsonSyntax)?;
+        let mut c = Claims {
+            object,
+            iss: None,
+            sub: None,
+            aud: None,
+            azp: None,
+            jti: None,
+            exp: None,
+            nbf: None,
+            iat: None,
+        };
+        // One pass over the top level; names are unique (validated), so each arm runs once.
+        for (name, v) in object.members() {
+            match Registered::of(name) {
+                Some(Registered::Iss) => c.iss = Some(string_claim(v)?),
+                Some(Registered::Sub) => c.sub = Some(string_claim(v)?),
+                Some(Registered::Azp) => c.azp = Some(string_claim(v)?),
+                Some(Registered::Jti) => c.jti = Some(string_claim(v)?),
+                // RFC 7519 §4.1.4: expired "on or after" exp, so round it down; nbf and iat
+                // round up: both directions err towards rejecting.
+                Some(Registered::Exp) => c.exp = Some(date_claim(v, Round::Down)?),
+                Some(Registered::Nbf) => c.nbf = Some(date_claim(v, Round::Up)?),
+                Some(Registered::Iat) => c.iat = Some(date_claim(v, Round::Up)?),
+                Some(Registered::Aud) => c.aud = Some(audience(v)?),
+                None => {}
+            }
+        }
+        Ok(c)
+    }
+
+    /// The whole claims object, for custom claims.
+    pub fn object(&self) -> Object<'a> {
+        self.object
+    }
+
+    /// `iss` (RFC 7519 §4.1.1).
+    pub fn issuer(&self) -> Option<Str<'a>> {
+        self.iss
+    }
+
+    /// `sub` (RFC 7519 §4.1.2).
+    pub fn subject(&self) -> Option<Str<'a>> {
+        self.sub
+    }
+
+    /// `aud` (RFC 7519 §4.1.3).
+    pub fn audience(&self) -> Option<Audience<'a>> {
+        self.aud
+    }
+
+    /// `azp`, the authorized party (OpenID Connect Core §2).
+    pub fn authorized_party(&self) -> Option<Str<'a>> {
+        self.azp
+    }
+
+    /// `jti` (RFC 7519 §4.1.7).
+    pub fn jwt_id(&self) -> Option<Str<'a>> {
+        self.jti
+    }
+
+    /// `exp` in unix seconds, rounded down (RFC 7519 §4.1.4).
+    pub fn expires_at(&self) -> Option<u64> {
+        self.exp
+    }
+
+    /// `nbf` in unix seconds, rounded up (RFC 7519 §4.1.5).
+    pub fn not_before(&self) -> Option<u64> {
+        self.nbf
+    }
+
+    /// `iat` in unix seconds, rounded up (RFC 7519 §4.1.6).
+    pub fn issued_at(&self) -> Option<u64> {
+        self.iat
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Registered {
+    Iss,
+    Sub,
+    Aud,
+    Azp,
+    Jti,
+    Exp,
+    Nbf,
+    Iat,
+}
+
+impl Registered {
+    const ALL: [(&'static str, Registered); 8] = [
+        ("iss", Registered::Iss),
+        ("sub", Registered::Sub),
+        ("aud", Registered::Aud),
+        ("azp", Registered::Azp),
+        ("jti", Registered::Jti),
+        ("exp", Registered::Exp),
+        ("nbf", Registered::Nbf),
+        ("iat", Registered::Iat),
+    ];
+
+    /// Which registered claim `name` is. Compared after unescaping, like every member name, so
+    /// `"\u0065xp"` is `exp`; the raw match is only a fast path.
+    fn of(name: Str<'_>) -> Option<Self> {
+        if name.raw().len() == 3 {
+            return Self::ALL.iter().find(|(n, _)| name.raw() == n.as_bytes()).map(|(_, r)| *r);
+        }
+        if !name.raw().contains(&b'\\') {
+            return None;
+        }
+        Self::ALL.iter().find(|(n, _)| name == *n).map(|(_, r)| *r)
+    }
+}
+
+fn audience(v: Value<'_>) -> Result<Audience<'_>, Error> {
+    if let Some(s) = v.as_str() {
+        return Ok(Audience::One(s));
+    }
+    let arr = v.as_array().ok_or(Error::ClaimType)?;
+    // An empty list names no recipient, and a non-string member is not an audience: both are
+    // malformed rather than "no audience".
+    if arr.is_empty() || arr.iter().any(|e| e.as_str().is_none()) {
+        return Err(Error::ClaimType);
+    }
+    Ok(Audience::Many(arr))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Round {
+    Down,
+    Up,
+}
+
+/// A NumericDate (RFC 7519 §2: seconds since the epoch, non-integer values allowed) as a `u64`,
+/// rounded as asked. Exact decimal arithmetic, no floating point: `1e3`, `1000.0`, `10e2` and
+/// `1000` are all 1000, and `999.0000000000000000001` rounds up to 1000.
+///
+/// Negative values and values of 2^64 or more are [`Error::ClaimOutOfRange`].
+pub(crate) fn numeric_date(text: &[u8], round: Round) -> Result<u64, Error> {
+    let (negative, text) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    // Split into significand digits (integer and fraction parts) and a decimal exponent.
+    let exp_at = text.iter().position(|b| matches!(b, b'e' | b'E')).unwrap_or(text.len());
+    let (mantissa, exponent) = text.split_at(exp_at);
+    let (int_part, frac_part) = match mantissa.iter().position(|&b| b == b'.') {
+        Some(dot) => (mantissa.get(..dot).unwrap_or(&[]), mantissa.get(dot.saturating_add(1)..).unwrap_or(&[])),
+        None => (mantissa, &[][..]),
+    };
+    let digits_ok = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
+    if int_part.is_empty() || !digits_ok(int_part) || !digits_ok(frac_part) {
+        return Err(Error::ClaimType);
+    }
+    // Decimal exponent, saturated: anything beyond ±10^6 behaves like ±infinity here.
+    let mut e10: i64 = 0;
+    if let Some((_, e)) = exponent.split_first() {
+        let (sign, digits) = match e.split_first() {
+            Some((b'-', d)) => (-1i64, d),
+            Some((b'+', d)) => (1, d),
+            _ => (1, e),
+        };
+        if digits.is_empty() || !digits_ok(digits) {
+            return Err(Error::ClaimType);
+        }
+        for d in digits {
+            e10 = e10.saturating_mul(10).saturating_add(i64::from(d - b'0')).min(1_000_000);
+        }
+        e10 = e10.saturating_mul(sign);
+    }
+    // The value is 0.DIGITS * 10^point, with DIGITS = int_part ++ frac_part.
+    let ndigits = int_part.len().saturating_add(frac_part.len());
+    let point = i64::try_from(int_part.len()).unwrap_or(i64::MAX).saturating_add(e10);
+    let all = int_part.iter().chain(frac_part.iter()).map(|d| d - b'0');
+    let (mut value, mut fraction_nonzero) = (0u64, false);
+    let whole_digits = usize::try_from(point.max(0)).unwrap_or(usize::MAX);
+    for (i, d) in all.enumerate() {
+        if i < whole_digits {
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(d)))
+                .ok_or(Error::ClaimOutOfRange)?;
+        } else if d != 0 {
+            fraction_nonzero = true;
+        }
+    }
+    // Zeros implied by a positive exponent beyond the written digits.
+    let pad = whole_digits.saturating_sub(ndigits);
+    if value != 0 && pad > 0 {
+        let scale = u32::try_from(pad).ok().and_then(|p| 10u64.checked_pow(p));
+        value = scale.and_then(|s| value.checked_mul(s)).ok_or(Error::ClaimOutOfRange)?;
+    }
+    if negative && (value != 0 || fraction_nonzero) {
+        return Err(Error::ClaimOutOfRange);
+    }
+    if round == Round::Up && fraction_nonzero {
+        value = value.checked_add(1).ok_or(Error::ClaimOutOfRange)?;
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_dates() {
+        let ok = |t: &str, r| numeric_date(t.as_bytes(), r);
+        use Round::*;
+        assert_eq!(ok("0", Down), Ok(0));
+        assert_eq!(ok("-0", Up), Ok(0));
+        assert_eq!(ok("-0.0e5", Up), Ok(0));
+        assert_eq!(ok("1516239022", Down), Ok(1516239022));
+        assert_eq!(ok("1516239022.5", Down), Ok(1516239022));
+        assert_eq!(ok("1516239022.5", Up), Ok(1516239023));
+        assert_eq!(ok("1516239022.000", Up), Ok(1516239022));
+        assert_eq!(ok("999.0000000000000000000000001", Up), Ok(1000));
+        assert_eq!(ok("1e3", Down), Ok(1000));
+        assert_eq!(ok("10E+2", Down), Ok(1000));
+        assert_eq!(ok("1.5e1", Up), Ok(15));
+        assert_eq!(ok("1.55e1", Up), Ok(16));
+        assert_eq!(ok("15e-1", Down), Ok(1));
+        assert_eq!(ok("15e-1", Up), Ok(2));
+        assert_eq!(ok("1e-999999999999", Down), Ok(0));
+        assert_eq!(ok("1e-999999999999", Up), Ok(1));
+        assert_eq!(ok("0e999999999999", Down), Ok(0));
+        assert_eq!(ok("18446744073709551615", Down), Ok(u64::MAX));
+        assert_eq!(ok("18446744073709551615.5", Up), Err(Error::ClaimOutOfRange));
+        assert_eq!(ok("18446744073709551616", Down), Err(Error::ClaimOutOfRange));
+        assert_eq!(ok("1e20", Down), Err(Error::ClaimOutOfRange));
+        assert_eq!(ok("1e19", Down), Ok(10_000_000_000_000_000_000));
+        assert_eq!(ok("1e999999999999", Down), Err(Error::ClaimOutOfRange));
+        assert_eq!(ok("-1", Down), Err(Error::ClaimOutOfRange));
+        assert_eq!(ok("-0.5", Up), Err(Error::ClaimOutOfRange));
+    }
+}

@@ -1,0 +1,154 @@
+//! The one error type. Variants are grouped by the stage that reports them; verification stops at
+//! the first failure, and the stages run in this order: format, header, key, signature, claim
+//! format, time, issuer, audience, authorized party, subject. Key loading errors come from the
+//! key ring and never from verification.
+
+use core::fmt;
+
+/// Why a token (or a key) was rejected.
+///
+/// `Display` gives a short static message; [`Error::message`] returns the same text as a
+/// `&'static str`. The messages of [`Error::Expired`], [`Error::InvalidAudience`] and
+/// [`Error::InvalidAuthorizedParty`] are the ones API users already know and are kept verbatim.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Error {
+    // ---- format (RFC 7515 §7.1, §2; RFC 8259) ----
+    /// The token is longer than [`crate::MAX_TOKEN_LEN`] bytes; nothing was decoded.
+    TokenTooLong,
+    /// The token is not three `.`-separated segments (RFC 7515 §7.1, RFC 7519 §7.2 step 1).
+    Malformed,
+    /// The header or payload segment is empty (RFC 7519 §7.2: both are JSON objects).
+    EmptySegment,
+    /// A segment is not canonical unpadded base64url (RFC 7515 §2, RFC 4648 §5 and §3.5).
+    Base64,
+    /// A header or claims segment is not valid UTF-8 JSON (RFC 8259 §2-§8).
+    JsonSyntax,
+    /// A JSON object repeats a member name (RFC 7515 §4, RFC 7519 §4: names must be unique).
+    JsonDuplicateMember,
+    /// JSON nesting deeper than [`crate::MAX_JSON_DEPTH`], or more members than the budget.
+    JsonTooComplex,
+    /// The header or claims set is JSON but not an object (RFC 7515 §4, RFC 7519 §7.2 step 10).
+    JsonNotObject,
+
+    // ---- header (RFC 7515 §4.1) ----
+    /// The header has no `alg` (RFC 7515 §4.1.1: it MUST be present).
+    MissingAlgorithm,
+    /// `alg` is `none`, unknown, or not exactly `HS256`/`RS256` (RFC 7518 §3.1, case-sensitive).
+    UnsupportedAlgorithm,
+    /// A header parameter we read (`alg`, `kid`, `typ`) is not a JSON string (RFC 7515 §4.1).
+    InvalidHeaderParameter,
+    /// The header has `crit`; we understand no extensions, so must reject (RFC 7515 §4.1.11).
+    CriticalExtension,
+    /// `typ` is not `JWT` (or the profile's type) (RFC 7519 §5.1, RFC 9068 §2.1).
+    UnexpectedType,
+
+    // ---- key selection ----
+    /// The token's `kid` names no loaded key; there is no fallback (RFC 7515 §4.1.4).
+    UnknownKey,
+    /// The header `alg` differs from the algorithm the key was loaded for (RFC 8725 §3.1).
+    AlgorithmMismatch,
+
+    // ---- signature (RFC 7515 §5.2) ----
+    /// The signature has the wrong length: 32 bytes for HS256 (RFC 7518 §3.2), the modulus
+    /// length for RS256 (RFC 8017 §8.2.2 step 1).
+    SignatureLength,
+    /// The signature does not verify under any candidate key.
+    InvalidSignature,
+
+    // ---- claim format (RFC 7519 §4.1) ----
+    /// A claim has the wrong JSON type (e.g. `exp` a string, `aud` holding a number, `aud: []`).
+    ClaimType,
+    /// A NumericDate is negative, or too large for a u64 (RFC 7519 §2).
+    ClaimOutOfRange,
+
+    // ---- time (RFC 7519 §4.1.4-§4.1.6) ----
+    /// `exp` is required by the policy and absent (RFC 7519 §4.1.4).
+    MissingExpiration,
+    /// `now >= exp + leeway` (RFC 7519 §4.1.4).
+    Expired,
+    /// `now + leeway < nbf` (RFC 7519 §4.1.5).
+    NotYetValid,
+    /// `iat` is more than the leeway in the future (RFC 7519 §4.1.6).
+    IssuedInFuture,
+    /// The policy sets a maximum age and `iat` is absent (RFC 7519 §4.1.6).
+    MissingIssuedAt,
+    /// The token is older than the policy's maximum age, measured from `iat`.
+    TooOld,
+
+    // ---- registered claims (RFC 7519 §4.1.1-§4.1.3, OIDC Core §2 for azp) ----
+    /// `iss` is absent or not one of the configured issuers (RFC 7519 §4.1.1).
+    InvalidIssuer,
+    /// `aud` is absent or names none of the configured audiences (RFC 7519 §4.1.3).
+    InvalidAudience,
+    /// Authorized parties are configured and `azp` is absent or not one of them (OIDC Core §2).
+    InvalidAuthorizedParty,
+    /// `sub` is required and absent, or the empty string (RFC 7519 §4.1.2).
+    InvalidSubject,
+
+    // ---- key loading (never returned by verification) ----
+    /// An HMAC secret shorter than 32 bytes (RFC 7518 §3.2: at least the hash output size).
+    KeyTooShort,
+    /// An HMAC secret outside the configurable form: 32-512 characters of `[A-Za-z0-9_-]`.
+    InvalidSecretFormat,
+    /// A key id longer than [`crate::MAX_KID_LEN`] bytes, or empty.
+    InvalidKeyId,
+    /// A key with this key id is already loaded.
+    DuplicateKeyId,
+    /// The key ring is full (its capacity is a const generic chosen by the user).
+    KeyRingFull,
+}
+
+impl Error {
+    /// The short static message (the same text as `Display`).
+    pub const fn message(self) -> &'static str {
+        match self {
+            Error::TokenTooLong => "Token is too long",
+            Error::Malformed => "Token is malformed",
+            Error::EmptySegment => "Token has an empty segment",
+            Error::Base64 => "Token is not canonical base64url",
+            Error::JsonSyntax => "Token contains invalid JSON",
+            Error::JsonDuplicateMember => "Token JSON has a duplicate member",
+            Error::JsonTooComplex => "Token JSON is nested too deeply or too large",
+            Error::JsonNotObject => "Token JSON is not an object",
+            Error::MissingAlgorithm => "Token header has no algorithm",
+            Error::UnsupportedAlgorithm => "Unsupported algorithm",
+            Error::InvalidHeaderParameter => "Invalid token header parameter",
+            Error::CriticalExtension => "Unsupported critical header extension",
+            Error::UnexpectedType => "Invalid token type",
+            Error::UnknownKey => "Unknown signing key",
+            Error::AlgorithmMismatch => "Algorithm does not match the key",
+            Error::SignatureLength => "Invalid signature length",
+            Error::InvalidSignature => "Invalid signature",
+            Error::ClaimType => "Invalid claim type",
+            Error::ClaimOutOfRange => "Claim value out of range",
+            Error::MissingExpiration => "Token has no expiration",
+            Error::Expired => "Token has expired",
+            Error::NotYetValid => "Token is not yet valid",
+            Error::IssuedInFuture => "Token was issued in the future",
+            Error::MissingIssuedAt => "Token has no issued-at time",
+            Error::TooOld => "Token is too old",
+            Error::InvalidIssuer => "Invalid issuer.",
+            Error::InvalidAudience => "Invalid audience.",
+            Error::InvalidAuthorizedParty => "Invalid authorized party.",
+            Error::InvalidSubject => "Invalid subject.",
+            Error::KeyTooShort => "Key is too short",
+            Error::InvalidSecretFormat => "Secret must be 32-512 characters of A-Z a-z 0-9 _ -",
+            Error::InvalidKeyId => "Invalid key id",
+            Error::DuplicateKeyId => "Duplicate key id",
+            Error::KeyRingFull => "Key ring is full",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+#[cfg(feature = "std")]
+extern crate std;
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}

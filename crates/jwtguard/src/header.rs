@@ -1,0 +1,82 @@
+//! The JOSE header (RFC 7515 §4). Only what picks a key leaves this module before the signature
+//! is checked: `alg` and `kid`.
+//!
+//! The header is read with this crate's strict JSON walker rather than serde-json-core. Without
+//! an unescape buffer serde-json-core matches member names on their raw, escaped bytes, so
+//! `{"\u0063rit":[...]}` would be an ignored unknown member and a critical extension would slip
+//! through; with one, the buffer has to be as large as the longest header string (an `x5c`
+//! chain written with `\/` escapes runs to kilobytes). Our walker compares names after
+//! unescaping, with no buffer (see `json.rs`).
+
+use crate::Error;
+use crate::alg::Algorithm;
+use crate::json::{self, Object, Str};
+
+/// Member budget for a header: real ones have fewer than ten. A small budget also bounds the
+/// quadratic duplicate check on bytes that are not yet authenticated.
+const MAX_HEADER_MEMBERS: usize = 16;
+
+/// The header parameters jwtguard acts on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Header<'a> {
+    pub(crate) alg: Algorithm,
+    pub(crate) kid: Option<Str<'a>>,
+    pub(crate) typ: Option<Str<'a>>,
+}
+
+fn string_param<'a>(obj: &Object<'a>, name: &str) -> Result<Option<Str<'a>>, Error> {
+    match obj.get(name) {
+        None => Ok(None),
+        // RFC 7515 §4.1.1, §4.1.4, §4.1.9: each of these is a string. `null` is not absent.
+        Some(v) => v.as_str().map(Some).ok_or(Error::InvalidHeaderParameter),
+    }
+}
+
+impl<'a> Header<'a> {
+    /// Parse decoded header bytes. Error order: JSON, `crit`, `alg`, parameter types.
+    pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+        let mut keys = [0u16; MAX_HEADER_MEMBERS];
+        json::validate(bytes, &mut keys)?;
+        let obj = Object::from_validated(bytes).ok_or(Error::JsonSyntax)?;
+        // RFC 7515 §4.1.11: a recipient that does not understand a listed extension MUST reject
+        // the JWS. We understand none (RFC 7797's `b64` included), so `crit` in any form is out.
+        if obj.get("crit").is_some() {
+            return Err(Error::CriticalExtension);
+        }
+        let alg = string_param(&obj, "alg")?.ok_or(Error::MissingAlgorithm)?;
+        // Algorithm names are ASCII; one with escapes (`"HS\u0032\u0035\u0036"`) is not matched
+        // raw, and decoding it would only serve to accept a spelling no issuer produces.
+        let alg = Algorithm::from_name(alg.raw()).ok_or(Error::UnsupportedAlgorithm)?;
+        let kid = string_param(&obj, "kid")?;
+        let typ = string_param(&obj, "typ")?;
+        Ok(Header { alg, kid, typ })
+    }
+}
+
+/// Whether `typ` names the expected media type. RFC 7515 §4.1.9: compared case-insensitively,
+/// and an `application/` prefix may be omitted.
+pub(crate) fn typ_matches(typ: &Str<'_>, expected: &str) -> bool {
+    let eq = |full: &mut dyn Iterator<Item = u8>| {
+        let mut exp = expected.bytes();
+        loop {
+            match (full.next(), exp.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+                _ => return false,
+            }
+        }
+    };
+    if eq(&mut typ.bytes()) {
+        return true;
+    }
+    // "application/JWT" equals "JWT": strip a case-insensitive prefix of exactly that.
+    let prefix = b"application/";
+    let mut bytes = typ.bytes();
+    for p in prefix {
+        match bytes.next() {
+            Some(b) if b.eq_ignore_ascii_case(p) => {}
+            _ => return false,
+        }
+    }
+    eq(&mut bytes)
+}

@@ -1,0 +1,815 @@
+//! Strict JSON (RFC 8259) for token headers and claims sets, with no allocation.
+//!
+//! Two halves:
+//! - [`validate`] checks a whole document once: UTF-8, the exact grammar (no comments, NaN,
+//!   trailing commas, raw control characters, or lone surrogate escapes), a nesting bound, a
+//!   member budget, and duplicate member names in every object, compared after unescaping (so
+//!   `"a"` and `"\u0061"` collide, as RFC 7515 §4 and RFC 7519 §4 require).
+//! - [`Value`], [`Object`], [`Array`] and [`Str`] then walk the validated bytes without copying.
+//!   They still never index out of bounds or panic if handed bytes that were not validated;
+//!   they just return `None`.
+//!
+//! Why not serde-json-core for everything: its `ignored_any` skips scalars without checking them
+//! and recurses into unknown nested values without a bound, and serde's derive only notices
+//! duplicates of the fields a struct names. We use it for the typed header (see `header.rs`),
+//! after this validator has vouched for the bytes.
+
+use crate::Error;
+
+/// Deepest nesting of objects and arrays accepted in a header or claims set (the top-level object
+/// counts as 1). Recursion in [`validate`] is bounded by this, which bounds stack use.
+pub const MAX_JSON_DEPTH: usize = 16;
+
+/// Most object members accepted in one claims set, across all nesting levels. Duplicate
+/// detection keeps one `u16` offset per member on the stack, so this also bounds stack use.
+pub const MAX_JSON_MEMBERS: usize = 256;
+
+/// Validate `doc` as a JSON object under the budgets, using `keys` as scratch for duplicate
+/// detection (its length is the member budget).
+pub(crate) fn validate(doc: &[u8], keys: &mut [u16]) -> Result<(), Error> {
+    // One pass of the standard library's UTF-8 check covers every string; the grammar below
+    // then only needs to look at ASCII structure.
+    if core::str::from_utf8(doc).is_err() {
+        return Err(Error::JsonSyntax);
+    }
+    if doc.len() > usize::from(u16::MAX) {
+        return Err(Error::JsonTooComplex);
+    }
+    let mut v = Validator { doc, pos: 0, keys, nkeys: 0 };
+    v.ws();
+    let is_object = v.peek() == Some(b'{');
+    v.value(0)?;
+    v.ws();
+    if v.pos != doc.len() {
+        return Err(Error::JsonSyntax);
+    }
+    if !is_object {
+        return Err(Error::JsonNotObject);
+    }
+    Ok(())
+}
+
+struct Validator<'d, 'k> {
+    doc: &'d [u8],
+    pos: usize,
+    keys: &'k mut [u16],
+    nkeys: usize,
+}
+
+impl Validator<'_, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.doc.get(self.pos).copied()
+    }
+
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos = self.pos.saturating_add(1);
+        Some(b)
+    }
+
+    fn eat(&mut self, want: u8) -> Result<(), Error> {
+        if self.bump() == Some(want) { Ok(()) } else { Err(Error::JsonSyntax) }
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos = self.pos.saturating_add(1);
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<(), Error> {
+        match self.peek() {
+            Some(b'{') => self.object(depth.saturating_add(1)),
+            Some(b'[') => self.array(depth.saturating_add(1)),
+            Some(b'"') => self.string(),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(Error::JsonSyntax),
+        }
+    }
+
+    fn literal(&mut self, lit: &[u8]) -> Result<(), Error> {
+        let end = self.pos.checked_add(lit.len()).ok_or(Error::JsonSyntax)?;
+        if self.doc.get(self.pos..end) == Some(lit) {
+            self.pos = end;
+            Ok(())
+        } else {
+            Err(Error::JsonSyntax)
+        }
+    }
+
+    fn digits(&mut self) -> Result<(), Error> {
+        if !matches!(self.peek(), Some(b'0'..=b'9')) {
+            return Err(Error::JsonSyntax);
+        }
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos = self.pos.saturating_add(1);
+        }
+        Ok(())
+    }
+
+    /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    fn number(&mut self) -> Result<(), Error> {
+        if self.peek() == Some(b'-') {
+            self.pos = self.pos.saturating_add(1);
+        }
+        match self.peek() {
+            Some(b'0') => self.pos = self.pos.saturating_add(1),
+            Some(b'1'..=b'9') => self.digits()?,
+            _ => return Err(Error::JsonSyntax),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos = self.pos.saturating_add(1);
+            self.digits()?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos = self.pos.saturating_add(1);
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos = self.pos.saturating_add(1);
+            }
+            self.digits()?;
+        }
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u16, Error> {
+        let mut v: u16 = 0;
+        for _ in 0..4 {
+            let d = self.bump().and_then(hex_val).ok_or(Error::JsonSyntax)?;
+            v = (v << 4) | u16::from(d);
+        }
+        Ok(v)
+    }
+
+    /// RFC 8259 §7. UTF-8 was checked for the whole document already.
+    fn string(&mut self) -> Result<(), Error> {
+        self.eat(b'"')?;
+        loop {
+            match self.bump().ok_or(Error::JsonSyntax)? {
+                b'"' => return Ok(()),
+                b'\\' => match self.bump().ok_or(Error::JsonSyntax)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    b'u' => {
+                        let u = self.hex4()?;
+                        if is_high_surrogate(u) {
+                            // A high surrogate must be followed at once by an escaped low one.
+                            self.eat(b'\\')?;
+                            self.eat(b'u')?;
+                            if !is_low_surrogate(self.hex4()?) {
+                                return Err(Error::JsonSyntax);
+                            }
+                        } else if is_low_surrogate(u) {
+                            return Err(Error::JsonSyntax);
+                        }
+                    }
+                    _ => return Err(Error::JsonSyntax),
+                },
+                0x00..=0x1f => return Err(Error::JsonSyntax),
+                _ => {}
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<(), Error> {
+        if depth > MAX_JSON_DEPTH {
+            return Err(Error::JsonTooComplex);
+        }
+        self.eat(b'[')?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos = self.pos.saturating_add(1);
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            self.value(depth)?;
+            self.ws();
+            match self.bump() {
+                Some(b',') => {}
+                Some(b']') => return Ok(()),
+                _ => return Err(Error::JsonSyntax),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<(), Error> {
+        if depth > MAX_JSON_DEPTH {
+            return Err(Error::JsonTooComplex);
+        }
+        self.eat(b'{')?;
+        // This object's member names occupy keys[first..nkeys]; inner objects push above them
+        // and are popped when they close.
+        let first = self.nkeys;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos = self.pos.saturating_add(1);
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            let key_at = self.pos;
+            self.string()?;
+            let key = str_at(self.doc, key_at).ok_or(Error::JsonSyntax)?;
+            for &other in self.keys.get(first..self.nkeys).unwrap_or(&[]) {
+                let other = str_at(self.doc, usize::from(other)).ok_or(Error::JsonSyntax)?;
+                if other == key {
+                    return Err(Error::JsonDuplicateMember);
+                }
+            }
+            let slot = self.keys.get_mut(self.nkeys).ok_or(Error::JsonTooComplex)?;
+            *slot = u16::try_from(key_at).map_err(|_| Error::JsonTooComplex)?;
+            self.nkeys = self.nkeys.saturating_add(1);
+
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            self.value(depth)?;
+            self.ws();
+            match self.bump() {
+                Some(b',') => {}
+                Some(b'}') => break,
+                _ => return Err(Error::JsonSyntax),
+            }
+        }
+        self.nkeys = first;
+        Ok(())
+    }
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn is_high_surrogate(u: u16) -> bool {
+    (0xD800..=0xDBFF).contains(&u)
+}
+
+fn is_low_surrogate(u: u16) -> bool {
+    (0xDC00..=0xDFFF).contains(&u)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking validated documents.
+// ---------------------------------------------------------------------------------------------
+
+fn skip_ws(doc: &[u8], mut pos: usize) -> usize {
+    while matches!(doc.get(pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        pos = pos.saturating_add(1);
+    }
+    pos
+}
+
+/// The string starting with the `"` at `at`, as a [`Str`] of its raw (escaped) content.
+fn str_at(doc: &[u8], at: usize) -> Option<Str<'_>> {
+    let end = string_end(doc, at)?;
+    let raw = doc.get(at.checked_add(1)?..end.checked_sub(1)?)?;
+    Some(Str { raw })
+}
+
+/// Position just past the string whose opening quote is at `at`.
+fn string_end(doc: &[u8], at: usize) -> Option<usize> {
+    if doc.get(at) != Some(&b'"') {
+        return None;
+    }
+    let mut i = at.checked_add(1)?;
+    loop {
+        match doc.get(i)? {
+            b'"' => return i.checked_add(1),
+            b'\\' => i = i.checked_add(2)?,
+            _ => i = i.checked_add(1)?,
+        }
+    }
+}
+
+/// Position just past the value starting at `at` (no leading whitespace).
+fn value_end(doc: &[u8], at: usize) -> Option<usize> {
+    match doc.get(at)? {
+        b'"' => string_end(doc, at),
+        b'{' | b'[' => {
+            // Validated input: brackets balance outside strings, so count them.
+            let mut depth = 0usize;
+            let mut i = at;
+            loop {
+                match doc.get(i)? {
+                    b'"' => {
+                        i = string_end(doc, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth = depth.checked_add(1)?,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return i.checked_add(1);
+                        }
+                    }
+                    _ => {}
+                }
+                i = i.checked_add(1)?;
+            }
+        }
+        _ => {
+            let mut i = at;
+            while let Some(b) = doc.get(i) {
+                if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                    break;
+                }
+                i = i.checked_add(1)?;
+            }
+            Some(i)
+        }
+    }
+}
+
+/// A JSON value inside a validated document: its exact bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Value<'a> {
+    raw: &'a [u8],
+}
+
+/// The JSON type of a [`Value`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `{...}`
+    Object,
+    /// `[...]`
+    Array,
+    /// `"..."`
+    String,
+    /// A number, in any of RFC 8259's forms.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// `null`.
+    Null,
+}
+
+impl<'a> Value<'a> {
+    /// The value's exact bytes as they stand in the document (compact or not).
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Its JSON type.
+    pub fn kind(&self) -> Kind {
+        match self.raw.first() {
+            Some(b'{') => Kind::Object,
+            Some(b'[') => Kind::Array,
+            Some(b'"') => Kind::String,
+            Some(b't' | b'f') => Kind::Bool,
+            Some(b'n') => Kind::Null,
+            _ => Kind::Number,
+        }
+    }
+
+    /// The value as a string, if it is one.
+    pub fn as_str(&self) -> Option<Str<'a>> {
+        if self.kind() != Kind::String {
+            return None;
+        }
+        str_at(self.raw, 0)
+    }
+
+    /// The value as an object, if it is one.
+    pub fn as_object(&self) -> Option<Object<'a>> {
+        (self.kind() == Kind::Object).then_some(Object { raw: self.raw })
+    }
+
+    /// The value as an array, if it is one.
+    pub fn as_array(&self) -> Option<Array<'a>> {
+        (self.kind() == Kind::Array).then_some(Array { raw: self.raw })
+    }
+
+    /// The value as a boolean, if it is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.raw {
+            b"true" => Some(true),
+            b"false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The number's text, if the value is a number.
+    pub fn as_number(&self) -> Option<&'a [u8]> {
+        (self.kind() == Kind::Number).then_some(self.raw)
+    }
+}
+
+/// A JSON object inside a validated document.
+#[derive(Clone, Copy, Debug)]
+pub struct Object<'a> {
+    raw: &'a [u8],
+}
+
+impl<'a> Object<'a> {
+    /// Wrap a document that [`validate`] accepted.
+    pub(crate) fn from_validated(doc: &'a [u8]) -> Option<Self> {
+        let at = skip_ws(doc, 0);
+        let end = value_end(doc, at)?;
+        Value { raw: doc.get(at..end)? }.as_object()
+    }
+
+    /// Iterate over members in document order.
+    pub fn members(&self) -> Members<'a> {
+        Members { raw: self.raw, pos: 1 }
+    }
+
+    /// The member named `name` (compared after unescaping, byte for byte). Names are unique in
+    /// validated documents, so the first match is the only one.
+    pub fn get(&self, name: &str) -> Option<Value<'a>> {
+        self.members().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+
+    /// Follow a dot-separated path of member names (`user_data.name`). An empty segment matches
+    /// nothing.
+    pub fn get_path(&self, path: &str) -> Option<Value<'a>> {
+        let mut segs = path.split('.');
+        let mut v = self.get(segs.next()?)?;
+        for seg in segs {
+            v = v.as_object()?.get(seg)?;
+        }
+        Some(v)
+    }
+}
+
+/// Iterator over an [`Object`]'s members.
+#[derive(Clone, Debug)]
+pub struct Members<'a> {
+    raw: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (Str<'a>, Value<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let doc = self.raw;
+        let mut p = skip_ws(doc, self.pos);
+        if doc.get(p) == Some(&b',') {
+            p = skip_ws(doc, p.checked_add(1)?);
+        }
+        if doc.get(p) != Some(&b'"') {
+            self.pos = doc.len();
+            return None;
+        }
+        let key = str_at(doc, p)?;
+        p = skip_ws(doc, string_end(doc, p)?);
+        if doc.get(p) != Some(&b':') {
+            return None;
+        }
+        p = skip_ws(doc, p.checked_add(1)?);
+        let end = value_end(doc, p)?;
+        let value = Value { raw: doc.get(p..end)? };
+        self.pos = end;
+        Some((key, value))
+    }
+}
+
+/// A JSON array inside a validated document.
+#[derive(Clone, Copy, Debug)]
+pub struct Array<'a> {
+    raw: &'a [u8],
+}
+
+impl<'a> Array<'a> {
+    /// Iterate over the elements in order.
+    pub fn iter(&self) -> Elements<'a> {
+        Elements { raw: self.raw, pos: 1 }
+    }
+
+    /// Whether the array has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+}
+
+/// Iterator over an [`Array`]'s elements.
+#[derive(Clone, Debug)]
+pub struct Elements<'a> {
+    raw: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = Value<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let doc = self.raw;
+        let mut p = skip_ws(doc, self.pos);
+        if doc.get(p) == Some(&b',') {
+            p = skip_ws(doc, p.checked_add(1)?);
+        }
+        if matches!(doc.get(p), None | Some(b']')) {
+            self.pos = doc.len();
+            return None;
+        }
+        let end = value_end(doc, p)?;
+        self.pos = end;
+        Some(Value { raw: doc.get(p..end)? })
+    }
+}
+
+/// A JSON string from a validated document, still escaped.
+///
+/// Comparisons decode escapes on the fly, so `"https:\/\/issuer"` equals `https://issuer`. Use
+/// [`Str::as_str`] for the common zero-copy case and [`Str::unescape_into`] otherwise.
+#[derive(Clone, Copy, Debug)]
+pub struct Str<'a> {
+    raw: &'a [u8],
+}
+
+impl<'a> Str<'a> {
+    /// The content between the quotes, escapes intact.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// The string itself when it has no escapes (the usual case), borrowed from the payload.
+    pub fn as_str(&self) -> Option<&'a str> {
+        if self.raw.contains(&b'\\') {
+            return None;
+        }
+        core::str::from_utf8(self.raw).ok()
+    }
+
+    /// Whether the decoded string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// The decoded string's length in bytes of UTF-8.
+    pub fn len(&self) -> usize {
+        self.bytes().count()
+    }
+
+    /// The decoded string as UTF-8 bytes.
+    pub fn bytes(&self) -> Unescaped<'a> {
+        Unescaped { raw: self.raw, pos: 0, pending: [0; 4], npending: 0, next_pending: 0 }
+    }
+
+    /// Decode into `buf`. On `Err`, the value is the number of bytes needed.
+    pub fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str, usize> {
+        let mut n = 0usize;
+        for b in self.bytes() {
+            match buf.get_mut(n) {
+                Some(slot) => *slot = b,
+                None => return Err(self.len()),
+            }
+            n = n.saturating_add(1);
+        }
+        let out = buf.get(..n).ok_or(n)?;
+        // Decoding validated JSON yields UTF-8; the check keeps this function total anyway.
+        core::str::from_utf8(out).map_err(|_| n)
+    }
+}
+
+impl PartialEq<str> for Str<'_> {
+    fn eq(&self, other: &str) -> bool {
+        // Fast path: no escapes means the raw bytes are the string.
+        if !self.raw.contains(&b'\\') {
+            return self.raw == other.as_bytes();
+        }
+        self.bytes().eq(other.bytes())
+    }
+}
+
+impl PartialEq<&str> for Str<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq for Str<'_> {
+    fn eq(&self, other: &Str<'_>) -> bool {
+        if !self.raw.contains(&b'\\') && !other.raw.contains(&b'\\') {
+            return self.raw == other.raw;
+        }
+        self.bytes().eq(other.bytes())
+    }
+}
+
+impl core::fmt::Display for Str<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut buf = [0u8; 4];
+        let mut chunk = 0usize;
+        // Write decoded UTF-8 one scalar value at a time.
+        for b in self.bytes() {
+            if let Some(slot) = buf.get_mut(chunk) {
+                *slot = b;
+            }
+            chunk = chunk.saturating_add(1);
+            if let Some(s) = buf.get(..chunk).and_then(|c| core::str::from_utf8(c).ok()) {
+                f.write_str(s)?;
+                chunk = 0;
+            } else if chunk >= 4 {
+                return Err(core::fmt::Error);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Iterator over the UTF-8 bytes of a decoded [`Str`].
+#[derive(Clone, Debug)]
+pub struct Unescaped<'a> {
+    raw: &'a [u8],
+    pos: usize,
+    pending: [u8; 4],
+    npending: u8,
+    next_pending: u8,
+}
+
+impl Unescaped<'_> {
+    fn hex4_at(&self, at: usize) -> Option<u32> {
+        let mut v = 0u32;
+        for i in 0..4 {
+            v = (v << 4) | u32::from(hex_val(*self.raw.get(at.checked_add(i)?)?)?);
+        }
+        Some(v)
+    }
+}
+
+impl Iterator for Unescaped<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if self.next_pending < self.npending {
+            let b = self.pending.get(usize::from(self.next_pending)).copied();
+            self.next_pending = self.next_pending.saturating_add(1);
+            return b;
+        }
+        let b = *self.raw.get(self.pos)?;
+        if b != b'\\' {
+            self.pos = self.pos.saturating_add(1);
+            return Some(b);
+        }
+        let esc = *self.raw.get(self.pos.checked_add(1)?)?;
+        let ch = match esc {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4_at(self.pos.checked_add(2)?)?;
+                let (cp, used) = if (0xD800..0xDC00).contains(&hi) {
+                    // Validated: an escaped low surrogate follows (`\uDC00`..`\uDFFF`).
+                    let lo = self.hex4_at(self.pos.checked_add(8)?)?;
+                    let cp = 0x10000u32
+                        .checked_add((hi.checked_sub(0xD800)? << 10) | lo.checked_sub(0xDC00)?)?;
+                    (cp, 12usize)
+                } else {
+                    (hi, 6usize)
+                };
+                self.pos = self.pos.checked_add(used)?;
+                let c = char::from_u32(cp)?;
+                let s = c.encode_utf8(&mut self.pending);
+                let n = u8::try_from(s.len()).ok()?;
+                self.npending = n;
+                self.next_pending = 1;
+                return self.pending.first().copied();
+            }
+            _ => return None,
+        };
+        self.pos = self.pos.checked_add(2)?;
+        u8::try_from(u32::from(ch)).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(doc: &str) -> Result<(), Error> {
+        let mut keys = [0u16; MAX_JSON_MEMBERS];
+        validate(doc.as_bytes(), &mut keys)
+    }
+
+    #[test]
+    fn accepts_ordinary_documents() {
+        for d in [
+            "{}",
+            " { } ",
+            r#"{"a":1,"b":[true,false,null,-0.5e+3,"x"],"c":{"d":{}}}"#,
+            r#"{"s":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}"#,
+            "{\"u\":\"é😀\"}",
+            r#"{"a":{"x":1},"b":{"x":2}}"#,
+        ] {
+            assert_eq!(check(d), Ok(()), "{d}");
+        }
+    }
+
+    #[test]
+    fn rejects_what_rfc8259_rejects() {
+        for d in [
+            "",
+            "{",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{a:1}",
+            "{\"a\":NaN}",
+            "{\"a\":Infinity}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":.5}",
+            "{\"a\":1e}",
+            "{\"a\":+1}",
+            "{\"a\":tru}",
+            "{\"a\":1}/* c */",
+            "{\"a\":1} x",
+            "{\"a\":1}{}",
+            "\u{feff}{}",
+            "{\"a\":\"\u{1}\"}",
+            "{\"a\":\"\t\"}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\\ud800\"}",
+            "{\"a\":\"\\udc00\"}",
+            "{\"a\":\"\\ud800\\u0041\"}",
+            "{\"a\":\"\\u12\"}",
+            "{\"a\":'x'}",
+            "{\"a\":[1,]}",
+        ] {
+            assert_eq!(check(d), Err(Error::JsonSyntax), "{d:?}");
+        }
+        let mut keys = [0u16; 8];
+        assert_eq!(validate(b"{\"a\":\"\xff\"}", &mut keys), Err(Error::JsonSyntax));
+    }
+
+    #[test]
+    fn non_objects() {
+        for d in ["[]", "1", "\"x\"", "null", "true"] {
+            assert_eq!(check(d), Err(Error::JsonNotObject), "{d}");
+        }
+    }
+
+    #[test]
+    fn duplicates_at_any_depth_and_after_unescaping() {
+        for d in [
+            r#"{"a":1,"a":2}"#,
+            r#"{"a":1,"\u0061":2}"#,
+            r#"{"x":{"b":1,"c":2,"b":3}}"#,
+            r#"{"x":[{"b":1,"b":1}]}"#,
+        ] {
+            assert_eq!(check(d), Err(Error::JsonDuplicateMember), "{d}");
+        }
+        // Same name in sibling objects is fine, and names are case-sensitive.
+        assert_eq!(check(r#"{"x":{"b":1},"y":{"b":1},"B":0,"b":0}"#), Ok(()));
+    }
+
+    #[test]
+    fn depth_and_member_budgets() {
+        let mut deep = heapless::String::<256>::new();
+        for _ in 0..MAX_JSON_DEPTH {
+            deep.push_str("{\"a\":").ok();
+        }
+        deep.push('1').ok();
+        for _ in 0..MAX_JSON_DEPTH {
+            deep.push('}').ok();
+        }
+        assert_eq!(check(&deep), Ok(()));
+        let mut deeper = heapless::String::<256>::new();
+        deeper.push_str("{\"a\":").ok();
+        deeper.push_str(&deep).ok();
+        deeper.push('}').ok();
+        assert_eq!(check(&deeper), Err(Error::JsonTooComplex));
+        let arrays = "{\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}";
+        assert_eq!(check(arrays), Err(Error::JsonTooComplex));
+
+        let mut keys = [0u16; 2];
+        assert_eq!(validate(br#"{"a":1,"b":2}"#, &mut keys), Ok(()));
+        assert_eq!(validate(br#"{"a":1,"b":2,"c":3}"#, &mut keys), Err(Error::JsonTooComplex));
+        // Budget slots are reused when an inner object closes.
+        assert_eq!(validate(br#"{"a":{"x":1},"b":2}"#, &mut keys), Ok(()));
+    }
+
+    #[test]
+    fn walking() {
+        let doc = br#" {"a" : 1 , "b":{"c":[1, "two" ,{"d":null}]}, "e\/f":"x\u00e9\ud83d\ude00"} "#;
+        let mut keys = [0u16; 16];
+        validate(doc, &mut keys).unwrap();
+        let o = Object::from_validated(doc).unwrap();
+        assert_eq!(o.get("a").unwrap().as_number(), Some(&b"1"[..]));
+        let c = o.get_path("b.c").unwrap().as_array().unwrap();
+        let kinds: heapless::Vec<Kind, 4> = c.iter().map(|v| v.kind()).collect();
+        assert_eq!(&kinds[..], &[Kind::Number, Kind::String, Kind::Object]);
+        let e = o.get("e/f").unwrap().as_str().unwrap();
+        assert!(e == "xé😀");
+        assert_eq!(e.as_str(), None);
+        let mut buf = [0u8; 16];
+        assert_eq!(e.unescape_into(&mut buf), Ok("xé😀"));
+        let mut small = [0u8; 3];
+        assert_eq!(e.unescape_into(&mut small), Err(7));
+        assert!(o.get_path("b.c.d").is_none());
+        assert!(o.get_path("a.").is_none());
+        assert!(o.get("z").is_none());
+    }
+}

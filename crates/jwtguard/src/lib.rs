@@ -1,0 +1,91 @@
+//! # jwtguard
+//!
+//! Verify compact JWS tokens (JWTs) signed HS256 with no heap, no `std` and no `unsafe`: for C
+//! and C++ API gateways and for Cortex-M class devices.
+//!
+//! ## Design
+//! - **Untrusted input is a type.** [`UntrustedToken`] exposes only what picks a key (`alg`,
+//!   `kid`). [`UntrustedToken::verify_signature`] yields a [`VerifiedToken`], the only way to
+//!   reach the payload; the claims parser never sees unauthenticated bytes.
+//!   [`Verifier::verify`] runs the whole chain and returns [`ValidatedClaims`].
+//! - **Keys choose the algorithm, not the header.** Each key is bound to one [`Algorithm`] when
+//!   it is loaded (RFC 8725 §3.1); `none` and unknown or mis-cased names are rejected.
+//! - **Strict by default.** Canonical unpadded base64url only; duplicate JSON members rejected
+//!   at every depth (compared after unescaping); a malformed claim is an error, never "absent";
+//!   unknown `crit` rejected; comparisons byte-exact; MACs compared in constant time.
+//! - **No allocation.** Decoded segments go into a caller-provided [`TokenBuf`]; claims borrow
+//!   from it. Key rings have a capacity fixed at compile time.
+//!
+//! ## Limits
+//! - Tokens of at most [`MAX_TOKEN_LEN`] (2048) bytes.
+//! - HS256 secrets of at least 32 bytes. Key ids of at most [`MAX_KID_LEN`] bytes.
+//! - JSON nesting at most [`MAX_JSON_DEPTH`], at most [`MAX_JSON_MEMBERS`] object members in a
+//!   claims set; stack use is bounded by these.
+//!
+//! ## Threat model
+//! Tokens are attacker-controlled; keys and policy are trusted configuration. Before the
+//! signature holds, the work done on a token is linear in its length except for duplicate
+//! detection in the header, which is capped at 16 members. Secrets are compared in constant
+//! time and zeroized on drop; token segments are public, so they are decoded with a fast
+//! variable-time base64 decoder.
+//!
+//! ## Example
+//! ```
+//! use jwtguard::{Error, KeyRing, Policy, TokenBuf, Verifier};
+//!
+//! // RFC 7515 Appendix A.1: an HS256 JWS, its key, and its exp of 1300819380.
+//! let token = b"eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9\
+//! .eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ\
+//! .dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+//! let secret = [
+//!     3, 35, 53, 75, 43, 15, 165, 188, 131, 126, 6, 101, 119, 123, 166, 143, 90, 179, 40, 230,
+//!     240, 84, 201, 40, 169, 15, 132, 178, 210, 80, 46, 191, 211, 251, 90, 146, 210, 6, 71,
+//!     239, 150, 138, 180, 195, 119, 98, 61, 34, 61, 46, 33, 114, 5, 46, 79, 8, 192, 205, 154,
+//!     245, 103, 208, 128, 163,
+//! ];
+//! let mut keys = KeyRing::<3>::new();
+//! keys.add_hs256(None, &secret)?;
+//! let verifier = Verifier::new(keys, Policy::new().issuers(&["joe"]).require_sub(false));
+//!
+//! let mut buf = TokenBuf::new();
+//! let claims = verifier.verify(token, 1300819379, &mut buf)?;
+//! assert!(claims.issuer().is_some_and(|iss| iss == "joe"));
+//!
+//! let mut buf = TokenBuf::new();
+//! assert_eq!(verifier.verify(token, 1300819380, &mut buf).err(), Some(Error::Expired));
+//! # Ok::<(), Error>(())
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::arithmetic_side_effects))]
+
+mod alg;
+mod b64;
+mod claims;
+mod error;
+mod header;
+pub mod json;
+mod keys;
+mod policy;
+mod token;
+mod verifier;
+
+pub use alg::Algorithm;
+pub use alg::hs256::is_configurable_secret;
+pub use claims::{Audience, Claims};
+pub use error::Error;
+pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
+pub use keys::{KeyRing, MAX_KID_LEN};
+pub use policy::Policy;
+pub use token::{MAX_TOKEN_LEN, TOKEN_BUF_LEN, TokenBuf, UntrustedToken, VerifiedToken};
+pub use verifier::{ValidatedClaims, Verifier};
+
+/// The current time in unix seconds, from the system clock (`std` feature).
+#[cfg(feature = "std")]
+pub fn now_unix() -> u64 {
+    extern crate std;
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

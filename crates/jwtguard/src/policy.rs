@@ -1,0 +1,163 @@
+//! The claims policy: what a verified token must also say to be accepted (RFC 7519 §4.1,
+//! §7.2 step 10; OpenID Connect Core §2 for `azp`).
+//!
+//! A [`Policy`] is built with `const fn`s over `'static` slices, so it can live in flash:
+//!
+//! ```
+//! use jwtguard::Policy;
+//! static POLICY: Policy<'static> = Policy::new()
+//!     .issuers(&["https://clerk.example.com"])
+//!     .audiences(&["convex"])
+//!     .leeway(30);
+//! ```
+
+use crate::Error;
+use crate::claims::Claims;
+use crate::header::{self, Header};
+
+/// What a token's claims must satisfy. Defaults: `exp` and `sub` required, `typ` (if present)
+/// must be `JWT`, no leeway, no issuer or audience configured.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy<'p> {
+    issuers: &'p [&'p str],
+    audiences: &'p [&'p str],
+    authorized_parties: &'p [&'p str],
+    leeway: u64,
+    max_age: Option<u64>,
+    require_exp: bool,
+    require_sub: bool,
+    typ: &'p str,
+}
+
+impl Default for Policy<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'p> Policy<'p> {
+    /// The strict defaults.
+    pub const fn new() -> Self {
+        Self {
+            issuers: &[],
+            audiences: &[],
+            authorized_parties: &[],
+            leeway: 0,
+            max_age: None,
+            require_exp: true,
+            require_sub: true,
+            typ: "JWT",
+        }
+    }
+
+    /// Accept only these `iss` values, byte for byte. Empty (the default): `iss` is not checked.
+    pub const fn issuers(mut self, issuers: &'p [&'p str]) -> Self {
+        self.issuers = issuers;
+        self
+    }
+
+    /// Accept tokens whose `aud` contains one of these. A token that has an `aud` is rejected
+    /// when none is configured: RFC 7519 §4.1.3 says a recipient that does not find itself in
+    /// `aud` MUST reject.
+    pub const fn audiences(mut self, audiences: &'p [&'p str]) -> Self {
+        self.audiences = audiences;
+        self
+    }
+
+    /// When non-empty, `azp` must be present and one of these.
+    pub const fn authorized_parties(mut self, parties: &'p [&'p str]) -> Self {
+        self.authorized_parties = parties;
+        self
+    }
+
+    /// Clock skew allowed on `exp`, `nbf`, `iat` and the maximum age, in seconds.
+    pub const fn leeway(mut self, seconds: u64) -> Self {
+        self.leeway = seconds;
+        self
+    }
+
+    /// Reject tokens issued more than `seconds` ago (plus leeway); makes `iat` required.
+    pub const fn max_age(mut self, seconds: u64) -> Self {
+        self.max_age = Some(seconds);
+        self
+    }
+
+    /// Whether `exp` must be present (default `true`).
+    pub const fn require_exp(mut self, required: bool) -> Self {
+        self.require_exp = required;
+        self
+    }
+
+    /// Whether `sub` must be a non-empty string (default `true`).
+    pub const fn require_sub(mut self, required: bool) -> Self {
+        self.require_sub = required;
+        self
+    }
+
+    /// The `typ` a token may carry (compared as RFC 7515 §4.1.9 says: case-insensitively, with
+    /// an optional `application/` prefix). Default `JWT`. An absent `typ` is always accepted.
+    pub const fn expected_type(mut self, typ: &'p str) -> Self {
+        self.typ = typ;
+        self
+    }
+
+    /// The header stage of the policy: `typ`.
+    pub(crate) fn check_header(&self, header: &Header<'_>) -> Result<(), Error> {
+        match header.typ {
+            Some(t) if !header::typ_matches(&t, self.typ) => Err(Error::UnexpectedType),
+            _ => Ok(()),
+        }
+    }
+
+    /// Time, then `iss`, `aud`, `azp`, `sub`, each reporting its first failure.
+    pub(crate) fn check_claims(&self, c: &Claims<'_>, now: u64) -> Result<(), Error> {
+        self.check_time(c, now)?;
+        if !self.issuers.is_empty() {
+            let iss = c.iss.ok_or(Error::InvalidIssuer)?;
+            if !self.issuers.iter().any(|i| iss == *i) {
+                return Err(Error::InvalidIssuer);
+            }
+        }
+        if let Some(aud) = c.aud {
+            if !self.audiences.iter().any(|a| aud.contains(a)) {
+                return Err(Error::InvalidAudience);
+            }
+        } else if !self.audiences.is_empty() {
+            return Err(Error::InvalidAudience);
+        }
+        if !self.authorized_parties.is_empty() {
+            let azp = c.azp.ok_or(Error::InvalidAuthorizedParty)?;
+            if !self.authorized_parties.iter().any(|p| azp == *p) {
+                return Err(Error::InvalidAuthorizedParty);
+            }
+        }
+        if self.require_sub && c.sub.is_none_or(|s| s.is_empty()) {
+            return Err(Error::InvalidSubject);
+        }
+        Ok(())
+    }
+
+    /// RFC 7519 §4.1.4-§4.1.6. Sums saturate: an `exp` near `u64::MAX` plus leeway means
+    /// "never", not a wrap to the past.
+    fn check_time(&self, c: &Claims<'_>, now: u64) -> Result<(), Error> {
+        match c.exp {
+            Some(exp) if now >= exp.saturating_add(self.leeway) => return Err(Error::Expired),
+            None if self.require_exp => return Err(Error::MissingExpiration),
+            _ => {}
+        }
+        let now_plus_leeway = now.saturating_add(self.leeway);
+        if c.nbf.is_some_and(|nbf| nbf > now_plus_leeway) {
+            return Err(Error::NotYetValid);
+        }
+        if c.iat.is_some_and(|iat| iat > now_plus_leeway) {
+            return Err(Error::IssuedInFuture);
+        }
+        if let Some(max_age) = self.max_age {
+            let iat = c.iat.ok_or(Error::MissingIssuedAt)?;
+            if now.saturating_sub(iat) > max_age.saturating_add(self.leeway) {
+                return Err(Error::TooOld);
+            }
+        }
+        Ok(())
+    }
+}

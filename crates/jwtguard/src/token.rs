@@ -1,0 +1,157 @@
+//! The token's states: [`UntrustedToken`] (parsed, nothing trusted) ->
+//! [`VerifiedToken`] (signature checked) -> [`crate::ValidatedClaims`] (policy holds).
+//! Each later state is only reachable through the check before it.
+
+use crate::Error;
+use crate::alg::Algorithm;
+use crate::alg::hs256::MAC_LEN;
+use crate::b64;
+use crate::claims::Claims;
+use crate::header::Header;
+use crate::json::Str;
+use crate::keys::{KeyMaterial, KeyRing};
+
+/// Longest token accepted, in bytes. Longer input is rejected before anything is decoded.
+pub const MAX_TOKEN_LEN: usize = 2048;
+
+/// Room for the decoded header, payload and signature of any token of at most
+/// [`MAX_TOKEN_LEN`] bytes: base64url carries 3 bytes in 4 characters, and two of the
+/// characters are dots.
+pub const TOKEN_BUF_LEN: usize = (MAX_TOKEN_LEN - 2) / 4 * 3 + 2;
+
+/// Caller-provided storage for one token's decoded segments (about 1.5 KiB).
+///
+/// Verification borrows it, and the returned claims borrow from it: that is how the verify path
+/// avoids both the heap and returning large values. Reuse one per thread, or put one in a
+/// `static` on a device.
+pub struct TokenBuf {
+    bytes: [u8; TOKEN_BUF_LEN],
+}
+
+impl TokenBuf {
+    /// A zeroed buffer.
+    pub const fn new() -> Self {
+        Self { bytes: [0; TOKEN_BUF_LEN] }
+    }
+}
+
+impl Default for TokenBuf {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A token whose signature has not been checked. Only what picks a key is visible.
+#[derive(Debug)]
+pub struct UntrustedToken<'a> {
+    /// `BASE64URL(header) || '.' || BASE64URL(payload)`, exactly as received (RFC 7515 §5.2).
+    signing_input: &'a [u8],
+    pub(crate) header: Header<'a>,
+    payload: &'a [u8],
+    signature: &'a [u8],
+}
+
+fn take<'b>(buf: &mut &'b mut [u8], segment: &[u8]) -> Result<&'b [u8], Error> {
+    let rest = core::mem::take(buf);
+    let n = b64::decoded_len(segment.len()).ok_or(Error::Base64)?;
+    if n > rest.len() {
+        return Err(Error::TokenTooLong);
+    }
+    let (mine, rest) = rest.split_at_mut(n);
+    *buf = rest;
+    Ok(b64::decode(segment, mine)?)
+}
+
+impl<'a> UntrustedToken<'a> {
+    /// Split and decode a compact JWS (RFC 7515 §7.1) and parse its header.
+    ///
+    /// Every format check runs before the header is parsed, so the first failure is reported in
+    /// the order format -> header.
+    pub fn parse(token: &'a [u8], buf: &'a mut TokenBuf) -> Result<Self, Error> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(Error::TokenTooLong);
+        }
+        let mut parts = token.splitn(4, |&b| b == b'.');
+        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(Error::Malformed);
+        };
+        if h.is_empty() || p.is_empty() {
+            return Err(Error::EmptySegment);
+        }
+        let signing_input = token.get(..h.len().saturating_add(1).saturating_add(p.len()));
+        let signing_input = signing_input.ok_or(Error::Malformed)?;
+
+        let mut rest: &'a mut [u8] = &mut buf.bytes;
+        let header = take(&mut rest, h)?;
+        let payload = take(&mut rest, p)?;
+        let signature = take(&mut rest, s)?;
+
+        let header = Header::parse(header)?;
+        Ok(Self { signing_input, header, payload, signature })
+    }
+
+    /// The header's `alg`.
+    pub fn algorithm(&self) -> Algorithm {
+        self.header.alg
+    }
+
+    /// The header's `kid`, if any.
+    pub fn key_id(&self) -> Option<Str<'a>> {
+        self.header.kid
+    }
+
+    /// The header's `typ`, if any.
+    pub fn typ(&self) -> Option<Str<'a>> {
+        self.header.typ
+    }
+
+    /// Check the signature against the keys `keys` selects for this token.
+    pub fn verify_signature<const N: usize>(
+        self,
+        keys: &KeyRing<N>,
+    ) -> Result<VerifiedToken<'a>, Error> {
+        let candidates = keys.select(self.header.alg, self.header.kid)?;
+        let sig_len_ok = match self.header.alg {
+            Algorithm::HS256 => self.signature.len() == MAC_LEN,
+            Algorithm::RS256 => false,
+        };
+        if !sig_len_ok {
+            return Err(Error::SignatureLength);
+        }
+        for key in candidates.iter() {
+            let ok = match key {
+                KeyMaterial::Hs256(k) => k.verify(self.signing_input, self.signature),
+            };
+            if ok {
+                return Ok(VerifiedToken { header: self.header, payload: self.payload });
+            }
+        }
+        Err(Error::InvalidSignature)
+    }
+}
+
+/// A token whose signature holds under one of the loaded keys. Its claims are authenticated
+/// but not yet checked against any policy.
+#[derive(Debug)]
+pub struct VerifiedToken<'a> {
+    header: Header<'a>,
+    payload: &'a [u8],
+}
+
+impl<'a> VerifiedToken<'a> {
+    /// The algorithm the signature was checked with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.header.alg
+    }
+
+    /// The decoded payload: the JWS payload, authenticated.
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+
+    /// Parse the payload as a JWT claims set (RFC 7519 §7.2 step 10).
+    pub fn claims(&self) -> Result<Claims<'a>, Error> {
+        Claims::parse(self.payload)
+    }
+}
