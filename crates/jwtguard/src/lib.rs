@@ -71,7 +71,7 @@ mod token;
 mod verifier;
 
 pub use alg::Algorithm;
-pub use alg::hs256::is_configurable_secret;
+pub use alg::hs256::{Hs256Key, is_configurable_secret};
 pub use claims::{Audience, Claims};
 pub use error::Error;
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};

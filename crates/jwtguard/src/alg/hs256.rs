@@ -9,21 +9,24 @@ use crate::Error;
 /// Output size of HMAC-SHA-256, and so the only valid HS256 signature length.
 pub(crate) const MAC_LEN: usize = 32;
 
-/// A loaded HS256 key.
+/// An HS256 key: the primitive under [`crate::KeyRing::add_hs256`], for users who verify MACs
+/// over their own messages.
 ///
 /// It keeps the HMAC state after absorbing the padded key (the inner and outer SHA-256
 /// midstates), not the secret itself: that saves two compression-function calls per verify,
 /// and the midstates are zeroized on drop by `sha2`'s `zeroize` feature. They are as sensitive
 /// as the key: anyone holding them can forge MACs.
 #[derive(Clone)]
-pub(crate) struct Hs256Key {
+pub struct Hs256Key {
     mac: Hmac<Sha256>,
 }
 
 impl Hs256Key {
     /// RFC 7518 §3.2: "A key of the same size as the hash output (for instance, 256 bits for
     /// HS256) or larger MUST be used".
-    pub(crate) fn new(secret: &[u8]) -> Result<Self, Error> {
+    ///
+    /// Shorter secrets are [`Error::KeyTooShort`].
+    pub fn new(secret: &[u8]) -> Result<Self, Error> {
         if secret.len() < MAC_LEN {
             return Err(Error::KeyTooShort);
         }
@@ -31,12 +34,21 @@ impl Hs256Key {
         Ok(Self { mac })
     }
 
-    /// Check `tag` over `signing_input` in constant time. The caller has checked the length.
-    pub(crate) fn verify(&self, signing_input: &[u8], tag: &[u8]) -> bool {
+    /// Check `tag` over `message`. The tag must be the full 32 bytes (RFC 7518 §3.2 allows
+    /// no truncation for HS256), else [`Error::SignatureLength`]; the comparison is constant
+    /// time, a mismatch [`Error::InvalidSignature`].
+    pub fn verify(&self, message: &[u8], tag: &[u8]) -> Result<(), Error> {
+        if tag.len() != MAC_LEN {
+            return Err(Error::SignatureLength);
+        }
         let mut mac = self.mac.clone();
-        mac.update(signing_input);
+        mac.update(message);
         let expected = mac.finalize().into_bytes();
-        bool::from(expected.as_slice().ct_eq(tag))
+        if bool::from(expected.as_slice().ct_eq(tag)) {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature)
+        }
     }
 }
 

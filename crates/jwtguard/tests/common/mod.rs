@@ -1,0 +1,76 @@
+//! Test helpers: tokens are signed here with the `hmac` crate directly, independently of the
+//! code under test.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use jwtguard::{Error, KeyRing, Policy, TokenBuf, Verifier};
+use sha2::Sha256;
+
+pub const NOW: u64 = 1_700_000_000;
+pub const SECRET: &[u8] = b"test-secret-0123456789-abcdefghijklmnop";
+pub const OTHER_SECRET: &[u8] = b"other-secret-0123456789-abcdefghijklmno";
+pub const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+
+pub fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn mac(secret: &[u8], msg: &[u8]) -> Vec<u8> {
+    let mut m = Hmac::<Sha256>::new_from_slice(secret).unwrap();
+    m.update(msg);
+    m.finalize().into_bytes().to_vec()
+}
+
+/// Sign already-encoded header and payload segments.
+pub fn sign_segments(h: &str, p: &str, secret: &[u8]) -> String {
+    let input = format!("{h}.{p}");
+    let sig = b64(&mac(secret, input.as_bytes()));
+    format!("{input}.{sig}")
+}
+
+pub fn sign(header: &str, payload: &str, secret: &[u8]) -> String {
+    sign_segments(&b64(header.as_bytes()), &b64(payload.as_bytes()), secret)
+}
+
+/// A claims set that passes [`policy`] at [`NOW`], with `extra` members spliced in first
+/// (callers use it to add members; to replace one, build the JSON by hand).
+pub fn claims_with(extra: &str) -> String {
+    format!(
+        r#"{{{extra}"iss":"https://issuer.example","sub":"user_1","aud":"api","azp":"https://app.example","exp":{},"nbf":{},"iat":{}}}"#,
+        NOW + 60,
+        NOW - 10,
+        NOW - 10
+    )
+}
+
+pub fn good_token() -> String {
+    sign(HEADER, &claims_with(""), SECRET)
+}
+
+pub const POLICY: Policy<'static> = Policy::new()
+    .issuers(&["https://issuer.example"])
+    .audiences(&["api"])
+    .authorized_parties(&["https://app.example"]);
+
+pub fn verifier(policy: Policy<'static>) -> Verifier<'static, 4> {
+    let mut keys = KeyRing::new();
+    keys.add_hs256(None, SECRET).unwrap();
+    Verifier::new(keys, policy)
+}
+
+pub fn check_with(v: &Verifier<'static, 4>, token: &[u8], now: u64) -> Result<(), Error> {
+    let mut buf = TokenBuf::new();
+    v.verify(token, now, &mut buf).map(|_| ())
+}
+
+/// Verify `token` under [`POLICY`] at [`NOW`].
+pub fn check(token: &str) -> Result<(), Error> {
+    check_with(&verifier(POLICY), token.as_bytes(), NOW)
+}
+
+/// Verify a token carrying `payload` under `policy` at `now`.
+pub fn check_claims(payload: &str, policy: Policy<'static>, now: u64) -> Result<(), Error> {
+    check_with(&verifier(policy), sign(HEADER, payload, SECRET).as_bytes(), now)
+}
