@@ -60,7 +60,7 @@ pub fn verifier(policy: Policy<'static>) -> Verifier<'static, 4> {
     Verifier::new(keys, policy)
 }
 
-pub fn check_with(v: &Verifier<'static, 4>, token: &[u8], now: u64) -> Result<(), Error> {
+pub fn check_with<const N: usize>(v: &Verifier<'static, N>, token: &[u8], now: u64) -> Result<(), Error> {
     let mut buf = TokenBuf::new();
     v.verify(token, now, &mut buf).map(|_| ())
 }
