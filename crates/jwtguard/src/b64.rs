@@ -24,9 +24,16 @@ const STRICT_URL: GeneralPurpose = GeneralPurpose::new(
 
 /// Exact decoded length of `n` base64url characters, or `None` for an impossible length.
 pub(crate) const fn decoded_len(n: usize) -> Option<usize> {
-    match n % 4 {
-        1 => None,
-        r => Some(n / 4 * 3 + if r == 0 { 0 } else { r - 1 }),
+    // Each full quantum of 4 characters is 3 bytes; a tail of 2 or 3 characters is 1 or 2.
+    let tail = match n % 4 {
+        0 => 0,
+        2 => 1,
+        3 => 2,
+        _ => return None,
+    };
+    match (n / 4).checked_mul(3) {
+        Some(full) => full.checked_add(tail),
+        None => None,
     }
 }
 
@@ -34,7 +41,9 @@ pub(crate) const fn decoded_len(n: usize) -> Option<usize> {
 pub(crate) fn decode<'o>(input: &[u8], out: &'o mut [u8]) -> Result<&'o mut [u8], Error> {
     let n = decoded_len(input.len()).ok_or(Error::Base64)?;
     let dst = out.get_mut(..n).ok_or(Error::Base64)?;
-    let written = STRICT_URL.decode_slice(input, dst).map_err(|_| Error::Base64)?;
+    let written = STRICT_URL
+        .decode_slice(input, dst)
+        .map_err(|_| Error::Base64)?;
     dst.get_mut(..written).ok_or(Error::Base64)
 }
 
@@ -54,7 +63,9 @@ mod tests {
         assert_eq!(dec("Zm8").unwrap().as_slice(), b"fo");
         assert_eq!(dec("Zm9v").unwrap().as_slice(), b"foo");
         assert_eq!(dec("-_8").unwrap().as_slice(), &[0xfb, 0xff]);
-        for bad in ["Zg==", "Zm8=", "+/8", "Zm9v\n", " Zm9v", "Zm9vY", "Zh", "Zm9", "Zm-", "Z.8"] {
+        for bad in [
+            "Zg==", "Zm8=", "+/8", "Zm9v\n", " Zm9v", "Zm9vY", "Zh", "Zm9", "Zm-", "Z.8",
+        ] {
             assert_eq!(dec(bad), Err(Error::Base64), "{bad}");
         }
     }

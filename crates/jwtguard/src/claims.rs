@@ -163,7 +163,10 @@ impl Registered {
     /// `"\u0065xp"` is `exp`; the raw match is only a fast path.
     fn of(name: Str<'_>) -> Option<Self> {
         if name.raw().len() == 3 {
-            return Self::ALL.iter().find(|(n, _)| name.raw() == n.as_bytes()).map(|(_, r)| *r);
+            return Self::ALL
+                .iter()
+                .find(|(n, _)| name.raw() == n.as_bytes())
+                .map(|(_, r)| *r);
         }
         if !name.raw().contains(&b'\\') {
             return None;
@@ -202,10 +205,16 @@ pub(crate) fn numeric_date(text: &[u8], round: Round) -> Result<u64, Error> {
         _ => (false, text),
     };
     // Split into significand digits (integer and fraction parts) and a decimal exponent.
-    let exp_at = text.iter().position(|b| matches!(b, b'e' | b'E')).unwrap_or(text.len());
+    let exp_at = text
+        .iter()
+        .position(|b| matches!(b, b'e' | b'E'))
+        .unwrap_or(text.len());
     let (mantissa, exponent) = text.split_at(exp_at);
     let (int_part, frac_part) = match mantissa.iter().position(|&b| b == b'.') {
-        Some(dot) => (mantissa.get(..dot).unwrap_or(&[]), mantissa.get(dot.saturating_add(1)..).unwrap_or(&[])),
+        Some(dot) => (
+            mantissa.get(..dot).unwrap_or(&[]),
+            mantissa.get(dot.saturating_add(1)..).unwrap_or(&[]),
+        ),
         None => (mantissa, &[][..]),
     };
     let digits_ok = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
@@ -224,14 +233,22 @@ pub(crate) fn numeric_date(text: &[u8], round: Round) -> Result<u64, Error> {
             return Err(Error::ClaimType);
         }
         for d in digits {
-            e10 = e10.saturating_mul(10).saturating_add(i64::from(d - b'0')).min(1_000_000);
+            e10 = e10
+                .saturating_mul(10)
+                .saturating_add(i64::from(d.wrapping_sub(b'0')))
+                .min(1_000_000);
         }
         e10 = e10.saturating_mul(sign);
     }
     // The value is 0.DIGITS * 10^point, with DIGITS = int_part ++ frac_part.
     let ndigits = int_part.len().saturating_add(frac_part.len());
-    let point = i64::try_from(int_part.len()).unwrap_or(i64::MAX).saturating_add(e10);
-    let all = int_part.iter().chain(frac_part.iter()).map(|d| d - b'0');
+    let point = i64::try_from(int_part.len())
+        .unwrap_or(i64::MAX)
+        .saturating_add(e10);
+    let all = int_part
+        .iter()
+        .chain(frac_part.iter())
+        .map(|d| d.wrapping_sub(b'0')); // all ASCII digits, checked above
     let (mut value, mut fraction_nonzero) = (0u64, false);
     let whole_digits = usize::try_from(point.max(0)).unwrap_or(usize::MAX);
     for (i, d) in all.enumerate() {
@@ -248,7 +265,9 @@ pub(crate) fn numeric_date(text: &[u8], round: Round) -> Result<u64, Error> {
     let pad = whole_digits.saturating_sub(ndigits);
     if value != 0 && pad > 0 {
         let scale = u32::try_from(pad).ok().and_then(|p| 10u64.checked_pow(p));
-        value = scale.and_then(|s| value.checked_mul(s)).ok_or(Error::ClaimOutOfRange)?;
+        value = scale
+            .and_then(|s| value.checked_mul(s))
+            .ok_or(Error::ClaimOutOfRange)?;
     }
     if negative && (value != 0 || fraction_nonzero) {
         return Err(Error::ClaimOutOfRange);
@@ -285,8 +304,14 @@ mod tests {
         assert_eq!(ok("1e-999999999999", Up), Ok(1));
         assert_eq!(ok("0e999999999999", Down), Ok(0));
         assert_eq!(ok("18446744073709551615", Down), Ok(u64::MAX));
-        assert_eq!(ok("18446744073709551615.5", Up), Err(Error::ClaimOutOfRange));
-        assert_eq!(ok("18446744073709551616", Down), Err(Error::ClaimOutOfRange));
+        assert_eq!(
+            ok("18446744073709551615.5", Up),
+            Err(Error::ClaimOutOfRange)
+        );
+        assert_eq!(
+            ok("18446744073709551616", Down),
+            Err(Error::ClaimOutOfRange)
+        );
         assert_eq!(ok("1e20", Down), Err(Error::ClaimOutOfRange));
         assert_eq!(ok("1e19", Down), Ok(10_000_000_000_000_000_000));
         assert_eq!(ok("1e999999999999", Down), Err(Error::ClaimOutOfRange));

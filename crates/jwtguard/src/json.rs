@@ -1,7 +1,7 @@
 //! Strict JSON (RFC 8259) for token headers and claims sets, with no allocation.
 //!
 //! Two halves:
-//! - [`validate`] checks a whole document once: UTF-8, the exact grammar (no comments, NaN,
+//! - `validate` checks a whole document once: UTF-8, the exact grammar (no comments, NaN,
 //!   trailing commas, raw control characters, or lone surrogate escapes), a nesting bound, a
 //!   member budget, and duplicate member names in every object, compared after unescaping (so
 //!   `"a"` and `"\u0061"` collide, as RFC 7515 §4 and RFC 7519 §4 require).
@@ -17,7 +17,7 @@
 use crate::Error;
 
 /// Deepest nesting of objects and arrays accepted in a header or claims set (the top-level object
-/// counts as 1). Recursion in [`validate`] is bounded by this, which bounds stack use.
+/// counts as 1). Recursion in `validate` is bounded by this, which bounds stack use.
 pub const MAX_JSON_DEPTH: usize = 16;
 
 /// Most object members accepted in one claims set, across all nesting levels. Duplicate
@@ -35,7 +35,12 @@ pub(crate) fn validate(doc: &[u8], keys: &mut [u16]) -> Result<(), Error> {
     if doc.len() > usize::from(u16::MAX) {
         return Err(Error::JsonTooComplex);
     }
-    let mut v = Validator { doc, pos: 0, keys, nkeys: 0 };
+    let mut v = Validator {
+        doc,
+        pos: 0,
+        keys,
+        nkeys: 0,
+    };
     v.ws();
     let is_object = v.peek() == Some(b'{');
     v.value(0)?;
@@ -68,7 +73,11 @@ impl Validator<'_, '_> {
     }
 
     fn eat(&mut self, want: u8) -> Result<(), Error> {
-        if self.bump() == Some(want) { Ok(()) } else { Err(Error::JsonSyntax) }
+        if self.bump() == Some(want) {
+            Ok(())
+        } else {
+            Err(Error::JsonSyntax)
+        }
     }
 
     fn ws(&mut self) {
@@ -240,9 +249,9 @@ impl Validator<'_, '_> {
 
 fn hex_val(b: u8) -> Option<u8> {
     match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
+        b'0'..=b'9' => Some(b.wrapping_sub(b'0')),
+        b'a'..=b'f' => Some(b.wrapping_sub(b'a' - 10)),
+        b'A'..=b'F' => Some(b.wrapping_sub(b'A' - 10)),
         _ => None,
     }
 }
@@ -408,16 +417,22 @@ pub struct Object<'a> {
 }
 
 impl<'a> Object<'a> {
-    /// Wrap a document that [`validate`] accepted.
+    /// Wrap a document that `validate` accepted.
     pub(crate) fn from_validated(doc: &'a [u8]) -> Option<Self> {
         let at = skip_ws(doc, 0);
         let end = value_end(doc, at)?;
-        Value { raw: doc.get(at..end)? }.as_object()
+        Value {
+            raw: doc.get(at..end)?,
+        }
+        .as_object()
     }
 
     /// Iterate over members in document order.
     pub fn members(&self) -> Members<'a> {
-        Members { raw: self.raw, pos: 1 }
+        Members {
+            raw: self.raw,
+            pos: 1,
+        }
     }
 
     /// The member named `name` (compared after unescaping, byte for byte). Names are unique in
@@ -465,7 +480,9 @@ impl<'a> Iterator for Members<'a> {
         }
         p = skip_ws(doc, p.checked_add(1)?);
         let end = value_end(doc, p)?;
-        let value = Value { raw: doc.get(p..end)? };
+        let value = Value {
+            raw: doc.get(p..end)?,
+        };
         self.pos = end;
         Some((key, value))
     }
@@ -480,7 +497,10 @@ pub struct Array<'a> {
 impl<'a> Array<'a> {
     /// Iterate over the elements in order.
     pub fn iter(&self) -> Elements<'a> {
-        Elements { raw: self.raw, pos: 1 }
+        Elements {
+            raw: self.raw,
+            pos: 1,
+        }
     }
 
     /// Whether the array has no elements.
@@ -511,7 +531,9 @@ impl<'a> Iterator for Elements<'a> {
         }
         let end = value_end(doc, p)?;
         self.pos = end;
-        Some(Value { raw: doc.get(p..end)? })
+        Some(Value {
+            raw: doc.get(p..end)?,
+        })
     }
 }
 
@@ -550,7 +572,13 @@ impl<'a> Str<'a> {
 
     /// The decoded string as UTF-8 bytes.
     pub fn bytes(&self) -> Unescaped<'a> {
-        Unescaped { raw: self.raw, pos: 0, pending: [0; 4], npending: 0, next_pending: 0 }
+        Unescaped {
+            raw: self.raw,
+            pos: 0,
+            pending: [0; 4],
+            npending: 0,
+            next_pending: 0,
+        }
     }
 
     /// Decode into `buf`. On `Err`, the value is the number of bytes needed.
@@ -741,7 +769,10 @@ mod tests {
             assert_eq!(check(d), Err(Error::JsonSyntax), "{d:?}");
         }
         let mut keys = [0u16; 8];
-        assert_eq!(validate(b"{\"a\":\"\xff\"}", &mut keys), Err(Error::JsonSyntax));
+        assert_eq!(
+            validate(b"{\"a\":\"\xff\"}", &mut keys),
+            Err(Error::JsonSyntax)
+        );
     }
 
     #[test]
@@ -786,14 +817,18 @@ mod tests {
 
         let mut keys = [0u16; 2];
         assert_eq!(validate(br#"{"a":1,"b":2}"#, &mut keys), Ok(()));
-        assert_eq!(validate(br#"{"a":1,"b":2,"c":3}"#, &mut keys), Err(Error::JsonTooComplex));
+        assert_eq!(
+            validate(br#"{"a":1,"b":2,"c":3}"#, &mut keys),
+            Err(Error::JsonTooComplex)
+        );
         // Budget slots are reused when an inner object closes.
         assert_eq!(validate(br#"{"a":{"x":1},"b":2}"#, &mut keys), Ok(()));
     }
 
     #[test]
     fn walking() {
-        let doc = br#" {"a" : 1 , "b":{"c":[1, "two" ,{"d":null}]}, "e\/f":"x\u00e9\ud83d\ude00"} "#;
+        let doc =
+            br#" {"a" : 1 , "b":{"c":[1, "two" ,{"d":null}]}, "e\/f":"x\u00e9\ud83d\ude00"} "#;
         let mut keys = [0u16; 16];
         validate(doc, &mut keys).unwrap();
         let o = Object::from_validated(doc).unwrap();

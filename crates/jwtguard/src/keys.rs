@@ -88,13 +88,15 @@ impl<const N: usize> KeyRing<N> {
     pub(crate) fn push(&mut self, kid: Option<&str>, material: KeyMaterial) -> Result<(), Error> {
         let kid = match kid {
             None => None,
-            Some(k) if k.is_empty() => return Err(Error::InvalidKeyId),
+            Some("") => return Err(Error::InvalidKeyId),
             Some(k) => Some(Vec::from_slice(k.as_bytes()).map_err(|_| Error::InvalidKeyId)?),
         };
         if kid.is_some() && self.keys.iter().any(|k| k.kid == kid) {
             return Err(Error::DuplicateKeyId);
         }
-        self.keys.push(Key { kid, material }).map_err(|_| Error::KeyRingFull)
+        self.keys
+            .push(Key { kid, material })
+            .map_err(|_| Error::KeyRingFull)
     }
 
     /// The keys a token may be checked against, per the rules in the module docs.
@@ -108,12 +110,19 @@ impl<const N: usize> KeyRing<N> {
                 let key = self
                     .keys
                     .iter()
-                    .find(|k| k.kid.as_deref().is_some_and(|id| kid.bytes().eq(id.iter().copied())))
+                    .find(|k| {
+                        k.kid
+                            .as_deref()
+                            .is_some_and(|id| kid.bytes().eq(id.iter().copied()))
+                    })
                     .ok_or(Error::UnknownKey)?;
                 if key.material.algorithm() != alg {
                     return Err(Error::AlgorithmMismatch);
                 }
-                Ok(Candidates { keys: core::slice::from_ref(key), alg })
+                Ok(Candidates {
+                    keys: core::slice::from_ref(key),
+                    alg,
+                })
             }
             None => {
                 if !self.keys.iter().any(|k| k.material.algorithm() == alg) {
@@ -123,7 +132,10 @@ impl<const N: usize> KeyRing<N> {
                         Error::AlgorithmMismatch
                     });
                 }
-                Ok(Candidates { keys: &self.keys, alg })
+                Ok(Candidates {
+                    keys: &self.keys,
+                    alg,
+                })
             }
         }
     }
@@ -137,6 +149,9 @@ pub(crate) struct Candidates<'s> {
 
 impl<'s> Candidates<'s> {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &'s KeyMaterial> + '_ {
-        self.keys.iter().map(|k| &k.material).filter(|m| m.algorithm() == self.alg)
+        self.keys
+            .iter()
+            .map(|k| &k.material)
+            .filter(|m| m.algorithm() == self.alg)
     }
 }

@@ -57,7 +57,17 @@
 //! ```
 #![no_std]
 #![forbid(unsafe_code)]
-#![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::arithmetic_side_effects))]
+// The verify path must not panic on any input: no indexing, unchecked arithmetic or unwraps.
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
 
 mod alg;
 mod b64;
@@ -69,6 +79,11 @@ mod keys;
 mod policy;
 mod token;
 mod verifier;
+
+// Compile the README's examples as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
 
 pub use alg::Algorithm;
 pub use alg::hs256::{Hs256Key, is_configurable_secret};

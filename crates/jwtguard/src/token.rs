@@ -30,7 +30,9 @@ pub struct TokenBuf {
 impl TokenBuf {
     /// A zeroed buffer.
     pub const fn new() -> Self {
-        Self { bytes: [0; TOKEN_BUF_LEN] }
+        Self {
+            bytes: [0; TOKEN_BUF_LEN],
+        }
     }
 }
 
@@ -71,7 +73,8 @@ impl<'a> UntrustedToken<'a> {
             return Err(Error::TokenTooLong);
         }
         let mut parts = token.splitn(4, |&b| b == b'.');
-        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(Error::Malformed);
         };
@@ -87,7 +90,12 @@ impl<'a> UntrustedToken<'a> {
         let signature = take(&mut rest, s)?;
 
         let header = Header::parse(header)?;
-        Ok(Self { signing_input, header, payload, signature })
+        Ok(Self {
+            signing_input,
+            header,
+            payload,
+            signature,
+        })
     }
 
     /// The header's `alg`.
@@ -116,7 +124,12 @@ impl<'a> UntrustedToken<'a> {
                 KeyMaterial::Hs256(k) => k.verify(self.signing_input, self.signature),
             };
             match result {
-                Ok(()) => return Ok(VerifiedToken { header: self.header, payload: self.payload }),
+                Ok(()) => {
+                    return Ok(VerifiedToken {
+                        header: self.header,
+                        payload: self.payload,
+                    });
+                }
                 // A length that is wrong for one key of this algorithm is wrong for all of them.
                 Err(Error::SignatureLength) => return Err(Error::SignatureLength),
                 Err(_) => {}

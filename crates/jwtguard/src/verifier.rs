@@ -2,11 +2,11 @@
 
 use core::ops::Deref;
 
+use crate::Error;
 use crate::claims::Claims;
 use crate::keys::KeyRing;
 use crate::policy::Policy;
 use crate::token::{TokenBuf, UntrustedToken};
-use crate::Error;
 
 /// Claims that passed signature verification and the whole policy. Only [`Verifier::verify`]
 /// makes one.

@@ -15,7 +15,11 @@ fn token_of_len(len: usize) -> String {
     for hpad in 0..4 {
         let header = format!(r#"{{"alg":"HS256","typ":"JWT"{}}}"#, " ".repeat(hpad));
         for k in 1000..1600 {
-            let t = sign(&header, &claims_with(&format!(r#""pad":"{}","#, "x".repeat(k))), SECRET);
+            let t = sign(
+                &header,
+                &claims_with(&format!(r#""pad":"{}","#, "x".repeat(k))),
+                SECRET,
+            );
             if t.len() == len {
                 return t;
             }
@@ -54,11 +58,20 @@ fn segment_count() {
 fn empty_header_or_payload() {
     let t = good_token();
     let parts: Vec<&str> = t.split('.').collect();
-    assert_eq!(check(&format!(".{}.{}", parts[1], parts[2])), Err(Error::EmptySegment));
-    assert_eq!(check(&format!("{}..{}", parts[0], parts[2])), Err(Error::EmptySegment));
+    assert_eq!(
+        check(&format!(".{}.{}", parts[1], parts[2])),
+        Err(Error::EmptySegment)
+    );
+    assert_eq!(
+        check(&format!("{}..{}", parts[0], parts[2])),
+        Err(Error::EmptySegment)
+    );
     assert_eq!(check(".."), Err(Error::EmptySegment));
     // An empty signature is a valid encoding of zero bytes: wrong length, not wrong format.
-    assert_eq!(check(&format!("{}.{}.", parts[0], parts[1])), Err(Error::SignatureLength));
+    assert_eq!(
+        check(&format!("{}.{}.", parts[0], parts[1])),
+        Err(Error::SignatureLength)
+    );
 }
 
 /// Re-sign with each segment replaced by a non-canonical encoding of the same bytes.
@@ -116,7 +129,7 @@ fn non_canonical_trailing_bits() {
     // Same for a payload whose length leaves unused bits: pick one that does.
     let p = b64(claims_with("\"x\":1,").as_bytes());
     let h = b64(HEADER.as_bytes());
-    if p.len() % 4 != 0 {
+    if !p.len().is_multiple_of(4) {
         let mut bytes = p.into_bytes();
         let last = *bytes.last().unwrap();
         let i = alphabet.iter().position(|&c| c == last).unwrap();
@@ -129,8 +142,14 @@ fn non_canonical_trailing_bits() {
 #[test]
 fn invalid_utf8_and_bom_in_header_and_claims() {
     let bom = "\u{feff}";
-    assert_eq!(check(&sign(&format!("{bom}{HEADER}"), &claims_with(""), SECRET)), Err(Error::JsonSyntax));
-    assert_eq!(check(&sign(HEADER, &format!("{bom}{}", claims_with("")), SECRET)), Err(Error::JsonSyntax));
+    assert_eq!(
+        check(&sign(&format!("{bom}{HEADER}"), &claims_with(""), SECRET)),
+        Err(Error::JsonSyntax)
+    );
+    assert_eq!(
+        check(&sign(HEADER, &format!("{bom}{}", claims_with("")), SECRET)),
+        Err(Error::JsonSyntax)
+    );
     let p = b64(b"{\"sub\":\"\xff\xfe\",\"exp\":9999999999}");
     let t = sign_segments(&b64(HEADER.as_bytes()), &p, SECRET);
     assert_eq!(check(&t), Err(Error::JsonSyntax));

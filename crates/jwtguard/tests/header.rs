@@ -22,7 +22,19 @@ fn alg_none_in_any_casing_is_rejected() {
 
 #[test]
 fn unknown_and_miscased_algorithms() {
-    for alg in ["hs256", "Hs256", "HS256 ", " HS256", "HS384", "HS512", "ES256", "PS256", "rs256", "", "HS2\\u0035\\u0036"] {
+    for alg in [
+        "hs256",
+        "Hs256",
+        "HS256 ",
+        " HS256",
+        "HS384",
+        "HS512",
+        "ES256",
+        "PS256",
+        "rs256",
+        "",
+        "HS2\\u0035\\u0036",
+    ] {
         let h = format!(r#"{{"alg":"{alg}"}}"#);
         assert_eq!(with_header(&h), Err(Error::UnsupportedAlgorithm), "{alg}");
     }
@@ -30,7 +42,10 @@ fn unknown_and_miscased_algorithms() {
 
 #[test]
 fn missing_or_mistyped_parameters() {
-    assert_eq!(with_header(r#"{"typ":"JWT"}"#), Err(Error::MissingAlgorithm));
+    assert_eq!(
+        with_header(r#"{"typ":"JWT"}"#),
+        Err(Error::MissingAlgorithm)
+    );
     assert_eq!(with_header(r#"{}"#), Err(Error::MissingAlgorithm));
     for h in [
         r#"{"alg":null}"#,
@@ -60,11 +75,27 @@ fn crit_is_always_rejected() {
 
 #[test]
 fn typ() {
-    for ok in [r#""JWT""#, r#""jwt""#, r#""application/jwt""#, r#""Application/JWT""#] {
-        assert_eq!(with_header(&format!(r#"{{"alg":"HS256","typ":{ok}}}"#)), Ok(()), "{ok}");
+    for ok in [
+        r#""JWT""#,
+        r#""jwt""#,
+        r#""application/jwt""#,
+        r#""Application/JWT""#,
+    ] {
+        assert_eq!(
+            with_header(&format!(r#"{{"alg":"HS256","typ":{ok}}}"#)),
+            Ok(()),
+            "{ok}"
+        );
     }
     assert_eq!(with_header(r#"{"alg":"HS256"}"#), Ok(()));
-    for bad in [r#""at+jwt""#, r#""JWS""#, r#""JWT ""#, r#""""#, r#""application/""#, r#""x/jwt""#] {
+    for bad in [
+        r#""at+jwt""#,
+        r#""JWS""#,
+        r#""JWT ""#,
+        r#""""#,
+        r#""application/""#,
+        r#""x/jwt""#,
+    ] {
         assert_eq!(
             with_header(&format!(r#"{{"alg":"HS256","typ":{bad}}}"#)),
             Err(Error::UnexpectedType),
@@ -74,33 +105,71 @@ fn typ() {
     // A policy may expect another type, and then JWT is the wrong one.
     let at = POLICY.expected_type("at+jwt");
     let v = verifier(at);
-    let t = sign(r#"{"alg":"HS256","typ":"application/at+jwt"}"#, &claims_with(""), SECRET);
+    let t = sign(
+        r#"{"alg":"HS256","typ":"application/at+jwt"}"#,
+        &claims_with(""),
+        SECRET,
+    );
     assert_eq!(check_with(&v, t.as_bytes(), NOW), Ok(()));
-    assert_eq!(check_with(&v, good_token().as_bytes(), NOW), Err(Error::UnexpectedType));
+    assert_eq!(
+        check_with(&v, good_token().as_bytes(), NOW),
+        Err(Error::UnexpectedType)
+    );
 }
 
 #[test]
 fn header_json_strictness() {
-    assert_eq!(with_header(r#"{"alg":"HS256","alg":"HS256"}"#), Err(Error::JsonDuplicateMember));
-    assert_eq!(with_header(r#"{"alg":"HS256","\u0061lg":"none"}"#), Err(Error::JsonDuplicateMember));
-    assert_eq!(with_header(r#"{"alg":"HS256","x":{"a":1,"a":2}}"#), Err(Error::JsonDuplicateMember));
+    assert_eq!(
+        with_header(r#"{"alg":"HS256","alg":"HS256"}"#),
+        Err(Error::JsonDuplicateMember)
+    );
+    assert_eq!(
+        with_header(r#"{"alg":"HS256","\u0061lg":"none"}"#),
+        Err(Error::JsonDuplicateMember)
+    );
+    assert_eq!(
+        with_header(r#"{"alg":"HS256","x":{"a":1,"a":2}}"#),
+        Err(Error::JsonDuplicateMember)
+    );
     assert_eq!(with_header(r#"["HS256"]"#), Err(Error::JsonNotObject));
     assert_eq!(with_header(r#""HS256""#), Err(Error::JsonNotObject));
     assert_eq!(with_header(r#"{"alg":"HS256",}"#), Err(Error::JsonSyntax));
     assert_eq!(with_header(r#"{"alg":"HS256"} "#), Ok(()));
     assert_eq!(with_header(r#"{"alg":"HS256"}x"#), Err(Error::JsonSyntax));
-    assert_eq!(with_header(r#"{"alg":"HS256"/*c*/}"#), Err(Error::JsonSyntax));
-    let deep = format!(r#"{{"alg":"HS256","x":{}1{}}}"#, "[".repeat(100), "]".repeat(100));
+    assert_eq!(
+        with_header(r#"{"alg":"HS256"/*c*/}"#),
+        Err(Error::JsonSyntax)
+    );
+    let deep = format!(
+        r#"{{"alg":"HS256","x":{}1{}}}"#,
+        "[".repeat(100),
+        "]".repeat(100)
+    );
     assert_eq!(with_header(&deep), Err(Error::JsonTooComplex));
     let many: String = (0..20).map(|i| format!(r#","m{i}":0"#)).collect();
-    assert_eq!(with_header(&format!(r#"{{"alg":"HS256"{many}}}"#)), Err(Error::JsonTooComplex));
+    assert_eq!(
+        with_header(&format!(r#"{{"alg":"HS256"{many}}}"#)),
+        Err(Error::JsonTooComplex)
+    );
     // Unknown members (jku, x5u, jwk, cty...) are ignored: they never select a key.
-    assert_eq!(with_header(r#"{"alg":"HS256","jku":"https://evil.example/jwks","jwk":{"kty":"oct","k":"AAAA"}}"#), Ok(()));
+    assert_eq!(
+        with_header(
+            r#"{"alg":"HS256","jku":"https://evil.example/jwks","jwk":{"kty":"oct","k":"AAAA"}}"#
+        ),
+        Ok(())
+    );
 }
 
 #[test]
 fn policy_const_default_typ_is_jwt() {
     let v = verifier(Policy::new().require_sub(false));
-    let t = sign(r#"{"alg":"HS256","typ":"JOSE"}"#, r#"{"exp":9999999999}"#, SECRET);
-    assert_eq!(check_with(&v, t.as_bytes(), NOW), Err(Error::UnexpectedType));
+    let t = sign(
+        r#"{"alg":"HS256","typ":"JOSE"}"#,
+        r#"{"exp":9999999999}"#,
+        SECRET,
+    );
+    assert_eq!(
+        check_with(&v, t.as_bytes(), NOW),
+        Err(Error::UnexpectedType)
+    );
 }

@@ -31,23 +31,50 @@ fn three_rotating_keys_without_kid() {
     for k in [K1, K2, K3] {
         assert_eq!(check_with(&v, with_kid(None, k).as_bytes(), NOW), Ok(()));
     }
-    assert_eq!(check_with(&v, with_kid(None, SECRET).as_bytes(), NOW), Err(Error::InvalidSignature));
+    assert_eq!(
+        check_with(&v, with_kid(None, SECRET).as_bytes(), NOW),
+        Err(Error::InvalidSignature)
+    );
 }
 
 #[test]
 fn kid_selects_exactly_one_key() {
     let v = ring(&[(Some("a"), K1), (Some("b"), K2), (None, K3)]);
-    assert_eq!(check_with(&v, with_kid(Some("a"), K1).as_bytes(), NOW), Ok(()));
-    assert_eq!(check_with(&v, with_kid(Some("b"), K2).as_bytes(), NOW), Ok(()));
+    assert_eq!(
+        check_with(&v, with_kid(Some("a"), K1).as_bytes(), NOW),
+        Ok(())
+    );
+    assert_eq!(
+        check_with(&v, with_kid(Some("b"), K2).as_bytes(), NOW),
+        Ok(())
+    );
     // Signed with b's key but naming a: no trying the others.
-    assert_eq!(check_with(&v, with_kid(Some("a"), K2).as_bytes(), NOW), Err(Error::InvalidSignature));
+    assert_eq!(
+        check_with(&v, with_kid(Some("a"), K2).as_bytes(), NOW),
+        Err(Error::InvalidSignature)
+    );
     // The unnamed key K3 is never a wildcard for a named kid.
-    assert_eq!(check_with(&v, with_kid(Some("c"), K3).as_bytes(), NOW), Err(Error::UnknownKey));
+    assert_eq!(
+        check_with(&v, with_kid(Some("c"), K3).as_bytes(), NOW),
+        Err(Error::UnknownKey)
+    );
     // Byte-exact: case and whitespace matter; escapes are decoded first.
-    assert_eq!(check_with(&v, with_kid(Some("A"), K1).as_bytes(), NOW), Err(Error::UnknownKey));
-    assert_eq!(check_with(&v, with_kid(Some("a "), K1).as_bytes(), NOW), Err(Error::UnknownKey));
-    assert_eq!(check_with(&v, with_kid(Some("\\u0061"), K1).as_bytes(), NOW), Ok(()));
-    assert_eq!(check_with(&v, with_kid(Some(""), K1).as_bytes(), NOW), Err(Error::UnknownKey));
+    assert_eq!(
+        check_with(&v, with_kid(Some("A"), K1).as_bytes(), NOW),
+        Err(Error::UnknownKey)
+    );
+    assert_eq!(
+        check_with(&v, with_kid(Some("a "), K1).as_bytes(), NOW),
+        Err(Error::UnknownKey)
+    );
+    assert_eq!(
+        check_with(&v, with_kid(Some("\\u0061"), K1).as_bytes(), NOW),
+        Ok(())
+    );
+    assert_eq!(
+        check_with(&v, with_kid(Some(""), K1).as_bytes(), NOW),
+        Err(Error::UnknownKey)
+    );
     // No kid: every HS256 key, named or not, may be tried.
     assert_eq!(check_with(&v, with_kid(None, K3).as_bytes(), NOW), Ok(()));
     assert_eq!(check_with(&v, with_kid(None, K1).as_bytes(), NOW), Ok(()));
@@ -57,7 +84,10 @@ fn kid_selects_exactly_one_key() {
 fn empty_ring_knows_no_key() {
     let v = Verifier::new(KeyRing::<1>::new(), POLICY);
     let mut buf = jwtguard::TokenBuf::new();
-    assert_eq!(v.verify(good_token().as_bytes(), NOW, &mut buf).err(), Some(Error::UnknownKey));
+    assert_eq!(
+        v.verify(good_token().as_bytes(), NOW, &mut buf).err(),
+        Some(Error::UnknownKey)
+    );
 }
 
 #[test]
@@ -76,9 +106,15 @@ fn loading_rules() {
     assert_eq!(r.add_hs256(None, &[0u8; 31]), Err(Error::KeyTooShort));
     assert_eq!(r.add_hs256(None, b""), Err(Error::KeyTooShort));
     assert_eq!(r.add_hs256(Some(""), K1), Err(Error::InvalidKeyId));
-    assert_eq!(r.add_hs256(Some(&"k".repeat(MAX_KID_LEN + 1)), K1), Err(Error::InvalidKeyId));
+    assert_eq!(
+        r.add_hs256(Some(&"k".repeat(MAX_KID_LEN + 1)), K1),
+        Err(Error::InvalidKeyId)
+    );
     assert_eq!(r.add_hs256(Some(&"k".repeat(MAX_KID_LEN)), K1), Ok(()));
-    assert_eq!(r.add_hs256(Some(&"k".repeat(MAX_KID_LEN)), K2), Err(Error::DuplicateKeyId));
+    assert_eq!(
+        r.add_hs256(Some(&"k".repeat(MAX_KID_LEN)), K2),
+        Err(Error::DuplicateKeyId)
+    );
     assert_eq!(r.add_hs256(None, &[0u8; 32]), Ok(()));
     assert_eq!(r.add_hs256(None, K3), Err(Error::KeyRingFull));
     assert_eq!(r.len(), 2);
@@ -90,7 +126,9 @@ fn configurable_secret_form() {
     assert!(is_configurable_secret(good.as_bytes()));
     assert!(is_configurable_secret(&[b'a'; 32]));
     assert!(is_configurable_secret(&[b'_'; 512]));
-    assert!(is_configurable_secret(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"));
+    assert!(is_configurable_secret(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    ));
     assert!(!is_configurable_secret(&[b'a'; 31]));
     assert!(!is_configurable_secret(&[b'a'; 513]));
     for bad in ["+", "/", "=", " ", ".", "é", "\0"] {
@@ -98,12 +136,21 @@ fn configurable_secret_form() {
         assert!(!is_configurable_secret(s.as_bytes()), "{bad:?}");
     }
     let mut r = KeyRing::<1>::new();
-    assert_eq!(r.add_hs256_configured(None, "short"), Err(Error::InvalidSecretFormat));
-    assert_eq!(r.add_hs256_configured(None, &format!("{}+", "a".repeat(40))), Err(Error::InvalidSecretFormat));
+    assert_eq!(
+        r.add_hs256_configured(None, "short"),
+        Err(Error::InvalidSecretFormat)
+    );
+    assert_eq!(
+        r.add_hs256_configured(None, &format!("{}+", "a".repeat(40))),
+        Err(Error::InvalidSecretFormat)
+    );
     assert_eq!(r.add_hs256_configured(None, good), Ok(()));
     // The configured text is the key, as ASCII bytes.
     let v = Verifier::new(r, POLICY);
-    assert_eq!(check_with(&v, with_kid(None, good.as_bytes()).as_bytes(), NOW), Ok(()));
+    assert_eq!(
+        check_with(&v, with_kid(None, good.as_bytes()).as_bytes(), NOW),
+        Ok(())
+    );
 }
 
 #[test]

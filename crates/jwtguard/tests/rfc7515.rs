@@ -6,9 +6,9 @@ const TOKEN: &[u8] = b"eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2Ui
 // The JWK's "k" from A.1.1, decoded.
 const KEY: [u8; 64] = [
     3, 35, 53, 75, 43, 15, 165, 188, 131, 126, 6, 101, 119, 123, 166, 143, 90, 179, 40, 230, 240,
-    84, 201, 40, 169, 15, 132, 178, 210, 80, 46, 191, 211, 251, 90, 146, 210, 6, 71, 239, 150,
-    138, 180, 195, 119, 98, 61, 34, 61, 46, 33, 114, 5, 46, 79, 8, 192, 205, 154, 245, 103, 208,
-    128, 163,
+    84, 201, 40, 169, 15, 132, 178, 210, 80, 46, 191, 211, 251, 90, 146, 210, 6, 71, 239, 150, 138,
+    180, 195, 119, 98, 61, 34, 61, 46, 33, 114, 5, 46, 79, 8, 192, 205, 154, 245, 103, 208, 128,
+    163,
 ];
 const EXP: u64 = 1300819380;
 
@@ -32,7 +32,10 @@ fn a1_verifies_before_exp() {
 fn a1_fails_at_and_after_exp() {
     for now in [EXP, EXP + 1, u64::MAX] {
         let mut buf = TokenBuf::new();
-        assert_eq!(verifier().verify(TOKEN, now, &mut buf).err(), Some(Error::Expired));
+        assert_eq!(
+            verifier().verify(TOKEN, now, &mut buf).err(),
+            Some(Error::Expired)
+        );
     }
 }
 

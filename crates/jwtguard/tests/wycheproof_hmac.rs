@@ -33,7 +33,9 @@ fn hmac_sha256_vectors() {
             match t.result {
                 TestResult::Valid => assert_eq!(got, Ok(()), "tc {} {}", t.tc_id, t.comment),
                 TestResult::Invalid => assert!(got.is_err(), "tc {} {}", t.tc_id, t.comment),
-                TestResult::Acceptable => panic!("tc {}: no acceptable HMAC vectors expected", t.tc_id),
+                TestResult::Acceptable => {
+                    panic!("tc {}: no acceptable HMAC vectors expected", t.tc_id)
+                }
             }
             checked += 1;
         }

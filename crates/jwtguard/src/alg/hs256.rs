@@ -62,5 +62,7 @@ impl core::fmt::Debug for Hs256Key {
 /// 32 to 512 characters, each an ASCII letter, digit, `_` or `-`.
 pub fn is_configurable_secret(secret: &[u8]) -> bool {
     (32..=512).contains(&secret.len())
-        && secret.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        && secret
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
 }

@@ -1,6 +1,11 @@
 //! Test helpers: tokens are signed here with the `hmac` crate directly, independently of the
 //! code under test.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -60,7 +65,11 @@ pub fn verifier(policy: Policy<'static>) -> Verifier<'static, 4> {
     Verifier::new(keys, policy)
 }
 
-pub fn check_with<const N: usize>(v: &Verifier<'static, N>, token: &[u8], now: u64) -> Result<(), Error> {
+pub fn check_with<const N: usize>(
+    v: &Verifier<'static, N>,
+    token: &[u8],
+    now: u64,
+) -> Result<(), Error> {
     let mut buf = TokenBuf::new();
     v.verify(token, now, &mut buf).map(|_| ())
 }
@@ -72,5 +81,9 @@ pub fn check(token: &str) -> Result<(), Error> {
 
 /// Verify a token carrying `payload` under `policy` at `now`.
 pub fn check_claims(payload: &str, policy: Policy<'static>, now: u64) -> Result<(), Error> {
-    check_with(&verifier(policy), sign(HEADER, payload, SECRET).as_bytes(), now)
+    check_with(
+        &verifier(policy),
+        sign(HEADER, payload, SECRET).as_bytes(),
+        now,
+    )
 }
