@@ -97,6 +97,18 @@ pub enum Error {
     DuplicateKeyId,
     /// The key ring is full (its capacity is a const generic chosen by the user).
     KeyRingFull,
+    /// The key text or DER is malformed (RFC 8017 A.1.1, RFC 5280 §4.1.2.7, RFC 7468).
+    KeyFormat,
+    /// The key is not an RSA (rsaEncryption) or HMAC key, or its PEM label is not one we read.
+    UnsupportedKeyType,
+    /// An RSA modulus under 2048 bits (RFC 7518 §3.3).
+    RsaModulusTooSmall,
+    /// An RSA modulus over 4096 bits, the largest this build verifies.
+    RsaModulusTooLarge,
+    /// An RSA modulus that is even (RFC 8017 §3.1: a product of odd primes).
+    RsaInvalidModulus,
+    /// An RSA public exponent that is even, below 3, or above 2^32-1 (RFC 8017 §3.1).
+    RsaInvalidExponent,
 }
 
 impl Error {
@@ -137,6 +149,12 @@ impl Error {
             Error::InvalidKeyId => "Invalid key id",
             Error::DuplicateKeyId => "Duplicate key id",
             Error::KeyRingFull => "Key ring is full",
+            Error::KeyFormat => "Malformed key",
+            Error::UnsupportedKeyType => "Unsupported key type",
+            Error::RsaModulusTooSmall => "RSA key is smaller than 2048 bits",
+            Error::RsaModulusTooLarge => "RSA key is larger than 4096 bits",
+            Error::RsaInvalidModulus => "RSA modulus is invalid",
+            Error::RsaInvalidExponent => "RSA exponent is invalid",
         }
     }
 }

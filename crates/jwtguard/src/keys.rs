@@ -14,6 +14,8 @@ use heapless::Vec;
 use crate::Error;
 use crate::alg::Algorithm;
 use crate::alg::hs256::{self, Hs256Key};
+use crate::alg::rs256::Rs256Key;
+use crate::keyfmt;
 use crate::json::Str;
 
 /// Longest key id accepted at load time, in bytes. Ids seen from identity providers are 20-50.
@@ -22,12 +24,14 @@ pub const MAX_KID_LEN: usize = 64;
 #[derive(Debug, Clone)]
 pub(crate) enum KeyMaterial {
     Hs256(Hs256Key),
+    Rs256(Rs256Key),
 }
 
 impl KeyMaterial {
     pub(crate) fn algorithm(&self) -> Algorithm {
         match self {
             KeyMaterial::Hs256(_) => Algorithm::HS256,
+            KeyMaterial::Rs256(_) => Algorithm::RS256,
         }
     }
 }
@@ -83,6 +87,23 @@ impl<const N: usize> KeyRing<N> {
             return Err(Error::InvalidSecretFormat);
         }
         self.add_hs256(kid, secret.as_bytes())
+    }
+
+    /// Load an RSA public key for RS256 from DER: SPKI (`PUBLIC KEY`) or PKCS#1
+    /// (`RSA PUBLIC KEY`).
+    pub fn add_rs256_der(&mut self, kid: Option<&str>, der: &[u8]) -> Result<(), Error> {
+        self.push(kid, KeyMaterial::Rs256(keyfmt::from_der(der)?))
+    }
+
+    /// Load an RSA public key for RS256 from PEM (`BEGIN PUBLIC KEY` or
+    /// `BEGIN RSA PUBLIC KEY`).
+    pub fn add_rs256_pem(&mut self, kid: Option<&str>, pem: &[u8]) -> Result<(), Error> {
+        self.push(kid, KeyMaterial::Rs256(keyfmt::from_pem(pem)?))
+    }
+
+    /// Load an RSA public key for RS256 from its big-endian modulus and exponent.
+    pub fn add_rs256_components(&mut self, kid: Option<&str>, n: &[u8], e: &[u8]) -> Result<(), Error> {
+        self.push(kid, KeyMaterial::Rs256(Rs256Key::from_components(n, e)?))
     }
 
     pub(crate) fn push(&mut self, kid: Option<&str>, material: KeyMaterial) -> Result<(), Error> {

@@ -75,6 +75,7 @@ mod claims;
 mod error;
 mod header;
 pub mod json;
+mod keyfmt;
 mod keys;
 mod policy;
 mod token;
@@ -87,6 +88,7 @@ struct ReadmeDoctests;
 
 pub use alg::Algorithm;
 pub use alg::hs256::{Hs256Key, is_configurable_secret};
+pub use alg::rs256::{RSA_MAX_BITS, RSA_MIN_BITS, Rs256Key};
 pub use claims::{Audience, Claims};
 pub use error::Error;
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};

@@ -122,6 +122,7 @@ impl<'a> UntrustedToken<'a> {
         for key in candidates.iter() {
             let result = match key {
                 KeyMaterial::Hs256(k) => k.verify(self.signing_input, self.signature),
+                KeyMaterial::Rs256(k) => k.verify(self.signing_input, self.signature),
             };
             match result {
                 Ok(()) => {

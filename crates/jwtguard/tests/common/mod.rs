@@ -13,6 +13,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use jwtguard::{Error, KeyRing, Policy, TokenBuf, Verifier};
 use sha2::Sha256;
 
+pub mod rsa_keys;
+
 pub const NOW: u64 = 1_700_000_000;
 pub const SECRET: &[u8] = b"test-secret-0123456789-abcdefghijklmnop";
 pub const OTHER_SECRET: &[u8] = b"other-secret-0123456789-abcdefghijklmno";

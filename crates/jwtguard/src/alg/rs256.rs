@@ -1,0 +1,201 @@
+//! RS256: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3, RFC 8017 §8.2.2), with no heap.
+//!
+//! Verification recomputes `EM' = 00 01 FF..FF 00 || DigestInfo(SHA-256) || H` and compares
+//! all of it with `s^e mod n` (RFC 8017 §8.2.2 step 4). The padding is never parsed, which is
+//! what keeps out the Bleichenbacher'06 family of forgeries. Only the DigestInfo with the
+//! explicit NULL parameter is accepted (RFC 8017 §9.2 note 1).
+//!
+//! Arithmetic: crypto-bigint fixed-width `Uint`s, Montgomery parameters computed once when the
+//! key is loaded. Nothing here is secret (public key, public signature), so variable-time
+//! operations are fine; for e = 65537 the exponentiation is an explicit 16 squarings and one
+//! multiplication, about twice as fast as crypto-bigint's generic `pow`.
+
+use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+use crypto_bigint::{Odd, U2048, U3072, U4096, Uint};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::Error;
+
+/// Smallest modulus accepted, in bits (RFC 7518 §3.3: "2048 bits or larger MUST be used").
+pub const RSA_MIN_BITS: usize = 2048;
+/// Largest modulus accepted, in bits.
+pub const RSA_MAX_BITS: usize = 4096;
+const MAX_LEN: usize = RSA_MAX_BITS / 8;
+
+/// `DigestInfo ::= SEQUENCE { AlgorithmIdentifier { id-sha256, NULL }, OCTET STRING (32) }`,
+/// DER, up to the hash (RFC 8017 §9.2 note 1).
+const DIGEST_INFO_SHA256: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+#[derive(Clone, Debug)]
+enum Width {
+    W2048(FixedMontyParams<{ U2048::LIMBS }>),
+    W3072(FixedMontyParams<{ U3072::LIMBS }>),
+    W4096(FixedMontyParams<{ U4096::LIMBS }>),
+}
+
+/// An RSA public key admitted for RS256: 2048 to 4096 bits, n odd, e odd and in 3..2^32.
+#[derive(Clone, Debug)]
+pub struct Rs256Key {
+    width: Width,
+    /// Modulus length in bytes, which is also the only valid signature length.
+    n_len: usize,
+    e: u32,
+}
+
+fn strip_zeros(mut b: &[u8]) -> &[u8] {
+    while let Some((0, rest)) = b.split_first() {
+        b = rest;
+    }
+    b
+}
+
+/// Right-align `bytes` in a `Uint<L>`; `None` if it does not fit.
+fn uint_from_be<const L: usize>(bytes: &[u8]) -> Option<Uint<L>> {
+    let mut buf = [0u8; MAX_LEN];
+    let width = Uint::<L>::BYTES;
+    let start = width.checked_sub(bytes.len())?;
+    buf.get_mut(start..width)?.copy_from_slice(bytes);
+    Some(Uint::<L>::from_be_slice(buf.get(..width)?))
+}
+
+fn params<const L: usize>(n: &[u8]) -> Result<FixedMontyParams<L>, Error> {
+    let n = uint_from_be::<L>(n).ok_or(Error::RsaModulusTooLarge)?;
+    let n = Option::<Odd<Uint<L>>>::from(Odd::new(n)).ok_or(Error::RsaInvalidModulus)?;
+    Ok(FixedMontyParams::new_vartime(n))
+}
+
+impl Rs256Key {
+    /// Admit a key from its big-endian modulus and exponent (leading zero bytes allowed).
+    pub fn from_components(n: &[u8], e: &[u8]) -> Result<Self, Error> {
+        let n = strip_zeros(n);
+        let bits = match n.first() {
+            None => 0,
+            Some(top) => n
+                .len()
+                .saturating_mul(8)
+                .saturating_sub(top.leading_zeros() as usize),
+        };
+        if bits < RSA_MIN_BITS {
+            return Err(Error::RsaModulusTooSmall);
+        }
+        if bits > RSA_MAX_BITS {
+            return Err(Error::RsaModulusTooLarge);
+        }
+        if n.last().is_none_or(|b| b & 1 == 0) {
+            return Err(Error::RsaInvalidModulus);
+        }
+        let e = strip_zeros(e);
+        if e.len() > 4 {
+            return Err(Error::RsaInvalidExponent);
+        }
+        let e = e.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        // e = 1 would make every s its own signature; even e is not an RSA exponent.
+        if e < 3 || e & 1 == 0 {
+            return Err(Error::RsaInvalidExponent);
+        }
+        let width = match n.len() {
+            ..=256 => Width::W2048(params(n)?),
+            257..=384 => Width::W3072(params(n)?),
+            _ => Width::W4096(params(n)?),
+        };
+        Ok(Self { width, n_len: n.len(), e })
+    }
+
+    /// The modulus size in bits.
+    pub fn modulus_bits(&self) -> usize {
+        let top = match &self.width {
+            Width::W2048(p) => p.modulus().as_ref().bits_vartime(),
+            Width::W3072(p) => p.modulus().as_ref().bits_vartime(),
+            Width::W4096(p) => p.modulus().as_ref().bits_vartime(),
+        };
+        top as usize
+    }
+
+    /// The public exponent.
+    pub fn exponent(&self) -> u32 {
+        self.e
+    }
+
+    /// Verify an RS256 signature over `message`.
+    ///
+    /// The signature must be exactly as long as the modulus (RFC 8017 §8.2.2 step 1), else
+    /// [`Error::SignatureLength`]; a value of n or more, or any mismatch of the recomputed
+    /// block, is [`Error::InvalidSignature`].
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        if signature.len() != self.n_len {
+            return Err(Error::SignatureLength);
+        }
+        let mut em = [0u8; MAX_LEN];
+        let em = em.get_mut(..self.n_len).ok_or(Error::SignatureLength)?;
+        let ok = match &self.width {
+            Width::W2048(p) => rsavp1(p, self.e, signature, em),
+            Width::W3072(p) => rsavp1(p, self.e, signature, em),
+            Width::W4096(p) => rsavp1(p, self.e, signature, em),
+        };
+        if !ok {
+            return Err(Error::InvalidSignature);
+        }
+        let mut expected = [0u8; MAX_LEN];
+        let expected = expected.get_mut(..self.n_len).ok_or(Error::SignatureLength)?;
+        encode_emsa_pkcs1_sha256(message, expected).ok_or(Error::InvalidSignature)?;
+        if bool::from(em.ct_eq(expected)) {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature)
+        }
+    }
+}
+
+/// RSAVP1 (RFC 8017 §5.2.2): `em = s^e mod n`, written big-endian into `em` (modulus length).
+/// False when s >= n ("signature representative out of range").
+fn rsavp1<const L: usize>(p: &FixedMontyParams<L>, e: u32, sig: &[u8], em: &mut [u8]) -> bool {
+    let Some(s) = uint_from_be::<L>(sig) else { return false };
+    if &s >= p.modulus().as_ref() {
+        return false;
+    }
+    let x = FixedMontyForm::new(&s, p);
+    let y = if e == 65537 {
+        x.square_repeat_vartime(16).mul(&x)
+    } else {
+        // Left-to-right square-and-multiply over the public exponent's bits.
+        let mut y = x;
+        for bit in (0..31 - e.leading_zeros()).rev() {
+            y = y.square();
+            if (e >> bit) & 1 == 1 {
+                y = y.mul(&x);
+            }
+        }
+        y
+    };
+    let m = y.retrieve().to_be_bytes();
+    let Some(skip) = m.len().checked_sub(em.len()) else { return false };
+    match m.get(skip..) {
+        Some(tail) => {
+            em.copy_from_slice(tail);
+            true
+        }
+        None => false,
+    }
+}
+
+/// EMSA-PKCS1-v1_5-ENCODE with SHA-256 (RFC 8017 §9.2) into `out`, which is the modulus length.
+fn encode_emsa_pkcs1_sha256(message: &[u8], out: &mut [u8]) -> Option<()> {
+    let hash = Sha256::digest(message);
+    let t_len = DIGEST_INFO_SHA256.len().checked_add(hash.len())?;
+    // At least 8 bytes of 0xFF padding (RFC 8017 §9.2 step 5) - always true for >= 2048 bits.
+    let ps_end = out.len().checked_sub(t_len)?.checked_sub(1)?;
+    let (head, tail) = out.split_at_mut(ps_end);
+    let (zero, t) = tail.split_first_mut()?;
+    *zero = 0;
+    let (info, h) = t.split_at_mut(DIGEST_INFO_SHA256.len());
+    info.copy_from_slice(&DIGEST_INFO_SHA256);
+    h.copy_from_slice(&hash);
+    let (lead, ps) = head.split_at_mut(2);
+    lead.copy_from_slice(&[0x00, 0x01]);
+    ps.fill(0xff);
+    Some(())
+}

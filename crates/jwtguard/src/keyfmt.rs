@@ -1,0 +1,71 @@
+//! RSA public key formats, decoded without allocation: PKCS#1 `RSAPublicKey` and SPKI DER
+//! (RFC 8017 A.1.1, RFC 5280 §4.1.2.7 with RFC 3279 §2.3.1), and PEM of both (RFC 7468).
+//! ASN.1 is RustCrypto's `der`/`pkcs1`/`spki`; PEM is `pem-rfc7468`.
+
+use pkcs1::RsaPublicKey;
+use pkcs1::der::Decode;
+use pkcs1::der::asn1::UintRef;
+use spki::SubjectPublicKeyInfoRef;
+use spki::der::asn1::ObjectIdentifier;
+
+use crate::Error;
+use crate::alg::rs256::Rs256Key;
+
+/// rsaEncryption (RFC 8017 A.1): the only SPKI algorithm we admit for RS256.
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+/// Largest DER we decode PEM into. A 4096-bit SPKI is about 550 bytes; room for 8192-bit
+/// keys (about 1060) means they are reported as too large rather than as malformed. Used only
+/// at load time, on the stack.
+const MAX_DER: usize = 2048;
+
+impl Rs256Key {
+    /// Admit an RSA public key from DER: SPKI (rsaEncryption) or PKCS#1 `RSAPublicKey`.
+    pub fn from_der(der: &[u8]) -> Result<Self, Error> {
+        from_der(der)
+    }
+
+    /// Admit an RSA public key from PEM: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
+    pub fn from_pem(pem: &[u8]) -> Result<Self, Error> {
+        from_pem(pem)
+    }
+}
+
+/// Parse PKCS#1 `RSAPublicKey` DER.
+pub(crate) fn from_pkcs1_der(der: &[u8]) -> Result<Rs256Key, Error> {
+    let key = RsaPublicKey::<UintRef<'_>>::from_der(der).map_err(|_| Error::KeyFormat)?;
+    Rs256Key::from_components(key.modulus.as_bytes(), key.public_exponent.as_bytes())
+}
+
+/// Parse SPKI DER holding an rsaEncryption key (parameters must be NULL, RFC 3279 §2.3.1).
+pub(crate) fn from_spki_der(der: &[u8]) -> Result<Rs256Key, Error> {
+    let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| Error::KeyFormat)?;
+    if spki.algorithm.oid != RSA_ENCRYPTION {
+        return Err(Error::UnsupportedKeyType);
+    }
+    match spki.algorithm.parameters {
+        Some(p) if p.is_null() => {}
+        _ => return Err(Error::KeyFormat),
+    }
+    let bits = spki.subject_public_key.as_bytes().ok_or(Error::KeyFormat)?;
+    from_pkcs1_der(bits)
+}
+
+/// Either DER form: SPKI first (the common "PUBLIC KEY"), then PKCS#1.
+pub(crate) fn from_der(der: &[u8]) -> Result<Rs256Key, Error> {
+    match from_spki_der(der) {
+        Err(Error::KeyFormat) => from_pkcs1_der(der),
+        other => other,
+    }
+}
+
+/// PEM with label `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
+pub(crate) fn from_pem(pem: &[u8]) -> Result<Rs256Key, Error> {
+    let mut buf = [0u8; MAX_DER];
+    let (label, der) = pem_rfc7468::decode(pem, &mut buf).map_err(|_| Error::KeyFormat)?;
+    match label {
+        "PUBLIC KEY" => from_spki_der(der),
+        "RSA PUBLIC KEY" => from_pkcs1_der(der),
+        _ => Err(Error::UnsupportedKeyType),
+    }
+}
