@@ -15,8 +15,8 @@ use crate::Error;
 use crate::alg::Algorithm;
 use crate::alg::hs256::{self, Hs256Key};
 use crate::alg::rs256::Rs256Key;
-use crate::keyfmt;
 use crate::json::Str;
+use crate::keyfmt;
 
 /// Longest key id accepted at load time, in bytes. Ids seen from identity providers are 20-50.
 pub const MAX_KID_LEN: usize = 64;
@@ -102,7 +102,12 @@ impl<const N: usize> KeyRing<N> {
     }
 
     /// Load an RSA public key for RS256 from its big-endian modulus and exponent.
-    pub fn add_rs256_components(&mut self, kid: Option<&str>, n: &[u8], e: &[u8]) -> Result<(), Error> {
+    pub fn add_rs256_components(
+        &mut self,
+        kid: Option<&str>,
+        n: &[u8],
+        e: &[u8],
+    ) -> Result<(), Error> {
         self.push(kid, KeyMaterial::Rs256(Rs256Key::from_components(n, e)?))
     }
 

@@ -22,7 +22,8 @@ const A2_EXP: u64 = 1300819380;
 
 fn a2_verifier() -> Verifier<'static, 2> {
     let mut keys = KeyRing::new();
-    keys.add_rs256_components(None, &unb64(A2_N), &unb64("AQAB")).unwrap();
+    keys.add_rs256_components(None, &unb64(A2_N), &unb64("AQAB"))
+        .unwrap();
     Verifier::new(keys, Policy::new().issuers(&["joe"]).require_sub(false))
 }
 
@@ -32,10 +33,16 @@ fn rfc7515_a2() {
     let mut buf = TokenBuf::new();
     let c = v.verify(A2_TOKEN.as_bytes(), A2_EXP - 1, &mut buf).unwrap();
     assert!(c.issuer().unwrap() == "joe");
-    assert_eq!(check_with(&v, A2_TOKEN.as_bytes(), A2_EXP), Err(Error::Expired));
+    assert_eq!(
+        check_with(&v, A2_TOKEN.as_bytes(), A2_EXP),
+        Err(Error::Expired)
+    );
     // One changed payload character breaks it.
     let bad = A2_TOKEN.replacen("eyJpc3Mi", "eyJpc3Ni", 1);
-    assert_eq!(check_with(&v, bad.as_bytes(), A2_EXP - 1), Err(Error::InvalidSignature));
+    assert_eq!(
+        check_with(&v, bad.as_bytes(), A2_EXP - 1),
+        Err(Error::InvalidSignature)
+    );
 }
 
 /// RFC 7520 §4.1: RS256 over a non-JSON payload (Tolkien), checked at the signature layer.
@@ -51,7 +58,10 @@ fn rfc7520_4_1_signature_layer() {
     assert_eq!(key.verify(input.as_bytes(), &unb64(sig)), Ok(()));
     let mut s = unb64(sig);
     s[100] ^= 1;
-    assert_eq!(key.verify(input.as_bytes(), &s), Err(Error::InvalidSignature));
+    assert_eq!(
+        key.verify(input.as_bytes(), &s),
+        Err(Error::InvalidSignature)
+    );
 }
 
 #[test]
@@ -75,21 +85,56 @@ fn modulus_and_exponent_rules() {
     let n = n_bytes(&key);
     let mut even = n.clone();
     *even.last_mut().unwrap() &= 0xfe;
-    assert_eq!(Rs256Key::from_components(&even, &[1, 0, 1]).err(), Some(Error::RsaInvalidModulus));
+    assert_eq!(
+        Rs256Key::from_components(&even, &[1, 0, 1]).err(),
+        Some(Error::RsaInvalidModulus)
+    );
     // 2047 bits: clear the top bit.
     let mut short = n.clone();
     short[0] &= 0x7f;
-    assert_eq!(Rs256Key::from_components(&short, &[1, 0, 1]).err(), Some(Error::RsaModulusTooSmall));
+    assert_eq!(
+        Rs256Key::from_components(&short, &[1, 0, 1]).err(),
+        Some(Error::RsaModulusTooSmall)
+    );
     // Leading zero bytes are not bits.
     let mut padded = vec![0, 0];
     padded.extend_from_slice(&n);
-    assert_eq!(Rs256Key::from_components(&padded, &[0, 1, 0, 1]).unwrap().modulus_bits(), 2048);
-    assert_eq!(Rs256Key::from_components(&[], &[1, 0, 1]).err(), Some(Error::RsaModulusTooSmall));
-    for e in [&[][..], &[0], &[1], &[2], &[1, 0, 0], &[1, 0, 0, 0, 1], &[0xff, 0xff, 0xff, 0xfe]] {
-        assert_eq!(Rs256Key::from_components(&n, e).err(), Some(Error::RsaInvalidExponent), "{e:?}");
+    assert_eq!(
+        Rs256Key::from_components(&padded, &[0, 1, 0, 1])
+            .unwrap()
+            .modulus_bits(),
+        2048
+    );
+    assert_eq!(
+        Rs256Key::from_components(&[], &[1, 0, 1]).err(),
+        Some(Error::RsaModulusTooSmall)
+    );
+    for e in [
+        &[][..],
+        &[0],
+        &[1],
+        &[2],
+        &[1, 0, 0],
+        &[1, 0, 0, 0, 1],
+        &[0xff, 0xff, 0xff, 0xfe],
+    ] {
+        assert_eq!(
+            Rs256Key::from_components(&n, e).err(),
+            Some(Error::RsaInvalidExponent),
+            "{e:?}"
+        );
     }
     for e in [&[3u8][..], &[1, 0, 1], &[0xff, 0xff, 0xff, 0xff]] {
-        assert_eq!(Rs256Key::from_components(&n, e).unwrap().exponent().to_be_bytes().iter().skip_while(|b| **b == 0).count(), e.len());
+        assert_eq!(
+            Rs256Key::from_components(&n, e)
+                .unwrap()
+                .exponent()
+                .to_be_bytes()
+                .iter()
+                .skip_while(|b| **b == 0)
+                .count(),
+            e.len()
+        );
     }
 }
 
@@ -146,8 +191,14 @@ fn padding_is_compared_never_parsed() {
     let key = Rs256Key::from_components(&n_bytes(&pk), &e_bytes(&pk)).unwrap();
     let msg = b"signing input";
     let h = Sha256::digest(msg);
-    let with_null: &[u8] = &[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
-    let no_null: &[u8] = &[0x30, 0x2f, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x04, 0x20];
+    let with_null: &[u8] = &[
+        0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+        0x05, 0x00, 0x04, 0x20,
+    ];
+    let no_null: &[u8] = &[
+        0x30, 0x2f, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+        0x04, 0x20,
+    ];
     let block = |prefix: &[u8], t: &[u8], h: &[u8], ps_byte: u8, sep: u8| {
         let mut em = prefix.to_vec();
         let ps = 256 - prefix.len() - 1 - t.len() - h.len();
@@ -158,7 +209,11 @@ fn padding_is_compared_never_parsed() {
         em
     };
     let good = block(&[0, 1], with_null, &h, 0xff, 0);
-    assert_eq!(key.verify(msg, &raw_sign(&sk, &good)), Ok(()), "the builder itself is right");
+    assert_eq!(
+        key.verify(msg, &raw_sign(&sk, &good)),
+        Ok(()),
+        "the builder itself is right"
+    );
     let mut wrong_hash = h.to_vec();
     wrong_hash[0] ^= 1;
     let mut garbage_in_ps = good.clone();
@@ -169,10 +224,17 @@ fn padding_is_compared_never_parsed() {
         ("leading 01", block(&[1, 1], with_null, &h, 0xff, 0)),
         ("PS of zeros", block(&[0, 1], with_null, &h, 0x00, 0)),
         ("separator 01", block(&[0, 1], with_null, &h, 0xff, 1)),
-        ("wrong hash", block(&[0, 1], with_null, &wrong_hash, 0xff, 0)),
+        (
+            "wrong hash",
+            block(&[0, 1], with_null, &wrong_hash, 0xff, 0),
+        ),
         ("byte in PS", garbage_in_ps),
     ] {
-        assert_eq!(key.verify(msg, &raw_sign(&sk, &em)), Err(Error::InvalidSignature), "{what}");
+        assert_eq!(
+            key.verify(msg, &raw_sign(&sk, &em)),
+            Err(Error::InvalidSignature),
+            "{what}"
+        );
     }
 }
 
@@ -182,11 +244,26 @@ fn same_key_from_every_format_verifies_the_same_token() {
     let pk = sk.to_public_key();
     let token = sign_token(r#"{"alg":"RS256","kid":"k"}"#, &claims_with(""), &sk);
     let loaders: Vec<(&str, Box<dyn Fn(&mut KeyRing<2>) -> Result<(), Error>>)> = vec![
-        ("SPKI PEM", Box::new(|r| r.add_rs256_pem(Some("k"), &data("rsa2048.pub.pem")))),
-        ("PKCS#1 PEM", Box::new(|r| r.add_rs256_pem(Some("k"), &data("rsa2048.pkcs1.pem")))),
-        ("SPKI DER", Box::new(|r| r.add_rs256_der(Some("k"), &data("rsa2048.spki.der")))),
-        ("PKCS#1 DER", Box::new(|r| r.add_rs256_der(Some("k"), &data("rsa2048.pkcs1.der")))),
-        ("components", Box::new(move |r| r.add_rs256_components(Some("k"), &n_bytes(&pk), &e_bytes(&pk)))),
+        (
+            "SPKI PEM",
+            Box::new(|r| r.add_rs256_pem(Some("k"), &data("rsa2048.pub.pem"))),
+        ),
+        (
+            "PKCS#1 PEM",
+            Box::new(|r| r.add_rs256_pem(Some("k"), &data("rsa2048.pkcs1.pem"))),
+        ),
+        (
+            "SPKI DER",
+            Box::new(|r| r.add_rs256_der(Some("k"), &data("rsa2048.spki.der"))),
+        ),
+        (
+            "PKCS#1 DER",
+            Box::new(|r| r.add_rs256_der(Some("k"), &data("rsa2048.pkcs1.der"))),
+        ),
+        (
+            "components",
+            Box::new(move |r| r.add_rs256_components(Some("k"), &n_bytes(&pk), &e_bytes(&pk))),
+        ),
     ];
     for (what, load) in loaders {
         let mut r = KeyRing::<2>::new();
@@ -201,12 +278,24 @@ fn same_key_from_every_format_verifies_the_same_token() {
 #[test]
 fn malformed_keys() {
     let pem = String::from_utf8(data("rsa2048.pub.pem")).unwrap();
-    assert_eq!(Rs256Key::from_pem(pem.replace("PUBLIC KEY", "PRIVATE KEY").as_bytes()).err(), Some(Error::UnsupportedKeyType));
-    assert_eq!(Rs256Key::from_pem(pem.replace("MIIB", "MIIC").as_bytes()).err(), Some(Error::KeyFormat));
+    assert_eq!(
+        Rs256Key::from_pem(pem.replace("PUBLIC KEY", "PRIVATE KEY").as_bytes()).err(),
+        Some(Error::UnsupportedKeyType)
+    );
+    assert_eq!(
+        Rs256Key::from_pem(pem.replace("MIIB", "MIIC").as_bytes()).err(),
+        Some(Error::KeyFormat)
+    );
     assert_eq!(Rs256Key::from_pem(b"not pem").err(), Some(Error::KeyFormat));
-    assert_eq!(Rs256Key::from_der(b"\x30\x00").err(), Some(Error::KeyFormat));
+    assert_eq!(
+        Rs256Key::from_der(b"\x30\x00").err(),
+        Some(Error::KeyFormat)
+    );
     let der = data("rsa2048.spki.der");
-    assert_eq!(Rs256Key::from_der(&der[..der.len() - 1]).err(), Some(Error::KeyFormat));
+    assert_eq!(
+        Rs256Key::from_der(&der[..der.len() - 1]).err(),
+        Some(Error::KeyFormat)
+    );
     let mut trailing = der.clone();
     trailing.push(0);
     assert_eq!(Rs256Key::from_der(&trailing).err(), Some(Error::KeyFormat));
@@ -219,20 +308,39 @@ fn malformed_keys() {
 #[test]
 fn algorithm_confusion_hs256_keyed_with_rsa_public_key() {
     let mut r = KeyRing::<2>::new();
-    r.add_rs256_pem(Some("rsa"), &data("rsa2048.pub.pem")).unwrap();
+    r.add_rs256_pem(Some("rsa"), &data("rsa2048.pub.pem"))
+        .unwrap();
     let v = Verifier::new(r, POLICY);
-    for secret in [data("rsa2048.pub.pem"), data("rsa2048.spki.der"), data("rsa2048.pkcs1.der"), data("rsa2048.pkcs1.pem")] {
+    for secret in [
+        data("rsa2048.pub.pem"),
+        data("rsa2048.spki.der"),
+        data("rsa2048.pkcs1.der"),
+        data("rsa2048.pkcs1.pem"),
+    ] {
         let named = sign(r#"{"alg":"HS256","kid":"rsa"}"#, &claims_with(""), &secret);
-        assert_eq!(check_with(&v, named.as_bytes(), NOW), Err(Error::AlgorithmMismatch));
+        assert_eq!(
+            check_with(&v, named.as_bytes(), NOW),
+            Err(Error::AlgorithmMismatch)
+        );
         let unnamed = sign(r#"{"alg":"HS256"}"#, &claims_with(""), &secret);
-        assert_eq!(check_with(&v, unnamed.as_bytes(), NOW), Err(Error::AlgorithmMismatch));
+        assert_eq!(
+            check_with(&v, unnamed.as_bytes(), NOW),
+            Err(Error::AlgorithmMismatch)
+        );
     }
     // And the other direction: an RS256 header naming an HS256 key.
     let mut r = KeyRing::<2>::new();
     r.add_hs256(Some("mac"), SECRET).unwrap();
     let v = Verifier::new(r, POLICY);
-    let t = sign_token(r#"{"alg":"RS256","kid":"mac"}"#, &claims_with(""), &private_key(2048));
-    assert_eq!(check_with(&v, t.as_bytes(), NOW), Err(Error::AlgorithmMismatch));
+    let t = sign_token(
+        r#"{"alg":"RS256","kid":"mac"}"#,
+        &claims_with(""),
+        &private_key(2048),
+    );
+    assert_eq!(
+        check_with(&v, t.as_bytes(), NOW),
+        Err(Error::AlgorithmMismatch)
+    );
 }
 
 #[test]
@@ -241,16 +349,24 @@ fn rsa_and_hmac_keys_side_by_side() {
     let mut r = KeyRing::<4>::new();
     r.add_hs256(None, SECRET).unwrap();
     r.add_rs256_pem(None, &data("rsa2048.pub.pem")).unwrap();
-    r.add_rs256_pem(Some("big"), &data("rsa4096.pub.pem")).unwrap();
+    r.add_rs256_pem(Some("big"), &data("rsa4096.pub.pem"))
+        .unwrap();
     let v = Verifier::new(r, POLICY);
     assert_eq!(check_with(&v, good_token().as_bytes(), NOW), Ok(()));
     let t = sign_token(r#"{"alg":"RS256"}"#, &claims_with(""), &sk);
     assert_eq!(check_with(&v, t.as_bytes(), NOW), Ok(()));
-    let t = sign_token(r#"{"alg":"RS256","kid":"big"}"#, &claims_with(""), &private_key(4096));
+    let t = sign_token(
+        r#"{"alg":"RS256","kid":"big"}"#,
+        &claims_with(""),
+        &private_key(4096),
+    );
     assert_eq!(check_with(&v, t.as_bytes(), NOW), Ok(()));
     // The unnamed 2048-bit key is not a fallback for kid "big".
     let t = sign_token(r#"{"alg":"RS256","kid":"big"}"#, &claims_with(""), &sk);
-    assert_eq!(check_with(&v, t.as_bytes(), NOW), Err(Error::SignatureLength));
+    assert_eq!(
+        check_with(&v, t.as_bytes(), NOW),
+        Err(Error::SignatureLength)
+    );
     let t = sign_token(r#"{"alg":"RS256","kid":"other"}"#, &claims_with(""), &sk);
     assert_eq!(check_with(&v, t.as_bytes(), NOW), Err(Error::UnknownKey));
 }

@@ -102,7 +102,11 @@ impl Rs256Key {
             257..=384 => Width::W3072(params(n)?),
             _ => Width::W4096(params(n)?),
         };
-        Ok(Self { width, n_len: n.len(), e })
+        Ok(Self {
+            width,
+            n_len: n.len(),
+            e,
+        })
     }
 
     /// The modulus size in bits.
@@ -140,7 +144,9 @@ impl Rs256Key {
             return Err(Error::InvalidSignature);
         }
         let mut expected = [0u8; MAX_LEN];
-        let expected = expected.get_mut(..self.n_len).ok_or(Error::SignatureLength)?;
+        let expected = expected
+            .get_mut(..self.n_len)
+            .ok_or(Error::SignatureLength)?;
         encode_emsa_pkcs1_sha256(message, expected).ok_or(Error::InvalidSignature)?;
         if bool::from(em.ct_eq(expected)) {
             Ok(())
@@ -153,7 +159,9 @@ impl Rs256Key {
 /// RSAVP1 (RFC 8017 §5.2.2): `em = s^e mod n`, written big-endian into `em` (modulus length).
 /// False when s >= n ("signature representative out of range").
 fn rsavp1<const L: usize>(p: &FixedMontyParams<L>, e: u32, sig: &[u8], em: &mut [u8]) -> bool {
-    let Some(s) = uint_from_be::<L>(sig) else { return false };
+    let Some(s) = uint_from_be::<L>(sig) else {
+        return false;
+    };
     if &s >= p.modulus().as_ref() {
         return false;
     }
@@ -172,7 +180,9 @@ fn rsavp1<const L: usize>(p: &FixedMontyParams<L>, e: u32, sig: &[u8], em: &mut 
         y
     };
     let m = y.retrieve().to_be_bytes();
-    let Some(skip) = m.len().checked_sub(em.len()) else { return false };
+    let Some(skip) = m.len().checked_sub(em.len()) else {
+        return false;
+    };
     match m.get(skip..) {
         Some(tail) => {
             em.copy_from_slice(tail);

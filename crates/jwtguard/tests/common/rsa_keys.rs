@@ -3,9 +3,9 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use rsa::pkcs8::DecodePrivateKey;
+use rsa::sha2::{Digest, Sha256};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
-use rsa::sha2::{Digest, Sha256};
 
 pub fn data(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -17,12 +17,14 @@ pub fn private_key(bits: usize) -> RsaPrivateKey {
 }
 
 pub fn sign_rs256(key: &RsaPrivateKey, msg: &[u8]) -> Vec<u8> {
-    key.sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(msg)).unwrap()
+    key.sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(msg))
+        .unwrap()
 }
 
 /// The oracle's verdict on an RS256 signature.
 pub fn oracle_verify(key: &RsaPublicKey, msg: &[u8], sig: &[u8]) -> bool {
-    key.verify(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(msg), sig).is_ok()
+    key.verify(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(msg), sig)
+        .is_ok()
 }
 
 /// Raw RSA private operation on a chosen encoded block: lets tests build signatures whose
@@ -47,7 +49,11 @@ pub fn e_bytes(key: &RsaPublicKey) -> Vec<u8> {
 
 /// A token signed RS256 with `key`.
 pub fn sign_token(header: &str, payload: &str, key: &RsaPrivateKey) -> String {
-    let input = format!("{}.{}", super::b64(header.as_bytes()), super::b64(payload.as_bytes()));
+    let input = format!(
+        "{}.{}",
+        super::b64(header.as_bytes()),
+        super::b64(payload.as_bytes())
+    );
     let sig = sign_rs256(key, input.as_bytes());
     format!("{input}.{}", super::b64(&sig))
 }

