@@ -20,6 +20,9 @@ RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --all-features --locked
 step "tests (default features, then std)"
 cargo test --workspace --locked
 cargo test -p jwtguard --features std --locked --lib
+step "tests without default features (2048-bit RSA only, the firmware configuration)"
+cargo test -p jwtguard --no-default-features --locked --lib --test rs256 --test wycheproof_rsa
+cargo clippy -p jwtguard --no-default-features --locked -- -D warnings
 
 step "no-allocator gate: no_std binary without a global allocator, for $EMBEDDED_TARGET"
 if ! rustup target list --installed 2>/dev/null | grep -qx "$EMBEDDED_TARGET"; then

@@ -109,6 +109,8 @@ pub enum Error {
     RsaInvalidModulus,
     /// An RSA public exponent that is even, below 3, or above 2^32-1 (RFC 8017 §3.1).
     RsaInvalidExponent,
+    /// A JWK Set with no key usable for RS256 or HS256 verification (RFC 7517 §5).
+    NoUsableKeys,
 }
 
 impl Error {
@@ -155,6 +157,7 @@ impl Error {
             Error::RsaModulusTooLarge => "RSA key is larger than 4096 bits",
             Error::RsaInvalidModulus => "RSA modulus is invalid",
             Error::RsaInvalidExponent => "RSA exponent is invalid",
+            Error::NoUsableKeys => "No usable key in the key set",
         }
     }
 }

