@@ -1,0 +1,429 @@
+//! Fixtures and peer adapters for the benches: the same realistic session tokens, verified by
+//! jwtguard and by the libraries a user would pick instead, each configured to check what
+//! jwtguard checks (signature, exp/nbf, iss, aud) as far as its API allows.
+//!
+//! Every adapter's `verify` returns whether the token verified; `check_all` asserts that each
+//! accepts the fixture and rejects a tampered copy, and the benches call it before measuring.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use rsa::pkcs1v15::SigningKey;
+use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::signature::{SignatureEncoding, Signer};
+use rsa::traits::PublicKeyParts;
+use serde::Deserialize;
+use sha2::Sha256;
+
+/// The `now` jwtguard is given. Peers read the system clock, so the fixture's exp is far in
+/// the future and its nbf/iat in the past for both.
+pub const NOW: u64 = 1_700_000_000;
+pub const ISSUER: &str = "https://clerk.example.com";
+pub const AUDIENCE: &str = "api.example.com";
+pub const PARTY: &str = "https://app.example.com";
+pub const HS_SECRET: &[u8] = b"bench-hs256-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// Algorithm and key size of a fixture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alg {
+    Hs256,
+    Rs256(usize),
+}
+
+impl Alg {
+    /// The criterion group segment: `hs256`, `rs256-2048`, ...
+    pub fn label(self) -> String {
+        match self {
+            Alg::Hs256 => "hs256".into(),
+            Alg::Rs256(bits) => format!("rs256-{bits}"),
+        }
+    }
+}
+
+/// One signed token and the keys to verify it with.
+pub struct Fixture {
+    pub alg: Alg,
+    pub token: String,
+    /// SPKI PEM of the RSA public key (RS256 only).
+    pub public_pem: String,
+    /// PKCS#1 DER of the RSA public key (RS256 only), for aws-lc-rs.
+    pub public_pkcs1_der: Vec<u8>,
+    /// RSA modulus and exponent, big-endian (RS256 only).
+    pub n: Vec<u8>,
+    pub e: Vec<u8>,
+}
+
+fn b64(b: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+fn private_key(bits: usize) -> rsa::RsaPrivateKey {
+    let pem = match bits {
+        2048 => include_str!("../../crates/jwtguard/tests/data/rsa2048.key.pem"),
+        3072 => include_str!("../../crates/jwtguard/tests/data/rsa3072.key.pem"),
+        4096 => include_str!("../../crates/jwtguard/tests/data/rsa4096.key.pem"),
+        _ => panic!("no {bits}-bit test key"),
+    };
+    rsa::RsaPrivateKey::from_pkcs8_pem(pem).unwrap()
+}
+
+/// A session token like an identity provider issues: registered claims, a session id, a
+/// permissions array and some metadata, with a `pad` claim grown until the whole token is
+/// about `target_len` characters.
+pub fn fixture(alg: Alg, target_len: usize) -> Fixture {
+    let header = match alg {
+        Alg::Hs256 => r#"{"alg":"HS256","typ":"JWT"}"#.to_string(),
+        Alg::Rs256(_) => r#"{"alg":"RS256","typ":"JWT","kid":"ins_2bench"}"#.to_string(),
+    };
+    let key = match alg {
+        Alg::Rs256(bits) => Some(private_key(bits)),
+        Alg::Hs256 => None,
+    };
+    let sign = |input: &str| -> Vec<u8> {
+        match &key {
+            Some(k) => SigningKey::<rsa::sha2::Sha256>::new(k.clone())
+                .sign(input.as_bytes())
+                .to_vec(),
+            None => {
+                let mut m = Hmac::<Sha256>::new_from_slice(HS_SECRET).unwrap();
+                m.update(input.as_bytes());
+                m.finalize().into_bytes().to_vec()
+            }
+        }
+    };
+    let mut pad = 0usize;
+    let token = loop {
+        let claims = format!(
+            r#"{{"iss":"{ISSUER}","sub":"user_2abcDEFghiJKL","aud":"{AUDIENCE}","azp":"{PARTY}","exp":4000000000,"nbf":1600000000,"iat":1600000000,"sid":"sess_2xyzUVWrst","permissions":["org:leagues:read","org:leagues:write","org:teams:read"],"org_id":"org_2mnoPQR","email":"jean@example.com","name":"Jean Valjean","pad":"{}"}}"#,
+            "x".repeat(pad)
+        );
+        let input = format!("{}.{}", b64(header.as_bytes()), b64(claims.as_bytes()));
+        let token = format!("{input}.{}", b64(&sign(&input)));
+        if token.len() >= target_len {
+            break token;
+        }
+        pad += (target_len - token.len()).div_ceil(2).max(1);
+    };
+    let (public_pem, public_pkcs1_der, n, e) = match &key {
+        Some(k) => {
+            let pk = k.to_public_key();
+            let pem = pk.to_public_key_pem(LineEnding::LF).unwrap();
+            let der = rsa::pkcs1::EncodeRsaPublicKey::to_pkcs1_der(&pk)
+                .unwrap()
+                .as_bytes()
+                .to_vec();
+            (pem, der, pk.n().to_bytes_be(), pk.e().to_bytes_be())
+        }
+        None => Default::default(),
+    };
+    Fixture {
+        alg,
+        token,
+        public_pem,
+        public_pkcs1_der,
+        n,
+        e,
+    }
+}
+
+/// The fixture with one payload character changed (signature no longer matches).
+pub fn tampered(token: &str) -> String {
+    let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
+    let p = &mut parts[1];
+    let c = if p.as_bytes()[10] == b'A' { "B" } else { "A" };
+    p.replace_range(10..11, c);
+    parts.join(".")
+}
+
+// ---- jwtguard ----
+
+pub struct Ours {
+    verifier: jwtguard::Verifier<'static, 4>,
+}
+
+pub const POLICY: jwtguard::Policy<'static> = jwtguard::Policy::new()
+    .issuers(&[ISSUER])
+    .audiences(&[AUDIENCE])
+    .authorized_parties(&[PARTY]);
+
+impl Ours {
+    pub fn new(f: &Fixture) -> Self {
+        let mut keys = jwtguard::KeyRing::new();
+        match f.alg {
+            Alg::Hs256 => keys.add_hs256(None, HS_SECRET).unwrap(),
+            Alg::Rs256(_) => keys
+                .add_rs256_pem(Some("ins_2bench"), f.public_pem.as_bytes())
+                .unwrap(),
+        }
+        Self {
+            verifier: jwtguard::Verifier::new(keys, POLICY),
+        }
+    }
+
+    #[inline]
+    pub fn verify(&self, token: &str) -> bool {
+        let mut buf = jwtguard::TokenBuf::new();
+        self.verifier
+            .verify(token.as_bytes(), NOW, &mut buf)
+            .is_ok()
+    }
+}
+
+// ---- jsonwebtoken (provider chosen by the bench binary) ----
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct FullClaims {
+    iss: String,
+    sub: String,
+    aud: String,
+    azp: String,
+    exp: u64,
+    nbf: u64,
+    iat: u64,
+    sid: String,
+    permissions: Vec<String>,
+}
+
+pub struct JsonWebToken {
+    key: jsonwebtoken::DecodingKey,
+    validation: jsonwebtoken::Validation,
+}
+
+impl JsonWebToken {
+    pub fn new(f: &Fixture) -> Self {
+        let (key, alg) = match f.alg {
+            Alg::Hs256 => (
+                jsonwebtoken::DecodingKey::from_secret(HS_SECRET),
+                jsonwebtoken::Algorithm::HS256,
+            ),
+            Alg::Rs256(_) => (
+                jsonwebtoken::DecodingKey::from_rsa_pem(f.public_pem.as_bytes()).unwrap(),
+                jsonwebtoken::Algorithm::RS256,
+            ),
+        };
+        let mut validation = jsonwebtoken::Validation::new(alg);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.validate_nbf = true;
+        Self { key, validation }
+    }
+
+    #[inline]
+    pub fn verify(&self, token: &str) -> bool {
+        jsonwebtoken::decode::<FullClaims>(token, &self.key, &self.validation).is_ok()
+    }
+}
+
+/// Install one jsonwebtoken provider for this process (it keeps a process-wide default).
+pub fn install_jsonwebtoken_provider(aws_lc: bool) {
+    let p = if aws_lc {
+        &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER
+    } else {
+        &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER
+    };
+    let _ = p.install_default();
+}
+
+// ---- jwt-compact ----
+
+#[derive(Deserialize, serde::Serialize)]
+#[allow(dead_code)]
+struct SessionClaims {
+    iss: String,
+    sub: String,
+    aud: String,
+    azp: String,
+    sid: String,
+    permissions: Vec<String>,
+}
+
+pub enum JwtCompact {
+    Hs(jwt_compact::alg::Hs256Key),
+    Rs(jwt_compact::alg::RsaPublicKey),
+}
+
+impl JwtCompact {
+    pub fn new(f: &Fixture) -> Self {
+        match f.alg {
+            Alg::Hs256 => JwtCompact::Hs(jwt_compact::alg::Hs256Key::new(HS_SECRET)),
+            Alg::Rs256(_) => {
+                let n = jwt_compact::alg::RsaPublicKey::new(
+                    rsa::BigUint::from_bytes_be(&f.n),
+                    rsa::BigUint::from_bytes_be(&f.e),
+                );
+                JwtCompact::Rs(n.unwrap())
+            }
+        }
+    }
+
+    #[inline]
+    pub fn verify(&self, token: &str) -> bool {
+        use jwt_compact::{AlgorithmExt, TimeOptions, UntrustedToken};
+        let Ok(untrusted) = UntrustedToken::new(token) else {
+            return false;
+        };
+        let validated = match self {
+            JwtCompact::Hs(k) => jwt_compact::alg::Hs256
+                .validator::<SessionClaims>(k)
+                .validate(&untrusted),
+            JwtCompact::Rs(k) => jwt_compact::alg::Rsa::rs256()
+                .validator::<SessionClaims>(k)
+                .validate(&untrusted),
+        };
+        let Ok(token) = validated else { return false };
+        let claims = token.claims();
+        let time = TimeOptions::default();
+        // jwt-compact checks time claims on request and leaves iss/aud to the caller.
+        claims.validate_expiration(&time).is_ok()
+            && claims.validate_maturity(&time).is_ok()
+            && claims.custom.iss == ISSUER
+            && claims.custom.aud == AUDIENCE
+    }
+}
+
+// ---- jwt-simple (pure-rust) ----
+
+pub enum JwtSimple {
+    Hs(jwt_simple::algorithms::HS256Key),
+    Rs(jwt_simple::algorithms::RS256PublicKey),
+}
+
+#[derive(Deserialize, serde::Serialize)]
+#[allow(dead_code)]
+struct SimpleCustom {
+    azp: String,
+    sid: String,
+    permissions: Vec<String>,
+}
+
+impl JwtSimple {
+    pub fn new(f: &Fixture) -> Self {
+        match f.alg {
+            Alg::Hs256 => JwtSimple::Hs(jwt_simple::algorithms::HS256Key::from_bytes(HS_SECRET)),
+            Alg::Rs256(_) => JwtSimple::Rs(
+                jwt_simple::algorithms::RS256PublicKey::from_pem(&f.public_pem).unwrap(),
+            ),
+        }
+    }
+
+    fn options() -> jwt_simple::common::VerificationOptions {
+        jwt_simple::common::VerificationOptions {
+            allowed_issuers: Some([ISSUER.to_string()].into()),
+            allowed_audiences: Some([AUDIENCE.to_string()].into()),
+            ..Default::default()
+        }
+    }
+
+    #[inline]
+    pub fn verify(&self, token: &str) -> bool {
+        use jwt_simple::algorithms::{MACLike, RSAPublicKeyLike};
+        match self {
+            JwtSimple::Hs(k) => k
+                .verify_token::<SimpleCustom>(token, Some(Self::options()))
+                .is_ok(),
+            JwtSimple::Rs(k) => k
+                .verify_token::<SimpleCustom>(token, Some(Self::options()))
+                .is_ok(),
+        }
+    }
+}
+
+// ---- floors: the cryptography alone, on pre-decoded inputs ----
+
+pub struct Floor {
+    signing_input: Vec<u8>,
+    signature: Vec<u8>,
+    hmac: Hmac<Sha256>,
+    rsa: Option<aws_lc_rs::signature::ParsedPublicKey>,
+}
+
+impl Floor {
+    pub fn new(f: &Fixture) -> Self {
+        let (input, sig) = f.token.rsplit_once('.').unwrap();
+        let rsa = match f.alg {
+            Alg::Rs256(_) => Some(
+                aws_lc_rs::signature::ParsedPublicKey::new(
+                    &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+                    &f.public_pkcs1_der,
+                )
+                .unwrap(),
+            ),
+            Alg::Hs256 => None,
+        };
+        Self {
+            signing_input: input.as_bytes().to_vec(),
+            signature: URL_SAFE_NO_PAD.decode(sig).unwrap(),
+            hmac: Hmac::<Sha256>::new_from_slice(HS_SECRET).unwrap(),
+            rsa,
+        }
+    }
+
+    /// HMAC-SHA-256 over the signing input with a pre-keyed state, tag compared.
+    #[inline]
+    pub fn hmac(&self) -> bool {
+        let mut m = self.hmac.clone();
+        m.update(&self.signing_input);
+        m.verify_slice(&self.signature).is_ok()
+    }
+
+    /// aws-lc-rs RSA PKCS#1 v1.5 SHA-256 verify with a parsed key.
+    #[inline]
+    pub fn aws_lc_rsa(&self) -> bool {
+        self.rsa
+            .as_ref()
+            .is_some_and(|k| k.verify_sig(&self.signing_input, &self.signature).is_ok())
+    }
+}
+
+/// Assert that every library verifies `f` and rejects a tampered copy, so a bench never
+/// measures a fast failure. `jsonwebtoken` uses whichever provider the process installed.
+pub fn check_all(f: &Fixture) {
+    let bad = tampered(&f.token);
+    let ours = Ours::new(f);
+    assert!(
+        ours.verify(&f.token) && !ours.verify(&bad),
+        "jwtguard on {:?}",
+        f.alg
+    );
+    let jw = JsonWebToken::new(f);
+    assert!(
+        jw.verify(&f.token) && !jw.verify(&bad),
+        "jsonwebtoken on {:?}",
+        f.alg
+    );
+    let jc = JwtCompact::new(f);
+    assert!(
+        jc.verify(&f.token) && !jc.verify(&bad),
+        "jwt-compact on {:?}",
+        f.alg
+    );
+    let js = JwtSimple::new(f);
+    assert!(
+        js.verify(&f.token) && !js.verify(&bad),
+        "jwt-simple on {:?}",
+        f.alg
+    );
+    let floor = Floor::new(f);
+    match f.alg {
+        Alg::Hs256 => assert!(floor.hmac()),
+        Alg::Rs256(_) => assert!(floor.aws_lc_rsa()),
+    }
+}
+
+/// Every (algorithm, size) the suite measures.
+pub fn cases() -> Vec<(Alg, usize)> {
+    let mut v = Vec::new();
+    for alg in [
+        Alg::Hs256,
+        Alg::Rs256(2048),
+        Alg::Rs256(3072),
+        Alg::Rs256(4096),
+    ] {
+        for len in [700, 2000] {
+            v.push((alg, len));
+        }
+    }
+    v
+}
