@@ -24,6 +24,10 @@ pub const MAX_JSON_DEPTH: usize = 16;
 /// detection keeps one `u16` offset per member on the stack, so this also bounds stack use.
 pub const MAX_JSON_MEMBERS: usize = 256;
 
+/// Flag bit in a member-name slot: the name contains an escape. Documents are at most this many
+/// bytes (32 KiB, far more than any token or key set we read).
+const ESCAPED: u16 = 1 << 15;
+
 /// Validate `doc` as a JSON object under the budgets, using `keys` as scratch for duplicate
 /// detection (its length is the member budget).
 pub(crate) fn validate(doc: &[u8], keys: &mut [u16]) -> Result<(), Error> {
@@ -32,7 +36,8 @@ pub(crate) fn validate(doc: &[u8], keys: &mut [u16]) -> Result<(), Error> {
     if core::str::from_utf8(doc).is_err() {
         return Err(Error::JsonSyntax);
     }
-    if doc.len() > usize::from(u16::MAX) {
+    // Member-name offsets are kept in 15 bits; the 16th says whether the name has escapes.
+    if doc.len() > usize::from(ESCAPED) {
         return Err(Error::JsonTooComplex);
     }
     let mut v = Validator {
@@ -90,7 +95,7 @@ impl Validator<'_, '_> {
         match self.peek() {
             Some(b'{') => self.object(depth.saturating_add(1)),
             Some(b'[') => self.array(depth.saturating_add(1)),
-            Some(b'"') => self.string(),
+            Some(b'"') => self.string().map(|_| ()),
             Some(b't') => self.literal(b"true"),
             Some(b'f') => self.literal(b"false"),
             Some(b'n') => self.literal(b"null"),
@@ -152,33 +157,45 @@ impl Validator<'_, '_> {
         Ok(v)
     }
 
-    /// RFC 8259 §7. UTF-8 was checked for the whole document already.
-    fn string(&mut self) -> Result<(), Error> {
+    /// RFC 8259 §7. UTF-8 was checked for the whole document already. Returns whether the
+    /// string contains an escape.
+    fn string(&mut self) -> Result<bool, Error> {
+        let mut escaped = false;
         self.eat(b'"')?;
         loop {
+            self.pos = next_special(self.doc, self.pos);
             match self.bump().ok_or(Error::JsonSyntax)? {
-                b'"' => return Ok(()),
-                b'\\' => match self.bump().ok_or(Error::JsonSyntax)? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
-                    b'u' => {
-                        let u = self.hex4()?;
-                        if is_high_surrogate(u) {
-                            // A high surrogate must be followed at once by an escaped low one.
-                            self.eat(b'\\')?;
-                            self.eat(b'u')?;
-                            if !is_low_surrogate(self.hex4()?) {
-                                return Err(Error::JsonSyntax);
-                            }
-                        } else if is_low_surrogate(u) {
-                            return Err(Error::JsonSyntax);
-                        }
-                    }
-                    _ => return Err(Error::JsonSyntax),
-                },
+                b'"' => return Ok(escaped),
+                b'\\' => {
+                    escaped = true;
+                    self.escape()?;
+                }
                 0x00..=0x1f => return Err(Error::JsonSyntax),
                 _ => {}
             }
         }
+    }
+
+    /// The rest of an escape after its backslash (RFC 8259 §7), surrogate pairs included.
+    fn escape(&mut self) -> Result<(), Error> {
+        match self.bump().ok_or(Error::JsonSyntax)? {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+            b'u' => {
+                let u = self.hex4()?;
+                if is_high_surrogate(u) {
+                    // A high surrogate must be followed at once by an escaped low one.
+                    self.eat(b'\\')?;
+                    self.eat(b'u')?;
+                    if !is_low_surrogate(self.hex4()?) {
+                        return Err(Error::JsonSyntax);
+                    }
+                } else if is_low_surrogate(u) {
+                    return Err(Error::JsonSyntax);
+                }
+            }
+            _ => return Err(Error::JsonSyntax),
+        }
+        Ok(())
     }
 
     fn array(&mut self, depth: usize) -> Result<(), Error> {
@@ -219,16 +236,25 @@ impl Validator<'_, '_> {
         loop {
             self.ws();
             let key_at = self.pos;
-            self.string()?;
+            let key_escaped = self.string()?;
             let key = str_at(self.doc, key_at).ok_or(Error::JsonSyntax)?;
-            for &other in self.keys.get(first..self.nkeys).unwrap_or(&[]) {
-                let other = str_at(self.doc, usize::from(other)).ok_or(Error::JsonSyntax)?;
-                if other == key {
+            for &slot in self.keys.get(first..self.nkeys).unwrap_or(&[]) {
+                let other =
+                    str_at(self.doc, usize::from(slot & !ESCAPED)).ok_or(Error::JsonSyntax)?;
+                // Without escapes on either side, names are equal exactly when their bytes are;
+                // otherwise compare decoded (so "a" and "\u0061" collide).
+                let same = if key_escaped || slot & ESCAPED != 0 {
+                    other == key
+                } else {
+                    other.raw() == key.raw()
+                };
+                if same {
                     return Err(Error::JsonDuplicateMember);
                 }
             }
             let slot = self.keys.get_mut(self.nkeys).ok_or(Error::JsonTooComplex)?;
-            *slot = u16::try_from(key_at).map_err(|_| Error::JsonTooComplex)?;
+            let at = u16::try_from(key_at).map_err(|_| Error::JsonTooComplex)?;
+            *slot = if key_escaped { at | ESCAPED } else { at };
             self.nkeys = self.nkeys.saturating_add(1);
 
             self.ws();
@@ -245,6 +271,33 @@ impl Validator<'_, '_> {
         self.nkeys = first;
         Ok(())
     }
+}
+
+/// Bytes inside a string that need a closer look: `"`, `\\` and controls. Everything else,
+/// UTF-8 continuation bytes included, is passed over by a table lookup.
+// Evaluated at compile time: an index out of range would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// Index of the first special byte at or after `from`, or `doc.len()`.
+#[inline]
+fn next_special(doc: &[u8], from: usize) -> usize {
+    doc.get(from..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|&b| SPECIAL.get(usize::from(b)) != Some(&false))
+        })
+        .map_or(doc.len(), |p| from.saturating_add(p))
 }
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -289,6 +342,7 @@ fn string_end(doc: &[u8], at: usize) -> Option<usize> {
     }
     let mut i = at.checked_add(1)?;
     loop {
+        i = next_special(doc, i);
         match doc.get(i)? {
             b'"' => return i.checked_add(1),
             b'\\' => i = i.checked_add(2)?,
@@ -417,14 +471,15 @@ pub struct Object<'a> {
 }
 
 impl<'a> Object<'a> {
-    /// Wrap a document that `validate` accepted.
+    /// Wrap a document that `validate` accepted: an object between optional whitespace, so
+    /// trimming is enough (no second scan of the payload).
     pub(crate) fn from_validated(doc: &'a [u8]) -> Option<Self> {
-        let at = skip_ws(doc, 0);
-        let end = value_end(doc, at)?;
-        Value {
-            raw: doc.get(at..end)?,
-        }
-        .as_object()
+        let start = skip_ws(doc, 0);
+        let end = doc
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+        let raw = doc.get(start..=end)?;
+        (raw.first() == Some(&b'{') && raw.last() == Some(&b'}')).then_some(Object { raw })
     }
 
     /// Iterate over members in document order.

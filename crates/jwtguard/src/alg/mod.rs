@@ -1,6 +1,7 @@
 //! Signature algorithms (RFC 7518 §3.1). A key is bound to exactly one at load time.
 
 pub(crate) mod hs256;
+mod mont;
 pub(crate) mod rs256;
 
 /// The JWS algorithms jwtguard verifies.

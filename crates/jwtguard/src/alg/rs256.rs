@@ -5,18 +5,19 @@
 //! what keeps out the Bleichenbacher'06 family of forgeries. Only the DigestInfo with the
 //! explicit NULL parameter is accepted (RFC 8017 §9.2 note 1).
 //!
-//! Arithmetic: crypto-bigint fixed-width `Uint`s, Montgomery parameters computed once when the
-//! key is loaded. Nothing here is secret (public key, public signature), so variable-time
-//! operations are fine; for e = 65537 the exponentiation is an explicit 16 squarings and one
-//! multiplication, about twice as fast as crypto-bigint's generic `pow`.
+//! Arithmetic: crypto-bigint fixed-width `Uint`s and Montgomery parameters, computed once when
+//! the key is loaded; the per-verify exponentiation runs in `mont.rs`, variable-time product
+//! scanning with a dedicated squaring (nothing here is secret: public key, public signature).
+//! For e = 65537 that is one conversion in, 16 squarings, one multiplication and a reduction.
 
-use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+use crypto_bigint::modular::FixedMontyParams;
 use crypto_bigint::{Odd, U2048, Uint};
 #[cfg(feature = "rsa-4096")]
 use crypto_bigint::{U3072, U4096};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::mont::Modulus;
 use crate::Error;
 
 /// Smallest modulus accepted, in bits (RFC 7518 §3.3: "2048 bits or larger MUST be used").
@@ -185,22 +186,9 @@ fn rsavp1<const L: usize>(p: &FixedMontyParams<L>, e: u32, sig: &[u8], em: &mut 
     if &s >= p.modulus().as_ref() {
         return false;
     }
-    let x = FixedMontyForm::new(&s, p);
-    let y = if e == 65537 {
-        x.square_repeat_vartime(16).mul(&x)
-    } else {
-        // Left-to-right square-and-multiply over the public exponent's bits.
-        let mut y = x;
-        // e >= 3, so its top bit is at 1..=31; the loop runs over the bits below it.
-        for bit in (0..31u32.saturating_sub(e.leading_zeros())).rev() {
-            y = y.square();
-            if (e >> bit) & 1 == 1 {
-                y = y.mul(&x);
-            }
-        }
-        y
-    };
-    let m = y.retrieve().to_be_bytes();
+    let modulus = Modulus::new(p.modulus().as_ref().as_words(), p.mod_neg_inv().0);
+    let y = Uint::<L>::from_words(modulus.pow(s.as_words(), e, p.r2().as_words()));
+    let m = y.to_be_bytes();
     let Some(skip) = m.len().checked_sub(em.len()) else {
         return false;
     };
