@@ -5,6 +5,7 @@
 
 use crate::Error;
 use crate::json::{self, Array, Object, Str, Value};
+use crate::metadata::{self, MetadataField, Rejection};
 
 /// `aud`: one string or a non-empty array of strings (RFC 7519 §4.1.3).
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +42,7 @@ pub struct Claims<'a> {
     pub(crate) aud: Option<Audience<'a>>,
     pub(crate) azp: Option<Str<'a>>,
     pub(crate) jti: Option<Str<'a>>,
+    pub(crate) client_id: Option<Str<'a>>,
     pub(crate) exp: Option<u64>,
     pub(crate) nbf: Option<u64>,
     pub(crate) iat: Option<u64>,
@@ -66,6 +68,7 @@ impl<'a> Claims<'a> {
             aud: None,
             azp: None,
             jti: None,
+            client_id: None,
             exp: None,
             nbf: None,
             iat: None,
@@ -77,6 +80,7 @@ impl<'a> Claims<'a> {
                 Some(Registered::Sub) => c.sub = Some(string_claim(v)?),
                 Some(Registered::Azp) => c.azp = Some(string_claim(v)?),
                 Some(Registered::Jti) => c.jti = Some(string_claim(v)?),
+                Some(Registered::ClientId) => c.client_id = Some(string_claim(v)?),
                 // RFC 7519 §4.1.4: expired "on or after" exp, so round it down; nbf and iat
                 // round up: both directions err towards rejecting.
                 Some(Registered::Exp) => c.exp = Some(date_claim(v, Round::Down)?),
@@ -119,6 +123,62 @@ impl<'a> Claims<'a> {
         self.jti
     }
 
+    /// `client_id` (RFC 8693 §4.3, RFC 9068 §2.2).
+    pub fn client_id(&self) -> Option<Str<'a>> {
+        self.client_id
+    }
+
+    /// The value at a dot path (`user_data.name`), any type. Member names containing dots are
+    /// reachable through [`Claims::object`] instead.
+    pub fn value(&self, path: &str) -> Option<Value<'a>> {
+        self.object.get_path(path)
+    }
+
+    /// A string claim by path: `Ok(None)` when absent, [`Error::ClaimType`] when not a string.
+    pub fn string(&self, path: &str) -> Result<Option<Str<'a>>, Error> {
+        self.value(path)
+            .map(|v| v.as_str().ok_or(Error::ClaimType))
+            .transpose()
+    }
+
+    /// A boolean claim by path (`email_verified`): `Ok(None)` when absent,
+    /// [`Error::ClaimType`] when not `true`/`false`.
+    pub fn boolean(&self, path: &str) -> Result<Option<bool>, Error> {
+        self.value(path)
+            .map(|v| v.as_bool().ok_or(Error::ClaimType))
+            .transpose()
+    }
+
+    /// An integer claim by path, written as a JSON integer (no fraction or exponent):
+    /// `Ok(None)` when absent, [`Error::ClaimType`] for other types and forms,
+    /// [`Error::ClaimOutOfRange`] outside `i64`.
+    pub fn integer(&self, path: &str) -> Result<Option<i64>, Error> {
+        self.value(path).map(integer).transpose()
+    }
+
+    /// An array-of-strings claim by path: `Ok(None)` when absent, [`Error::ClaimType`] when not
+    /// an array or when any element is not a string.
+    pub fn strings(&self, path: &str) -> Result<Option<impl Iterator<Item = Str<'a>> + 'a>, Error> {
+        let Some(v) = self.value(path) else {
+            return Ok(None);
+        };
+        let arr = v.as_array().ok_or(Error::ClaimType)?;
+        if arr.iter().any(|e| e.as_str().is_none()) {
+            return Err(Error::ClaimType);
+        }
+        Ok(Some(arr.iter().filter_map(|e| e.as_str())))
+    }
+
+    /// Write the user-data document for `fields` into `out` (see [`crate::MetadataField`]);
+    /// returns its length.
+    pub fn metadata(
+        &self,
+        fields: &[MetadataField<'_>],
+        out: &mut [u8],
+    ) -> Result<usize, Rejection> {
+        metadata::write(&self.object, fields, out)
+    }
+
     /// `exp` in unix seconds, rounded down (RFC 7519 §4.1.4).
     pub fn expires_at(&self) -> Option<u64> {
         self.exp
@@ -145,10 +205,11 @@ enum Registered {
     Exp,
     Nbf,
     Iat,
+    ClientId,
 }
 
 impl Registered {
-    const ALL: [(&'static str, Registered); 8] = [
+    const ALL: [(&'static str, Registered); 9] = [
         ("iss", Registered::Iss),
         ("sub", Registered::Sub),
         ("aud", Registered::Aud),
@@ -157,22 +218,46 @@ impl Registered {
         ("exp", Registered::Exp),
         ("nbf", Registered::Nbf),
         ("iat", Registered::Iat),
+        ("client_id", Registered::ClientId),
     ];
 
     /// Which registered claim `name` is. Compared after unescaping, like every member name, so
     /// `"\u0065xp"` is `exp`; the raw match is only a fast path.
     fn of(name: Str<'_>) -> Option<Self> {
-        if name.raw().len() == 3 {
+        if !name.raw().contains(&b'\\') {
             return Self::ALL
                 .iter()
                 .find(|(n, _)| name.raw() == n.as_bytes())
                 .map(|(_, r)| *r);
         }
-        if !name.raw().contains(&b'\\') {
-            return None;
-        }
         Self::ALL.iter().find(|(n, _)| name == *n).map(|(_, r)| *r)
     }
+}
+
+fn integer(v: Value<'_>) -> Result<i64, Error> {
+    let text = v.as_number().ok_or(Error::ClaimType)?;
+    if text.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        return Err(Error::ClaimType);
+    }
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', d)) => (true, d),
+        _ => (false, text),
+    };
+    let mut value: i64 = 0;
+    for d in digits {
+        let d = i64::from(d.wrapping_sub(b'0'));
+        value = value
+            .checked_mul(10)
+            .and_then(|v| {
+                if negative {
+                    v.checked_sub(d)
+                } else {
+                    v.checked_add(d)
+                }
+            })
+            .ok_or(Error::ClaimOutOfRange)?;
+    }
+    Ok(value)
 }
 
 fn audience(v: Value<'_>) -> Result<Audience<'_>, Error> {

@@ -1,7 +1,7 @@
 //! The one error type. Variants are grouped by the stage that reports them; verification stops at
 //! the first failure, and the stages run in this order: format, header, key, signature, claim
-//! format, time, issuer, audience, authorized party, subject. Key loading errors come from the
-//! key ring and never from verification.
+//! format, time, issuer, audience, authorized party, subject, profile claims, permissions,
+//! metadata. Key loading errors come from the key ring and never from verification.
 
 use core::fmt;
 
@@ -85,6 +85,31 @@ pub enum Error {
     InvalidAuthorizedParty,
     /// `sub` is required and absent, or the empty string (RFC 7519 §4.1.2).
     InvalidSubject,
+    /// The profile requires `client_id` and it is absent (RFC 9068 §2.2, RFC 8693 §4.3).
+    MissingClientId,
+    /// The profile requires `jti` and it is absent (RFC 9068 §2.2).
+    MissingJwtId,
+
+    // ---- permissions (RFC 6750 §3.1 insufficient_scope) ----
+    /// A required permission is not granted: the claim is absent or lacks an entry.
+    InsufficientPermissions,
+
+    // ---- metadata and output ----
+    /// A required metadata field is absent from the claims ([`crate::Rejection`] says which).
+    MissingMetadataField,
+    /// A metadata field is misconfigured: empty path segment, output name empty or of 64 bytes
+    /// or more, or two fields with one output name.
+    InvalidMetadataField,
+    /// An output buffer is too small ([`crate::Rejection`] says how many bytes are needed).
+    BufferTooSmall,
+
+    // ---- Authorization header (RFC 6750 §2.1, RFC 9110 §11.6.2) ----
+    /// The `Authorization` scheme is not `Bearer`.
+    NotBearer,
+    /// `Bearer` with no token.
+    MissingBearerToken,
+    /// The `Authorization` value is not `Bearer` and one token68 (RFC 9110 §11.4).
+    MalformedAuthorization,
 
     // ---- key loading (never returned by verification) ----
     /// An HMAC secret shorter than 32 bytes (RFC 7518 §3.2: at least the hash output size).
@@ -146,6 +171,15 @@ impl Error {
             Error::InvalidAudience => "Invalid audience.",
             Error::InvalidAuthorizedParty => "Invalid authorized party.",
             Error::InvalidSubject => "Invalid subject.",
+            Error::MissingClientId => "Token has no client_id",
+            Error::MissingJwtId => "Token has no jti",
+            Error::InsufficientPermissions => "Insufficient permissions",
+            Error::MissingMetadataField => "Missing required metadata field",
+            Error::InvalidMetadataField => "Invalid metadata field configuration",
+            Error::BufferTooSmall => "Output buffer is too small",
+            Error::NotBearer => "Authorization scheme is not Bearer",
+            Error::MissingBearerToken => "Bearer token is missing",
+            Error::MalformedAuthorization => "Malformed Authorization header",
             Error::KeyTooShort => "Key is too short",
             Error::InvalidSecretFormat => "Secret must be 32-512 characters of A-Z a-z 0-9 _ -",
             Error::InvalidKeyId => "Invalid key id",

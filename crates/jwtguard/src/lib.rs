@@ -71,6 +71,7 @@
 
 mod alg;
 mod b64;
+mod bearer;
 mod claims;
 mod error;
 mod header;
@@ -78,6 +79,8 @@ pub mod json;
 mod jwk;
 mod keyfmt;
 mod keys;
+mod metadata;
+mod permissions;
 mod policy;
 mod token;
 mod verifier;
@@ -90,14 +93,16 @@ struct ReadmeDoctests;
 pub use alg::Algorithm;
 pub use alg::hs256::{Hs256Key, is_configurable_secret};
 pub use alg::rs256::{RSA_MAX_BITS, RSA_MIN_BITS, Rs256Key};
+pub use bearer::bearer_token;
 pub use claims::{Audience, Claims};
 pub use error::Error;
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 pub use jwk::{JwksReport, MAX_JWK_SECRET_LEN};
 pub use keys::{KeyRing, MAX_KID_LEN};
+pub use metadata::{MAX_FIELD_NAME_LEN, MetadataField, Rejection, check_fields};
 pub use policy::Policy;
 pub use token::{MAX_TOKEN_LEN, TOKEN_BUF_LEN, TokenBuf, UntrustedToken, VerifiedToken};
-pub use verifier::{ValidatedClaims, Verifier};
+pub use verifier::{Request, ValidatedClaims, Verified, Verifier};
 
 /// The current time in unix seconds, from the system clock (`std` feature).
 #[cfg(feature = "std")]

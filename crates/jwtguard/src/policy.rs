@@ -14,6 +14,8 @@
 use crate::Error;
 use crate::claims::Claims;
 use crate::header::{self, Header};
+use crate::metadata::{self, MetadataField, Rejection};
+use crate::permissions;
 
 /// What a token's claims must satisfy. Defaults: `exp` and `sub` required, `typ` (if present)
 /// must be `JWT`, no leeway, no issuer or audience configured.
@@ -27,6 +29,13 @@ pub struct Policy<'p> {
     require_exp: bool,
     require_sub: bool,
     typ: &'p str,
+    require_typ: bool,
+    require_client_id: bool,
+    require_jti: bool,
+    require_iat: bool,
+    permissions_claim: &'p str,
+    required_permissions: &'p [&'p str],
+    metadata: &'p [MetadataField<'p>],
 }
 
 impl Default for Policy<'_> {
@@ -47,6 +56,13 @@ impl<'p> Policy<'p> {
             require_exp: true,
             require_sub: true,
             typ: "JWT",
+            require_typ: false,
+            require_client_id: false,
+            require_jti: false,
+            require_iat: false,
+            permissions_claim: "permissions",
+            required_permissions: &[],
+            metadata: &[],
         }
     }
 
@@ -101,12 +117,74 @@ impl<'p> Policy<'p> {
         self
     }
 
+    /// The claim holding the token's permissions: `permissions` (default), or `scope` / `scp`
+    /// for OAuth tokens. It may be an array of strings or one space-delimited string.
+    pub const fn permissions_claim(mut self, name: &'p str) -> Self {
+        self.permissions_claim = name;
+        self
+    }
+
+    /// Permissions every token must grant (per-call requirements add to these).
+    pub const fn required_permissions(mut self, permissions: &'p [&'p str]) -> Self {
+        self.required_permissions = permissions;
+        self
+    }
+
+    /// Metadata fields to copy into the user-data document (see [`MetadataField`]).
+    pub const fn metadata(mut self, fields: &'p [MetadataField<'p>]) -> Self {
+        self.metadata = fields;
+        self
+    }
+
+    /// The OAuth 2.0 JWT access token profile (RFC 9068): `typ` must be present and be
+    /// `at+jwt` (or `application/at+jwt`, §4); `client_id`, `iat` and `jti` are required
+    /// (§2.2); permissions come from `scope` (§2.2.3).
+    pub const fn access_token(mut self) -> Self {
+        self.typ = "at+jwt";
+        self.require_typ = true;
+        self.require_client_id = true;
+        self.require_jti = true;
+        self.require_iat = true;
+        self.permissions_claim = "scope";
+        self
+    }
+
+    /// The configured metadata fields.
+    pub fn metadata_fields(&self) -> &'p [MetadataField<'p>] {
+        self.metadata
+    }
+
+    /// The claim permissions are read from.
+    pub fn permissions_claim_name(&self) -> &'p str {
+        self.permissions_claim
+    }
+
+    /// Check the configuration itself (metadata field names); call it once at start-up to fail
+    /// early rather than on the first token.
+    pub fn check(&self) -> Result<(), Rejection> {
+        metadata::check_fields(self.metadata)
+    }
+
     /// The header stage of the policy: `typ`.
     pub(crate) fn check_header(&self, header: &Header<'_>) -> Result<(), Error> {
         match header.typ {
             Some(t) if !header::typ_matches(&t, self.typ) => Err(Error::UnexpectedType),
+            None if self.require_typ => Err(Error::UnexpectedType),
             _ => Ok(()),
         }
+    }
+
+    /// Profile claims, then permissions: the policy's and the call's.
+    pub(crate) fn check_grants(&self, c: &Claims<'_>, required: &[&str]) -> Result<(), Error> {
+        if self.require_client_id && c.client_id.is_none() {
+            return Err(Error::MissingClientId);
+        }
+        if self.require_jti && c.jti.is_none() {
+            return Err(Error::MissingJwtId);
+        }
+        let claim = c.object().get(self.permissions_claim);
+        permissions::check(claim, self.required_permissions)?;
+        permissions::check(claim, required)
     }
 
     /// Time, then `iss`, `aud`, `azp`, `sub`, each reporting its first failure.
@@ -151,6 +229,9 @@ impl<'p> Policy<'p> {
         }
         if c.iat.is_some_and(|iat| iat > now_plus_leeway) {
             return Err(Error::IssuedInFuture);
+        }
+        if self.require_iat && c.iat.is_none() {
+            return Err(Error::MissingIssuedAt);
         }
         if let Some(max_age) = self.max_age {
             let iat = c.iat.ok_or(Error::MissingIssuedAt)?;

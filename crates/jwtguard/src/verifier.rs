@@ -5,6 +5,7 @@ use core::ops::Deref;
 use crate::Error;
 use crate::claims::Claims;
 use crate::keys::KeyRing;
+use crate::metadata::{self, Rejection};
 use crate::policy::Policy;
 use crate::token::{TokenBuf, UntrustedToken};
 
@@ -20,6 +21,41 @@ impl<'a> Deref for ValidatedClaims<'a> {
     fn deref(&self) -> &Claims<'a> {
         &self.claims
     }
+}
+
+/// What one call asks for beyond the policy.
+#[derive(Debug, Default)]
+pub struct Request<'r> {
+    required_permissions: &'r [&'r str],
+    metadata: Option<&'r mut [u8]>,
+}
+
+impl<'r> Request<'r> {
+    /// Nothing beyond the policy.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Permissions this call requires, in addition to the policy's.
+    pub fn require(mut self, permissions: &'r [&'r str]) -> Self {
+        self.required_permissions = permissions;
+        self
+    }
+
+    /// Write the user-data document of the policy's metadata fields into `out`.
+    pub fn metadata_into(mut self, out: &'r mut [u8]) -> Self {
+        self.metadata = Some(out);
+        self
+    }
+}
+
+/// The result of [`Verifier::verify_request`].
+#[derive(Debug, Clone, Copy)]
+pub struct Verified<'a> {
+    /// The validated claims.
+    pub claims: ValidatedClaims<'a>,
+    /// Bytes of user-data document written (0 when none was asked for).
+    pub metadata_len: usize,
 }
 
 /// Keys plus policy: configure once, then share (`&Verifier` is `Sync`; verification takes
@@ -46,22 +82,56 @@ impl<'p, const N: usize> Verifier<'p, N> {
         &self.policy
     }
 
-    /// Verify `token` at `now` (unix seconds), decoding into `buf`.
+    /// Verify `token` at `now` (unix seconds), decoding into `buf`: everything in the policy
+    /// except writing metadata (see [`Verifier::verify_request`]).
     ///
     /// Order, first failure wins: format -> header (including `typ`) -> key -> signature ->
-    /// claim format -> time -> iss -> aud -> azp -> sub. The claims parser runs only on a
-    /// payload whose signature holds.
+    /// claim format -> time -> iss -> aud -> azp -> sub -> profile claims -> permissions. The
+    /// claims parser runs only on a payload whose signature holds.
     pub fn verify<'a>(
         &self,
         token: &'a [u8],
         now: u64,
         buf: &'a mut TokenBuf,
     ) -> Result<ValidatedClaims<'a>, Error> {
+        self.run(token, now, buf, &[])
+    }
+
+    /// The whole pipeline in one call: [`Verifier::verify`], then the call's own required
+    /// permissions, then the policy's metadata fields written into the request's buffer.
+    pub fn verify_request<'a>(
+        &self,
+        token: &'a [u8],
+        now: u64,
+        buf: &'a mut TokenBuf,
+        request: Request<'_>,
+    ) -> Result<Verified<'a>, Rejection> {
+        let claims = self.run(token, now, buf, request.required_permissions)?;
+        let fields = self.policy.metadata_fields();
+        let metadata_len = match request.metadata {
+            Some(out) => claims.metadata(fields, out)?,
+            // Required fields are part of the policy even when nobody wants the document.
+            None => metadata::check(&claims.object(), fields).map(|()| 0)?,
+        };
+        Ok(Verified {
+            claims,
+            metadata_len,
+        })
+    }
+
+    fn run<'a>(
+        &self,
+        token: &'a [u8],
+        now: u64,
+        buf: &'a mut TokenBuf,
+        required: &[&str],
+    ) -> Result<ValidatedClaims<'a>, Error> {
         let untrusted = UntrustedToken::parse(token, buf)?;
         self.policy.check_header(&untrusted.header)?;
         let verified = untrusted.verify_signature(&self.keys)?;
         let claims = verified.claims()?;
         self.policy.check_claims(&claims, now)?;
+        self.policy.check_grants(&claims, required)?;
         Ok(ValidatedClaims { claims })
     }
 }

@@ -5,7 +5,7 @@
 use core::hint::black_box;
 use core::panic::PanicInfo;
 
-use jwtguard::{KeyRing, Policy, TokenBuf, Verifier};
+use jwtguard::{KeyRing, MetadataField, Policy, Request, TokenBuf, Verifier, bearer_token};
 
 #[panic_handler]
 fn panic(_: &PanicInfo<'_>) -> ! {
@@ -14,8 +14,8 @@ fn panic(_: &PanicInfo<'_>) -> ! {
 
 static POLICY: Policy<'static> = Policy::new().issuers(&["joe"]).require_sub(false);
 
-// RFC 7515 A.1.
-static TOKEN: &[u8] = b"eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+// RFC 7515 A.1, as an Authorization header value.
+static HEADER_VALUE: &[u8] = b"Bearer eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 static SECRET: [u8; 64] = [
     3, 35, 53, 75, 43, 15, 165, 188, 131, 126, 6, 101, 119, 123, 166, 143, 90, 179, 40, 230, 240,
     84, 201, 40, 169, 15, 132, 178, 210, 80, 46, 191, 211, 251, 90, 146, 210, 6, 71, 239, 150, 138,
@@ -39,16 +39,23 @@ fn verify_rs256() -> bool {
         .is_ok()
 }
 
+static FIELDS: [MetadataField<'static>; 1] = [MetadataField::required("iss").named("issuer")];
+static FULL_POLICY: Policy<'static> = POLICY.metadata(&FIELDS);
+
 fn verify_once() -> bool {
     let mut keys = KeyRing::<3>::new();
     if keys.add_hs256(None, black_box(&SECRET)).is_err() {
         return false;
     }
-    let verifier = Verifier::new(keys, POLICY);
+    let verifier = Verifier::new(keys, FULL_POLICY);
+    let Ok(token) = bearer_token(black_box(HEADER_VALUE)) else {
+        return false;
+    };
     let mut buf = TokenBuf::new();
-    let now = black_box(1_300_819_379);
-    match verifier.verify(black_box(TOKEN), now, &mut buf) {
-        Ok(claims) => claims.issuer().is_some_and(|iss| iss == "joe"),
+    let mut user_data = [0u8; 64];
+    let request = Request::new().require(&[]).metadata_into(&mut user_data);
+    match verifier.verify_request(token, black_box(1_300_819_379), &mut buf, request) {
+        Ok(v) => v.claims.issuer().is_some_and(|iss| iss == "joe") && v.metadata_len > 0,
         Err(_) => false,
     }
 }

@@ -1,0 +1,230 @@
+//! Metadata fields: claims copied out by dot path into a user-data document, the model of
+//! custom-JWT login backends (`user_data.name` -> `name`).
+//!
+//! The document is compact JSON, `{"field_name":value,...}` in configuration order, each value
+//! copied from the token with insignificant whitespace removed (RFC 8259 §2). A field whose path
+//! is absent is left out, or is an error naming the field when it is required. A JSON `null`
+//! at the path is a value, and is copied.
+
+use crate::Error;
+use crate::json::{Object, Value};
+
+/// Longest accepted output field name: "must be less than 64 characters".
+pub const MAX_FIELD_NAME_LEN: usize = 63;
+
+/// One metadata field. Build with [`MetadataField::required`] or [`MetadataField::optional`],
+/// then [`MetadataField::named`] to rename it; all `const`, so a field list can live in flash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetadataField<'p> {
+    path: &'p str,
+    name: Option<&'p str>,
+    required: bool,
+}
+
+impl<'p> MetadataField<'p> {
+    /// A field the token must carry at `path` (dot-separated member names).
+    pub const fn required(path: &'p str) -> Self {
+        Self {
+            path,
+            name: None,
+            required: true,
+        }
+    }
+
+    /// A field copied when the token carries it.
+    pub const fn optional(path: &'p str) -> Self {
+        Self {
+            path,
+            name: None,
+            required: false,
+        }
+    }
+
+    /// The name in the output document (default: the path's last segment).
+    pub const fn named(mut self, name: &'p str) -> Self {
+        self.name = Some(name);
+        self
+    }
+
+    /// The path in the claims.
+    pub fn path(&self) -> &'p str {
+        self.path
+    }
+
+    /// Whether the token must carry it.
+    pub fn is_required(&self) -> bool {
+        self.required
+    }
+
+    /// The output name: the configured one, else the last path segment.
+    pub fn field_name(&self) -> &'p str {
+        self.name
+            .unwrap_or_else(|| self.path.rsplit('.').next().unwrap_or(self.path))
+    }
+}
+
+/// A rejection with the detail some failures carry: which metadata field, or how many bytes an
+/// output buffer needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rejection {
+    /// What went wrong.
+    pub error: Error,
+    /// For [`Error::MissingMetadataField`] and [`Error::InvalidMetadataField`]: the index of
+    /// the field in the configured list.
+    pub field: Option<usize>,
+    /// For [`Error::BufferTooSmall`]: the bytes needed.
+    pub needed: Option<usize>,
+}
+
+impl From<Error> for Rejection {
+    fn from(error: Error) -> Self {
+        Self {
+            error,
+            field: None,
+            needed: None,
+        }
+    }
+}
+
+impl core::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.error.message())
+    }
+}
+
+/// Check a field list: paths of non-empty segments, output names of 1 to 63 bytes, and no two
+/// fields with the same output name.
+pub fn check_fields(fields: &[MetadataField<'_>]) -> Result<(), Rejection> {
+    for (i, f) in fields.iter().enumerate() {
+        let bad = Rejection {
+            error: Error::InvalidMetadataField,
+            field: Some(i),
+            needed: None,
+        };
+        let name = f.field_name();
+        if f.path.split('.').any(str::is_empty)
+            || name.is_empty()
+            || name.len() > MAX_FIELD_NAME_LEN
+        {
+            return Err(bad);
+        }
+        if fields
+            .get(..i)
+            .unwrap_or(&[])
+            .iter()
+            .any(|g| g.field_name() == name)
+        {
+            return Err(bad);
+        }
+    }
+    Ok(())
+}
+
+/// Writes into a buffer, counting what it could not fit so the caller learns the size needed.
+struct Sink<'o> {
+    out: &'o mut [u8],
+    len: usize,
+}
+
+impl Sink<'_> {
+    fn byte(&mut self, b: u8) {
+        if let Some(slot) = self.out.get_mut(self.len) {
+            *slot = b;
+        }
+        self.len = self.len.saturating_add(1);
+    }
+
+    fn bytes(&mut self, bs: &[u8]) {
+        for &b in bs {
+            self.byte(b);
+        }
+    }
+
+    /// A JSON string for a configured (trusted) name: quotes, backslashes and controls escaped.
+    fn string(&mut self, s: &str) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        self.byte(b'"');
+        for &b in s.as_bytes() {
+            match b {
+                b'"' | b'\\' => self.bytes(&[b'\\', b]),
+                0x00..=0x1f => {
+                    self.bytes(b"\\u00");
+                    self.byte(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
+                    self.byte(HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'));
+                }
+                _ => self.byte(b),
+            }
+        }
+        self.byte(b'"');
+    }
+
+    /// A value from a validated document, without whitespace outside strings.
+    fn compact(&mut self, v: Value<'_>) {
+        let (mut in_string, mut escaped) = (false, false);
+        for &b in v.raw() {
+            if in_string {
+                self.byte(b);
+                match (escaped, b) {
+                    (true, _) => escaped = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_string = false,
+                    _ => {}
+                }
+            } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                in_string = b == b'"';
+                self.byte(b);
+            }
+        }
+    }
+}
+
+/// The policy's metadata rules without writing: the configuration holds and every required
+/// field is present.
+pub(crate) fn check(claims: &Object<'_>, fields: &[MetadataField<'_>]) -> Result<(), Rejection> {
+    check_fields(fields)?;
+    match fields
+        .iter()
+        .position(|f| f.required && claims.get_path(f.path).is_none())
+    {
+        Some(i) => Err(Rejection {
+            error: Error::MissingMetadataField,
+            field: Some(i),
+            needed: None,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Write the user-data document for `fields` into `out`; returns its length.
+pub(crate) fn write(
+    claims: &Object<'_>,
+    fields: &[MetadataField<'_>],
+    out: &mut [u8],
+) -> Result<usize, Rejection> {
+    check(claims, fields)?;
+    let mut sink = Sink { out, len: 0 };
+    sink.byte(b'{');
+    let mut first = true;
+    // Absent fields are optional ones (required ones were checked above): left out.
+    for (f, v) in fields
+        .iter()
+        .filter_map(|f| Some((f, claims.get_path(f.path)?)))
+    {
+        if !first {
+            sink.byte(b',');
+        }
+        first = false;
+        sink.string(f.field_name());
+        sink.byte(b':');
+        sink.compact(v);
+    }
+    sink.byte(b'}');
+    if sink.len > sink.out.len() {
+        return Err(Rejection {
+            error: Error::BufferTooSmall,
+            field: None,
+            needed: Some(sink.len),
+        });
+    }
+    Ok(sink.len)
+}

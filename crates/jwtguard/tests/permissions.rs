@@ -1,0 +1,165 @@
+//! Required permissions: array or space-delimited string, whole words, exact case.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::*;
+use jwtguard::{Error, Policy, Request, TokenBuf};
+
+fn with(claim: &str, policy: Policy<'static>, required: &[&str]) -> Result<(), Error> {
+    let v = verifier(policy);
+    let t = sign(HEADER, &claims_with(claim), SECRET);
+    let mut buf = TokenBuf::new();
+    v.verify_request(
+        t.as_bytes(),
+        NOW,
+        &mut buf,
+        Request::new().require(required),
+    )
+    .map(|_| ())
+    .map_err(|r| r.error)
+}
+
+#[test]
+fn array_form() {
+    let c = r#""permissions":["org:read","org:write"],"#;
+    assert_eq!(with(c, POLICY, &["org:read"]), Ok(()));
+    assert_eq!(with(c, POLICY, &["org:read", "org:write"]), Ok(()));
+    assert_eq!(with(c, POLICY, &[]), Ok(()));
+    assert_eq!(
+        with(c, POLICY, &["org:admin"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(
+        with(c, POLICY, &["org:read", "org:admin"]),
+        Err(Error::InsufficientPermissions)
+    );
+    // Case-sensitive, whole entries.
+    assert_eq!(
+        with(c, POLICY, &["ORG:READ"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(
+        with(c, POLICY, &["org"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(
+        with(r#""permissions":["superread"],"#, POLICY, &["read"]),
+        Err(Error::InsufficientPermissions)
+    );
+    // Escapes decode before comparing.
+    assert_eq!(
+        with(r#""permissions":["org\u003aread"],"#, POLICY, &["org:read"]),
+        Ok(())
+    );
+    assert_eq!(
+        with(r#""permissions":[],"#, POLICY, &["x"]),
+        Err(Error::InsufficientPermissions)
+    );
+}
+
+#[test]
+fn string_form() {
+    let c = r#""permissions":"read write:all admin","#;
+    assert_eq!(with(c, POLICY, &["read"]), Ok(()));
+    assert_eq!(with(c, POLICY, &["admin", "write:all"]), Ok(()));
+    assert_eq!(
+        with(c, POLICY, &["write"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(
+        with(c, POLICY, &["ad"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(
+        with(c, POLICY, &["read write:all"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(
+        with(r#""permissions":"superread","#, POLICY, &["read"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(with(r#""permissions":"read","#, POLICY, &["read"]), Ok(()));
+    // Malformed scope strings are claim-type errors, even when the word is there.
+    for bad in [r#"" read""#, r#""read ""#, r#""read  write""#, r#""""#] {
+        assert_eq!(
+            with(&format!(r#""permissions":{bad},"#), POLICY, &["read"]),
+            Err(Error::ClaimType),
+            "{bad}"
+        );
+    }
+    // A tab is not a separator: it is part of the word.
+    assert_eq!(
+        with(r#""permissions":"read\twrite","#, POLICY, &["read"]),
+        Err(Error::InsufficientPermissions)
+    );
+}
+
+#[test]
+fn wrong_types_and_missing_claim() {
+    for bad in [
+        "[1]",
+        r#"["read",2]"#,
+        r#"["read",null]"#,
+        "{}",
+        "true",
+        "7",
+        "null",
+        r#"[["read"]]"#,
+    ] {
+        assert_eq!(
+            with(&format!(r#""permissions":{bad},"#), POLICY, &["read"]),
+            Err(Error::ClaimType),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        with("", POLICY, &["read"]),
+        Err(Error::InsufficientPermissions)
+    );
+    // Nothing required: the claim is not looked at.
+    assert_eq!(with(r#""permissions":7,"#, POLICY, &[]), Ok(()));
+}
+
+#[test]
+fn claim_name_and_policy_wide_requirements() {
+    let scope = POLICY.permissions_claim("scope");
+    assert_eq!(
+        with(r#""scope":"openid profile email","#, scope, &["email"]),
+        Ok(())
+    );
+    assert_eq!(
+        with(r#""permissions":["email"],"#, scope, &["email"]),
+        Err(Error::InsufficientPermissions)
+    );
+    let scp = POLICY.permissions_claim("scp");
+    assert_eq!(with(r#""scp":["api.read"],"#, scp, &["api.read"]), Ok(()));
+    // Policy-wide requirements apply to every call, and add to the call's.
+    let always = POLICY.required_permissions(&["base"]);
+    assert_eq!(
+        with(r#""permissions":["base","extra"],"#, always, &[]),
+        Ok(())
+    );
+    assert_eq!(
+        with(r#""permissions":["extra"],"#, always, &["extra"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(
+        with(r#""permissions":["base"],"#, always, &["extra"]),
+        Err(Error::InsufficientPermissions)
+    );
+    // The plain verify() applies the policy-wide ones too.
+    let v = verifier(always);
+    let t = sign(HEADER, &claims_with(r#""permissions":["other"],"#), SECRET);
+    assert_eq!(
+        check_with(&v, t.as_bytes(), NOW),
+        Err(Error::InsufficientPermissions)
+    );
+}
+
+#[test]
+fn permissions_come_after_the_registered_claims() {
+    // An expired token without the permission reports the expiry.
+    let t = sign(HEADER, r#"{"exp":1,"permissions":[]}"#, SECRET);
+    let v = verifier(POLICY.required_permissions(&["x"]));
+    assert_eq!(check_with(&v, t.as_bytes(), NOW), Err(Error::Expired));
+}
