@@ -5,195 +5,167 @@
 
 use core::fmt;
 
-/// Why a token (or a key) was rejected.
-///
-/// `Display` gives a short static message; [`Error::message`] returns the same text as a
-/// `&'static str`. The messages of [`Error::Expired`], [`Error::InvalidAudience`] and
-/// [`Error::InvalidAuthorizedParty`] are the ones API users already know and are kept verbatim.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Error {
+/// Declares [`Error`], its messages and [`Error::ALL`] from one list, so the list of every
+/// variant (which the C mapping is tested against) cannot fall out of step with the enum.
+macro_rules! errors {
+    ($( $(#[$doc:meta])* $name:ident => $msg:literal, )*) => {
+        /// Why a token (or a key) was rejected.
+        ///
+        /// `Display` gives a short static message; [`Error::message`] returns the same text as a
+        /// `&'static str`. The messages of [`Error::Expired`], [`Error::InvalidAudience`] and
+        /// [`Error::InvalidAuthorizedParty`] are the ones API users already know and are kept verbatim.
+        #[non_exhaustive]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Error {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl Error {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [Error] = &[ $(Error::$name,)* ];
+
+            /// The short static message (the same text as `Display`).
+            pub const fn message(self) -> &'static str {
+                match self {
+                    $(Error::$name => $msg,)*
+                }
+            }
+
+            /// The variant's name, as written in Rust (`"Expired"`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Error::$name => stringify!($name),)*
+                }
+            }
+        }
+    };
+}
+
+errors! {
+
     // ---- format (RFC 7515 §7.1, §2; RFC 8259) ----
     /// The token is longer than [`crate::MAX_TOKEN_LEN`] bytes; nothing was decoded.
-    TokenTooLong,
+    TokenTooLong => "Token is too long",
     /// The token is not three `.`-separated segments (RFC 7515 §7.1, RFC 7519 §7.2 step 1).
-    Malformed,
+    Malformed => "Token is malformed",
     /// The header or payload segment is empty (RFC 7519 §7.2: both are JSON objects).
-    EmptySegment,
+    EmptySegment => "Token has an empty segment",
     /// A segment is not canonical unpadded base64url (RFC 7515 §2, RFC 4648 §5 and §3.5).
-    Base64,
+    Base64 => "Token is not canonical base64url",
     /// A header or claims segment is not valid UTF-8 JSON (RFC 8259 §2-§8).
-    JsonSyntax,
+    JsonSyntax => "Token contains invalid JSON",
     /// A JSON object repeats a member name (RFC 7515 §4, RFC 7519 §4: names must be unique).
-    JsonDuplicateMember,
+    JsonDuplicateMember => "Token JSON has a duplicate member",
     /// JSON nesting deeper than [`crate::MAX_JSON_DEPTH`], or more members than the budget.
-    JsonTooComplex,
+    JsonTooComplex => "Token JSON is nested too deeply or too large",
     /// The header or claims set is JSON but not an object (RFC 7515 §4, RFC 7519 §7.2 step 10).
-    JsonNotObject,
+    JsonNotObject => "Token JSON is not an object",
 
     // ---- header (RFC 7515 §4.1) ----
     /// The header has no `alg` (RFC 7515 §4.1.1: it MUST be present).
-    MissingAlgorithm,
+    MissingAlgorithm => "Token header has no algorithm",
     /// `alg` is `none`, unknown, or not exactly `HS256`/`RS256` (RFC 7518 §3.1, case-sensitive).
-    UnsupportedAlgorithm,
+    UnsupportedAlgorithm => "Unsupported algorithm",
     /// A header parameter we read (`alg`, `kid`, `typ`) is not a JSON string (RFC 7515 §4.1).
-    InvalidHeaderParameter,
+    InvalidHeaderParameter => "Invalid token header parameter",
     /// The header has `crit`; we understand no extensions, so must reject (RFC 7515 §4.1.11).
-    CriticalExtension,
+    CriticalExtension => "Unsupported critical header extension",
     /// `typ` is not `JWT` (or the profile's type) (RFC 7519 §5.1, RFC 9068 §2.1).
-    UnexpectedType,
+    UnexpectedType => "Invalid token type",
 
     // ---- key selection ----
     /// The token's `kid` names no loaded key; there is no fallback (RFC 7515 §4.1.4).
-    UnknownKey,
+    UnknownKey => "Unknown signing key",
     /// The header `alg` differs from the algorithm the key was loaded for (RFC 8725 §3.1).
-    AlgorithmMismatch,
+    AlgorithmMismatch => "Algorithm does not match the key",
 
     // ---- signature (RFC 7515 §5.2) ----
     /// The signature has the wrong length: 32 bytes for HS256 (RFC 7518 §3.2), the modulus
     /// length for RS256 (RFC 8017 §8.2.2 step 1).
-    SignatureLength,
+    SignatureLength => "Invalid signature length",
     /// The signature does not verify under any candidate key.
-    InvalidSignature,
+    InvalidSignature => "Invalid signature",
 
     // ---- claim format (RFC 7519 §4.1) ----
     /// A claim has the wrong JSON type (e.g. `exp` a string, `aud` holding a number, `aud: []`).
-    ClaimType,
+    ClaimType => "Invalid claim type",
     /// A NumericDate is negative, or too large for a u64 (RFC 7519 §2).
-    ClaimOutOfRange,
+    ClaimOutOfRange => "Claim value out of range",
 
     // ---- time (RFC 7519 §4.1.4-§4.1.6) ----
     /// `exp` is required by the policy and absent (RFC 7519 §4.1.4).
-    MissingExpiration,
+    MissingExpiration => "Token has no expiration",
     /// `now >= exp + leeway` (RFC 7519 §4.1.4).
-    Expired,
+    Expired => "Token has expired",
     /// `now + leeway < nbf` (RFC 7519 §4.1.5).
-    NotYetValid,
+    NotYetValid => "Token is not yet valid",
     /// `iat` is more than the leeway in the future (RFC 7519 §4.1.6).
-    IssuedInFuture,
+    IssuedInFuture => "Token was issued in the future",
     /// The policy sets a maximum age and `iat` is absent (RFC 7519 §4.1.6).
-    MissingIssuedAt,
+    MissingIssuedAt => "Token has no issued-at time",
     /// The token is older than the policy's maximum age, measured from `iat`.
-    TooOld,
+    TooOld => "Token is too old",
 
     // ---- registered claims (RFC 7519 §4.1.1-§4.1.3, OIDC Core §2 for azp) ----
     /// `iss` is absent or not one of the configured issuers (RFC 7519 §4.1.1).
-    InvalidIssuer,
+    InvalidIssuer => "Invalid issuer.",
     /// `aud` is absent or names none of the configured audiences (RFC 7519 §4.1.3).
-    InvalidAudience,
+    InvalidAudience => "Invalid audience.",
     /// Authorized parties are configured and `azp` is absent or not one of them (OIDC Core §2).
-    InvalidAuthorizedParty,
+    InvalidAuthorizedParty => "Invalid authorized party.",
     /// `sub` is required and absent, or the empty string (RFC 7519 §4.1.2).
-    InvalidSubject,
+    InvalidSubject => "Invalid subject.",
     /// The profile requires `client_id` and it is absent (RFC 9068 §2.2, RFC 8693 §4.3).
-    MissingClientId,
+    MissingClientId => "Token has no client_id",
     /// The profile requires `jti` and it is absent (RFC 9068 §2.2).
-    MissingJwtId,
+    MissingJwtId => "Token has no jti",
 
     // ---- permissions (RFC 6750 §3.1 insufficient_scope) ----
     /// A required permission is not granted: the claim is absent or lacks an entry.
-    InsufficientPermissions,
+    InsufficientPermissions => "Insufficient permissions",
 
     // ---- metadata and output ----
     /// A required metadata field is absent from the claims ([`crate::Rejection`] says which).
-    MissingMetadataField,
+    MissingMetadataField => "Missing required metadata field",
     /// A metadata field is misconfigured: empty path segment, output name empty or of 64 bytes
     /// or more, or two fields with one output name.
-    InvalidMetadataField,
+    InvalidMetadataField => "Invalid metadata field configuration",
     /// An output buffer is too small ([`crate::Rejection`] says how many bytes are needed).
-    BufferTooSmall,
+    BufferTooSmall => "Output buffer is too small",
 
     // ---- Authorization header (RFC 6750 §2.1, RFC 9110 §11.6.2) ----
     /// The `Authorization` scheme is not `Bearer`.
-    NotBearer,
+    NotBearer => "Authorization scheme is not Bearer",
     /// `Bearer` with no token.
-    MissingBearerToken,
+    MissingBearerToken => "Bearer token is missing",
     /// The `Authorization` value is not `Bearer` and one token68 (RFC 9110 §11.4).
-    MalformedAuthorization,
+    MalformedAuthorization => "Malformed Authorization header",
 
     // ---- key loading (never returned by verification) ----
     /// An HMAC secret shorter than 32 bytes (RFC 7518 §3.2: at least the hash output size).
-    KeyTooShort,
+    KeyTooShort => "Key is too short",
     /// An HMAC secret outside the configurable form: 32-512 characters of `[A-Za-z0-9_-]`.
-    InvalidSecretFormat,
+    InvalidSecretFormat => "Secret must be 32-512 characters of A-Z a-z 0-9 _ -",
     /// A key id longer than [`crate::MAX_KID_LEN`] bytes, or empty.
-    InvalidKeyId,
+    InvalidKeyId => "Invalid key id",
     /// A key with this key id is already loaded.
-    DuplicateKeyId,
+    DuplicateKeyId => "Duplicate key id",
     /// The key ring is full (its capacity is a const generic chosen by the user).
-    KeyRingFull,
+    KeyRingFull => "Key ring is full",
     /// The key text or DER is malformed (RFC 8017 A.1.1, RFC 5280 §4.1.2.7, RFC 7468).
-    KeyFormat,
+    KeyFormat => "Malformed key",
     /// The key is not an RSA (rsaEncryption) or HMAC key, or its PEM label is not one we read.
-    UnsupportedKeyType,
+    UnsupportedKeyType => "Unsupported key type",
     /// An RSA modulus under 2048 bits (RFC 7518 §3.3).
-    RsaModulusTooSmall,
+    RsaModulusTooSmall => "RSA key is smaller than 2048 bits",
     /// An RSA modulus over 4096 bits, the largest this build verifies.
-    RsaModulusTooLarge,
+    RsaModulusTooLarge => "RSA key is larger than 4096 bits",
     /// An RSA modulus that is even (RFC 8017 §3.1: a product of odd primes).
-    RsaInvalidModulus,
+    RsaInvalidModulus => "RSA modulus is invalid",
     /// An RSA public exponent that is even, below 3, or above 2^32-1 (RFC 8017 §3.1).
-    RsaInvalidExponent,
+    RsaInvalidExponent => "RSA exponent is invalid",
     /// A JWK Set with no key usable for RS256 or HS256 verification (RFC 7517 §5).
-    NoUsableKeys,
-}
-
-impl Error {
-    /// The short static message (the same text as `Display`).
-    pub const fn message(self) -> &'static str {
-        match self {
-            Error::TokenTooLong => "Token is too long",
-            Error::Malformed => "Token is malformed",
-            Error::EmptySegment => "Token has an empty segment",
-            Error::Base64 => "Token is not canonical base64url",
-            Error::JsonSyntax => "Token contains invalid JSON",
-            Error::JsonDuplicateMember => "Token JSON has a duplicate member",
-            Error::JsonTooComplex => "Token JSON is nested too deeply or too large",
-            Error::JsonNotObject => "Token JSON is not an object",
-            Error::MissingAlgorithm => "Token header has no algorithm",
-            Error::UnsupportedAlgorithm => "Unsupported algorithm",
-            Error::InvalidHeaderParameter => "Invalid token header parameter",
-            Error::CriticalExtension => "Unsupported critical header extension",
-            Error::UnexpectedType => "Invalid token type",
-            Error::UnknownKey => "Unknown signing key",
-            Error::AlgorithmMismatch => "Algorithm does not match the key",
-            Error::SignatureLength => "Invalid signature length",
-            Error::InvalidSignature => "Invalid signature",
-            Error::ClaimType => "Invalid claim type",
-            Error::ClaimOutOfRange => "Claim value out of range",
-            Error::MissingExpiration => "Token has no expiration",
-            Error::Expired => "Token has expired",
-            Error::NotYetValid => "Token is not yet valid",
-            Error::IssuedInFuture => "Token was issued in the future",
-            Error::MissingIssuedAt => "Token has no issued-at time",
-            Error::TooOld => "Token is too old",
-            Error::InvalidIssuer => "Invalid issuer.",
-            Error::InvalidAudience => "Invalid audience.",
-            Error::InvalidAuthorizedParty => "Invalid authorized party.",
-            Error::InvalidSubject => "Invalid subject.",
-            Error::MissingClientId => "Token has no client_id",
-            Error::MissingJwtId => "Token has no jti",
-            Error::InsufficientPermissions => "Insufficient permissions",
-            Error::MissingMetadataField => "Missing required metadata field",
-            Error::InvalidMetadataField => "Invalid metadata field configuration",
-            Error::BufferTooSmall => "Output buffer is too small",
-            Error::NotBearer => "Authorization scheme is not Bearer",
-            Error::MissingBearerToken => "Bearer token is missing",
-            Error::MalformedAuthorization => "Malformed Authorization header",
-            Error::KeyTooShort => "Key is too short",
-            Error::InvalidSecretFormat => "Secret must be 32-512 characters of A-Z a-z 0-9 _ -",
-            Error::InvalidKeyId => "Invalid key id",
-            Error::DuplicateKeyId => "Duplicate key id",
-            Error::KeyRingFull => "Key ring is full",
-            Error::KeyFormat => "Malformed key",
-            Error::UnsupportedKeyType => "Unsupported key type",
-            Error::RsaModulusTooSmall => "RSA key is smaller than 2048 bits",
-            Error::RsaModulusTooLarge => "RSA key is larger than 4096 bits",
-            Error::RsaInvalidModulus => "RSA modulus is invalid",
-            Error::RsaInvalidExponent => "RSA exponent is invalid",
-            Error::NoUsableKeys => "No usable key in the key set",
-        }
-    }
+    NoUsableKeys => "No usable key in the key set",
 }
 
 impl fmt::Display for Error {
@@ -207,3 +179,34 @@ extern crate std;
 
 #[cfg(feature = "std")]
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::Error;
+    use std::format;
+    use std::string::ToString;
+
+    #[test]
+    fn all_lists_each_variant_once_with_a_distinct_message() {
+        for (i, e) in Error::ALL.iter().enumerate() {
+            assert_eq!(Error::ALL.iter().position(|x| x == e), Some(i));
+            assert!(!e.message().is_empty());
+            assert_eq!(
+                Error::ALL
+                    .iter()
+                    .filter(|x| x.message() == e.message())
+                    .count(),
+                1,
+                "{e:?}"
+            );
+            assert_eq!(e.name(), format!("{e:?}"));
+        }
+        assert_eq!(Error::Expired.to_string(), "Token has expired");
+        assert_eq!(Error::InvalidAudience.to_string(), "Invalid audience.");
+        assert_eq!(
+            Error::InvalidAuthorizedParty.to_string(),
+            "Invalid authorized party."
+        );
+    }
+}

@@ -106,17 +106,7 @@ impl<'p, const N: usize> Verifier<'p, N> {
         buf: &'a mut TokenBuf,
         request: Request<'_>,
     ) -> Result<Verified<'a>, Rejection> {
-        let claims = self.run(token, now, buf, request.required_permissions)?;
-        let fields = self.policy.metadata_fields();
-        let metadata_len = match request.metadata {
-            Some(out) => claims.metadata(fields, out)?,
-            // Required fields are part of the policy even when nobody wants the document.
-            None => metadata::check(&claims.object(), fields).map(|()| 0)?,
-        };
-        Ok(Verified {
-            claims,
-            metadata_len,
-        })
+        verify_request_with(&self.keys, &self.policy, token, now, buf, request)
     }
 
     fn run<'a>(
@@ -126,12 +116,49 @@ impl<'p, const N: usize> Verifier<'p, N> {
         buf: &'a mut TokenBuf,
         required: &[&str],
     ) -> Result<ValidatedClaims<'a>, Error> {
-        let untrusted = UntrustedToken::parse(token, buf)?;
-        self.policy.check_header(&untrusted.header)?;
-        let verified = untrusted.verify_signature(&self.keys)?;
-        let claims = verified.claims()?;
-        self.policy.check_claims(&claims, now)?;
-        self.policy.check_grants(&claims, required)?;
-        Ok(ValidatedClaims { claims })
+        run(&self.keys, &self.policy, token, now, buf, required)
     }
 }
+
+fn run<'a, const N: usize>(
+    keys: &KeyRing<N>,
+    policy: &Policy<'_>,
+    token: &'a [u8],
+    now: u64,
+    buf: &'a mut TokenBuf,
+    required: &[&str],
+) -> Result<ValidatedClaims<'a>, Error> {
+    let untrusted = UntrustedToken::parse(token, buf)?;
+    policy.check_header(&untrusted.header)?;
+    let verified = untrusted.verify_signature(keys)?;
+    let claims = verified.claims()?;
+    policy.check_claims(&claims, now)?;
+    policy.check_grants(&claims, required)?;
+    Ok(ValidatedClaims { claims })
+}
+
+/// [`Verifier::verify_request`] over a key ring and a policy held separately: for callers
+/// (such as the C binding) that keep the policy's strings themselves and build a [`Policy`]
+/// over them per call, without moving or copying keys.
+pub fn verify_request_with<'a, const N: usize>(
+    keys: &KeyRing<N>,
+    policy: &Policy<'_>,
+    token: &'a [u8],
+    now: u64,
+    buf: &'a mut TokenBuf,
+    request: Request<'_>,
+) -> Result<Verified<'a>, Rejection> {
+    let claims = run(keys, policy, token, now, buf, request.required_permissions)?;
+    let fields = policy.metadata_fields();
+    let metadata_len = match request.metadata {
+        Some(out) => claims.metadata(fields, out)?,
+        // Required fields are part of the policy even when nobody wants the document.
+        None => metadata::check(&claims.object(), fields).map(|()| 0)?,
+    };
+    Ok(Verified {
+        claims,
+        metadata_len,
+    })
+}
+
+impl<'p, const N: usize> Verifier<'p, N> {}
