@@ -93,6 +93,22 @@ impl<'a> Claims<'a> {
         Ok(c)
     }
 
+    /// An empty claims set (for [`crate::OwnedClaims`], which cannot fail to re-parse).
+    pub(crate) fn empty() -> Self {
+        Claims {
+            object: Object::empty(),
+            iss: None,
+            sub: None,
+            aud: None,
+            azp: None,
+            jti: None,
+            client_id: None,
+            exp: None,
+            nbf: None,
+            iat: None,
+        }
+    }
+
     /// The whole claims object, for custom claims.
     pub fn object(&self) -> Object<'a> {
         self.object

@@ -31,6 +31,14 @@ macro_rules! errors {
                 }
             }
 
+            /// [`Error::message`] with a NUL appended, for C callers.
+            #[doc(hidden)]
+            pub const fn message_with_nul(self) -> &'static str {
+                match self {
+                    $(Error::$name => concat!($msg, "\0"),)*
+                }
+            }
+
             /// The variant's name, as written in Rust (`"Expired"`).
             pub const fn name(self) -> &'static str {
                 match self {

@@ -482,6 +482,16 @@ impl<'a> Object<'a> {
         (raw.first() == Some(&b'{') && raw.last() == Some(&b'}')).then_some(Object { raw })
     }
 
+    /// The object's exact bytes, `{` to `}`.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// `{}`.
+    pub(crate) fn empty() -> Object<'static> {
+        Object { raw: b"{}" }
+    }
+
     /// Iterate over members in document order.
     pub fn members(&self) -> Members<'a> {
         Members {

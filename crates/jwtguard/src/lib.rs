@@ -102,7 +102,9 @@ pub use keys::{KeyRing, MAX_KID_LEN};
 pub use metadata::{MAX_FIELD_NAME_LEN, MetadataField, Rejection, check_fields};
 pub use policy::Policy;
 pub use token::{MAX_TOKEN_LEN, TOKEN_BUF_LEN, TokenBuf, UntrustedToken, VerifiedToken};
-pub use verifier::{Request, ValidatedClaims, Verified, Verifier};
+pub use verifier::{
+    OwnedClaims, Request, ValidatedClaims, Verified, Verifier, verify_request_with,
+};
 
 /// The current time in unix seconds, from the system clock (`std` feature).
 #[cfg(feature = "std")]

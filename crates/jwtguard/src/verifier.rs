@@ -7,7 +7,7 @@ use crate::claims::Claims;
 use crate::keys::KeyRing;
 use crate::metadata::{self, Rejection};
 use crate::policy::Policy;
-use crate::token::{TokenBuf, UntrustedToken};
+use crate::token::{TOKEN_BUF_LEN, TokenBuf, UntrustedToken};
 
 /// Claims that passed signature verification and the whole policy. Only [`Verifier::verify`]
 /// makes one.
@@ -20,6 +20,40 @@ impl<'a> Deref for ValidatedClaims<'a> {
     type Target = Claims<'a>;
     fn deref(&self) -> &Claims<'a> {
         &self.claims
+    }
+}
+
+/// A copy of validated claims that owns its bytes (about 1.5 KiB, no heap), for callers that
+/// must keep a result after the token buffer is gone, such as the C binding. The only way to
+/// make one is [`ValidatedClaims::to_owned_claims`], so it carries the same guarantee.
+#[derive(Clone)]
+pub struct OwnedClaims {
+    bytes: heapless::Vec<u8, TOKEN_BUF_LEN>,
+}
+
+impl OwnedClaims {
+    /// The claims again, borrowed from this copy.
+    pub fn claims(&self) -> Claims<'_> {
+        // These bytes parsed before and are unchanged; a failure here would be a bug.
+        Claims::parse(&self.bytes).unwrap_or_else(|_| Claims::empty())
+    }
+}
+
+impl core::fmt::Debug for OwnedClaims {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("OwnedClaims")
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+impl ValidatedClaims<'_> {
+    /// Copy the claims into an [`OwnedClaims`].
+    pub fn to_owned_claims(&self) -> OwnedClaims {
+        let mut bytes = heapless::Vec::new();
+        // The object came from a payload of at most TOKEN_BUF_LEN bytes, so it fits.
+        let _ = bytes.extend_from_slice(self.claims.object().raw());
+        OwnedClaims { bytes }
     }
 }
 

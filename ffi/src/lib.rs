@@ -1,0 +1,1017 @@
+//! C ABI for jwtguard. See `include/jwtguard.h` (generated from this crate by cbindgen) for the
+//! documentation C users read.
+//!
+//! Conventions (after rustls-ffi): every symbol starts with `jwtguard_`; inputs are
+//! `(const uint8_t *ptr, size_t len)` pairs, never NUL-terminated strings; out-parameters come
+//! last and are written only on success (a too-small buffer writes the size needed); every
+//! pointer is checked for NULL; every entry point runs inside a panic boundary.
+
+#![allow(non_camel_case_types)]
+
+mod status;
+
+use core::ffi::c_char;
+use core::mem::{align_of, size_of};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use heapless::{String, Vec};
+use jwtguard_core::{
+    Error, KeyRing, MetadataField, OwnedClaims, Policy, Request, TokenBuf, bearer_token,
+    verify_request_with,
+};
+
+pub use status::jwtguard_status;
+use status::jwtguard_status::*;
+
+// ---------------------------------------------------------------------------------------------
+// Capacities of a verifier (documented in the header).
+// ---------------------------------------------------------------------------------------------
+
+/// Keys a verifier holds.
+pub const JWTGUARD_MAX_KEYS: usize = 16;
+/// Issuers, audiences or authorized parties a verifier holds (each).
+pub const JWTGUARD_MAX_ENTRIES: usize = 8;
+/// Longest issuer, audience, party, permission or metadata path, in bytes.
+pub const JWTGUARD_MAX_TEXT: usize = 256;
+/// Required permissions a verifier holds.
+pub const JWTGUARD_MAX_PERMISSIONS: usize = 16;
+/// Metadata fields a verifier holds.
+pub const JWTGUARD_MAX_FIELDS: usize = 16;
+/// Required permissions one `jwtguard_verify` call may add.
+pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 16;
+
+type Text = String<JWTGUARD_MAX_TEXT>;
+
+struct Field {
+    path: Text,
+    name: String<64>,
+    required: bool,
+}
+
+/// A verifier: keys plus policy. Configure it, then share it: `jwtguard_verify` takes a
+/// `const jwtguard_verifier *` and only reads it, so any number of threads may verify with one
+/// verifier at once, as long as none is still configuring it.
+pub struct jwtguard_verifier {
+    keys: KeyRing<JWTGUARD_MAX_KEYS>,
+    issuers: Vec<Text, JWTGUARD_MAX_ENTRIES>,
+    audiences: Vec<Text, JWTGUARD_MAX_ENTRIES>,
+    parties: Vec<Text, JWTGUARD_MAX_ENTRIES>,
+    permissions: Vec<Text, JWTGUARD_MAX_PERMISSIONS>,
+    permissions_claim: Option<String<64>>,
+    fields: Vec<Field, JWTGUARD_MAX_FIELDS>,
+    leeway: u64,
+    max_age: Option<u64>,
+    require_exp: bool,
+    require_sub: bool,
+    access_token: bool,
+}
+
+impl jwtguard_verifier {
+    fn new() -> Self {
+        Self {
+            keys: KeyRing::new(),
+            issuers: Vec::new(),
+            audiences: Vec::new(),
+            parties: Vec::new(),
+            permissions: Vec::new(),
+            permissions_claim: None,
+            fields: Vec::new(),
+            leeway: 0,
+            max_age: None,
+            require_exp: true,
+            require_sub: true,
+            access_token: false,
+        }
+    }
+
+    /// Build the policy over this verifier's strings and run `f` with it.
+    fn with_policy<R>(&self, f: impl FnOnce(&Policy<'_>) -> R) -> R {
+        fn strs(v: &[Text]) -> Vec<&str, JWTGUARD_MAX_PERMISSIONS> {
+            v.iter().map(|s| s.as_str()).collect()
+        }
+        let (iss, aud, azp, perms) = (
+            strs(&self.issuers),
+            strs(&self.audiences),
+            strs(&self.parties),
+            strs(&self.permissions),
+        );
+        let fields: Vec<MetadataField<'_>, JWTGUARD_MAX_FIELDS> = self
+            .fields
+            .iter()
+            .map(|f| {
+                let base = if f.required {
+                    MetadataField::required(&f.path)
+                } else {
+                    MetadataField::optional(&f.path)
+                };
+                if f.name.is_empty() {
+                    base
+                } else {
+                    base.named(&f.name)
+                }
+            })
+            .collect();
+        let mut p = Policy::new();
+        if self.access_token {
+            p = p.access_token();
+        }
+        p = p
+            .issuers(&iss)
+            .audiences(&aud)
+            .authorized_parties(&azp)
+            .required_permissions(&perms)
+            .metadata(&fields)
+            .leeway(self.leeway)
+            .require_exp(self.require_exp)
+            .require_sub(self.require_sub);
+        if let Some(claim) = &self.permissions_claim {
+            p = p.permissions_claim(claim);
+        }
+        if let Some(age) = self.max_age {
+            p = p.max_age(age);
+        }
+        f(&p)
+    }
+}
+
+/// Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
+/// `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
+#[repr(C, align(16))]
+pub struct jwtguard_verifier_storage {
+    _opaque: [u8; VERIFIER_STORAGE_SIZE],
+}
+
+/// Bytes of `jwtguard_verifier_storage`.
+pub const VERIFIER_STORAGE_SIZE: usize = 45056;
+
+// The header's size is one constant for every build; this fails the build if a change makes the
+// verifier outgrow it (42,720 bytes with rsa-4096 on 64-bit targets, 30,432 without).
+const _: () = assert!(size_of::<jwtguard_verifier>() <= VERIFIER_STORAGE_SIZE);
+const _: () = assert!(align_of::<jwtguard_verifier>() <= align_of::<jwtguard_verifier_storage>());
+
+// ---------------------------------------------------------------------------------------------
+// The result of one verification.
+// ---------------------------------------------------------------------------------------------
+
+const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
+
+#[repr(C)]
+struct ResultInner {
+    magic: u64,
+    status: jwtguard_status,
+    field: i32,
+    needed: u64,
+    claims: Option<OwnedClaims>,
+}
+
+/// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
+/// for the `jwtguard_result_*` accessors. About 1.6 KiB; declare it on the stack or as a
+/// `static`, no initialisation needed before `jwtguard_verify` fills it. Not for sharing
+/// between threads while a verify writes it.
+#[repr(C, align(8))]
+pub struct jwtguard_result {
+    _opaque: [u8; RESULT_SIZE],
+}
+
+/// Bytes of `jwtguard_result`.
+pub const RESULT_SIZE: usize = 1600;
+
+const _: () = assert!(size_of::<ResultInner>() <= RESULT_SIZE);
+const _: () = assert!(align_of::<ResultInner>() <= align_of::<jwtguard_result>());
+
+/// A `(ptr, len)` string for lists passed to `jwtguard_verify`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct jwtguard_str {
+    /// The bytes (need not be NUL-terminated).
+    pub ptr: *const u8,
+    /// Their count.
+    pub len: usize,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boundary helpers.
+// ---------------------------------------------------------------------------------------------
+
+/// Run `body`, turning a panic into `JWTGUARD_PANIC`.
+fn guard(body: impl FnOnce() -> Result<(), jwtguard_status>) -> jwtguard_status {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => JWTGUARD_OK,
+        Ok(Err(s)) => s,
+        Err(_) => JWTGUARD_PANIC,
+    }
+}
+
+/// `(ptr, len)` as a slice. NULL is allowed only with `len == 0`.
+///
+/// # Safety
+/// A non-NULL `ptr` must point to `len` readable bytes that stay valid and unmodified for `'a`.
+unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], jwtguard_status> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(JWTGUARD_NULL_ARGUMENT)
+        };
+    }
+    if len > isize::MAX as usize {
+        return Err(JWTGUARD_INVALID_ARGUMENT);
+    }
+    // SAFETY: non-NULL, and the caller guarantees `len` readable bytes for 'a.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// `(ptr, len)` as UTF-8 text.
+///
+/// # Safety
+/// As [`bytes`].
+unsafe fn text<'a>(ptr: *const u8, len: usize) -> Result<&'a str, jwtguard_status> {
+    // SAFETY: forwarded contract.
+    let b = unsafe { bytes(ptr, len) }?;
+    core::str::from_utf8(b).map_err(|_| JWTGUARD_INVALID_ARGUMENT)
+}
+
+/// Write `data` to `(out, cap)` and its length to `*out_len`; if it does not fit, write the
+/// length needed and return `JWTGUARD_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `out` must be NULL or point to `cap` writable bytes; `out_len` must be valid for a write.
+unsafe fn write_out(
+    data: &[u8],
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> Result<(), jwtguard_status> {
+    if out_len.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    // SAFETY: checked non-NULL; the caller guarantees it is writable.
+    unsafe { *out_len = data.len() };
+    if data.len() > cap {
+        return Err(JWTGUARD_BUFFER_TOO_SMALL);
+    }
+    if data.is_empty() {
+        return Ok(());
+    }
+    if out.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    // SAFETY: `out` has `cap >= data.len()` writable bytes, and Rust data never overlaps it.
+    unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), out, data.len()) };
+    Ok(())
+}
+
+/// The verifier behind a pointer, for reading.
+///
+/// # Safety
+/// `v` must be NULL or a pointer from `jwtguard_verifier_new`/`_init`, not yet freed.
+unsafe fn verifier_ref<'a>(
+    v: *const jwtguard_verifier,
+) -> Result<&'a jwtguard_verifier, jwtguard_status> {
+    // SAFETY: the caller guarantees validity; NULL is rejected by `as_ref`.
+    unsafe { v.as_ref() }.ok_or(JWTGUARD_NULL_ARGUMENT)
+}
+
+/// The verifier behind a pointer, for configuring.
+///
+/// # Safety
+/// As [`verifier_ref`], and no other thread may use it during the call.
+unsafe fn verifier_mut<'a>(
+    v: *mut jwtguard_verifier,
+) -> Result<&'a mut jwtguard_verifier, jwtguard_status> {
+    // SAFETY: the caller guarantees validity and exclusive access.
+    unsafe { v.as_mut() }.ok_or(JWTGUARD_NULL_ARGUMENT)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors.
+// ---------------------------------------------------------------------------------------------
+
+/// A static, NUL-terminated English message for `status` (never NULL; valid forever). The
+/// messages API users know are kept verbatim: "Token has expired", "Invalid audience.",
+/// "Invalid authorized party.".
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtguard_error_message(status: jwtguard_status) -> *const c_char {
+    status.message_c().as_ptr()
+}
+
+/// The code's name as written in this header, e.g. "JWTGUARD_EXPIRED" (static, never NULL).
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtguard_error_name(status: jwtguard_status) -> *const c_char {
+    status.name_c().as_ptr()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verifier lifetime.
+// ---------------------------------------------------------------------------------------------
+
+/// A new verifier on the heap, with the strict default policy (exp and sub required, no keys).
+/// Returns NULL only if allocation fails. Free it with `jwtguard_verifier_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtguard_verifier_new() -> *mut jwtguard_verifier {
+    catch_unwind(|| Box::into_raw(Box::new(jwtguard_verifier::new())))
+        .unwrap_or(core::ptr::null_mut())
+}
+
+/// Free a verifier from `jwtguard_verifier_new`, zeroizing its keys. NULL is a no-op.
+///
+/// # Safety
+/// `verifier` must be NULL or from `jwtguard_verifier_new`, not freed before, and not in use.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_free(verifier: *mut jwtguard_verifier) {
+    if verifier.is_null() {
+        return;
+    }
+    // SAFETY: the caller passes a pointer from Box::into_raw in jwtguard_verifier_new, once.
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        drop(unsafe { Box::from_raw(verifier) })
+    }));
+}
+
+/// Make a verifier in caller storage (no malloc) and set `*out` to it. `size` is
+/// `sizeof(jwtguard_verifier_storage)`; it is checked, as is alignment. Release it with
+/// `jwtguard_verifier_deinit`, not `_free`.
+///
+/// # Safety
+/// `storage` must point to `size` writable bytes that outlive the verifier; `out` must be valid
+/// for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_init(
+    storage: *mut jwtguard_verifier_storage,
+    size: usize,
+    out: *mut *mut jwtguard_verifier,
+) -> jwtguard_status {
+    guard(|| {
+        if storage.is_null() || out.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        let p = storage.cast::<jwtguard_verifier>();
+        if size < size_of::<jwtguard_verifier>() || !p.is_aligned() {
+            return Err(JWTGUARD_STORAGE_TOO_SMALL);
+        }
+        // SAFETY: `p` is non-NULL, aligned and has room for a verifier (checked above); the
+        // storage holds no live verifier that we would leak by overwriting (documented).
+        unsafe { p.write(jwtguard_verifier::new()) };
+        // SAFETY: `out` is non-NULL and writable.
+        unsafe { *out = p };
+        Ok(())
+    })
+}
+
+/// Drop a verifier made by `jwtguard_verifier_init`, zeroizing its keys; the storage may then
+/// be reused. NULL is a no-op.
+///
+/// # Safety
+/// `verifier` must be NULL or from `jwtguard_verifier_init`, not deinitialised before, and not
+/// in use.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_deinit(verifier: *mut jwtguard_verifier) {
+    if verifier.is_null() {
+        return;
+    }
+    // SAFETY: the caller passes a verifier written in place by jwtguard_verifier_init, once.
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
+        core::ptr::drop_in_place(verifier)
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys.
+// ---------------------------------------------------------------------------------------------
+
+/// The optional key id: NULL/0 means none.
+///
+/// # Safety
+/// As [`text`].
+unsafe fn kid<'a>(ptr: *const u8, len: usize) -> Result<Option<&'a str>, jwtguard_status> {
+    if ptr.is_null() && len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { text(ptr, len) }.map(Some)
+}
+
+macro_rules! key_loader {
+    ($(#[$doc:meta])* $name:ident, |$ring:ident, $kid:ident, $data:ident| $load:expr) => {
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+        /// `(data, len)` must be readable (kid may be NULL/0 for none).
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(
+            verifier: *mut jwtguard_verifier,
+            kid_ptr: *const u8,
+            kid_len: usize,
+            data: *const u8,
+            len: usize,
+        ) -> jwtguard_status {
+            guard(|| {
+                // SAFETY: forwarded contract.
+                let v = unsafe { verifier_mut(verifier) }?;
+                // SAFETY: forwarded contract.
+                let $kid = unsafe { kid(kid_ptr, kid_len) }?;
+                // SAFETY: forwarded contract.
+                let $data = unsafe { bytes(data, len) }?;
+                let $ring = &mut v.keys;
+                $load.map_err(jwtguard_status::from)
+            })
+        }
+    };
+}
+
+key_loader!(
+    /// Load an HS256 secret (at least 32 bytes), bound to HS256 and to `kid` if given.
+    jwtguard_verifier_add_hs256, |ring, kid, data| ring.add_hs256(kid, data)
+);
+key_loader!(
+    /// Load an HS256 secret that must also be 32-512 characters of A-Z a-z 0-9 _ -.
+    jwtguard_verifier_add_hs256_configured,
+    |ring, kid, data| core::str::from_utf8(data).map_err(|_| Error::InvalidSecretFormat).and_then(|s| ring.add_hs256_configured(kid, s))
+);
+key_loader!(
+    /// Load an RSA public key for RS256 from PEM ("PUBLIC KEY" or "RSA PUBLIC KEY").
+    jwtguard_verifier_add_rsa_pem, |ring, kid, data| ring.add_rs256_pem(kid, data)
+);
+key_loader!(
+    /// Load an RSA public key for RS256 from DER (SPKI or PKCS#1).
+    jwtguard_verifier_add_rsa_der, |ring, kid, data| ring.add_rs256_der(kid, data)
+);
+
+/// Load one JWK (RSA for RS256, oct for HS256); its own "kid" is used.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(jwk, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_jwk(
+    verifier: *mut jwtguard_verifier,
+    jwk: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_mut(verifier) }?;
+        // SAFETY: forwarded contract.
+        let jwk = unsafe { bytes(jwk, len) }?;
+        v.keys.add_jwk(jwk).map_err(Into::into)
+    })
+}
+
+/// Load every usable signing key of a JWKS document. `loaded` and `skipped` (either may be
+/// NULL) receive how many keys were loaded and how many were skipped or rejected.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(jwks, len)` must be readable;
+/// non-NULL `loaded` / `skipped` must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_jwks(
+    verifier: *mut jwtguard_verifier,
+    jwks: *const u8,
+    len: usize,
+    loaded: *mut usize,
+    skipped: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_mut(verifier) }?;
+        // SAFETY: forwarded contract.
+        let jwks = unsafe { bytes(jwks, len) }?;
+        let report = v.keys.add_jwks(jwks)?;
+        // SAFETY: each is NULL or writable (caller contract).
+        unsafe {
+            if let Some(l) = loaded.as_mut() {
+                *l = report.loaded;
+            }
+            if let Some(s) = skipped.as_mut() {
+                *s = report.skipped + report.rejected;
+            }
+        }
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy.
+// ---------------------------------------------------------------------------------------------
+
+fn push_text<const N: usize>(list: &mut Vec<Text, N>, s: &str) -> Result<(), jwtguard_status> {
+    let t = Text::try_from(s).map_err(|_| JWTGUARD_INVALID_ARGUMENT)?;
+    list.push(t).map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)
+}
+
+macro_rules! text_setter {
+    ($(#[$doc:meta])* $name:ident, $field:ident) => {
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(verifier: *mut jwtguard_verifier, value: *const u8, len: usize) -> jwtguard_status {
+            guard(|| {
+                // SAFETY: forwarded contract.
+                let v = unsafe { verifier_mut(verifier) }?;
+                // SAFETY: forwarded contract.
+                let s = unsafe { text(value, len) }?;
+                if s.is_empty() {
+                    return Err(JWTGUARD_INVALID_ARGUMENT);
+                }
+                push_text(&mut v.$field, s)
+            })
+        }
+    };
+}
+
+text_setter!(
+    /// Accept this `iss` (repeatable; none configured: iss is not checked).
+    jwtguard_verifier_add_issuer, issuers
+);
+text_setter!(
+    /// Accept tokens whose `aud` contains this (repeatable). A token with an `aud` is rejected
+    /// when no audience is configured (RFC 7519 §4.1.3).
+    jwtguard_verifier_add_audience, audiences
+);
+text_setter!(
+    /// Require `azp` to be one of these (repeatable).
+    jwtguard_verifier_add_authorized_party, parties
+);
+text_setter!(
+    /// Require this permission of every token (repeatable; calls may add more).
+    jwtguard_verifier_add_required_permission, permissions
+);
+
+/// The claim holding permissions: "permissions" by default, "scope" or "scp" for OAuth.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(name, len)` readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_set_permissions_claim(
+    verifier: *mut jwtguard_verifier,
+    name: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_mut(verifier) }?;
+        // SAFETY: forwarded contract.
+        let s = unsafe { text(name, len) }?;
+        if s.is_empty() {
+            return Err(JWTGUARD_INVALID_ARGUMENT);
+        }
+        v.permissions_claim = Some(String::try_from(s).map_err(|_| JWTGUARD_INVALID_ARGUMENT)?);
+        Ok(())
+    })
+}
+
+/// Copy the claim at dot `path` into the metadata document as `name` (NULL/0: the path's last
+/// segment). `required`: reject tokens without it.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; the pairs readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_metadata_field(
+    verifier: *mut jwtguard_verifier,
+    path: *const u8,
+    path_len: usize,
+    name: *const u8,
+    name_len: usize,
+    required: bool,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_mut(verifier) }?;
+        // SAFETY: forwarded contract.
+        let path = unsafe { text(path, path_len) }?;
+        // SAFETY: forwarded contract.
+        let name = unsafe { text(name, name_len) }?;
+        let field = Field {
+            path: Text::try_from(path).map_err(|_| JWTGUARD_INVALID_ARGUMENT)?,
+            name: String::try_from(name).map_err(|_| JWTGUARD_INVALID_METADATA_FIELD)?,
+            required,
+        };
+        v.fields
+            .push(field)
+            .map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
+        // Check the whole list now, so a bad field fails configuration, not the first token.
+        let checked = v.with_policy(|p| p.check());
+        if let Err(r) = checked {
+            v.fields.pop();
+            return Err(r.error.into());
+        }
+        Ok(())
+    })
+}
+
+/// Clock skew allowed on exp, nbf, iat and max age, in seconds (default 0).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_set_leeway(
+    verifier: *mut jwtguard_verifier,
+    seconds: u64,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { verifier_mut(verifier) }.map(|v| v.leeway = seconds))
+}
+
+/// Reject tokens issued more than `seconds` ago (0: no limit; default). Makes iat required.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_set_max_age(
+    verifier: *mut jwtguard_verifier,
+    seconds: u64,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    guard(|| {
+        unsafe { verifier_mut(verifier) }.map(|v| v.max_age = (seconds > 0).then_some(seconds))
+    })
+}
+
+/// Whether exp must be present (default true).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_set_require_exp(
+    verifier: *mut jwtguard_verifier,
+    required: bool,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { verifier_mut(verifier) }.map(|v| v.require_exp = required))
+}
+
+/// Whether sub must be a non-empty string (default true).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_set_require_sub(
+    verifier: *mut jwtguard_verifier,
+    required: bool,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { verifier_mut(verifier) }.map(|v| v.require_sub = required))
+}
+
+/// The OAuth 2.0 JWT access-token profile (RFC 9068): typ at+jwt required, client_id, iat and
+/// jti required, permissions read from "scope" (unless a permissions claim was set).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_set_access_token_profile(
+    verifier: *mut jwtguard_verifier,
+    enabled: bool,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { verifier_mut(verifier) }.map(|v| v.access_token = enabled))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification.
+// ---------------------------------------------------------------------------------------------
+
+/// Verify `(token, token_len)` at `now` (unix seconds) with the verifier's keys and policy, plus
+/// `n_required` permissions this call requires (`required` may be NULL when 0). The outcome,
+/// success or not, goes into `*result`; the return value is its status.
+///
+/// Thread safety: many threads may call this at once with one verifier, each with its own
+/// result. The token is read only within `token_len` (no NUL terminator needed; an embedded NUL
+/// is `JWTGUARD_BASE64`).
+///
+/// # Safety
+/// `verifier` valid; `(token, token_len)` readable; `required` NULL or `n_required` readable
+/// `jwtguard_str` each readable; `result` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verify(
+    verifier: *const jwtguard_verifier,
+    token: *const u8,
+    token_len: usize,
+    now: u64,
+    required: *const jwtguard_str,
+    n_required: usize,
+    result: *mut jwtguard_result,
+) -> jwtguard_status {
+    if result.is_null() {
+        return JWTGUARD_NULL_ARGUMENT;
+    }
+    let inner = result.cast::<ResultInner>();
+    // SAFETY: `result` is non-NULL, writable, and sized and aligned for ResultInner (static
+    // asserts above). Write a failed result first, so a panic leaves it well-formed.
+    unsafe {
+        inner.write(ResultInner {
+            magic: RESULT_MAGIC,
+            status: JWTGUARD_PANIC,
+            field: -1,
+            needed: 0,
+            claims: None,
+        })
+    };
+    // SAFETY: just initialised above; exclusive for this call (caller contract).
+    let inner = unsafe { &mut *inner };
+    let status = guard(|| {
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_ref(verifier) }?;
+        // SAFETY: forwarded contract.
+        let token = unsafe { bytes(token, token_len) }?;
+        if required.is_null() && n_required > 0 {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        let mut perms: Vec<&str, JWTGUARD_MAX_CALL_PERMISSIONS> = Vec::new();
+        for i in 0..n_required {
+            // SAFETY: `required` has n_required readable elements (checked non-NULL above).
+            let s = unsafe { *required.add(i) };
+            // SAFETY: each element's (ptr, len) is readable (caller contract).
+            let s = unsafe { text(s.ptr, s.len) }?;
+            perms.push(s).map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
+        }
+        let mut buf = TokenBuf::new();
+        let outcome = v.with_policy(|p| {
+            verify_request_with(
+                &v.keys,
+                p,
+                token,
+                now,
+                &mut buf,
+                Request::new().require(&perms),
+            )
+            .map(|ok| ok.claims.to_owned_claims())
+        });
+        match outcome {
+            Ok(claims) => {
+                inner.claims = Some(claims);
+                Ok(())
+            }
+            Err(r) => {
+                inner.field = r.field.and_then(|f| i32::try_from(f).ok()).unwrap_or(-1);
+                Err(r.error.into())
+            }
+        }
+    });
+    inner.status = status;
+    status
+}
+
+/// The result behind a pointer, if `jwtguard_verify` filled it and it verified.
+///
+/// # Safety
+/// `result` must be NULL or point to a `jwtguard_result` (filled or not).
+unsafe fn verified<'a>(result: *const jwtguard_result) -> Result<&'a OwnedClaims, jwtguard_status> {
+    if result.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    let inner = result.cast::<ResultInner>();
+    // SAFETY: aligned and in bounds (static asserts); any bit pattern is a valid u64.
+    let magic = unsafe { core::ptr::addr_of!((*inner).magic).read() };
+    if magic != RESULT_MAGIC {
+        return Err(JWTGUARD_NO_RESULT);
+    }
+    // SAFETY: the magic says jwtguard_verify wrote a whole ResultInner here.
+    let inner = unsafe { &*inner };
+    inner.claims.as_ref().ok_or(JWTGUARD_NO_RESULT)
+}
+
+/// Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they
+/// were added, from 0), or -1.
+///
+/// # Safety
+/// `result` must be NULL or point to a `jwtguard_result`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_field(result: *const jwtguard_result) -> i32 {
+    if result.is_null() {
+        return -1;
+    }
+    let inner = result.cast::<ResultInner>();
+    // SAFETY: aligned and in bounds; u64 has no invalid values.
+    if unsafe { core::ptr::addr_of!((*inner).magic).read() } != RESULT_MAGIC {
+        return -1;
+    }
+    // SAFETY: filled by jwtguard_verify (magic checked).
+    unsafe { (*inner).field }
+}
+
+/// Copy the registered claims present (iss, sub, aud, azp, exp, nbf, iat, jti, client_id) as a
+/// compact JSON object into `(out, cap)`; `*out_len` gets its length, or the size needed with
+/// `JWTGUARD_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `result` must point to a `jwtguard_result`; `out` NULL or `cap` writable bytes; `out_len`
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_claims_json(
+    result: *const jwtguard_result,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    static REGISTERED: [MetadataField<'static>; 9] = [
+        MetadataField::optional("iss"),
+        MetadataField::optional("sub"),
+        MetadataField::optional("aud"),
+        MetadataField::optional("azp"),
+        MetadataField::optional("exp"),
+        MetadataField::optional("nbf"),
+        MetadataField::optional("iat"),
+        MetadataField::optional("jti"),
+        MetadataField::optional("client_id"),
+    ];
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let claims = unsafe { verified(result) }?;
+        // SAFETY: forwarded contract.
+        unsafe { document(claims, &REGISTERED, out, cap, out_len) }
+    })
+}
+
+/// Write a field document for `claims` to the caller's buffer.
+///
+/// # Safety
+/// As [`write_out`].
+unsafe fn document(
+    claims: &OwnedClaims,
+    fields: &[MetadataField<'_>],
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> Result<(), jwtguard_status> {
+    let mut scratch = [0u8; jwtguard_core::TOKEN_BUF_LEN + 1024];
+    let n = match claims.claims().metadata(fields, &mut scratch) {
+        Ok(n) => n,
+        Err(r) => return Err(r.error.into()),
+    };
+    // SAFETY: forwarded contract.
+    unsafe { write_out(scratch.get(..n).unwrap_or(&[]), out, cap, out_len) }
+}
+
+/// Copy the metadata document of the verifier's fields (`{"name":"Jean Valjean",...}`) into
+/// `(out, cap)`; `*out_len` gets its length, or the size needed with `JWTGUARD_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `verifier` must be the one that produced `result`; other pointers as for
+/// `jwtguard_result_claims_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_metadata(
+    verifier: *const jwtguard_verifier,
+    result: *const jwtguard_result,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_ref(verifier) }?;
+        // SAFETY: forwarded contract.
+        let claims = unsafe { verified(result) }?;
+        v.with_policy(|p| {
+            // SAFETY: forwarded contract.
+            unsafe { document(claims, p.metadata_fields(), out, cap, out_len) }
+        })
+    })
+}
+
+/// Copy the claim at dot `path` into `(out, cap)`: a string claim as its unescaped UTF-8 text,
+/// any other as compact JSON. `JWTGUARD_CLAIM_NOT_FOUND` when absent.
+///
+/// # Safety
+/// `(path, path_len)` readable; other pointers as for `jwtguard_result_claims_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_claim(
+    result: *const jwtguard_result,
+    path: *const u8,
+    path_len: usize,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let claims = unsafe { verified(result) }?;
+        // SAFETY: forwarded contract.
+        let path = unsafe { text(path, path_len) }?;
+        let view = claims.claims();
+        let value = view.value(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
+        let mut scratch = [0u8; jwtguard_core::TOKEN_BUF_LEN];
+        let data: &[u8] = match value.as_str() {
+            Some(s) => s
+                .unescape_into(&mut scratch)
+                .map_err(|_| JWTGUARD_BUFFER_TOO_SMALL)?
+                .as_bytes(),
+            None => {
+                // Compact JSON: reuse the metadata writer on a one-field document and strip
+                // the `{"v":` ... `}` around it.
+                let field = [MetadataField::required(path).named("v")];
+                let n = view
+                    .metadata(&field, &mut scratch)
+                    .map_err(|r| jwtguard_status::from(r.error))?;
+                scratch.get(5..n.saturating_sub(1)).unwrap_or(&[])
+            }
+        };
+        // SAFETY: forwarded contract.
+        unsafe { write_out(data, out, cap, out_len) }
+    })
+}
+
+/// The token's `exp` (0 if absent) of a verified result.
+///
+/// # Safety
+/// `result` must point to a `jwtguard_result`; `exp` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_exp(
+    result: *const jwtguard_result,
+    exp: *mut u64,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let claims = unsafe { verified(result) }?;
+        // SAFETY: NULL-checked by as_mut; writable per contract.
+        let exp = unsafe { exp.as_mut() }.ok_or(JWTGUARD_NULL_ARGUMENT)?;
+        *exp = claims.claims().expires_at().unwrap_or(0);
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authorization header.
+// ---------------------------------------------------------------------------------------------
+
+/// Find the token in an `Authorization` header value (`Bearer <token>`, scheme
+/// case-insensitive). On success `*token` / `*token_len` point into `value` (no copy).
+///
+/// # Safety
+/// `(value, len)` readable; `token` and `token_len` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_bearer_token(
+    value: *const u8,
+    len: usize,
+    token: *mut *const u8,
+    token_len: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        if token.is_null() || token_len.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        // SAFETY: forwarded contract.
+        let value = unsafe { bytes(value, len) }?;
+        let t = bearer_token(value)?;
+        // SAFETY: both checked non-NULL; writable per contract.
+        unsafe {
+            *token = t.as_ptr();
+            *token_len = t.len();
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rust_error_has_its_own_code_and_message() {
+        let mut seen = std::collections::HashSet::new();
+        for e in Error::ALL {
+            let s = jwtguard_status::from(*e);
+            assert_ne!(s, JWTGUARD_UNKNOWN_ERROR, "{e:?} is not mapped");
+            assert!(seen.insert(s as i32), "{e:?} shares code {}", s as i32);
+            assert_eq!(s.message_c().to_str().unwrap(), e.message(), "{e:?}");
+            assert!(status::ALL_STATUS.contains(&s), "{e:?}");
+        }
+        for s in status::ALL_STATUS {
+            let name = s.name_c().to_str().unwrap();
+            assert!(name.starts_with("JWTGUARD_"), "{name}");
+            assert_eq!(format!("{s:?}"), name);
+            assert!(!s.message_c().to_bytes().is_empty());
+        }
+        assert_eq!(
+            JWTGUARD_EXPIRED.message_c().to_str().unwrap(),
+            "Token has expired"
+        );
+        assert_eq!(
+            JWTGUARD_INVALID_AUDIENCE.message_c().to_str().unwrap(),
+            "Invalid audience."
+        );
+        assert_eq!(
+            JWTGUARD_INVALID_AUTHORIZED_PARTY
+                .message_c()
+                .to_str()
+                .unwrap(),
+            "Invalid authorized party."
+        );
+    }
+
+    #[test]
+    fn codes_are_in_their_ranges() {
+        let range = |s: jwtguard_status| s as i32 / 100;
+        assert_eq!(range(JWTGUARD_BASE64), 1);
+        assert_eq!(range(JWTGUARD_CRITICAL_EXTENSION), 2);
+        assert_eq!(range(JWTGUARD_UNKNOWN_KEY), 3);
+        assert_eq!(range(JWTGUARD_INVALID_SIGNATURE), 4);
+        assert_eq!(range(JWTGUARD_EXPIRED), 5);
+        assert_eq!(range(JWTGUARD_INVALID_AUDIENCE), 6);
+        assert_eq!(range(JWTGUARD_INSUFFICIENT_PERMISSIONS), 7);
+        assert_eq!(range(JWTGUARD_KEY_FORMAT), 8);
+        assert_eq!(range(JWTGUARD_INVALID_METADATA_FIELD), 9);
+    }
+}

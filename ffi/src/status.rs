@@ -1,0 +1,376 @@
+//! Status codes: stable, explicitly numbered, grouped in ranges by stage. Never renumber one;
+//! add new codes at the end of their range.
+
+use jwtguard_core::Error;
+
+/// The result of every jwtguard call. 0 is success.
+///
+/// Ranges: 1-99 arguments and buffers, 100 format, 200 header, 300 key selection, 400 signature,
+/// 500 time, 600 claims, 700 permissions and the Authorization header, 800 key loading,
+/// 900 configuration. `jwtguard_error_message` gives each a static message.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum jwtguard_status {
+    /// Success.
+    JWTGUARD_OK = 0,
+
+    /// A required pointer argument was NULL.
+    JWTGUARD_NULL_ARGUMENT = 1,
+    /// An argument is out of range or not UTF-8 where text is required.
+    JWTGUARD_INVALID_ARGUMENT = 2,
+    /// An output buffer is too small; the length out-parameter holds the size needed.
+    JWTGUARD_BUFFER_TOO_SMALL = 3,
+    /// Caller-provided storage is too small or misaligned.
+    JWTGUARD_STORAGE_TOO_SMALL = 4,
+    /// A configuration list (issuers, fields, ...) is full.
+    JWTGUARD_CAPACITY_EXCEEDED = 5,
+    /// The result holds no verified token (verification failed or never ran).
+    JWTGUARD_NO_RESULT = 6,
+    /// The claim asked for is not in the token.
+    JWTGUARD_CLAIM_NOT_FOUND = 7,
+    /// An internal error was caught at the boundary (a bug: please report it).
+    JWTGUARD_PANIC = 98,
+    /// A Rust error this version does not map (should not happen).
+    JWTGUARD_UNKNOWN_ERROR = 99,
+
+    /// The token is longer than 2048 bytes.
+    JWTGUARD_TOKEN_TOO_LONG = 100,
+    /// The token is not three dot-separated segments.
+    JWTGUARD_MALFORMED = 101,
+    /// The header or payload segment is empty.
+    JWTGUARD_EMPTY_SEGMENT = 102,
+    /// A segment is not canonical unpadded base64url (an embedded NUL is this too).
+    JWTGUARD_BASE64 = 103,
+    /// Invalid JSON in the header or claims.
+    JWTGUARD_JSON_SYNTAX = 104,
+    /// A JSON object repeats a member name.
+    JWTGUARD_JSON_DUPLICATE_MEMBER = 105,
+    /// JSON nested too deeply or with too many members.
+    JWTGUARD_JSON_TOO_COMPLEX = 106,
+    /// The header or claims are not a JSON object.
+    JWTGUARD_JSON_NOT_OBJECT = 107,
+
+    /// The header has no alg.
+    JWTGUARD_MISSING_ALGORITHM = 200,
+    /// alg is none, unknown, or mis-cased.
+    JWTGUARD_UNSUPPORTED_ALGORITHM = 201,
+    /// alg, kid or typ is not a string.
+    JWTGUARD_INVALID_HEADER_PARAMETER = 202,
+    /// The header has crit.
+    JWTGUARD_CRITICAL_EXTENSION = 203,
+    /// typ is not the expected type.
+    JWTGUARD_UNEXPECTED_TYPE = 204,
+
+    /// kid names no loaded key.
+    JWTGUARD_UNKNOWN_KEY = 300,
+    /// alg differs from the algorithm the key was loaded for.
+    JWTGUARD_ALGORITHM_MISMATCH = 301,
+
+    /// The signature has the wrong length.
+    JWTGUARD_SIGNATURE_LENGTH = 400,
+    /// The signature does not verify.
+    JWTGUARD_INVALID_SIGNATURE = 401,
+
+    /// exp is required and absent.
+    JWTGUARD_MISSING_EXPIRATION = 500,
+    /// Token has expired.
+    JWTGUARD_EXPIRED = 501,
+    /// nbf is in the future.
+    JWTGUARD_NOT_YET_VALID = 502,
+    /// iat is in the future.
+    JWTGUARD_ISSUED_IN_FUTURE = 503,
+    /// iat is required and absent.
+    JWTGUARD_MISSING_ISSUED_AT = 504,
+    /// The token is older than the maximum age.
+    JWTGUARD_TOO_OLD = 505,
+
+    /// A claim has the wrong JSON type.
+    JWTGUARD_CLAIM_TYPE = 600,
+    /// A NumericDate is negative or too large.
+    JWTGUARD_CLAIM_OUT_OF_RANGE = 601,
+    /// iss is absent or not configured.
+    JWTGUARD_INVALID_ISSUER = 602,
+    /// Invalid audience.
+    JWTGUARD_INVALID_AUDIENCE = 603,
+    /// Invalid authorized party.
+    JWTGUARD_INVALID_AUTHORIZED_PARTY = 604,
+    /// sub is required and absent or empty.
+    JWTGUARD_INVALID_SUBJECT = 605,
+    /// client_id is required and absent (access-token profile).
+    JWTGUARD_MISSING_CLIENT_ID = 606,
+    /// jti is required and absent (access-token profile).
+    JWTGUARD_MISSING_JWT_ID = 607,
+    /// A required metadata field is absent; the result says which.
+    JWTGUARD_MISSING_METADATA_FIELD = 608,
+
+    /// A required permission is not granted (HTTP 403, insufficient_scope).
+    JWTGUARD_INSUFFICIENT_PERMISSIONS = 700,
+    /// The Authorization scheme is not Bearer.
+    JWTGUARD_NOT_BEARER = 701,
+    /// Bearer with no token.
+    JWTGUARD_MISSING_BEARER_TOKEN = 702,
+    /// A malformed Authorization value.
+    JWTGUARD_MALFORMED_AUTHORIZATION = 703,
+
+    /// An HMAC secret shorter than 32 bytes.
+    JWTGUARD_KEY_TOO_SHORT = 800,
+    /// A secret not of the configurable form (32-512 of A-Z a-z 0-9 _ -).
+    JWTGUARD_INVALID_SECRET_FORMAT = 801,
+    /// A key id that is empty or longer than 64 bytes.
+    JWTGUARD_INVALID_KEY_ID = 802,
+    /// A key with this id is already loaded.
+    JWTGUARD_DUPLICATE_KEY_ID = 803,
+    /// The key ring is full.
+    JWTGUARD_KEY_RING_FULL = 804,
+    /// Malformed key text or DER.
+    JWTGUARD_KEY_FORMAT = 805,
+    /// Not an RSA or HMAC key, or an unknown PEM label.
+    JWTGUARD_UNSUPPORTED_KEY_TYPE = 806,
+    /// An RSA modulus under 2048 bits.
+    JWTGUARD_RSA_MODULUS_TOO_SMALL = 807,
+    /// An RSA modulus over the largest supported size.
+    JWTGUARD_RSA_MODULUS_TOO_LARGE = 808,
+    /// An even RSA modulus.
+    JWTGUARD_RSA_INVALID_MODULUS = 809,
+    /// An RSA exponent that is even, below 3 or above 2^32-1.
+    JWTGUARD_RSA_INVALID_EXPONENT = 810,
+    /// A JWKS with no usable signing key.
+    JWTGUARD_NO_USABLE_KEYS = 811,
+
+    /// A metadata field is misconfigured (empty path segment, name of 64+ bytes, duplicate name).
+    JWTGUARD_INVALID_METADATA_FIELD = 900,
+}
+
+use jwtguard_status::*;
+
+/// Every code, for the tests.
+#[cfg(test)]
+pub const ALL_STATUS: &[jwtguard_status] = &[
+    JWTGUARD_OK,
+    JWTGUARD_NULL_ARGUMENT,
+    JWTGUARD_INVALID_ARGUMENT,
+    JWTGUARD_BUFFER_TOO_SMALL,
+    JWTGUARD_STORAGE_TOO_SMALL,
+    JWTGUARD_CAPACITY_EXCEEDED,
+    JWTGUARD_NO_RESULT,
+    JWTGUARD_CLAIM_NOT_FOUND,
+    JWTGUARD_PANIC,
+    JWTGUARD_UNKNOWN_ERROR,
+    JWTGUARD_TOKEN_TOO_LONG,
+    JWTGUARD_MALFORMED,
+    JWTGUARD_EMPTY_SEGMENT,
+    JWTGUARD_BASE64,
+    JWTGUARD_JSON_SYNTAX,
+    JWTGUARD_JSON_DUPLICATE_MEMBER,
+    JWTGUARD_JSON_TOO_COMPLEX,
+    JWTGUARD_JSON_NOT_OBJECT,
+    JWTGUARD_MISSING_ALGORITHM,
+    JWTGUARD_UNSUPPORTED_ALGORITHM,
+    JWTGUARD_INVALID_HEADER_PARAMETER,
+    JWTGUARD_CRITICAL_EXTENSION,
+    JWTGUARD_UNEXPECTED_TYPE,
+    JWTGUARD_UNKNOWN_KEY,
+    JWTGUARD_ALGORITHM_MISMATCH,
+    JWTGUARD_SIGNATURE_LENGTH,
+    JWTGUARD_INVALID_SIGNATURE,
+    JWTGUARD_MISSING_EXPIRATION,
+    JWTGUARD_EXPIRED,
+    JWTGUARD_NOT_YET_VALID,
+    JWTGUARD_ISSUED_IN_FUTURE,
+    JWTGUARD_MISSING_ISSUED_AT,
+    JWTGUARD_TOO_OLD,
+    JWTGUARD_CLAIM_TYPE,
+    JWTGUARD_CLAIM_OUT_OF_RANGE,
+    JWTGUARD_INVALID_ISSUER,
+    JWTGUARD_INVALID_AUDIENCE,
+    JWTGUARD_INVALID_AUTHORIZED_PARTY,
+    JWTGUARD_INVALID_SUBJECT,
+    JWTGUARD_MISSING_CLIENT_ID,
+    JWTGUARD_MISSING_JWT_ID,
+    JWTGUARD_MISSING_METADATA_FIELD,
+    JWTGUARD_INSUFFICIENT_PERMISSIONS,
+    JWTGUARD_NOT_BEARER,
+    JWTGUARD_MISSING_BEARER_TOKEN,
+    JWTGUARD_MALFORMED_AUTHORIZATION,
+    JWTGUARD_KEY_TOO_SHORT,
+    JWTGUARD_INVALID_SECRET_FORMAT,
+    JWTGUARD_INVALID_KEY_ID,
+    JWTGUARD_DUPLICATE_KEY_ID,
+    JWTGUARD_KEY_RING_FULL,
+    JWTGUARD_KEY_FORMAT,
+    JWTGUARD_UNSUPPORTED_KEY_TYPE,
+    JWTGUARD_RSA_MODULUS_TOO_SMALL,
+    JWTGUARD_RSA_MODULUS_TOO_LARGE,
+    JWTGUARD_RSA_INVALID_MODULUS,
+    JWTGUARD_RSA_INVALID_EXPONENT,
+    JWTGUARD_NO_USABLE_KEYS,
+    JWTGUARD_INVALID_METADATA_FIELD,
+];
+
+impl From<Error> for jwtguard_status {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::TokenTooLong => JWTGUARD_TOKEN_TOO_LONG,
+            Error::Malformed => JWTGUARD_MALFORMED,
+            Error::EmptySegment => JWTGUARD_EMPTY_SEGMENT,
+            Error::Base64 => JWTGUARD_BASE64,
+            Error::JsonSyntax => JWTGUARD_JSON_SYNTAX,
+            Error::JsonDuplicateMember => JWTGUARD_JSON_DUPLICATE_MEMBER,
+            Error::JsonTooComplex => JWTGUARD_JSON_TOO_COMPLEX,
+            Error::JsonNotObject => JWTGUARD_JSON_NOT_OBJECT,
+            Error::MissingAlgorithm => JWTGUARD_MISSING_ALGORITHM,
+            Error::UnsupportedAlgorithm => JWTGUARD_UNSUPPORTED_ALGORITHM,
+            Error::InvalidHeaderParameter => JWTGUARD_INVALID_HEADER_PARAMETER,
+            Error::CriticalExtension => JWTGUARD_CRITICAL_EXTENSION,
+            Error::UnexpectedType => JWTGUARD_UNEXPECTED_TYPE,
+            Error::UnknownKey => JWTGUARD_UNKNOWN_KEY,
+            Error::AlgorithmMismatch => JWTGUARD_ALGORITHM_MISMATCH,
+            Error::SignatureLength => JWTGUARD_SIGNATURE_LENGTH,
+            Error::InvalidSignature => JWTGUARD_INVALID_SIGNATURE,
+            Error::ClaimType => JWTGUARD_CLAIM_TYPE,
+            Error::ClaimOutOfRange => JWTGUARD_CLAIM_OUT_OF_RANGE,
+            Error::MissingExpiration => JWTGUARD_MISSING_EXPIRATION,
+            Error::Expired => JWTGUARD_EXPIRED,
+            Error::NotYetValid => JWTGUARD_NOT_YET_VALID,
+            Error::IssuedInFuture => JWTGUARD_ISSUED_IN_FUTURE,
+            Error::MissingIssuedAt => JWTGUARD_MISSING_ISSUED_AT,
+            Error::TooOld => JWTGUARD_TOO_OLD,
+            Error::InvalidIssuer => JWTGUARD_INVALID_ISSUER,
+            Error::InvalidAudience => JWTGUARD_INVALID_AUDIENCE,
+            Error::InvalidAuthorizedParty => JWTGUARD_INVALID_AUTHORIZED_PARTY,
+            Error::InvalidSubject => JWTGUARD_INVALID_SUBJECT,
+            Error::MissingClientId => JWTGUARD_MISSING_CLIENT_ID,
+            Error::MissingJwtId => JWTGUARD_MISSING_JWT_ID,
+            Error::InsufficientPermissions => JWTGUARD_INSUFFICIENT_PERMISSIONS,
+            Error::MissingMetadataField => JWTGUARD_MISSING_METADATA_FIELD,
+            Error::InvalidMetadataField => JWTGUARD_INVALID_METADATA_FIELD,
+            Error::BufferTooSmall => JWTGUARD_BUFFER_TOO_SMALL,
+            Error::NotBearer => JWTGUARD_NOT_BEARER,
+            Error::MissingBearerToken => JWTGUARD_MISSING_BEARER_TOKEN,
+            Error::MalformedAuthorization => JWTGUARD_MALFORMED_AUTHORIZATION,
+            Error::KeyTooShort => JWTGUARD_KEY_TOO_SHORT,
+            Error::InvalidSecretFormat => JWTGUARD_INVALID_SECRET_FORMAT,
+            Error::InvalidKeyId => JWTGUARD_INVALID_KEY_ID,
+            Error::DuplicateKeyId => JWTGUARD_DUPLICATE_KEY_ID,
+            Error::KeyRingFull => JWTGUARD_KEY_RING_FULL,
+            Error::KeyFormat => JWTGUARD_KEY_FORMAT,
+            Error::UnsupportedKeyType => JWTGUARD_UNSUPPORTED_KEY_TYPE,
+            Error::RsaModulusTooSmall => JWTGUARD_RSA_MODULUS_TOO_SMALL,
+            Error::RsaModulusTooLarge => JWTGUARD_RSA_MODULUS_TOO_LARGE,
+            Error::RsaInvalidModulus => JWTGUARD_RSA_INVALID_MODULUS,
+            Error::RsaInvalidExponent => JWTGUARD_RSA_INVALID_EXPONENT,
+            Error::NoUsableKeys => JWTGUARD_NO_USABLE_KEYS,
+            // `Error` is non_exhaustive; a new variant shows up here until it is mapped, and
+            // the test over `Error::ALL` fails.
+            _ => JWTGUARD_UNKNOWN_ERROR,
+        }
+    }
+}
+
+impl jwtguard_status {
+    /// The code's name as in the header, NUL-terminated.
+    pub(crate) fn name_c(self) -> &'static core::ffi::CStr {
+        macro_rules! names {
+            ($($v:ident),* $(,)?) => {
+                match self { $( $v => { const S: &str = concat!(stringify!($v), "\0"); cstr(S) } )* }
+            };
+        }
+        names!(
+            JWTGUARD_OK,
+            JWTGUARD_NULL_ARGUMENT,
+            JWTGUARD_INVALID_ARGUMENT,
+            JWTGUARD_BUFFER_TOO_SMALL,
+            JWTGUARD_STORAGE_TOO_SMALL,
+            JWTGUARD_CAPACITY_EXCEEDED,
+            JWTGUARD_NO_RESULT,
+            JWTGUARD_CLAIM_NOT_FOUND,
+            JWTGUARD_PANIC,
+            JWTGUARD_UNKNOWN_ERROR,
+            JWTGUARD_TOKEN_TOO_LONG,
+            JWTGUARD_MALFORMED,
+            JWTGUARD_EMPTY_SEGMENT,
+            JWTGUARD_BASE64,
+            JWTGUARD_JSON_SYNTAX,
+            JWTGUARD_JSON_DUPLICATE_MEMBER,
+            JWTGUARD_JSON_TOO_COMPLEX,
+            JWTGUARD_JSON_NOT_OBJECT,
+            JWTGUARD_MISSING_ALGORITHM,
+            JWTGUARD_UNSUPPORTED_ALGORITHM,
+            JWTGUARD_INVALID_HEADER_PARAMETER,
+            JWTGUARD_CRITICAL_EXTENSION,
+            JWTGUARD_UNEXPECTED_TYPE,
+            JWTGUARD_UNKNOWN_KEY,
+            JWTGUARD_ALGORITHM_MISMATCH,
+            JWTGUARD_SIGNATURE_LENGTH,
+            JWTGUARD_INVALID_SIGNATURE,
+            JWTGUARD_MISSING_EXPIRATION,
+            JWTGUARD_EXPIRED,
+            JWTGUARD_NOT_YET_VALID,
+            JWTGUARD_ISSUED_IN_FUTURE,
+            JWTGUARD_MISSING_ISSUED_AT,
+            JWTGUARD_TOO_OLD,
+            JWTGUARD_CLAIM_TYPE,
+            JWTGUARD_CLAIM_OUT_OF_RANGE,
+            JWTGUARD_INVALID_ISSUER,
+            JWTGUARD_INVALID_AUDIENCE,
+            JWTGUARD_INVALID_AUTHORIZED_PARTY,
+            JWTGUARD_INVALID_SUBJECT,
+            JWTGUARD_MISSING_CLIENT_ID,
+            JWTGUARD_MISSING_JWT_ID,
+            JWTGUARD_MISSING_METADATA_FIELD,
+            JWTGUARD_INSUFFICIENT_PERMISSIONS,
+            JWTGUARD_NOT_BEARER,
+            JWTGUARD_MISSING_BEARER_TOKEN,
+            JWTGUARD_MALFORMED_AUTHORIZATION,
+            JWTGUARD_KEY_TOO_SHORT,
+            JWTGUARD_INVALID_SECRET_FORMAT,
+            JWTGUARD_INVALID_KEY_ID,
+            JWTGUARD_DUPLICATE_KEY_ID,
+            JWTGUARD_KEY_RING_FULL,
+            JWTGUARD_KEY_FORMAT,
+            JWTGUARD_UNSUPPORTED_KEY_TYPE,
+            JWTGUARD_RSA_MODULUS_TOO_SMALL,
+            JWTGUARD_RSA_MODULUS_TOO_LARGE,
+            JWTGUARD_RSA_INVALID_MODULUS,
+            JWTGUARD_RSA_INVALID_EXPONENT,
+            JWTGUARD_NO_USABLE_KEYS,
+            JWTGUARD_INVALID_METADATA_FIELD,
+        )
+    }
+
+    /// The static message, NUL-terminated. Core errors use the core's message verbatim.
+    pub(crate) fn message_c(self) -> &'static core::ffi::CStr {
+        match self {
+            JWTGUARD_OK => c"OK",
+            JWTGUARD_NULL_ARGUMENT => c"A required argument is NULL",
+            JWTGUARD_INVALID_ARGUMENT => c"Invalid argument",
+            JWTGUARD_STORAGE_TOO_SMALL => c"Storage is too small or misaligned",
+            JWTGUARD_CAPACITY_EXCEEDED => c"Configuration capacity exceeded",
+            JWTGUARD_NO_RESULT => c"No verified token in this result",
+            JWTGUARD_CLAIM_NOT_FOUND => c"Claim not found",
+            JWTGUARD_PANIC => c"Internal error",
+            JWTGUARD_UNKNOWN_ERROR => c"Unknown error",
+            other => core_error(other)
+                .and_then(|e| {
+                    core::ffi::CStr::from_bytes_with_nul(e.message_with_nul().as_bytes()).ok()
+                })
+                .unwrap_or(c"Unknown error"),
+        }
+    }
+}
+
+const fn cstr(s: &'static str) -> &'static core::ffi::CStr {
+    match core::ffi::CStr::from_bytes_with_nul(s.as_bytes()) {
+        Ok(c) => c,
+        Err(_) => c"?",
+    }
+}
+
+/// The core error a code stands for, if it stands for one.
+pub(crate) fn core_error(status: jwtguard_status) -> Option<Error> {
+    Error::ALL
+        .iter()
+        .copied()
+        .find(|e| jwtguard_status::from(*e) == status)
+}
