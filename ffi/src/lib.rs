@@ -322,9 +322,10 @@ pub unsafe extern "C" fn jwtguard_verifier_free(verifier: *mut jwtguard_verifier
     if verifier.is_null() {
         return;
     }
-    // SAFETY: the caller passes a pointer from Box::into_raw in jwtguard_verifier_new, once.
     let _ = catch_unwind(AssertUnwindSafe(|| {
-        drop(unsafe { Box::from_raw(verifier) })
+        // SAFETY: the caller passes a pointer from Box::into_raw in jwtguard_verifier_new, once.
+        let boxed = unsafe { Box::from_raw(verifier) };
+        drop(boxed);
     }));
 }
 
@@ -623,9 +624,11 @@ pub unsafe extern "C" fn jwtguard_verifier_set_max_age(
     verifier: *mut jwtguard_verifier,
     seconds: u64,
 ) -> jwtguard_status {
-    // SAFETY: forwarded contract.
     guard(|| {
-        unsafe { verifier_mut(verifier) }.map(|v| v.max_age = (seconds > 0).then_some(seconds))
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_mut(verifier) }?;
+        v.max_age = (seconds > 0).then_some(seconds);
+        Ok(())
     })
 }
 
