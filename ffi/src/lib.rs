@@ -40,8 +40,10 @@ pub const JWTGUARD_MAX_FIELDS: usize = 16;
 /// Required permissions one `jwtguard_verify` call may add.
 pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 16;
 
+/// cbindgen:ignore
 type Text = String<JWTGUARD_MAX_TEXT>;
 
+/// cbindgen:ignore
 struct Field {
     path: Text,
     name: String<64>,
@@ -52,6 +54,13 @@ struct Field {
 /// `const jwtguard_verifier *` and only reads it, so any number of threads may verify with one
 /// verifier at once, as long as none is still configuring it.
 pub struct jwtguard_verifier {
+    config: Config,
+}
+
+/// What a verifier holds (kept out of the header).
+/// cbindgen:ignore
+#[doc(hidden)]
+pub struct Config {
     keys: KeyRing<JWTGUARD_MAX_KEYS>,
     issuers: Vec<Text, JWTGUARD_MAX_ENTRIES>,
     audiences: Vec<Text, JWTGUARD_MAX_ENTRIES>,
@@ -67,6 +76,27 @@ pub struct jwtguard_verifier {
 }
 
 impl jwtguard_verifier {
+    fn new() -> Self {
+        Self {
+            config: Config::new(),
+        }
+    }
+}
+
+impl core::ops::Deref for jwtguard_verifier {
+    type Target = Config;
+    fn deref(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl core::ops::DerefMut for jwtguard_verifier {
+    fn deref_mut(&mut self) -> &mut Config {
+        &mut self.config
+    }
+}
+
+impl Config {
     fn new() -> Self {
         Self {
             keys: KeyRing::new(),
@@ -136,17 +166,21 @@ impl jwtguard_verifier {
 
 /// Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
 /// `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
-#[repr(C, align(16))]
+/// Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 8-byte aligned.
+#[repr(C)]
 pub struct jwtguard_verifier_storage {
-    _opaque: [u8; VERIFIER_STORAGE_SIZE],
+    _opaque: [u64; JWTGUARD_VERIFIER_STORAGE_WORDS],
 }
 
 /// Bytes of `jwtguard_verifier_storage`.
-pub const VERIFIER_STORAGE_SIZE: usize = 45056;
+pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 45056;
+/// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
+pub const JWTGUARD_VERIFIER_STORAGE_WORDS: usize = 5632;
+const _: () = assert!(JWTGUARD_VERIFIER_STORAGE_WORDS * 8 == JWTGUARD_VERIFIER_STORAGE_SIZE);
 
 // The header's size is one constant for every build; this fails the build if a change makes the
 // verifier outgrow it (42,720 bytes with rsa-4096 on 64-bit targets, 30,432 without).
-const _: () = assert!(size_of::<jwtguard_verifier>() <= VERIFIER_STORAGE_SIZE);
+const _: () = assert!(size_of::<jwtguard_verifier>() <= JWTGUARD_VERIFIER_STORAGE_SIZE);
 const _: () = assert!(align_of::<jwtguard_verifier>() <= align_of::<jwtguard_verifier_storage>());
 
 // ---------------------------------------------------------------------------------------------
@@ -155,6 +189,7 @@ const _: () = assert!(align_of::<jwtguard_verifier>() <= align_of::<jwtguard_ver
 
 const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
 
+/// cbindgen:ignore
 #[repr(C)]
 struct ResultInner {
     magic: u64,
@@ -168,15 +203,18 @@ struct ResultInner {
 /// for the `jwtguard_result_*` accessors. About 1.6 KiB; declare it on the stack or as a
 /// `static`, no initialisation needed before `jwtguard_verify` fills it. Not for sharing
 /// between threads while a verify writes it.
-#[repr(C, align(8))]
+#[repr(C)]
 pub struct jwtguard_result {
-    _opaque: [u8; RESULT_SIZE],
+    _opaque: [u64; JWTGUARD_RESULT_WORDS],
 }
 
 /// Bytes of `jwtguard_result`.
-pub const RESULT_SIZE: usize = 1600;
+pub const JWTGUARD_RESULT_SIZE: usize = 1600;
+/// `JWTGUARD_RESULT_SIZE` in 8-byte words.
+pub const JWTGUARD_RESULT_WORDS: usize = 200;
+const _: () = assert!(JWTGUARD_RESULT_WORDS * 8 == JWTGUARD_RESULT_SIZE);
 
-const _: () = assert!(size_of::<ResultInner>() <= RESULT_SIZE);
+const _: () = assert!(size_of::<ResultInner>() <= JWTGUARD_RESULT_SIZE);
 const _: () = assert!(align_of::<ResultInner>() <= align_of::<jwtguard_result>());
 
 /// A `(ptr, len)` string for lists passed to `jwtguard_verify`.

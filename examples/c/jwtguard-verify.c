@@ -1,0 +1,308 @@
+/*
+ * jwtguard-verify: verify JWTs from the command line with the jwtguard C API.
+ *
+ *   jwtguard-verify [options] [TOKEN ...]     no TOKEN: one token per line from stdin
+ *
+ * With no options at all it verifies the bundled sample data (examples/data/), whose policy
+ * is in examples/data/policy.args. Output: one JSON line per token. Exit status: 0 if every
+ * token verified, 1 if any was rejected, 2 on a usage or key-loading error.
+ *
+ * It is a debugging tool and the proof that the C API covers a real program.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "jwtguard.h"
+
+#ifndef JWTGUARD_DATA_DIR
+#define JWTGUARD_DATA_DIR "examples/data"
+#endif
+
+#define MAX_REQUIRED 16
+#define OUT_CAP 4096
+
+static const char *usage_text =
+    "usage: jwtguard-verify [options] [TOKEN ...]     no TOKEN: read one token per line from stdin\n"
+    "  --hs256 KID=SECRET        HS256 secret (repeatable; KID may be empty: \"=SECRET\")\n"
+    "  --hs256-file KID=PATH     secret read from a file (trailing newline stripped)\n"
+    "  --jwks PATH               JWKS document (RSA and oct keys)\n"
+    "  --rsa-pem KID=PATH        RSA public key, PEM (PKCS#1 or SPKI); --rsa-der KID=PATH for DER\n"
+    "  --jwk PATH                one JWK\n"
+    "  --iss ISSUER  --aud AUDIENCE  --azp PARTY          (each repeatable)\n"
+    "  --leeway SECONDS          default 0\n"
+    "  --now UNIX_SECONDS        default: the system clock\n"
+    "  --require PERMISSION      (repeatable)   --permissions-claim NAME (default permissions)\n"
+    "  --field PATH[:NAME][!]    metadata field, ! = required (repeatable)\n"
+    "  --access-token            RFC 9068 profile\n"
+    "  --bearer                  inputs are Authorization header values\n"
+    "With no options at all, verifies the bundled sample data in " JWTGUARD_DATA_DIR ".\n";
+
+struct options {
+    jwtguard_verifier *verifier;
+    uint64_t now;
+    bool now_set;
+    bool bearer;
+    jwtguard_str required[MAX_REQUIRED];
+    size_t n_required;
+    const char *base_dir; /* relative paths in an args file resolve against its directory */
+    char *args_text;      /* the args file: --require entries point into it */
+};
+
+static int fail_usage(const char *what, const char *arg) {
+    fprintf(stderr, "jwtguard-verify: %s%s%s\n%s", what, arg ? ": " : "", arg ? arg : "", usage_text);
+    return 2;
+}
+
+static int fail_status(const char *what, const char *arg, jwtguard_status s) {
+    fprintf(stderr, "jwtguard-verify: %s %s: %s (%s)\n", what, arg, jwtguard_error_message(s),
+            jwtguard_error_name(s));
+    return 2;
+}
+
+/* Read a whole file; the caller frees it. */
+static char *read_file(const struct options *o, const char *path, size_t *len) {
+    char full[4096];
+    if (o->base_dir && path[0] != '/') {
+        snprintf(full, sizeof full, "%s/%s", o->base_dir, path);
+        path = full;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) break;
+        char *bigger = realloc(buf, cap *= 2);
+        if (!bigger) { free(buf); buf = NULL; }
+        else buf = bigger;
+    }
+    fclose(f);
+    if (buf) *len = n;
+    return buf;
+}
+
+/* Split "KID=VALUE" at the first '='. */
+static bool split_kid(char *arg, const char **kid, size_t *kid_len, char **value) {
+    char *eq = strchr(arg, '=');
+    if (!eq) return false;
+    *eq = '\0';
+    *kid = arg;
+    *kid_len = strlen(arg);
+    *value = eq + 1;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out) {
+    if (!*s) return false;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || s[0] == '-') return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
+#define NEED_ARG() do { if (i + 1 >= argc) return fail_usage("missing value for", opt); } while (0)
+#define STR(s) (const uint8_t *)(s), strlen(s)
+
+/* Apply one option (argv[i], maybe consuming argv[i+1]); returns 0, or the exit status. */
+static int apply(struct options *o, int argc, char **argv, int *ip) {
+    int i = *ip;
+    const char *opt = argv[i];
+    jwtguard_verifier *v = o->verifier;
+    jwtguard_status s = JWTGUARD_OK;
+    if (!strcmp(opt, "--access-token")) {
+        s = jwtguard_verifier_set_access_token_profile(v, true);
+    } else if (!strcmp(opt, "--bearer")) {
+        o->bearer = true;
+    } else if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
+        fputs(usage_text, stdout);
+        return -1;
+    } else {
+        NEED_ARG();
+        char *arg = argv[++i];
+        *ip = i;
+        const char *kid;
+        size_t kid_len;
+        char *value;
+        if (!strcmp(opt, "--hs256")) {
+            if (!split_kid(arg, &kid, &kid_len, &value)) return fail_usage("expected KID=SECRET", arg);
+            s = jwtguard_verifier_add_hs256(v, (const uint8_t *)kid, kid_len, STR(value));
+        } else if (!strcmp(opt, "--hs256-file") || !strcmp(opt, "--rsa-pem") || !strcmp(opt, "--rsa-der")) {
+            if (!split_kid(arg, &kid, &kid_len, &value)) return fail_usage("expected KID=PATH", arg);
+            size_t len;
+            char *data = read_file(o, value, &len);
+            if (!data) return fail_usage("cannot read", value);
+            if (!strcmp(opt, "--hs256-file")) {
+                while (len && (data[len - 1] == '\n' || data[len - 1] == '\r')) len--;
+                s = jwtguard_verifier_add_hs256(v, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
+            } else if (!strcmp(opt, "--rsa-pem")) {
+                s = jwtguard_verifier_add_rsa_pem(v, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
+            } else {
+                s = jwtguard_verifier_add_rsa_der(v, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
+            }
+            free(data);
+        } else if (!strcmp(opt, "--jwks") || !strcmp(opt, "--jwk")) {
+            size_t len;
+            char *data = read_file(o, arg, &len);
+            if (!data) return fail_usage("cannot read", arg);
+            s = !strcmp(opt, "--jwks") ? jwtguard_verifier_add_jwks(v, (const uint8_t *)data, len, NULL, NULL)
+                                       : jwtguard_verifier_add_jwk(v, (const uint8_t *)data, len);
+            free(data);
+        } else if (!strcmp(opt, "--iss")) {
+            s = jwtguard_verifier_add_issuer(v, STR(arg));
+        } else if (!strcmp(opt, "--aud")) {
+            s = jwtguard_verifier_add_audience(v, STR(arg));
+        } else if (!strcmp(opt, "--azp")) {
+            s = jwtguard_verifier_add_authorized_party(v, STR(arg));
+        } else if (!strcmp(opt, "--leeway")) {
+            uint64_t n;
+            if (!parse_u64(arg, &n)) return fail_usage("not a number of seconds", arg);
+            s = jwtguard_verifier_set_leeway(v, n);
+        } else if (!strcmp(opt, "--now")) {
+            if (!parse_u64(arg, &o->now)) return fail_usage("not a unix time", arg);
+            o->now_set = true;
+        } else if (!strcmp(opt, "--require")) {
+            if (o->n_required == MAX_REQUIRED) return fail_usage("too many --require", arg);
+            o->required[o->n_required].ptr = (const uint8_t *)arg;
+            o->required[o->n_required].len = strlen(arg);
+            o->n_required++;
+        } else if (!strcmp(opt, "--permissions-claim")) {
+            s = jwtguard_verifier_set_permissions_claim(v, STR(arg));
+        } else if (!strcmp(opt, "--field")) {
+            size_t len = strlen(arg);
+            bool required = len && arg[len - 1] == '!';
+            if (required) arg[--len] = '\0';
+            char *colon = strchr(arg, ':');
+            const char *name = "";
+            if (colon) { *colon = '\0'; name = colon + 1; }
+            s = jwtguard_verifier_add_metadata_field(v, STR(arg), STR(name), required);
+        } else {
+            return fail_usage("unknown option", opt);
+        }
+    }
+    if (s != JWTGUARD_OK) return fail_status("cannot apply", opt, s);
+    return 0;
+}
+
+/* Options from a file, one per line ("--opt value"); '#' lines are comments. */
+static int apply_file(struct options *o, const char *path) {
+    size_t len;
+    char *text = read_file(o, path, &len);
+    if (!text) return fail_usage("cannot read", path);
+    int status = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line && !status; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#' || line[0] == '\0') continue;
+        char *args[2] = {line, NULL};
+        char *space = strchr(line, ' ');
+        if (space) { *space = '\0'; args[1] = space + 1; }
+        int i = 0;
+        status = apply(o, args[1] ? 2 : 1, args, &i);
+    }
+    /* --require entries point into the text: it lives until main frees it. */
+    o->args_text = text;
+    return status;
+}
+
+static void json_string(const char *s, size_t n) {
+    putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
+/* Verify one input; prints its line and returns whether it verified. */
+static bool verify_one(const struct options *o, const char *input, size_t len) {
+    const uint8_t *token = (const uint8_t *)input;
+    size_t token_len = len;
+    jwtguard_status s = JWTGUARD_OK;
+    jwtguard_result result;
+    if (o->bearer) s = jwtguard_bearer_token((const uint8_t *)input, len, &token, &token_len);
+    if (s == JWTGUARD_OK)
+        s = jwtguard_verify(o->verifier, token, token_len, o->now, o->required, o->n_required, &result);
+    if (s != JWTGUARD_OK) {
+        const char *msg = jwtguard_error_message(s);
+        printf("{\"ok\":false,\"code\":\"%s\",\"error\":", jwtguard_error_name(s));
+        json_string(msg, strlen(msg));
+        int field = s == JWTGUARD_MISSING_METADATA_FIELD ? jwtguard_result_field(&result) : -1;
+        if (field >= 0) printf(",\"field\":%d", field);
+        puts("}");
+        return false;
+    }
+    static uint8_t claims[OUT_CAP], metadata[OUT_CAP];
+    size_t claims_len = 0, metadata_len = 0;
+    jwtguard_status c = jwtguard_result_claims_json(&result, claims, sizeof claims, &claims_len);
+    jwtguard_status m = jwtguard_result_metadata(o->verifier, &result, metadata, sizeof metadata, &metadata_len);
+    if (c != JWTGUARD_OK || m != JWTGUARD_OK) {
+        printf("{\"ok\":false,\"code\":\"%s\",\"error\":\"output too large\"}\n",
+               jwtguard_error_name(c != JWTGUARD_OK ? c : m));
+        return false;
+    }
+    printf("{\"ok\":true,\"claims\":%.*s,\"metadata\":%.*s}\n", (int)claims_len, claims, (int)metadata_len,
+           metadata);
+    return true;
+}
+
+int main(int argc, char **argv) {
+    struct options o;
+    memset(&o, 0, sizeof o);
+    o.verifier = jwtguard_verifier_new();
+    if (!o.verifier) return fail_usage("out of memory", NULL);
+
+    FILE *in = stdin;
+    int status = 0, first_token = argc;
+    if (argc == 1) {
+        /* No options: the bundled sample data and its policy. */
+        o.base_dir = JWTGUARD_DATA_DIR;
+        status = apply_file(&o, "policy.args");
+        if (!status) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/tokens.txt", JWTGUARD_DATA_DIR);
+            in = fopen(path, "r");
+            if (!in) status = fail_usage("cannot read", path);
+        }
+    } else {
+        for (int i = 1; i < argc && !status; i++) {
+            if (strncmp(argv[i], "--", 2) != 0) { first_token = i; break; }
+            status = apply(&o, argc, argv, &i);
+        }
+    }
+    if (status) {
+        jwtguard_verifier_free(o.verifier);
+        free(o.args_text);
+        return status < 0 ? 0 : status;
+    }
+    if (!o.now_set) o.now = (uint64_t)time(NULL);
+
+    bool all_ok = true;
+    if (first_token < argc) {
+        for (int i = first_token; i < argc; i++) all_ok &= verify_one(&o, argv[i], strlen(argv[i]));
+    } else {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while ((n = getline(&line, &cap, in)) >= 0) {
+            while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+            if (n == 0 || line[0] == '#') continue;
+            all_ok &= verify_one(&o, line, (size_t)n);
+        }
+        free(line);
+        if (in != stdin) fclose(in);
+    }
+    jwtguard_verifier_free(o.verifier);
+    free(o.args_text);
+    return all_ok ? 0 : 1;
+}
