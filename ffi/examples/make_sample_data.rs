@@ -30,6 +30,7 @@ fn key(bits: usize) -> rsa::RsaPrivateKey {
     rsa::RsaPrivateKey::from_pkcs8_pem(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+#[allow(clippy::large_enum_variant)] // three values, built once
 enum Signer_ {
     Rsa(rsa::RsaPrivateKey),
     Hmac,
