@@ -251,6 +251,54 @@ enum jwtguard_status jwtguard_verifier_init(struct jwtguard_verifier_storage *st
 // in use.
 void jwtguard_verifier_deinit(struct jwtguard_verifier *verifier);
 
+// Load an HS256 secret (at least 32 bytes), bound to HS256 and to `kid` if given.
+// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+// `(data, len)` must be readable.
+enum jwtguard_status jwtguard_verifier_add_hs256(struct jwtguard_verifier *verifier,
+                                                 const uint8_t *kid,
+                                                 size_t kid_len,
+                                                 const uint8_t *data,
+                                                 size_t len);
+
+// Load an HS256 secret that must also be 32-512 characters of A-Z a-z 0-9 _ -.
+// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+// `(data, len)` must be readable.
+enum jwtguard_status jwtguard_verifier_add_hs256_configured(struct jwtguard_verifier *verifier,
+                                                            const uint8_t *kid,
+                                                            size_t kid_len,
+                                                            const uint8_t *data,
+                                                            size_t len);
+
+// Load an RSA public key for RS256 from PEM ("PUBLIC KEY" or "RSA PUBLIC KEY").
+// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+// `(data, len)` must be readable.
+enum jwtguard_status jwtguard_verifier_add_rsa_pem(struct jwtguard_verifier *verifier,
+                                                   const uint8_t *kid,
+                                                   size_t kid_len,
+                                                   const uint8_t *data,
+                                                   size_t len);
+
+// Load an RSA public key for RS256 from DER (SPKI or PKCS#1).
+// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+// `(data, len)` must be readable.
+enum jwtguard_status jwtguard_verifier_add_rsa_der(struct jwtguard_verifier *verifier,
+                                                   const uint8_t *kid,
+                                                   size_t kid_len,
+                                                   const uint8_t *data,
+                                                   size_t len);
+
 // Load one JWK (RSA for RS256, oct for HS256); its own "kid" is used.
 //
 // # Safety
@@ -270,6 +318,39 @@ enum jwtguard_status jwtguard_verifier_add_jwks(struct jwtguard_verifier *verifi
                                                 size_t len,
                                                 size_t *loaded,
                                                 size_t *skipped);
+
+// Accept this `iss` (repeatable; none configured: iss is not checked).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
+enum jwtguard_status jwtguard_verifier_add_issuer(struct jwtguard_verifier *verifier,
+                                                  const uint8_t *value,
+                                                  size_t len);
+
+// Accept tokens whose `aud` contains this (repeatable). A token with an `aud` is rejected
+// when no audience is configured (RFC 7519 §4.1.3).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
+enum jwtguard_status jwtguard_verifier_add_audience(struct jwtguard_verifier *verifier,
+                                                    const uint8_t *value,
+                                                    size_t len);
+
+// Require `azp` to be one of these (repeatable).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
+enum jwtguard_status jwtguard_verifier_add_authorized_party(struct jwtguard_verifier *verifier,
+                                                            const uint8_t *value,
+                                                            size_t len);
+
+// Require this permission of every token (repeatable; calls may add more).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
+enum jwtguard_status jwtguard_verifier_add_required_permission(struct jwtguard_verifier *verifier,
+                                                               const uint8_t *value,
+                                                               size_t len);
 
 // The claim holding permissions: "permissions" by default, "scope" or "scp" for OAuth.
 //

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README "Test"): everything CI checks, in order of speed.
-# Usage: scripts/test.sh            (needs: rustup with rustfmt, clippy, thumbv7em-none-eabihf)
+# Usage: scripts/test.sh   (needs: rustup with rustfmt, clippy and thumbv7em-none-eabihf; cbindgen
+# 0.29.4; a C99 and a C++17 compiler, make, pkg-config. .ci/run installs what is missing.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,22 @@ cargo test -p jwtguard --features std --locked --lib
 step "tests without default features (2048-bit RSA only, the firmware configuration)"
 cargo test -p jwtguard --no-default-features --locked --lib --test rs256 --test wycheproof_rsa
 cargo clippy -p jwtguard --no-default-features --locked -- -D warnings
+
+step "C ABI: header drift, sample data drift"
+scripts/gen-header.sh --check
+sample_dir=$(mktemp -d)
+trap 'rm -rf "$sample_dir"' EXIT
+cargo run -q --locked -p jwtguard-ffi --example make_sample_data "$sample_dir" 2>/dev/null
+for f in "$sample_dir"/*; do
+    cmp -s "$f" "examples/data/$(basename "$f")" || { echo "examples/data/$(basename "$f") is stale: cargo run -p jwtguard-ffi --example make_sample_data" >&2; exit 1; }
+done
+echo "examples/data matches its generator"
+
+step "C and C++ tests, jwtguard-verify tests, install with pkg-config"
+make --no-print-directory c-test
+
+step "the README's run command"
+make --no-print-directory run
 
 step "no-allocator gate: no_std binary without a global allocator, for $EMBEDDED_TARGET"
 if ! rustup target list --installed 2>/dev/null | grep -qx "$EMBEDDED_TARGET"; then

@@ -77,15 +77,19 @@ static char *read_file(const struct options *o, const char *path, size_t *len) {
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
+        /* Keep one byte for the NUL terminator callers that tokenize the text rely on. */
+        size_t got = fread(buf + n, 1, cap - 1 - n, f);
         n += got;
-        if (n < cap) break;
+        if (n < cap - 1) break;
         char *bigger = realloc(buf, cap *= 2);
         if (!bigger) { free(buf); buf = NULL; }
         else buf = bigger;
     }
     fclose(f);
-    if (buf) *len = n;
+    if (buf) {
+        buf[n] = '\0';
+        *len = n;
+    }
     return buf;
 }
 
@@ -127,6 +131,12 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
         fputs(usage_text, stdout);
         return -1;
     } else {
+        static const char *with_value[] = {"--hs256", "--hs256-file", "--rsa-pem", "--rsa-der", "--jwks", "--jwk",
+                                           "--iss", "--aud", "--azp", "--leeway", "--now", "--require",
+                                           "--permissions-claim", "--field"};
+        bool known = false;
+        for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) known |= !strcmp(opt, with_value[k]);
+        if (!known) return fail_usage("unknown option", opt);
         NEED_ARG();
         char *arg = argv[++i];
         *ip = i;

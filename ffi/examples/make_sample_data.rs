@@ -182,6 +182,31 @@ fn main() {
             ),
         ),
     ];
+    // Extra inputs for the tool's tests: one JWK on its own, and an RFC 9068 access token.
+    std::fs::write(
+        format!("{out}/rsa-2024.jwk.json"),
+        format!(
+            "{}\n",
+            jwk(
+                "rsa-2024",
+                match &s1 {
+                    Signer_::Rsa(k) => k,
+                    _ => unreachable!(),
+                }
+            )
+        ),
+    )
+    .unwrap();
+    let at = token(
+        r#"{"alg":"HS256","typ":"at+jwt","kid":"hmac-1"}"#,
+        &claims(
+            r#","client_id":"cli-app","jti":"at-1","scope":"leagues:read openid","user_data":{"name":"Fantine"}"#,
+            exp,
+        ),
+        &Signer_::Hmac,
+    );
+    std::fs::write(format!("{out}/access-token.txt"), format!("{at}\n")).unwrap();
+
     let mut tokens = String::from(
         "# Sample tokens for jwtguard-verify: one per line; '#' lines are comments.\n",
     );

@@ -418,64 +418,131 @@ pub unsafe extern "C" fn jwtguard_verifier_deinit(verifier: *mut jwtguard_verifi
 // Keys.
 // ---------------------------------------------------------------------------------------------
 
-/// The optional key id: NULL/0 means none.
+/// The optional key id: a length of 0 (with any pointer, NULL included) means none, so C
+/// callers can pass an empty string.
 ///
 /// # Safety
 /// As [`text`].
 unsafe fn kid<'a>(ptr: *const u8, len: usize) -> Result<Option<&'a str>, jwtguard_status> {
-    if ptr.is_null() && len == 0 {
+    if len == 0 {
         return Ok(None);
     }
     // SAFETY: forwarded contract.
     unsafe { text(ptr, len) }.map(Some)
 }
 
-macro_rules! key_loader {
-    ($(#[$doc:meta])* $name:ident, |$ring:ident, $kid:ident, $data:ident| $load:expr) => {
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
-        /// `(data, len)` must be readable (kid may be NULL/0 for none).
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $name(
-            verifier: *mut jwtguard_verifier,
-            kid_ptr: *const u8,
-            kid_len: usize,
-            data: *const u8,
-            len: usize,
-        ) -> jwtguard_status {
-            guard(|| {
-                // SAFETY: forwarded contract.
-                let v = unsafe { verifier_mut(verifier) }?;
-                // SAFETY: forwarded contract.
-                let $kid = unsafe { kid(kid_ptr, kid_len) }?;
-                // SAFETY: forwarded contract.
-                let $data = unsafe { bytes(data, len) }?;
-                let $ring = &mut v.keys;
-                $load.map_err(jwtguard_status::from)
-            })
-        }
-    };
+/// Shared body of the key loaders: check the arguments, then `load`.
+///
+/// # Safety
+/// As the loaders': `verifier` valid and exclusive, the pairs readable.
+unsafe fn load_key(
+    verifier: *mut jwtguard_verifier,
+    kid_ptr: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+    load: impl FnOnce(&mut KeyRing<JWTGUARD_MAX_KEYS>, Option<&str>, &[u8]) -> Result<(), Error>,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_mut(verifier) }?;
+        // SAFETY: forwarded contract.
+        let kid = unsafe { kid(kid_ptr, kid_len) }?;
+        // SAFETY: forwarded contract.
+        let data = unsafe { bytes(data, len) }?;
+        load(&mut v.keys, kid, data).map_err(jwtguard_status::from)
+    })
 }
 
-key_loader!(
-    /// Load an HS256 secret (at least 32 bytes), bound to HS256 and to `kid` if given.
-    jwtguard_verifier_add_hs256, |ring, kid, data| ring.add_hs256(kid, data)
-);
-key_loader!(
-    /// Load an HS256 secret that must also be 32-512 characters of A-Z a-z 0-9 _ -.
-    jwtguard_verifier_add_hs256_configured,
-    |ring, kid, data| core::str::from_utf8(data).map_err(|_| Error::InvalidSecretFormat).and_then(|s| ring.add_hs256_configured(kid, s))
-);
-key_loader!(
-    /// Load an RSA public key for RS256 from PEM ("PUBLIC KEY" or "RSA PUBLIC KEY").
-    jwtguard_verifier_add_rsa_pem, |ring, kid, data| ring.add_rs256_pem(kid, data)
-);
-key_loader!(
-    /// Load an RSA public key for RS256 from DER (SPKI or PKCS#1).
-    jwtguard_verifier_add_rsa_der, |ring, kid, data| ring.add_rs256_der(kid, data)
-);
+/// Load an HS256 secret (at least 32 bytes), bound to HS256 and to `kid` if given.
+/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_hs256(
+    verifier: *mut jwtguard_verifier,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    unsafe {
+        load_key(verifier, kid, kid_len, data, len, |ring, kid, data| {
+            ring.add_hs256(kid, data)
+        })
+    }
+}
+
+/// Load an HS256 secret that must also be 32-512 characters of A-Z a-z 0-9 _ -.
+/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_hs256_configured(
+    verifier: *mut jwtguard_verifier,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    unsafe {
+        load_key(verifier, kid, kid_len, data, len, |ring, kid, data| {
+            core::str::from_utf8(data)
+                .map_err(|_| Error::InvalidSecretFormat)
+                .and_then(|s| ring.add_hs256_configured(kid, s))
+        })
+    }
+}
+
+/// Load an RSA public key for RS256 from PEM ("PUBLIC KEY" or "RSA PUBLIC KEY").
+/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_rsa_pem(
+    verifier: *mut jwtguard_verifier,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    unsafe {
+        load_key(verifier, kid, kid_len, data, len, |ring, kid, data| {
+            ring.add_rs256_pem(kid, data)
+        })
+    }
+}
+
+/// Load an RSA public key for RS256 from DER (SPKI or PKCS#1).
+/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_rsa_der(
+    verifier: *mut jwtguard_verifier,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    unsafe {
+        load_key(verifier, kid, kid_len, data, len, |ring, kid, data| {
+            ring.add_rs256_der(kid, data)
+        })
+    }
+}
 
 /// Load one JWK (RSA for RS256, oct for HS256); its own "kid" is used.
 ///
@@ -538,45 +605,84 @@ fn push_text<const N: usize>(list: &mut Vec<Text, N>, s: &str) -> Result<(), jwt
     list.push(t).map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)
 }
 
-macro_rules! text_setter {
-    ($(#[$doc:meta])* $name:ident, $field:ident) => {
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $name(verifier: *mut jwtguard_verifier, value: *const u8, len: usize) -> jwtguard_status {
-            guard(|| {
-                // SAFETY: forwarded contract.
-                let v = unsafe { verifier_mut(verifier) }?;
-                // SAFETY: forwarded contract.
-                let s = unsafe { text(value, len) }?;
-                if s.is_empty() {
-                    return Err(JWTGUARD_INVALID_ARGUMENT);
-                }
-                push_text(&mut v.$field, s)
-            })
+/// Shared body of the list setters: a non-empty UTF-8 entry appended to `list`.
+///
+/// # Safety
+/// As the setters': `verifier` valid and exclusive, `(value, len)` readable.
+unsafe fn add_text<const N: usize>(
+    verifier: *mut jwtguard_verifier,
+    value: *const u8,
+    len: usize,
+    list: impl FnOnce(&mut Config) -> &mut Vec<Text, N>,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_mut(verifier) }?;
+        // SAFETY: forwarded contract.
+        let s = unsafe { text(value, len) }?;
+        if s.is_empty() {
+            return Err(JWTGUARD_INVALID_ARGUMENT);
         }
-    };
+        push_text(list(v), s)
+    })
 }
 
-text_setter!(
-    /// Accept this `iss` (repeatable; none configured: iss is not checked).
-    jwtguard_verifier_add_issuer, issuers
-);
-text_setter!(
-    /// Accept tokens whose `aud` contains this (repeatable). A token with an `aud` is rejected
-    /// when no audience is configured (RFC 7519 §4.1.3).
-    jwtguard_verifier_add_audience, audiences
-);
-text_setter!(
-    /// Require `azp` to be one of these (repeatable).
-    jwtguard_verifier_add_authorized_party, parties
-);
-text_setter!(
-    /// Require this permission of every token (repeatable; calls may add more).
-    jwtguard_verifier_add_required_permission, permissions
-);
+/// Accept this `iss` (repeatable; none configured: iss is not checked).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_issuer(
+    verifier: *mut jwtguard_verifier,
+    value: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    unsafe { add_text(verifier, value, len, |c| &mut c.issuers) }
+}
+
+/// Accept tokens whose `aud` contains this (repeatable). A token with an `aud` is rejected
+/// when no audience is configured (RFC 7519 §4.1.3).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_audience(
+    verifier: *mut jwtguard_verifier,
+    value: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    unsafe { add_text(verifier, value, len, |c| &mut c.audiences) }
+}
+
+/// Require `azp` to be one of these (repeatable).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_authorized_party(
+    verifier: *mut jwtguard_verifier,
+    value: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    unsafe { add_text(verifier, value, len, |c| &mut c.parties) }
+}
+
+/// Require this permission of every token (repeatable; calls may add more).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(value, len)` readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_required_permission(
+    verifier: *mut jwtguard_verifier,
+    value: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    unsafe { add_text(verifier, value, len, |c| &mut c.permissions) }
+}
 
 /// The claim holding permissions: "permissions" by default, "scope" or "scp" for OAuth.
 ///

@@ -1,0 +1,68 @@
+# C and C++ side of jwtguard: the static library, the jwtguard-verify tool, tests, install.
+#
+#   make run            build the library and jwtguard-verify, and verify the bundled samples
+#   make c-test         C tests (sanitizers when available), C++ example, tool tests
+#   make header         regenerate include/jwtguard.h (make header-check: fail on drift)
+#   make install PREFIX=/usr/local   library, headers and jwtguard.pc
+
+CARGO ?= cargo
+CC ?= cc
+CXX ?= c++
+PREFIX ?= /usr/local
+OUT := target/c
+DATA := $(abspath examples/data)
+LIBS := -lpthread -ldl -lm
+WARN := -Wall -Wextra -Werror
+SAN := $(shell echo 'int main(void){return 0;}' | $(CC) -fsanitize=address,undefined -x c - -o /dev/null 2>/dev/null && echo -fsanitize=address,undefined -fno-omit-frame-pointer)
+
+.PHONY: run lib lib-debug c-test header header-check install clean-c
+.DEFAULT_GOAL := run
+
+lib:
+	$(CARGO) build --release --locked -p jwtguard-ffi
+
+lib-debug:
+	$(CARGO) build --locked -p jwtguard-ffi
+
+$(OUT):
+	mkdir -p $(OUT)
+
+$(OUT)/jwtguard-verify: examples/c/jwtguard-verify.c include/jwtguard.h lib | $(OUT)
+	$(CC) -std=c99 -O2 $(WARN) -Iinclude -DJWTGUARD_DATA_DIR='"$(DATA)"' $< target/release/libjwtguard.a $(LIBS) -o $@
+
+run: $(OUT)/jwtguard-verify
+	@echo "==> $(OUT)/jwtguard-verify (bundled samples in examples/data, policy in examples/data/policy.args)"
+	@$(OUT)/jwtguard-verify; status=$$?; [ $$status -le 1 ] || exit $$status
+
+c-test: lib-debug lib | $(OUT)
+	@echo "==> C tests$(if $(SAN), with $(SAN), without sanitizers (not supported by $(CC)))"
+	$(CC) -std=c99 -g $(WARN) $(SAN) -Iinclude -DJWTGUARD_DATA_DIR='"$(DATA)"' ffi/tests/c/test_jwtguard.c target/debug/libjwtguard.a $(LIBS) -o $(OUT)/test_jwtguard
+	$(OUT)/test_jwtguard
+	@echo "==> C++17 example with the RAII wrapper"
+	$(CXX) -std=c++17 -g $(WARN) $(SAN) -Iinclude -DJWTGUARD_DATA_DIR='"$(DATA)"' examples/cpp/verify.cpp target/debug/libjwtguard.a $(LIBS) -o $(OUT)/verify_cpp
+	$(OUT)/verify_cpp
+	@echo "==> jwtguard-verify on the bundled data and with every option"
+	$(CC) -std=c99 -g $(WARN) $(SAN) -Iinclude -DJWTGUARD_DATA_DIR='"$(DATA)"' examples/c/jwtguard-verify.c target/debug/libjwtguard.a $(LIBS) -o $(OUT)/jwtguard-verify-test
+	ffi/tests/cli.sh $(OUT)/jwtguard-verify-test
+	@echo "==> install, then build against the installed library with pkg-config"
+	rm -rf $(OUT)/prefix && $(MAKE) --no-print-directory install PREFIX=$(abspath $(OUT)/prefix) >/dev/null
+	$(CC) -std=c99 $(WARN) $$(PKG_CONFIG_PATH=$(abspath $(OUT)/prefix)/lib/pkgconfig pkg-config --cflags jwtguard) \
+		examples/c/jwtguard-verify.c $$(PKG_CONFIG_PATH=$(abspath $(OUT)/prefix)/lib/pkgconfig pkg-config --libs --static jwtguard) -o $(OUT)/jwtguard-verify-pc
+	@LD_LIBRARY_PATH=$(abspath $(OUT)/prefix)/lib $(OUT)/jwtguard-verify-pc --help >/dev/null && echo "pkg-config build runs"
+
+header:
+	scripts/gen-header.sh
+
+header-check:
+	scripts/gen-header.sh --check
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 644 target/release/libjwtguard.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 target/release/libjwtguard.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/jwtguard.h include/jwtguard.hpp $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)|' \
+		ffi/jwtguard.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/jwtguard.pc
+
+clean-c:
+	rm -rf $(OUT)

@@ -1,0 +1,284 @@
+/* C tests of the jwtguard C API against the committed header and the static library.
+ * Built by `make c-test` with -Wall -Wextra -Werror and, where available, ASan + UBSan. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jwtguard.h"
+
+static int failures, checks;
+
+#define CHECK(cond) do { checks++; if (!(cond)) { failures++; \
+    fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#define CHECK_STATUS(expr, want) do { jwtguard_status got_ = (expr); checks++; if (got_ != (want)) { \
+    failures++; fprintf(stderr, "%s:%d: %s = %s (%d), want %s\n", __FILE__, __LINE__, #expr, \
+    jwtguard_error_name(got_), (int)got_, #want); } } while (0)
+#define S(lit) (const uint8_t *)(lit), (sizeof(lit) - 1)
+
+static const uint64_t NOW = 1700000000;
+
+static bool contains(const uint8_t *hay, size_t n, const char *needle) {
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++)
+        if (memcmp(hay + i, needle, m) == 0) return true;
+    return false;
+}
+
+/* The sample tokens, in the order make_sample_data writes them. */
+enum { VALID_RS1, VALID_RS2, VALID_HS, EXPIRED, WRONG_AUD, NO_AZP, TAMPERED, UNKNOWN_KID, ALG_NONE,
+       MISSING_PERMISSION, MISSING_FIELD, N_SAMPLES };
+static char *samples[N_SAMPLES];
+static char *jwks;
+static size_t jwks_len;
+
+static char *slurp(const char *name, size_t *len) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", JWTGUARD_DATA_DIR, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(2); }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = calloc((size_t)n + 1, 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) exit(2);
+    fclose(f);
+    if (len) *len = (size_t)n;
+    return buf;
+}
+
+static void load_samples(void) {
+    jwks = slurp("jwks.json", &jwks_len);
+    char *text = slurp("tokens.txt", NULL), *save = NULL;
+    int i = 0;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        if (line[0] != '#' && i < N_SAMPLES) samples[i++] = strdup(line);
+    free(text);
+    if (i != N_SAMPLES) { fprintf(stderr, "expected %d samples, got %d\n", N_SAMPLES, i); exit(2); }
+}
+
+/* The bundled policy, through the API. */
+static jwtguard_status configure(jwtguard_verifier *v) {
+    jwtguard_status s;
+    size_t loaded = 0, skipped = 99;
+    if ((s = jwtguard_verifier_add_jwks(v, (const uint8_t *)jwks, jwks_len, &loaded, &skipped))) return s;
+    if (loaded != 3 || skipped != 0) return JWTGUARD_UNKNOWN_ERROR;
+    if ((s = jwtguard_verifier_add_issuer(v, S("https://issuer.example")))) return s;
+    if ((s = jwtguard_verifier_add_audience(v, S("api.example")))) return s;
+    if ((s = jwtguard_verifier_add_authorized_party(v, S("https://app.example")))) return s;
+    if ((s = jwtguard_verifier_add_required_permission(v, S("leagues:read")))) return s;
+    if ((s = jwtguard_verifier_add_metadata_field(v, S("user_data.name"), NULL, 0, true))) return s;
+    return jwtguard_verifier_add_metadata_field(v, S("user_data.aliases"), NULL, 0, false);
+}
+
+static jwtguard_status verify(const jwtguard_verifier *v, const char *token, jwtguard_result *r) {
+    return jwtguard_verify(v, (const uint8_t *)token, strlen(token), NOW, NULL, 0, r);
+}
+
+static void test_each_sample(const jwtguard_verifier *v) {
+    static const jwtguard_status want[N_SAMPLES] = {
+        JWTGUARD_OK, JWTGUARD_OK, JWTGUARD_OK, JWTGUARD_EXPIRED, JWTGUARD_INVALID_AUDIENCE,
+        JWTGUARD_INVALID_AUTHORIZED_PARTY, JWTGUARD_INVALID_SIGNATURE, JWTGUARD_UNKNOWN_KEY,
+        JWTGUARD_UNSUPPORTED_ALGORITHM, JWTGUARD_INSUFFICIENT_PERMISSIONS, JWTGUARD_MISSING_METADATA_FIELD,
+    };
+    for (int i = 0; i < N_SAMPLES; i++) {
+        jwtguard_result r;
+        CHECK_STATUS(verify(v, samples[i], &r), want[i]);
+    }
+    jwtguard_result r;
+    CHECK_STATUS(verify(v, samples[MISSING_FIELD], &r), JWTGUARD_MISSING_METADATA_FIELD);
+    CHECK(jwtguard_result_field(&r) == 0);
+    CHECK(strcmp(jwtguard_error_message(JWTGUARD_EXPIRED), "Token has expired") == 0);
+    CHECK(strcmp(jwtguard_error_message(JWTGUARD_INVALID_AUDIENCE), "Invalid audience.") == 0);
+    CHECK(strcmp(jwtguard_error_message(JWTGUARD_INVALID_AUTHORIZED_PARTY), "Invalid authorized party.") == 0);
+    CHECK(strcmp(jwtguard_error_name(JWTGUARD_EXPIRED), "JWTGUARD_EXPIRED") == 0);
+}
+
+static void test_other_error_classes(const jwtguard_verifier *v) {
+    jwtguard_result r;
+    /* format */
+    CHECK_STATUS(verify(v, "abc", &r), JWTGUARD_MALFORMED);
+    CHECK_STATUS(verify(v, "a.b.c+", &r), JWTGUARD_BASE64);
+    char *long_token = malloc(2050);
+    memset(long_token, 'A', 2049);
+    long_token[2049] = '\0';
+    CHECK_STATUS(verify(v, long_token, &r), JWTGUARD_TOKEN_TOO_LONG);
+    free(long_token);
+    /* an embedded NUL: the length says where the token ends, and the NUL is a format error */
+    size_t n = strlen(samples[VALID_RS1]);
+    char *with_nul = strdup(samples[VALID_RS1]);
+    with_nul[10] = '\0';
+    CHECK_STATUS(jwtguard_verify(v, (const uint8_t *)with_nul, n, NOW, NULL, 0, &r), JWTGUARD_BASE64);
+    free(with_nul);
+    /* time, with the clock moved */
+    CHECK_STATUS(jwtguard_verify(v, (const uint8_t *)samples[VALID_RS1], n, NOW + 7200, NULL, 0, &r), JWTGUARD_EXPIRED);
+    /* per-call permissions */
+    jwtguard_str need[2] = {{S("leagues:write")}, {S("admin")}};
+    CHECK_STATUS(jwtguard_verify(v, (const uint8_t *)samples[VALID_RS1], n, NOW, need, 1, &r), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verify(v, (const uint8_t *)samples[VALID_RS1], n, NOW, need, 2, &r), JWTGUARD_INSUFFICIENT_PERMISSIONS);
+    /* key loading */
+    jwtguard_verifier *k = jwtguard_verifier_new();
+    CHECK_STATUS(jwtguard_verifier_add_hs256(k, NULL, 0, S("short")), JWTGUARD_KEY_TOO_SHORT);
+    CHECK_STATUS(jwtguard_verifier_add_hs256_configured(k, NULL, 0, S("0123456789012345678901234567890123456789+")), JWTGUARD_INVALID_SECRET_FORMAT);
+    CHECK_STATUS(jwtguard_verifier_add_rsa_pem(k, S("x"), S("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")), JWTGUARD_KEY_FORMAT);
+    CHECK_STATUS(jwtguard_verifier_add_rsa_der(k, NULL, 0, S("\x30\x00")), JWTGUARD_KEY_FORMAT);
+    CHECK_STATUS(jwtguard_verifier_add_jwk(k, S("{\"kty\":\"EC\"}")), JWTGUARD_UNSUPPORTED_KEY_TYPE);
+    CHECK_STATUS(jwtguard_verifier_add_jwks(k, S("{\"keys\":[]}"), NULL, NULL), JWTGUARD_NO_USABLE_KEYS);
+    CHECK_STATUS(jwtguard_verifier_add_metadata_field(k, S("a..b"), NULL, 0, false), JWTGUARD_INVALID_METADATA_FIELD);
+    CHECK_STATUS(jwtguard_verifier_add_issuer(k, S("")), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_add_issuer(k, S("\xff")), JWTGUARD_INVALID_ARGUMENT);
+    for (int i = 0; i < JWTGUARD_MAX_ENTRIES; i++) CHECK_STATUS(jwtguard_verifier_add_audience(k, S("a")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_audience(k, S("a")), JWTGUARD_CAPACITY_EXCEEDED);
+    /* an empty verifier knows no key */
+    CHECK_STATUS(verify(k, samples[VALID_RS1], &r), JWTGUARD_UNKNOWN_KEY);
+    jwtguard_verifier_free(k);
+}
+
+static void test_accessors(const jwtguard_verifier *v) {
+    jwtguard_result r;
+    CHECK_STATUS(verify(v, samples[VALID_RS1], &r), JWTGUARD_OK);
+    uint8_t out[512];
+    size_t len = 0;
+    CHECK_STATUS(jwtguard_result_metadata(v, &r, out, sizeof out, &len), JWTGUARD_OK);
+    const char *want_meta = "{\"name\":\"Jean Valjean\",\"aliases\":[\"Monsieur Madeleine\",\"Ultime Fauchelevent\"]}";
+    CHECK(len == strlen(want_meta) && memcmp(out, want_meta, len) == 0);
+    /* too small: the size needed comes back, nothing is promised in the buffer */
+    size_t needed = 0;
+    CHECK_STATUS(jwtguard_result_metadata(v, &r, out, 4, &needed), JWTGUARD_BUFFER_TOO_SMALL);
+    CHECK(needed == len);
+    CHECK_STATUS(jwtguard_result_metadata(v, &r, NULL, 0, &needed), JWTGUARD_BUFFER_TOO_SMALL);
+    CHECK_STATUS(jwtguard_result_claims_json(&r, out, sizeof out, &len), JWTGUARD_OK);
+    CHECK(len > 0 && out[0] == '{' && contains(out, len, "\"sub\":\"user_24601\""));
+    CHECK_STATUS(jwtguard_result_claim(&r, S("user_data.name"), out, sizeof out, &len), JWTGUARD_OK);
+    CHECK(len == 12 && memcmp(out, "Jean Valjean", 12) == 0);
+    CHECK_STATUS(jwtguard_result_claim(&r, S("permissions"), out, sizeof out, &len), JWTGUARD_OK);
+    CHECK(len == 32 && memcmp(out, "[\"leagues:read\",\"leagues:write\"]", 32) == 0);
+    CHECK_STATUS(jwtguard_result_claim(&r, S("exp"), out, sizeof out, &len), JWTGUARD_OK);
+    CHECK(len == 10 && memcmp(out, "1700003600", 10) == 0);
+    CHECK_STATUS(jwtguard_result_claim(&r, S("nope"), out, sizeof out, &len), JWTGUARD_CLAIM_NOT_FOUND);
+    CHECK_STATUS(jwtguard_result_claim(&r, S("user_data.name"), out, 3, &len), JWTGUARD_BUFFER_TOO_SMALL);
+    CHECK(len == 12);
+    uint64_t exp = 0;
+    CHECK_STATUS(jwtguard_result_exp(&r, &exp), JWTGUARD_OK);
+    CHECK(exp == NOW + 3600);
+    /* a failed result has no claims */
+    CHECK_STATUS(verify(v, samples[EXPIRED], &r), JWTGUARD_EXPIRED);
+    CHECK_STATUS(jwtguard_result_claims_json(&r, out, sizeof out, &len), JWTGUARD_NO_RESULT);
+    CHECK(jwtguard_result_field(&r) == -1);
+    /* a result never filled is recognised as such */
+    jwtguard_result blank;
+    memset(&blank, 0xA5, sizeof blank);
+    CHECK_STATUS(jwtguard_result_claims_json(&blank, out, sizeof out, &len), JWTGUARD_NO_RESULT);
+}
+
+static void test_bearer(void) {
+    const uint8_t *t = NULL;
+    size_t n = 0;
+    CHECK_STATUS(jwtguard_bearer_token(S("Bearer abc.def.ghi"), &t, &n), JWTGUARD_OK);
+    CHECK(n == 11 && memcmp(t, "abc.def.ghi", 11) == 0);
+    CHECK_STATUS(jwtguard_bearer_token(S("bEaReR  x"), &t, &n), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_bearer_token(S("Basic abc"), &t, &n), JWTGUARD_NOT_BEARER);
+    CHECK_STATUS(jwtguard_bearer_token(S("Bearer"), &t, &n), JWTGUARD_MISSING_BEARER_TOKEN);
+    CHECK_STATUS(jwtguard_bearer_token(S("Bearer a b"), &t, &n), JWTGUARD_MALFORMED_AUTHORIZATION);
+}
+
+static void test_null_arguments(const jwtguard_verifier *v) {
+    jwtguard_result r;
+    uint8_t out[8];
+    size_t len;
+    const uint8_t *tp;
+    CHECK_STATUS(jwtguard_verify(NULL, S("a.b.c"), NOW, NULL, 0, &r), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_verify(v, NULL, 5, NOW, NULL, 0, &r), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_verify(v, NULL, 0, NOW, NULL, 0, &r), JWTGUARD_MALFORMED);
+    CHECK_STATUS(jwtguard_verify(v, S("a.b.c"), NOW, NULL, 1, &r), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_verify(v, S("a.b.c"), NOW, NULL, 0, NULL), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_add_hs256(NULL, NULL, 0, S("0123456789abcdef0123456789abcdef")), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_add_issuer(NULL, S("x")), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_set_leeway(NULL, 1), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_result_claims_json(NULL, out, sizeof out, &len), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(verify(v, samples[VALID_HS], &r), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_result_claims_json(&r, out, sizeof out, NULL), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_result_metadata(NULL, &r, out, sizeof out, &len), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_result_claim(&r, NULL, 3, out, sizeof out, &len), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_bearer_token(NULL, 3, &tp, &len), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_bearer_token(S("Bearer x"), NULL, &len), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_init(NULL, 0, NULL), JWTGUARD_NULL_ARGUMENT);
+    jwtguard_verifier_free(NULL);
+    jwtguard_verifier_deinit(NULL);
+}
+
+static void test_caller_storage(void) {
+    /* Firmware style: no malloc, the verifier lives in static storage. */
+    static jwtguard_verifier_storage storage;
+    jwtguard_verifier *v = NULL;
+    CHECK_STATUS(jwtguard_verifier_init(&storage, 16, &v), JWTGUARD_STORAGE_TOO_SMALL);
+    CHECK_STATUS(jwtguard_verifier_init(&storage, sizeof storage, &v), JWTGUARD_OK);
+    CHECK(v != NULL);
+    CHECK_STATUS(configure(v), JWTGUARD_OK);
+    jwtguard_result r;
+    CHECK_STATUS(verify(v, samples[VALID_RS2], &r), JWTGUARD_OK);
+    CHECK_STATUS(verify(v, samples[WRONG_AUD], &r), JWTGUARD_INVALID_AUDIENCE);
+    jwtguard_verifier_deinit(v);
+    /* the storage can be used again */
+    CHECK_STATUS(jwtguard_verifier_init(&storage, sizeof storage, &v), JWTGUARD_OK);
+    CHECK_STATUS(verify(v, samples[VALID_RS2], &r), JWTGUARD_UNKNOWN_KEY);
+    jwtguard_verifier_deinit(v);
+}
+
+/* Eight threads share one const verifier, each with its own result. */
+struct worker { const jwtguard_verifier *v; int errors; };
+
+static void *work(void *arg) {
+    struct worker *w = arg;
+    static const int order[] = {VALID_RS1, EXPIRED, VALID_HS, TAMPERED, VALID_RS2, NO_AZP};
+    static const jwtguard_status want[] = {JWTGUARD_OK, JWTGUARD_EXPIRED, JWTGUARD_OK,
+                                           JWTGUARD_INVALID_SIGNATURE, JWTGUARD_OK, JWTGUARD_INVALID_AUTHORIZED_PARTY};
+    for (int i = 0; i < 300; i++) {
+        int k = i % 6;
+        jwtguard_result r;
+        if (verify(w->v, samples[order[k]], &r) != want[k]) w->errors++;
+        uint8_t out[64];
+        size_t len;
+        if (want[k] == JWTGUARD_OK &&
+            (jwtguard_result_claim(&r, S("sub"), out, sizeof out, &len) != JWTGUARD_OK || len != 10)) w->errors++;
+    }
+    return NULL;
+}
+
+static void test_threads(const jwtguard_verifier *v) {
+    pthread_t t[8];
+    struct worker w[8];
+    for (int i = 0; i < 8; i++) {
+        w[i].v = v;
+        w[i].errors = 0;
+        CHECK(pthread_create(&t[i], NULL, work, &w[i]) == 0);
+    }
+    int errors = 0;
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        errors += w[i].errors;
+    }
+    CHECK(errors == 0);
+}
+
+int main(void) {
+    load_samples();
+    jwtguard_verifier *v = jwtguard_verifier_new();
+    CHECK(v != NULL);
+    CHECK_STATUS(configure(v), JWTGUARD_OK);
+    test_each_sample(v);
+    test_other_error_classes(v);
+    test_accessors(v);
+    test_bearer();
+    test_null_arguments(v);
+    test_caller_storage();
+    test_threads(v);
+    jwtguard_verifier_free(v);
+    for (int i = 0; i < N_SAMPLES; i++) free(samples[i]);
+    free(jwks);
+    printf("%d passed, %d failed\n", checks - failures, failures);
+    return failures ? 1 : 0;
+}

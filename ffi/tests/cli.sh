@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Tests of jwtguard-verify (path in $1): the bundled run against examples/data/expected.jsonl,
+# then every option at least once. Prints "N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+tool=$1
+data=examples/data
+keys=crates/jwtguard/tests/data
+now=1700000000
+pass=0
+fail=0
+token() { grep -v '^#' "$data/tokens.txt" | sed -n "${1}p"; }
+policy=(--iss https://issuer.example --aud api.example --azp https://app.example --now $now)
+
+# case NAME WANT_STATUS PATTERN [--stdin TEXT] -- ARGS...
+case_() {
+    local name=$1 want=$2 pattern=$3 input=""
+    shift 3
+    if [ "$1" = "--stdin" ]; then input=$2; shift 2; fi
+    shift # --
+    local out status
+    out=$(printf '%s' "$input" | "$tool" "$@" 2>&1)
+    status=$?
+    if [ "$status" = "$want" ] && grep -q -- "$pattern" <<<"$out"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: $name: status $status (want $want), output:" >&2
+        echo "$out" | head -5 >&2
+    fi
+}
+
+# The bundled run, byte for byte.
+"$tool" >"${TMPDIR:-/tmp}/jwtguard-cli.out" 2>&1
+status=$?
+if [ $status = 1 ] && diff -u "$data/expected.jsonl" "${TMPDIR:-/tmp}/jwtguard-cli.out"; then
+    pass=$((pass + 1))
+else
+    fail=$((fail + 1))
+    echo "FAIL: bundled run (status $status) differs from $data/expected.jsonl" >&2
+fi
+
+# The same verdicts from explicit options and stdin.
+case_ "options equal policy.args" 1 '"code":"JWTGUARD_MISSING_METADATA_FIELD","error":"Missing required metadata field","field":0' \
+    --stdin "$(cat "$data/tokens.txt")" -- --jwks "$data/jwks.json" "${policy[@]}" --require leagues:read \
+    --field 'user_data.name:name!' --field user_data.aliases
+
+hs=$(token 3)
+case_ "--hs256" 0 '"ok":true' -- --hs256 "hmac-1=$(head -1 "$data/hs256.secret")" "${policy[@]}" "$hs"
+case_ "--hs256 without kid is no wildcard" 1 JWTGUARD_UNKNOWN_KEY -- --hs256 "=$(head -1 "$data/hs256.secret")" "${policy[@]}" "$hs"
+case_ "--hs256-file" 0 '"sub":"user_24601"' -- --hs256-file "hmac-1=$data/hs256.secret" "${policy[@]}" "$hs"
+case_ "--hs256 short secret" 2 "Key is too short" -- --hs256 k=short "$hs"
+
+rs=$(token 1)
+case_ "--rsa-pem" 0 '"ok":true' -- --rsa-pem "rsa-2024=$keys/rsa2048.pub.pem" "${policy[@]}" "$rs"
+case_ "--rsa-pem PKCS#1" 0 '"ok":true' -- --rsa-pem "rsa-2024=$keys/rsa2048.pkcs1.pem" "${policy[@]}" "$rs"
+case_ "--rsa-der" 0 '"ok":true' -- --rsa-der "rsa-2024=$keys/rsa2048.spki.der" "${policy[@]}" "$rs"
+case_ "--jwk" 0 '"ok":true' -- --jwk "$data/rsa-2024.jwk.json" "${policy[@]}" "$rs"
+case_ "--jwk wrong key for kid" 1 JWTGUARD_UNKNOWN_KEY -- --jwk "$data/rsa-2024.jwk.json" "${policy[@]}" "$(token 2)"
+case_ "--field with name" 0 '"metadata":{"who":"Jean Valjean"}' -- --jwks "$data/jwks.json" "${policy[@]}" --field 'user_data.name:who' "$rs"
+case_ "--require" 1 JWTGUARD_INSUFFICIENT_PERMISSIONS -- --jwks "$data/jwks.json" "${policy[@]}" --require admin "$rs"
+case_ "--iss" 1 '"error":"Invalid issuer."' -- --jwks "$data/jwks.json" --iss https://other.example --aud api.example --now $now "$rs"
+case_ "--aud" 1 '"error":"Invalid audience."' -- --jwks "$data/jwks.json" --aud other --now $now "$rs"
+case_ "--azp" 1 '"error":"Invalid authorized party."' -- --jwks "$data/jwks.json" --aud api.example --azp https://x.example --now $now "$rs"
+
+expired=$(token 4)
+case_ "expired" 1 '"error":"Token has expired"' -- --jwks "$data/jwks.json" "${policy[@]}" "$expired"
+case_ "--leeway" 0 '"ok":true' -- --jwks "$data/jwks.json" "${policy[@]}" --leeway 10 "$expired"
+case_ "--now defaults to the clock" 1 JWTGUARD_EXPIRED -- --jwks "$data/jwks.json" --aud api.example "$rs"
+
+at=$(cat "$data/access-token.txt")
+case_ "--access-token" 0 '"client_id":"cli-app"' -- --jwks "$data/jwks.json" "${policy[@]}" --access-token --require openid "$at"
+case_ "at+jwt without the profile" 1 JWTGUARD_UNEXPECTED_TYPE -- --jwks "$data/jwks.json" "${policy[@]}" "$at"
+case_ "--permissions-claim" 0 '"ok":true' -- --jwks "$data/jwks.json" "${policy[@]}" --access-token --permissions-claim scope --require leagues:read "$at"
+case_ "--permissions-claim other" 1 JWTGUARD_INSUFFICIENT_PERMISSIONS -- --jwks "$data/jwks.json" "${policy[@]}" --permissions-claim roles --require x "$rs"
+
+case_ "--bearer" 0 '"ok":true' --stdin "Bearer $rs" -- --bearer --jwks "$data/jwks.json" "${policy[@]}"
+case_ "--bearer other scheme" 1 JWTGUARD_NOT_BEARER --stdin "Basic dXNlcg==" -- --bearer --jwks "$data/jwks.json" "${policy[@]}"
+
+case_ "unknown option" 2 "unknown option" -- --frobnicate
+case_ "missing value" 2 "missing value" -- --jwks
+case_ "unreadable file" 2 "cannot read" -- --jwks /nonexistent.json
+case_ "bad leeway" 2 "not a number" -- --leeway -5
+case_ "--help" 0 "usage:" -- --help
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]
