@@ -41,6 +41,49 @@ fn bench(c: &mut Criterion) {
         };
         g.finish();
     }
+
+    // The C ABI against the Rust API, same verifier configuration.
+    for (alg, len) in [(Alg::Hs256, 700), (Alg::Rs256(2048), 700)] {
+        let f = fixture(alg, len);
+        let t = f.token.as_str();
+        let (ours, ours_c) = (Ours::new(&f), OursC::new(&f));
+        let mut g = c.benchmark_group(format!("ffi/{}/{len}b", alg.label()));
+        g.bench_function("jwtguard", |b| {
+            b.iter(|| assert!(ours.verify(std::hint::black_box(t))))
+        });
+        g.bench_function("jwtguard-c-abi", |b| {
+            b.iter(|| assert!(ours_c.verify(std::hint::black_box(t))))
+        });
+        g.finish();
+    }
+
+    // Throughput with one and two threads sharing one verifier: time per verification, so
+    // "jwtguard / jwtguard-2-threads" is the speed-up.
+    for (alg, len) in [(Alg::Hs256, 700), (Alg::Rs256(2048), 700)] {
+        let f = fixture(alg, len);
+        let t = f.token.as_str();
+        let ours = Ours::new(&f);
+        let mut g = c.benchmark_group(format!("threads/{}/{len}b", alg.label()));
+        g.bench_function("jwtguard", |b| {
+            b.iter(|| assert!(ours.verify(std::hint::black_box(t))))
+        });
+        g.bench_function("jwtguard-2-threads", |b| {
+            b.iter_custom(|iters| {
+                let start = std::time::Instant::now();
+                std::thread::scope(|s| {
+                    for _ in 0..2 {
+                        s.spawn(|| {
+                            for _ in 0..iters.div_ceil(2) {
+                                assert!(ours.verify(std::hint::black_box(t)));
+                            }
+                        });
+                    }
+                });
+                start.elapsed()
+            })
+        });
+        g.finish();
+    }
 }
 
 criterion_group! {

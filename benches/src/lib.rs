@@ -181,6 +181,87 @@ impl Ours {
     }
 }
 
+// ---- jwtguard through its C ABI ----
+
+/// The same verifier as [`Ours`], configured and called through the `extern "C"` functions.
+pub struct OursC {
+    verifier: *mut jwtguard_ffi::jwtguard_verifier,
+}
+
+// SAFETY: a configured jwtguard_verifier is immutable and documented thread-safe for verify.
+unsafe impl Sync for OursC {}
+// SAFETY: as above; the pointer is owned and freed once, in Drop.
+unsafe impl Send for OursC {}
+
+impl OursC {
+    pub fn new(f: &Fixture) -> Self {
+        use jwtguard_ffi::*;
+        let v = jwtguard_verifier_new();
+        let s = |x: &str| (x.as_ptr(), x.len());
+        // SAFETY: `v` is a fresh verifier; every (ptr, len) pair comes from a live &str or &[u8].
+        unsafe {
+            let st = match f.alg {
+                Alg::Hs256 => jwtguard_verifier_add_hs256(
+                    v,
+                    std::ptr::null(),
+                    0,
+                    HS_SECRET.as_ptr(),
+                    HS_SECRET.len(),
+                ),
+                Alg::Rs256(_) => {
+                    let kid = s("ins_2bench");
+                    jwtguard_verifier_add_rsa_pem(
+                        v,
+                        kid.0,
+                        kid.1,
+                        f.public_pem.as_ptr(),
+                        f.public_pem.len(),
+                    )
+                }
+            };
+            assert_eq!(st, jwtguard_status::JWTGUARD_OK);
+            for (add, x) in [
+                (
+                    jwtguard_verifier_add_issuer as unsafe extern "C" fn(_, _, _) -> _,
+                    ISSUER,
+                ),
+                (jwtguard_verifier_add_audience, AUDIENCE),
+                (jwtguard_verifier_add_authorized_party, PARTY),
+            ] {
+                let (p, n) = s(x);
+                assert_eq!(add(v, p, n), jwtguard_status::JWTGUARD_OK);
+            }
+        }
+        Self { verifier: v }
+    }
+
+    #[inline]
+    pub fn verify(&self, token: &str) -> bool {
+        use jwtguard_ffi::*;
+        let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+        // SAFETY: the verifier is valid; the token pair comes from a &str; result is writable.
+        let st = unsafe {
+            jwtguard_verify(
+                self.verifier,
+                token.as_ptr(),
+                token.len(),
+                NOW,
+                std::ptr::null(),
+                0,
+                result.as_mut_ptr(),
+            )
+        };
+        st == jwtguard_status::JWTGUARD_OK
+    }
+}
+
+impl Drop for OursC {
+    fn drop(&mut self) {
+        // SAFETY: from jwtguard_verifier_new, freed once.
+        unsafe { jwtguard_ffi::jwtguard_verifier_free(self.verifier) }
+    }
+}
+
 // ---- jsonwebtoken (provider chosen by the bench binary) ----
 
 #[derive(Deserialize)]
