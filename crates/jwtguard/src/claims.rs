@@ -63,15 +63,7 @@ impl<'a> Claims<'a> {
         let object = Object::from_validated(payload).ok_or(Error::JsonSyntax)?;
         let mut c = Claims {
             object,
-            iss: None,
-            sub: None,
-            aud: None,
-            azp: None,
-            jti: None,
-            client_id: None,
-            exp: None,
-            nbf: None,
-            iat: None,
+            ..Claims::empty()
         };
         // One pass over the top level; names are unique (validated), so each arm runs once.
         for (name, v) in object.members() {
