@@ -1,0 +1,80 @@
+//! The C entry points through their `extern "C"` signatures, with arbitrary lengths and buffer
+//! capacities. Buffers are exactly `cap` bytes, so AddressSanitizer catches any write past it.
+#![no_main]
+use std::sync::OnceLock;
+
+use arbitrary::Arbitrary;
+use jwtguard_ffi::*;
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    token: Vec<u8>,
+    required: Vec<Vec<u8>>,
+    path: Vec<u8>,
+    caps: [u16; 3],
+    header: Vec<u8>,
+}
+
+struct Shared(*mut jwtguard_verifier);
+// SAFETY: configured once, then only read (documented thread-safe for verify).
+unsafe impl Sync for Shared {}
+// SAFETY: as above.
+unsafe impl Send for Shared {}
+
+fn verifier() -> *const jwtguard_verifier {
+    static V: OnceLock<Shared> = OnceLock::new();
+    V.get_or_init(|| {
+        let v = jwtguard_verifier_new();
+        let jwks = include_bytes!("../../examples/data/jwks.json");
+        // SAFETY: fresh verifier, pointers from live slices.
+        unsafe {
+            assert_eq!(jwtguard_verifier_add_jwks(v, jwks.as_ptr(), jwks.len(), std::ptr::null_mut(), std::ptr::null_mut()), jwtguard_status::JWTGUARD_OK);
+            let s = b"api.example";
+            jwtguard_verifier_add_audience(v, s.as_ptr(), s.len());
+            let p = b"user_data.name";
+            jwtguard_verifier_add_metadata_field(v, p.as_ptr(), p.len(), std::ptr::null(), 0, false);
+        }
+        Shared(v)
+    })
+    .0
+}
+
+/// Call `f(out, cap, &mut len)` with a buffer of exactly `cap` bytes and check the contract.
+fn output(cap: usize, f: impl FnOnce(*mut u8, usize, *mut usize) -> jwtguard_status) {
+    let mut buf = vec![0u8; cap];
+    let mut len = usize::MAX;
+    let ptr = if cap == 0 { std::ptr::null_mut() } else { buf.as_mut_ptr() };
+    match f(ptr, cap, &mut len) {
+        jwtguard_status::JWTGUARD_OK => assert!(len <= cap),
+        jwtguard_status::JWTGUARD_BUFFER_TOO_SMALL => assert!(len > cap),
+        _ => {}
+    }
+}
+
+fuzz_target!(|input: Input| {
+    let v = verifier();
+    let required: Vec<jwtguard_str> = input.required.iter().map(|r| jwtguard_str { ptr: r.as_ptr(), len: r.len() }).collect();
+    let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+    // SAFETY: every pointer comes from a live Vec with its own length; result is writable.
+    let status = unsafe {
+        jwtguard_verify(v, input.token.as_ptr(), input.token.len(), 1_700_000_000, required.as_ptr(), required.len(), result.as_mut_ptr())
+    };
+    let r = result.as_ptr();
+    // SAFETY (all calls below): pointers from live Vecs; `output` passes buffers of `cap` bytes.
+    unsafe {
+        output(input.caps[0] as usize, |o, c, l| jwtguard_result_claims_json(r, o, c, l));
+        output(input.caps[1] as usize, |o, c, l| jwtguard_result_metadata(v, r, o, c, l));
+        output(input.caps[2] as usize, |o, c, l| jwtguard_result_claim(r, input.path.as_ptr(), input.path.len(), o, c, l));
+        let _ = jwtguard_result_field(r);
+        let mut exp = 0u64;
+        let _ = jwtguard_result_exp(r, &mut exp);
+        let msg = std::ffi::CStr::from_ptr(jwtguard_error_message(status));
+        assert!(!msg.to_bytes().is_empty());
+        let (mut t, mut n) = (std::ptr::null(), 0usize);
+        if jwtguard_bearer_token(input.header.as_ptr(), input.header.len(), &mut t, &mut n) == jwtguard_status::JWTGUARD_OK {
+            let start = t as usize - input.header.as_ptr() as usize;
+            assert!(start + n <= input.header.len());
+        }
+    }
+});

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Seed corpora from the project's test vectors and sample data: fuzz/corpus/<target>/.
+set -euo pipefail
+cd "$(dirname "$0")"
+data=../examples/data
+keys=../crates/jwtguard/tests/data
+rm -rf corpus && mkdir -p corpus
+seed() { # target name content-file-or-string
+    mkdir -p "corpus/$1"
+    if [ -f "$3" ]; then cp "$3" "corpus/$1/$2"; else printf '%s' "$3" > "corpus/$1/$2"; fi
+}
+i=0
+while IFS= read -r line; do
+    case "$line" in '#'*|'') continue ;; esac
+    i=$((i + 1))
+    for t in parse_token verify_hs256 verify_rs256; do seed $t "sample$i" "$line"; done
+    seed bearer "sample$i" "Bearer $line"
+done < "$data/tokens.txt"
+a1='eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'
+for t in parse_token verify_hs256 verify_rs256; do seed $t rfc7515-a1 "$a1"; done
+seed bearer basic "Basic dXNlcjpwYXNz"
+seed bearer tab "Bearer	abc"
+seed jwk_import jwks "$data/jwks.json"
+seed jwk_import jwk "$data/rsa-2024.jwk.json"
+seed jwk_import oct '{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}'
+for f in "$keys"/*.pub.pem "$keys"/*.der "$keys"/rsa2048.pkcs1.pem; do seed key_import "$(basename "$f")" "$f"; done
+seed c_abi empty ""
+seed claims_structured empty ""
+seed rs256_differential empty ""
+echo "seeded $(find corpus -type f | wc -l) files in $(ls corpus | wc -l) corpora"
