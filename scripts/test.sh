@@ -41,6 +41,14 @@ make --no-print-directory c-test
 step "the README's run command"
 make --no-print-directory run
 
+step "Miri on the core's unit tests (the mont differential test is skipped: minutes under Miri)"
+if cargo +nightly miri --version >/dev/null 2>&1; then
+    MIRIFLAGS=-Zmiri-strict-provenance cargo +nightly miri test -q -p jwtguard --lib -- --skip alg::mont
+else
+    echo "Miri is not installed for nightly: rustup +nightly component add miri rust-src" >&2
+    exit 1
+fi
+
 step "no-allocator gate: no_std binary without a global allocator, for $EMBEDDED_TARGET"
 if ! rustup target list --installed 2>/dev/null | grep -qx "$EMBEDDED_TARGET"; then
     echo "The Rust target $EMBEDDED_TARGET is not installed, and the no-allocator gate needs it." >&2

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# CI fuzzing (called by .ci/run after scripts/test.sh): build every cargo-fuzz target and run each
+# for FUZZ_SECONDS (default 30), two at a time, from seeds made from the test vectors.
+# Fails on any crash, leak or timeout. Needs the nightly toolchain and cargo-fuzz 0.13.2.
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+seconds=${FUZZ_SECONDS:-30}
+if ! rustup toolchain list | grep -q '^nightly'; then
+    echo "fuzzing needs the nightly toolchain (rustup toolchain install nightly)" >&2
+    exit 1
+fi
+if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz 0.13.2" ]; then
+    cargo install --locked cargo-fuzz --version 0.13.2
+fi
+./make-corpus.sh
+cargo +nightly fuzz build
+mkdir -p logs
+status=0
+run() {
+    local t=$1
+    if cargo +nightly fuzz run "$t" "corpus/$t" -- -dict=jwt.dict -max_len=4096 -max_total_time="$seconds" \
+        -artifact_prefix="logs/$t-" >"logs/ci-$t.log" 2>&1; then
+        echo "fuzz $t: ok, $(grep -E '^#[0-9]+' "logs/ci-$t.log" | tail -1 | sed -E 's/^#([0-9]+).*(cov: [0-9]+).*/\1 runs, \2/')"
+    else
+        echo "fuzz $t: FAILED (log: fuzz/logs/ci-$t.log)"
+        tail -30 "logs/ci-$t.log"
+        return 1
+    fi
+}
+export -f run
+export seconds
+cargo +nightly fuzz list | xargs -P 2 -I{} bash -c 'run {}' || status=1
+exit $status
