@@ -195,7 +195,6 @@ struct ResultInner {
     magic: u64,
     status: jwtguard_status,
     field: i32,
-    needed: u64,
     claims: Option<OwnedClaims>,
 }
 
@@ -852,7 +851,6 @@ pub unsafe extern "C" fn jwtguard_verify(
             magic: RESULT_MAGIC,
             status: JWTGUARD_PANIC,
             field: -1,
-            needed: 0,
             claims: None,
         })
     };

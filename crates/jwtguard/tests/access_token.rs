@@ -3,20 +3,10 @@
 
 mod common;
 use common::*;
-use jwtguard::{Error, Request, TokenBuf};
+use jwtguard::Error;
 
 fn at(header: &str, extra: &str, required: &[&str]) -> Result<(), Error> {
-    let v = verifier(POLICY.access_token());
-    let t = sign(header, &claims_with(extra), SECRET);
-    let mut buf = TokenBuf::new();
-    v.verify_request(
-        t.as_bytes(),
-        NOW,
-        &mut buf,
-        Request::new().require(required),
-    )
-    .map(|_| ())
-    .map_err(|r| r.error)
+    check_request(POLICY.access_token(), header, &claims_with(extra), required)
 }
 
 const AT: &str = r#"{"alg":"HS256","typ":"at+jwt"}"#;

@@ -3,20 +3,10 @@
 
 mod common;
 use common::*;
-use jwtguard::{Error, Policy, Request, TokenBuf};
+use jwtguard::{Error, Policy};
 
 fn with(claim: &str, policy: Policy<'static>, required: &[&str]) -> Result<(), Error> {
-    let v = verifier(policy);
-    let t = sign(HEADER, &claims_with(claim), SECRET);
-    let mut buf = TokenBuf::new();
-    v.verify_request(
-        t.as_bytes(),
-        NOW,
-        &mut buf,
-        Request::new().require(required),
-    )
-    .map(|_| ())
-    .map_err(|r| r.error)
+    check_request(policy, HEADER, &claims_with(claim), required)
 }
 
 #[test]

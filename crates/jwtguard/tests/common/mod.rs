@@ -10,7 +10,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
-use jwtguard::{Error, KeyRing, Policy, TokenBuf, Verifier};
+use jwtguard::{Error, KeyRing, Policy, Request, TokenBuf, Verifier};
 use sha2::Sha256;
 
 pub mod rsa_keys;
@@ -88,4 +88,25 @@ pub fn check_claims(payload: &str, policy: Policy<'static>, now: u64) -> Result<
         sign(HEADER, payload, SECRET).as_bytes(),
         now,
     )
+}
+
+/// `verify_request` of a token with `header` and `payload` under `policy` at [`NOW`], with
+/// per-call `required` permissions.
+pub fn check_request(
+    policy: Policy<'static>,
+    header: &str,
+    payload: &str,
+    required: &[&str],
+) -> Result<(), Error> {
+    let v = verifier(policy);
+    let t = sign(header, payload, SECRET);
+    let mut buf = TokenBuf::new();
+    v.verify_request(
+        t.as_bytes(),
+        NOW,
+        &mut buf,
+        Request::new().require(required),
+    )
+    .map(|_| ())
+    .map_err(|r| r.error)
 }
