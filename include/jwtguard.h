@@ -14,7 +14,11 @@
  *   threads may call jwtguard_verify() on it at once, each with its own jwtguard_result.
  * - No malloc: jwtguard_verifier_init() builds a verifier in a jwtguard_verifier_storage you
  *   provide (it may be static), and jwtguard_result is a plain struct you declare.
- * - Every entry point catches internal panics and returns JWTGUARD_PANIC instead.
+ * - Every entry point catches internal panics and returns JWTGUARD_PANIC instead (host builds;
+ *   firmware builds have no unwinding, and a panic calls abort()).
+ * - Firmware (no_std, Cortex-M): build the library with --no-default-features --features
+ *   firmware and compile with -DJWTGUARD_SMALL (plus -DJWTGUARD_RSA_4096 if the library keeps
+ *   the rsa-4096 feature). jwtguard_verifier_new/_free do not exist there.
  */
 
 #ifndef JWTGUARD_H
@@ -26,29 +30,95 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if !defined(JWTGUARD_SMALL)
 // Keys a verifier holds.
 #define JWTGUARD_MAX_KEYS 16
+#endif
 
+#if defined(JWTGUARD_SMALL)
+// Keys a verifier holds (firmware capacities, JWTGUARD_SMALL).
+#define JWTGUARD_MAX_KEYS 4
+#endif
+
+#if !defined(JWTGUARD_SMALL)
 // Issuers, audiences or authorized parties a verifier holds (each).
 #define JWTGUARD_MAX_ENTRIES 8
+#endif
 
+#if defined(JWTGUARD_SMALL)
+// Issuers, audiences or authorized parties a verifier holds (each).
+#define JWTGUARD_MAX_ENTRIES 2
+#endif
+
+#if !defined(JWTGUARD_SMALL)
 // Longest issuer, audience, party, permission or metadata path, in bytes.
 #define JWTGUARD_MAX_TEXT 256
+#endif
 
+#if defined(JWTGUARD_SMALL)
+// Longest issuer, audience, party, permission or metadata path, in bytes.
+#define JWTGUARD_MAX_TEXT 64
+#endif
+
+#if !defined(JWTGUARD_SMALL)
 // Required permissions a verifier holds.
 #define JWTGUARD_MAX_PERMISSIONS 16
+#endif
 
+#if defined(JWTGUARD_SMALL)
+// Required permissions a verifier holds.
+#define JWTGUARD_MAX_PERMISSIONS 4
+#endif
+
+#if !defined(JWTGUARD_SMALL)
 // Metadata fields a verifier holds.
 #define JWTGUARD_MAX_FIELDS 16
+#endif
 
+#if defined(JWTGUARD_SMALL)
+// Metadata fields a verifier holds.
+#define JWTGUARD_MAX_FIELDS 4
+#endif
+
+#if !defined(JWTGUARD_SMALL)
 // Required permissions one `jwtguard_verify` call may add.
 #define JWTGUARD_MAX_CALL_PERMISSIONS 16
+#endif
 
+#if defined(JWTGUARD_SMALL)
+// Required permissions one `jwtguard_verify` call may add.
+#define JWTGUARD_MAX_CALL_PERMISSIONS 4
+#endif
+
+#if !defined(JWTGUARD_SMALL)
 // Bytes of `jwtguard_verifier_storage`.
 #define JWTGUARD_VERIFIER_STORAGE_SIZE 45056
+#endif
 
+#if (defined(JWTGUARD_SMALL) && !defined(JWTGUARD_RSA_4096))
+// Bytes of `jwtguard_verifier_storage` (firmware capacities, 2048-bit RSA key slots).
+#define JWTGUARD_VERIFIER_STORAGE_SIZE 5120
+#endif
+
+#if (defined(JWTGUARD_SMALL) && defined(JWTGUARD_RSA_4096))
+// Bytes of `jwtguard_verifier_storage` (firmware capacities, 4096-bit RSA key slots).
+#define JWTGUARD_VERIFIER_STORAGE_SIZE 8192
+#endif
+
+#if !defined(JWTGUARD_SMALL)
 // `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
 #define JWTGUARD_VERIFIER_STORAGE_WORDS 5632
+#endif
+
+#if (defined(JWTGUARD_SMALL) && !defined(JWTGUARD_RSA_4096))
+// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
+#define JWTGUARD_VERIFIER_STORAGE_WORDS 640
+#endif
+
+#if (defined(JWTGUARD_SMALL) && defined(JWTGUARD_RSA_4096))
+// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
+#define JWTGUARD_VERIFIER_STORAGE_WORDS 1024
+#endif
 
 // Bytes of `jwtguard_result`.
 #define JWTGUARD_RESULT_SIZE 1600
@@ -224,6 +294,7 @@ const char *jwtguard_error_name(enum jwtguard_status status);
 
 // A new verifier on the heap, with the strict default policy (exp and sub required, no keys).
 // Returns NULL only if allocation fails. Free it with `jwtguard_verifier_free`.
+// Not in firmware (no_std) builds: use `jwtguard_verifier_init`.
 struct jwtguard_verifier *jwtguard_verifier_new(void);
 
 // Free a verifier from `jwtguard_verifier_new`, zeroizing its keys. NULL is a no-op.

@@ -5,14 +5,19 @@
 //! `(const uint8_t *ptr, size_t len)` pairs, never NUL-terminated strings; out-parameters come
 //! last and are written only on success (a too-small buffer writes the size needed); every
 //! pointer is checked for NULL; every entry point runs inside a panic boundary.
+//!
+//! Without the `std` feature the crate is `no_std` for firmware: the verifier lives only in
+//! caller storage (`jwtguard_verifier_init`), and a panic, which the fuzzed verify path is built
+//! never to raise, goes to the panic handler (the `panic-handler` feature's calls `abort()`)
+//! because `catch_unwind` needs std.
 
+#![cfg_attr(not(feature = "std"), no_std)]
 #![allow(non_camel_case_types)]
 
 mod status;
 
 use core::ffi::c_char;
 use core::mem::{align_of, size_of};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use heapless::{String, Vec};
 use jwtguard_core::{
@@ -28,17 +33,45 @@ use status::jwtguard_status::*;
 // ---------------------------------------------------------------------------------------------
 
 /// Keys a verifier holds.
+#[cfg(not(feature = "small"))]
 pub const JWTGUARD_MAX_KEYS: usize = 16;
 /// Issuers, audiences or authorized parties a verifier holds (each).
+#[cfg(not(feature = "small"))]
 pub const JWTGUARD_MAX_ENTRIES: usize = 8;
 /// Longest issuer, audience, party, permission or metadata path, in bytes.
+#[cfg(not(feature = "small"))]
 pub const JWTGUARD_MAX_TEXT: usize = 256;
 /// Required permissions a verifier holds.
+#[cfg(not(feature = "small"))]
 pub const JWTGUARD_MAX_PERMISSIONS: usize = 16;
 /// Metadata fields a verifier holds.
+#[cfg(not(feature = "small"))]
 pub const JWTGUARD_MAX_FIELDS: usize = 16;
 /// Required permissions one `jwtguard_verify` call may add.
+#[cfg(not(feature = "small"))]
 pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 16;
+
+/// Keys a verifier holds (firmware capacities, JWTGUARD_SMALL).
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_KEYS: usize = 4;
+/// Issuers, audiences or authorized parties a verifier holds (each).
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_ENTRIES: usize = 2;
+/// Longest issuer, audience, party, permission or metadata path, in bytes.
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_TEXT: usize = 64;
+/// Required permissions a verifier holds.
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_PERMISSIONS: usize = 4;
+/// Metadata fields a verifier holds.
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_FIELDS: usize = 4;
+/// Required permissions one `jwtguard_verify` call may add.
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 4;
+
+// `with_policy` collects issuers, audiences and parties in a permissions-sized list.
+const _: () = assert!(JWTGUARD_MAX_ENTRIES <= JWTGUARD_MAX_PERMISSIONS);
 
 /// cbindgen:ignore
 type Text = String<JWTGUARD_MAX_TEXT>;
@@ -173,13 +206,33 @@ pub struct jwtguard_verifier_storage {
 }
 
 /// Bytes of `jwtguard_verifier_storage`.
+#[cfg(not(feature = "small"))]
 pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 45056;
 /// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
+#[cfg(not(feature = "small"))]
 pub const JWTGUARD_VERIFIER_STORAGE_WORDS: usize = 5632;
+
+/// Bytes of `jwtguard_verifier_storage` (firmware capacities, 2048-bit RSA key slots).
+#[cfg(all(feature = "small", not(feature = "rsa-4096")))]
+pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 5120;
+/// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
+#[cfg(all(feature = "small", not(feature = "rsa-4096")))]
+pub const JWTGUARD_VERIFIER_STORAGE_WORDS: usize = 640;
+
+/// Bytes of `jwtguard_verifier_storage` (firmware capacities, 4096-bit RSA key slots).
+#[cfg(all(feature = "small", feature = "rsa-4096"))]
+pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 8192;
+/// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
+#[cfg(all(feature = "small", feature = "rsa-4096"))]
+pub const JWTGUARD_VERIFIER_STORAGE_WORDS: usize = 1024;
+
 const _: () = assert!(JWTGUARD_VERIFIER_STORAGE_WORDS * 8 == JWTGUARD_VERIFIER_STORAGE_SIZE);
 
-// The header's size is one constant for every build; this fails the build if a change makes the
-// verifier outgrow it (42,720 bytes with rsa-4096 on 64-bit targets, 30,432 without).
+// The header's sizes are constants, the same for 32- and 64-bit targets; this fails the build if
+// a change makes the verifier outgrow them. Measured sizes of `jwtguard_verifier`, in bytes:
+//   default capacities:   42,720 with rsa-4096 (64-bit), 30,432 without;
+//   small (firmware):      4,824 without rsa-4096 on thumbv7em, 5,040 on 64-bit;
+//                          7,896 with rsa-4096 on thumbv7em.
 const _: () = assert!(size_of::<jwtguard_verifier>() <= JWTGUARD_VERIFIER_STORAGE_SIZE);
 const _: () = assert!(align_of::<jwtguard_verifier>() <= align_of::<jwtguard_verifier_storage>());
 
@@ -230,13 +283,37 @@ pub struct jwtguard_str {
 // Boundary helpers.
 // ---------------------------------------------------------------------------------------------
 
+/// Run `f`; if it panics, return `on_panic` instead, so no unwind crosses the C boundary.
+#[cfg(feature = "std")]
+fn contain<R>(on_panic: R, f: impl FnOnce() -> R) -> R {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(on_panic)
+}
+
+/// Without std there is no unwinding to catch: `no_std` targets build with `panic = "abort"`,
+/// so a panic ends in the panic handler and never returns here.
+#[cfg(not(feature = "std"))]
+fn contain<R>(_on_panic: R, f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 /// Run `body`, turning a panic into `JWTGUARD_PANIC`.
 fn guard(body: impl FnOnce() -> Result<(), jwtguard_status>) -> jwtguard_status {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => JWTGUARD_OK,
-        Ok(Err(s)) => s,
-        Err(_) => JWTGUARD_PANIC,
+    contain(JWTGUARD_PANIC, || match body() {
+        Ok(()) => JWTGUARD_OK,
+        Err(s) => s,
+    })
+}
+
+/// The firmware panic handler (feature `panic-handler`, no_std builds only): the C library's
+/// `abort()`, which firmware C runtimes provide and may route to a reset or a fault log.
+#[cfg(all(feature = "panic-handler", not(feature = "std"), not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    unsafe extern "C" {
+        fn abort() -> !;
     }
+    // SAFETY: `abort` takes no arguments and does not return; every C runtime provides it.
+    unsafe { abort() }
 }
 
 /// `(ptr, len)` as a slice. NULL is allowed only with `len == 0`.
@@ -344,26 +421,30 @@ pub extern "C" fn jwtguard_error_name(status: jwtguard_status) -> *const c_char 
 
 /// A new verifier on the heap, with the strict default policy (exp and sub required, no keys).
 /// Returns NULL only if allocation fails. Free it with `jwtguard_verifier_free`.
+/// Not in firmware (no_std) builds: use `jwtguard_verifier_init`.
+#[cfg(feature = "std")]
 #[unsafe(no_mangle)]
 pub extern "C" fn jwtguard_verifier_new() -> *mut jwtguard_verifier {
-    catch_unwind(|| Box::into_raw(Box::new(jwtguard_verifier::new())))
-        .unwrap_or(core::ptr::null_mut())
+    contain(core::ptr::null_mut(), || {
+        Box::into_raw(Box::new(jwtguard_verifier::new()))
+    })
 }
 
 /// Free a verifier from `jwtguard_verifier_new`, zeroizing its keys. NULL is a no-op.
 ///
 /// # Safety
 /// `verifier` must be NULL or from `jwtguard_verifier_new`, not freed before, and not in use.
+#[cfg(feature = "std")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_verifier_free(verifier: *mut jwtguard_verifier) {
     if verifier.is_null() {
         return;
     }
-    let _ = catch_unwind(AssertUnwindSafe(|| {
+    contain((), || {
         // SAFETY: the caller passes a pointer from Box::into_raw in jwtguard_verifier_new, once.
         let boxed = unsafe { Box::from_raw(verifier) };
         drop(boxed);
-    }));
+    });
 }
 
 /// Make a verifier in caller storage (no malloc) and set `*out` to it. `size` is
@@ -408,9 +489,7 @@ pub unsafe extern "C" fn jwtguard_verifier_deinit(verifier: *mut jwtguard_verifi
         return;
     }
     // SAFETY: the caller passes a verifier written in place by jwtguard_verifier_init, once.
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
-        core::ptr::drop_in_place(verifier)
-    }));
+    contain((), || unsafe { core::ptr::drop_in_place(verifier) });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,261 @@
+/* jwtguard on a Cortex-M4F with no heap, no OS and no clock: verify an HS256 and an RS256-2048
+ * token held in flash, reject a tampered and an expired one, and measure what it costs.
+ *
+ * Everything lives in static storage or on the stack; there is no malloc in the image at all
+ * (the link has no C library). Output goes over semihosting; scripts/embedded.sh runs this under
+ * qemu-system-arm (-M mps2-an386 -icount shift=0) and checks every "ok"/"measure" line.
+ *
+ * Build variants, for the flash figures (JWTGUARD_EX_LEVEL):
+ *   0  no library calls at all (startup, semihosting, measurement scaffolding);
+ *   1  verifiers configured (keys and policy loaded), but no jwtguard_verify call;
+ *   2  the full example (default). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "board.h"
+#include "embedded_vectors.h"
+#include "jwtguard.h"
+
+#ifndef JWTGUARD_EX_LEVEL
+#define JWTGUARD_EX_LEVEL 2
+#endif
+
+#define STR(s) (const uint8_t *)(s), (sizeof(s) - 1)
+
+static unsigned failures;
+
+static void check(int ok, const char *what)
+{
+    board_puts(ok ? "ok   " : "FAIL ");
+    board_puts(what);
+    board_puts("\n");
+    if (!ok)
+        failures++;
+}
+
+static void measure(const char *what, uint32_t value, const char *unit)
+{
+    board_puts("measure ");
+    board_puts(what);
+    board_puts(": ");
+    board_put_u32(value);
+    board_puts(unit);
+    board_puts("\n");
+}
+
+/* ---- instruction counting --------------------------------------------------------------- */
+
+/* 2n instructions (subs + bne per iteration, the last bne not taken). */
+__attribute__((noinline)) static void spin(uint32_t n)
+{
+    __asm volatile("1:\n\tsubs %0, %0, #1\n\tbne 1b" : "+r"(n) : : "cc");
+}
+
+/* Instructions per SysTick tick, measured on a loop of known length (expected: 40). */
+static uint32_t calibrate(void)
+{
+    const uint32_t n = 1000000;
+    ticks_start();
+    uint64_t t0 = ticks_now();
+    spin(n);
+    uint64_t t1 = ticks_now();
+    uint64_t ticks = t1 - t0;
+    uint32_t per_tick = (uint32_t)((2ull * n + ticks / 2) / ticks);
+    measure("calibration: instructions per tick", per_tick, "");
+    return per_tick;
+}
+
+/* ---- stack painting ---------------------------------------------------------------------- */
+
+extern uint32_t __stack_limit[];
+#define PAINT 0xC5A5C5A5u
+
+static inline uint32_t *current_sp(void)
+{
+    uint32_t *sp;
+    __asm volatile("mov %0, sp" : "=r"(sp));
+    return sp;
+}
+
+/* Fill the free stack (from its limit to 256 bytes below this frame) with PAINT. */
+__attribute__((noinline)) static void paint_stack(void)
+{
+    uint32_t *end = current_sp() - 64;
+    for (uint32_t *p = __stack_limit; p < end; p++)
+        *p = PAINT;
+}
+
+/* Bytes below `sp` written since the paint: the deepest non-PAINT word decides. */
+static uint32_t stack_used_below(const uint32_t *sp)
+{
+    const uint32_t *p = __stack_limit;
+    while (p < sp && *p == PAINT)
+        p++;
+    return (uint32_t)((const uint8_t *)sp - (const uint8_t *)p);
+}
+
+#if JWTGUARD_EX_LEVEL >= 1
+
+/* ---- the example ------------------------------------------------------------------------- */
+
+/* Caller-provided storage: no malloc. Both are plain .bss. */
+static jwtguard_verifier_storage storage;
+static jwtguard_verifier_storage storage4;
+static jwtguard_result result;
+
+static const jwtguard_verifier *configure(void)
+{
+    jwtguard_verifier *v = NULL;
+    check(jwtguard_verifier_init(&storage, sizeof storage / 2, &v) == JWTGUARD_STORAGE_TOO_SMALL,
+          "storage of half the size is refused");
+    check(jwtguard_verifier_init(&storage, sizeof storage, &v) == JWTGUARD_OK,
+          "verifier built in static storage");
+    check(jwtguard_verifier_add_hs256(v, STR("hmac-1"), STR(EX_HS256_SECRET)) == JWTGUARD_OK,
+          "HS256 secret loaded");
+    check(jwtguard_verifier_add_rsa_der(v, STR("rsa-2024"), EX_RSA2048_DER,
+                                        sizeof EX_RSA2048_DER) == JWTGUARD_OK,
+          "RSA-2048 public key loaded from PKCS#1 DER");
+    check(jwtguard_verifier_add_issuer(v, STR("https://issuer.example")) == JWTGUARD_OK &&
+              jwtguard_verifier_add_audience(v, STR("api.example")) == JWTGUARD_OK &&
+              jwtguard_verifier_add_authorized_party(v, STR("https://app.example")) == JWTGUARD_OK &&
+              jwtguard_verifier_add_required_permission(v, STR("leagues:read")) == JWTGUARD_OK &&
+              jwtguard_verifier_add_metadata_field(v, STR("user_data.name"), STR("name"), true) ==
+                  JWTGUARD_OK,
+          "policy: issuer, audience, authorized party, permission, metadata field");
+    return v;
+}
+
+/* A second verifier filled to its capacity with RSA-2048 keys: the RAM figure's subject. */
+static const jwtguard_verifier *configure_four_rsa_keys(void)
+{
+    static const char *const kids[] = {"rsa-2024", "rsa-2025", "rsa-2026", "rsa-2027"};
+    static const uint8_t lens[] = {8, 8, 8, 8};
+    jwtguard_verifier *v = NULL;
+    int ok = jwtguard_verifier_init(&storage4, sizeof storage4, &v) == JWTGUARD_OK;
+    for (unsigned i = 0; ok && i < 4; i++)
+        ok = jwtguard_verifier_add_rsa_der(v, (const uint8_t *)kids[i], lens[i], EX_RSA2048_DER,
+                                           sizeof EX_RSA2048_DER) == JWTGUARD_OK;
+    check(ok && JWTGUARD_MAX_KEYS == 4, "second verifier holds 4 RSA-2048 keys");
+    check(jwtguard_verifier_add_rsa_der(v, STR("rsa-2028"), EX_RSA2048_DER,
+                                        sizeof EX_RSA2048_DER) == JWTGUARD_KEY_RING_FULL,
+          "a fifth key is refused: JWTGUARD_KEY_RING_FULL");
+    check(jwtguard_verifier_add_issuer(v, STR("https://issuer.example")) == JWTGUARD_OK &&
+              jwtguard_verifier_add_audience(v, STR("api.example")) == JWTGUARD_OK,
+          "second verifier policy set");
+    return v;
+}
+
+#endif
+
+#if JWTGUARD_EX_LEVEL >= 2
+
+struct cost {
+    uint32_t stack;
+    uint32_t instructions;
+};
+
+/* One verify, twice: once on a painted stack with SysTick stopped (so its exception frame cannot
+ * land in the measurement), once counting instructions. The result must be the same both times. */
+__attribute__((noinline)) static enum jwtguard_status
+verify_measured(const jwtguard_verifier *v, const char *token, size_t len, uint32_t per_tick,
+                struct cost *cost)
+{
+    *(volatile uint32_t *)0xE000E010u = 0; /* SysTick off */
+    paint_stack();
+    const uint32_t *sp = current_sp();
+    enum jwtguard_status first = jwtguard_verify(v, (const uint8_t *)token, len, EX_NOW, NULL, 0,
+                                                 &result);
+    cost->stack = stack_used_below(sp);
+
+    ticks_start();
+    uint64_t t0 = ticks_now();
+    uint64_t t1 = ticks_now();
+    enum jwtguard_status second = jwtguard_verify(v, (const uint8_t *)token, len, EX_NOW, NULL,
+                                                  0, &result);
+    uint64_t t2 = ticks_now();
+    /* Subtract the cost of reading the counter itself. */
+    uint64_t ticks = (t2 - t1) - (t1 - t0);
+    cost->instructions = (uint32_t)(ticks * per_tick);
+    return first == second ? first : JWTGUARD_UNKNOWN_ERROR;
+}
+
+static void expect(const jwtguard_verifier *v, const char *what, const char *token,
+                   enum jwtguard_status want, uint32_t per_tick, struct cost *cost)
+{
+    enum jwtguard_status got = verify_measured(v, token, __builtin_strlen(token), per_tick, cost);
+    board_puts(got == want ? "ok   " : "FAIL ");
+    board_puts(what);
+    board_puts(": ");
+    board_puts(jwtguard_error_name(got));
+    board_puts("\n");
+    if (got != want)
+        failures++;
+}
+
+static int claim_is(const uint8_t *path, size_t path_len, const uint8_t *want, size_t want_len)
+{
+    uint8_t buf[64];
+    size_t n = 0;
+    if (jwtguard_result_claim(&result, path, path_len, buf, sizeof buf, &n) !=
+            JWTGUARD_OK ||
+        n != want_len)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] != want[i])
+            return 0;
+    return 1;
+}
+
+#endif
+
+int main(void)
+{
+    board_puts("jwtguard firmware example: Cortex-M4F (qemu mps2-an386), no heap\n");
+    uint32_t per_tick = calibrate();
+    /* icount shift=0: 1 ns per instruction, so 1e9 / CPU_HZ instructions per tick. */
+    check(per_tick == 1000000000u / BOARD_CPU_HZ,
+          "instruction counter calibrated (40 instructions per tick)");
+
+#if JWTGUARD_EX_LEVEL >= 1
+    const jwtguard_verifier *v = configure();
+    const jwtguard_verifier *v4 = configure_four_rsa_keys();
+    measure("ram: jwtguard_verifier_storage", (uint32_t)sizeof(jwtguard_verifier_storage),
+            " bytes");
+    measure("ram: jwtguard_result", (uint32_t)sizeof(jwtguard_result), " bytes");
+#endif
+
+#if JWTGUARD_EX_LEVEL >= 2
+    struct cost hs, rs, rs4, bad;
+    expect(v, "HS256 token verified", EX_TOKEN_HS256, JWTGUARD_OK, per_tick, &hs);
+    check(claim_is(STR("sub"), STR("user_24601")), "HS256 claims read back: sub is user_24601");
+    expect(v, "RS256-2048 token verified", EX_TOKEN_RS256, JWTGUARD_OK, per_tick, &rs);
+    check(claim_is(STR("user_data.name"), STR("Jean Valjean")),
+          "RS256 claims read back: user_data.name is Jean Valjean");
+    expect(v, "tampered token rejected", EX_TOKEN_TAMPERED, JWTGUARD_INVALID_SIGNATURE, per_tick,
+           &bad);
+    expect(v, "expired token rejected", EX_TOKEN_EXPIRED, JWTGUARD_EXPIRED, per_tick, &bad);
+    expect(v4, "RS256-2048 token verified by the 4-key verifier", EX_TOKEN_RS256, JWTGUARD_OK,
+           per_tick, &rs4);
+
+    measure("stack: HS256 verify", hs.stack, " bytes");
+    measure("stack: RS256 verify", rs.stack, " bytes");
+    measure("instructions: HS256 verify", hs.instructions, "");
+    measure("instructions: RS256 verify", rs.instructions, "");
+#elif JWTGUARD_EX_LEVEL == 1
+    (void)v;
+    (void)v4;
+#endif
+#if JWTGUARD_EX_LEVEL < 2
+    (void)stack_used_below;
+    (void)paint_stack;
+#endif
+
+    if (failures != 0) {
+        board_puts("FAIL: ");
+        board_put_u32(failures);
+        board_puts(" check(s) failed\n");
+        return 1;
+    }
+    board_puts("all checks passed\n");
+    return 0;
+}
