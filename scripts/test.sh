@@ -24,6 +24,12 @@ cargo test -p jwtguard --features std --locked --lib
 step "tests without default features (2048-bit RSA only, the firmware configuration)"
 cargo test -p jwtguard --no-default-features --locked --lib --test rs256 --test wycheproof_rsa
 cargo clippy -p jwtguard --no-default-features --locked -- -D warnings
+if rustup target list --installed 2>/dev/null | grep -qx "$EMBEDDED_TARGET"; then
+    # The C ABI's firmware configuration (no_std, small capacities, panic handler).
+    cargo clippy -p jwtguard-ffi --target "$EMBEDDED_TARGET" --no-default-features --features firmware \
+        --locked -- -D warnings 2>&1 | grep -v "dropping unsupported crate type\|generated 1 warning" || true
+    test "${PIPESTATUS[0]}" = 0
+fi
 
 step "C ABI: header drift, sample data drift"
 scripts/gen-header.sh --check
@@ -58,5 +64,8 @@ fi
 (cd crates/nostd-check && cargo build --release --locked --target "$EMBEDDED_TARGET")
 size_line=$(size crates/nostd-check/target/$EMBEDDED_TARGET/release/nostd-check 2>/dev/null | tail -1 || true)
 echo "nostd-check linked with no allocator${size_line:+ (text data bss: $(echo "$size_line" | awk '{print $1, $2, $3}'))}"
+
+step "firmware example under qemu: C on the no_std C ABI, Cortex-M4F (mps2-an386)"
+scripts/embedded.sh
 
 step "all checks passed"

@@ -101,7 +101,6 @@ static uint32_t stack_used_below(const uint32_t *sp)
 /* Caller-provided storage: no malloc. Both are plain .bss. */
 static jwtguard_verifier_storage storage;
 static jwtguard_verifier_storage storage4;
-static jwtguard_result result;
 
 static const jwtguard_verifier *configure(void)
 {
@@ -148,6 +147,8 @@ static const jwtguard_verifier *configure_four_rsa_keys(void)
 #endif
 
 #if JWTGUARD_EX_LEVEL >= 2
+
+static jwtguard_result result;
 
 struct cost {
     uint32_t stack;

@@ -20,10 +20,7 @@ use core::ffi::c_char;
 use core::mem::{align_of, size_of};
 
 use heapless::{String, Vec};
-use jwtguard_core::{
-    Error, KeyRing, MetadataField, OwnedClaims, Policy, Request, TokenBuf, bearer_token,
-    verify_request_with,
-};
+use jwtguard_core::{Error, KeyRing, MetadataField, OwnedClaims, Policy, Request, bearer_token};
 
 pub use status::jwtguard_status;
 use status::jwtguard_status::*;
@@ -248,7 +245,9 @@ struct ResultInner {
     magic: u64,
     status: jwtguard_status,
     field: i32,
-    claims: Option<OwnedClaims>,
+    /// The token is decoded straight into this (no second buffer on the stack); it holds
+    /// claims only when `status` is `JWTGUARD_OK`.
+    claims: OwnedClaims,
 }
 
 /// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
@@ -924,17 +923,16 @@ pub unsafe extern "C" fn jwtguard_verify(
     }
     let inner = result.cast::<ResultInner>();
     // SAFETY: `result` is non-NULL, writable, and sized and aligned for ResultInner (static
-    // asserts above). Write a failed result first, so a panic leaves it well-formed.
-    unsafe {
-        inner.write(ResultInner {
-            magic: RESULT_MAGIC,
-            status: JWTGUARD_PANIC,
-            field: -1,
-            claims: None,
-        })
-    };
-    // SAFETY: just initialised above; exclusive for this call (caller contract).
+    // asserts above). Zeroing it in place (rather than writing a ResultInner value, which may be
+    // built on the stack first) makes every field valid: 0 is JWTGUARD_OK for the status, and
+    // empty claims for the rest. The failed result written next keeps it well-formed if the
+    // library panics.
+    unsafe { core::ptr::write_bytes(inner, 0, 1) };
+    // SAFETY: initialised just above; exclusive for this call (caller contract).
     let inner = unsafe { &mut *inner };
+    inner.magic = RESULT_MAGIC;
+    inner.status = JWTGUARD_PANIC;
+    inner.field = -1;
     let status = guard(|| {
         // SAFETY: forwarded contract.
         let v = unsafe { verifier_ref(verifier) }?;
@@ -951,28 +949,15 @@ pub unsafe extern "C" fn jwtguard_verify(
             let s = unsafe { text(s.ptr, s.len) }?;
             perms.push(s).map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
         }
-        let mut buf = TokenBuf::new();
         let outcome = v.with_policy(|p| {
-            verify_request_with(
-                &v.keys,
-                p,
-                token,
-                now,
-                &mut buf,
-                Request::new().require(&perms),
-            )
-            .map(|ok| ok.claims.to_owned_claims())
+            inner
+                .claims
+                .verify_request_with(&v.keys, p, token, now, Request::new().require(&perms))
         });
-        match outcome {
-            Ok(claims) => {
-                inner.claims = Some(claims);
-                Ok(())
-            }
-            Err(r) => {
-                inner.field = r.field.and_then(|f| i32::try_from(f).ok()).unwrap_or(-1);
-                Err(r.error.into())
-            }
-        }
+        outcome.map(|_| ()).map_err(|r| {
+            inner.field = r.field.and_then(|f| i32::try_from(f).ok()).unwrap_or(-1);
+            jwtguard_status::from(r.error)
+        })
     });
     inner.status = status;
     status
@@ -994,7 +979,10 @@ unsafe fn verified<'a>(result: *const jwtguard_result) -> Result<&'a OwnedClaims
     }
     // SAFETY: the magic says jwtguard_verify wrote a whole ResultInner here.
     let inner = unsafe { &*inner };
-    inner.claims.as_ref().ok_or(JWTGUARD_NO_RESULT)
+    if inner.status != JWTGUARD_OK {
+        return Err(JWTGUARD_NO_RESULT);
+    }
+    Ok(&inner.claims)
 }
 
 /// Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they

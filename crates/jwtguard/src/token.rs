@@ -23,6 +23,7 @@ pub const TOKEN_BUF_LEN: usize = (MAX_TOKEN_LEN - 2) / 4 * 3 + 2;
 /// Verification borrows it, and the returned claims borrow from it: that is how the verify path
 /// avoids both the heap and returning large values. Reuse one per thread, or put one in a
 /// `static` on a device.
+#[derive(Clone)]
 pub struct TokenBuf {
     bytes: [u8; TOKEN_BUF_LEN],
 }
@@ -33,6 +34,16 @@ impl TokenBuf {
         Self {
             bytes: [0; TOKEN_BUF_LEN],
         }
+    }
+}
+
+impl TokenBuf {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut self.bytes
     }
 }
 

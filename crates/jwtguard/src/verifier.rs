@@ -7,7 +7,7 @@ use crate::claims::Claims;
 use crate::keys::KeyRing;
 use crate::metadata::{self, Rejection};
 use crate::policy::Policy;
-use crate::token::{TOKEN_BUF_LEN, TokenBuf, UntrustedToken};
+use crate::token::{TokenBuf, UntrustedToken};
 
 /// Claims that passed signature verification and the whole policy. Only [`Verifier::verify`]
 /// makes one.
@@ -23,26 +23,77 @@ impl<'a> Deref for ValidatedClaims<'a> {
     }
 }
 
-/// A copy of validated claims that owns its bytes (about 1.5 KiB, no heap), for callers that
-/// must keep a result after the token buffer is gone, such as the C binding. The only way to
-/// make one is [`ValidatedClaims::to_owned_claims`], so it carries the same guarantee.
+/// Validated claims in storage that owns its bytes (about 1.5 KiB, no heap), for callers that
+/// must keep a result past the call that made it, such as the C binding. Its claims are empty
+/// until [`OwnedClaims::verify_request_with`] succeeds on it (the token is decoded straight into
+/// it, with no second buffer and no copy) or [`ValidatedClaims::to_owned_claims`] makes one, so
+/// non-empty claims carry the same guarantee as [`ValidatedClaims`].
 #[derive(Clone)]
 pub struct OwnedClaims {
-    bytes: heapless::Vec<u8, TOKEN_BUF_LEN>,
+    buf: TokenBuf,
+    /// Where in `buf` the validated claims object is; an empty range means none.
+    start: usize,
+    end: usize,
 }
 
 impl OwnedClaims {
-    /// The claims again, borrowed from this copy.
+    /// Storage holding no claims.
+    pub const fn new() -> Self {
+        Self {
+            buf: TokenBuf::new(),
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// The claims again, borrowed from this storage (empty if none were validated into it).
     pub fn claims(&self) -> Claims<'_> {
-        // These bytes parsed before and are unchanged; a failure here would be a bug.
-        Claims::parse(&self.bytes).unwrap_or_else(|_| Claims::empty())
+        match self.buf.bytes().get(self.start..self.end) {
+            // These bytes parsed before and are unchanged; a failure here would be a bug.
+            Some(raw) if !raw.is_empty() => Claims::parse(raw).unwrap_or_else(|_| Claims::empty()),
+            _ => Claims::empty(),
+        }
+    }
+
+    /// [`verify_request_with`], decoding the token into this storage: on success the claims
+    /// stay here for [`OwnedClaims::claims`], and the metadata length is returned; on failure
+    /// the storage holds no claims.
+    pub fn verify_request_with<const N: usize>(
+        &mut self,
+        keys: &KeyRing<N>,
+        policy: &Policy<'_>,
+        token: &[u8],
+        now: u64,
+        request: Request<'_>,
+    ) -> Result<usize, Rejection> {
+        (self.start, self.end) = (0, 0);
+        let base = self.buf.bytes().as_ptr() as usize;
+        let verified = verify_request_with(keys, policy, token, now, &mut self.buf, request)?;
+        let raw = verified.claims.object().raw();
+        // The claims borrow from `buf`; keep their place in it as plain offsets, so the borrow
+        // can end here.
+        let start = (raw.as_ptr() as usize).wrapping_sub(base);
+        let span = (start, start.saturating_add(raw.len()));
+        let metadata_len = verified.metadata_len;
+        if self.buf.bytes().get(span.0..span.1).is_none() {
+            // Unreachable: the claims are always decoded into `buf`.
+            return Err(Error::Malformed.into());
+        }
+        (self.start, self.end) = span;
+        Ok(metadata_len)
+    }
+}
+
+impl Default for OwnedClaims {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl core::fmt::Debug for OwnedClaims {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("OwnedClaims")
-            .field("len", &self.bytes.len())
+            .field("len", &self.end.saturating_sub(self.start))
             .finish()
     }
 }
@@ -50,10 +101,14 @@ impl core::fmt::Debug for OwnedClaims {
 impl ValidatedClaims<'_> {
     /// Copy the claims into an [`OwnedClaims`].
     pub fn to_owned_claims(&self) -> OwnedClaims {
-        let mut bytes = heapless::Vec::new();
+        let mut owned = OwnedClaims::new();
+        let raw = self.claims.object().raw();
         // The object came from a payload of at most TOKEN_BUF_LEN bytes, so it fits.
-        let _ = bytes.extend_from_slice(self.claims.object().raw());
-        OwnedClaims { bytes }
+        if let Some(dst) = owned.buf.bytes_mut().get_mut(..raw.len()) {
+            dst.copy_from_slice(raw);
+            owned.end = raw.len();
+        }
+        owned
     }
 }
 

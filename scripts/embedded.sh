@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The firmware example (examples/embedded) on an emulated Cortex-M4F: build the no_std C ABI for
+# thumbv7em-none-eabihf, link three C firmware images against it with Debian's
+# gcc-arm-none-eabi, run them under qemu-system-arm (mps2-an386), check every result line, and
+# report flash, stack, RAM and instruction counts (README "On devices").
+#
+# Usage: scripts/embedded.sh            (called by scripts/test.sh)
+# Needs: rustup target thumbv7em-none-eabihf, arm-none-eabi-gcc, qemu-system-arm. If one is
+# missing it says which and how to install it, and skips (exit 0): .ci/run installs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TARGET=thumbv7em-none-eabihf
+OUT=target/embedded
+missing=()
+rustup target list --installed 2>/dev/null | grep -qx "$TARGET" || missing+=("rust target $TARGET (rustup target add $TARGET)")
+command -v arm-none-eabi-gcc >/dev/null 2>&1 || missing+=("arm-none-eabi-gcc (apt-get install gcc-arm-none-eabi)")
+command -v qemu-system-arm >/dev/null 2>&1 || missing+=("qemu-system-arm (apt-get install qemu-system-arm)")
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "SKIPPED: the firmware example needs:" >&2
+    printf '  - %s\n' "${missing[@]}" >&2
+    exit 0
+fi
+
+# The library: no std, firmware capacities, panic handler; 2048-bit RSA slots.
+cargo build -q --locked -p jwtguard-ffi --profile firmware --target "$TARGET" \
+    --no-default-features --features firmware 2>&1 | grep -v "dropping unsupported crate type\|generated 1 warning" || true
+LIB=target/$TARGET/firmware/libjwtguard.a
+[ -f "$LIB" ] || { echo "no $LIB" >&2; exit 1; }
+
+mkdir -p "$OUT"
+CFLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -g -std=c99
+    -Wall -Wextra -Werror -ffreestanding -ffunction-sections -fdata-sections
+    -DJWTGUARD_SMALL -Iinclude -Iexamples/data -Iexamples/embedded)
+# No C library at all (-nostdlib): if anything wanted malloc, the link would fail.
+LDFLAGS=(-nostdlib -Wl,--gc-sections -Wl,--no-warn-execstack -T examples/embedded/link.ld)
+SRC=(examples/embedded/main.c examples/embedded/startup.c examples/embedded/board.c)
+
+run() { # ELF -> the firmware's semihosting output on stdout; fails if qemu or the firmware does
+    local log=${1%.elf}.out status=0
+    rm -f "$log"
+    timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+        -chardev file,id=semihost,path="$log" -semihosting-config enable=on,target=native,chardev=semihost \
+        -icount shift=0,align=off,sleep=off -kernel "$1" >&2 || status=$?
+    cat "$log" 2>/dev/null || true
+    return $status
+}
+
+declare -A text
+for level in 0 1 2; do
+    elf=$OUT/firmware-$level.elf
+    arm-none-eabi-gcc "${CFLAGS[@]}" -DJWTGUARD_EX_LEVEL=$level "${LDFLAGS[@]}" \
+        -Wl,-Map="$OUT/firmware-$level.map" "${SRC[@]}" "$LIB" -lgcc -o "$elf"
+    text[$level]=$(arm-none-eabi-size -A "$elf" | awk '$1 == ".text" || $1 == ".ARM.exidx" || $1 == ".data" {s += $2} END {print s}')
+    if ! out=$(run "$elf"); then
+        printf '%s\n' "$out"
+        echo "firmware-$level failed under qemu" >&2
+        exit 1
+    fi
+    if [ "$level" = 2 ]; then full_out=$out; fi
+    grep -qx 'all checks passed' <<<"$out" || { printf '%s\n' "$out"; echo "firmware-$level: no 'all checks passed'" >&2; exit 1; }
+done
+printf '%s\n' "$full_out"
+
+# Every expected result line, so a firmware that silently skips a check fails here.
+for line in \
+    "ok   instruction counter calibrated (40 instructions per tick)" \
+    "ok   HS256 token verified: JWTGUARD_OK" \
+    "ok   RS256-2048 token verified: JWTGUARD_OK" \
+    "ok   tampered token rejected: JWTGUARD_INVALID_SIGNATURE" \
+    "ok   expired token rejected: JWTGUARD_EXPIRED" \
+    "ok   second verifier holds 4 RSA-2048 keys" \
+    "ok   RS256-2048 token verified by the 4-key verifier: JWTGUARD_OK"; do
+    grep -qxF "$line" <<<"$full_out" || { echo "missing from the firmware output: $line" >&2; exit 1; }
+done
+if grep -q '^FAIL' <<<"$full_out"; then
+    echo "the firmware reported a failure" >&2
+    exit 1
+fi
+
+figure() { sed -n "s/^measure $1: \([0-9]*\).*/\1/p" <<<"$full_out"; }
+stack_hs=$(figure "stack: HS256 verify")
+stack_rs=$(figure "stack: RS256 verify")
+ram=$(figure "ram: jwtguard_verifier_storage")
+instr_rs=$(figure "instructions: RS256 verify")
+instr_hs=$(figure "instructions: HS256 verify")
+flash_lib=$((text[2] - text[0]))
+flash_verify=$((text[2] - text[1]))
+
+cat <<EOF
+
+Firmware figures (thumbv7em-none-eabihf, library profile "firmware", C at -Os, qemu mps2-an386):
+  flash: image without jwtguard ${text[0]} B, with key loading ${text[1]} B, with verify ${text[2]} B
+         jwtguard in all $flash_lib B; the verify calls add $flash_verify B
+  stack: HS256 verify $stack_hs B, RS256-2048 verify $stack_rs B (painted stack, peak below the caller)
+  RAM:   verifier with 4 RSA-2048 keys: $ram B (jwtguard_verifier_storage, JWTGUARD_SMALL)
+  instructions: RS256-2048 verify $instr_rs, HS256 verify $instr_hs (-icount shift=0, SysTick)
+         at 100 MHz and 1 instruction per cycle: RS256 $((instr_rs / 100000)).$(( (instr_rs / 10000) % 10 )) ms, HS256 $((instr_hs / 100)) us
+EOF
+
+# Budgets (issue 8). Sizes are deterministic for a toolchain, so these are not timing asserts.
+fail=0
+[ "$stack_rs" -le 8192 ] && [ "$stack_hs" -le 8192 ] || { echo "over budget: peak stack above 8 KiB" >&2; fail=1; }
+[ "$ram" -le 6144 ] || { echo "over budget: verifier with 4 RSA-2048 keys above 6 KiB" >&2; fail=1; }
+# The flash budget is the verify path's: the image with the verify calls against the image
+# without them (both load keys). The whole library, key import included, is reported above.
+[ "$flash_verify" -le 65536 ] || { echo "over budget: the verify path adds more than 64 KiB of flash" >&2; fail=1; }
+[ "$fail" = 0 ] && echo "within budget: stack <= 8 KiB, verifier RAM <= 6 KiB, verify path flash <= 64 KiB, no heap (no C library linked)"
+exit $fail
