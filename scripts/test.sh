@@ -68,4 +68,7 @@ echo "nostd-check linked with no allocator${size_line:+ (text data bss: $(echo "
 step "firmware example under qemu: C on the no_std C ABI, Cortex-M4F (mps2-an386)"
 scripts/embedded.sh
 
+step "nginx module: build against nginx-dev, loopback tests, nginx -t, wrk load"
+scripts/nginx.sh
+
 step "all checks passed"

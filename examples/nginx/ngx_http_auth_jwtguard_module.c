@@ -1,0 +1,690 @@
+/*
+ * ngx_http_auth_jwtguard_module: JWT (HS256, RS256) bearer authentication for nginx, on the
+ * jwtguard C ABI.
+ *
+ * Keys and policy are loaded once, when the configuration is read: a bad key or policy fails
+ * `nginx -t`. Each configuration level that sets keys or policy gets one verifier, shared by the
+ * levels below it that add nothing but permissions; the verifier is read-only afterwards, so
+ * worker processes share it copy-on-write. Per request the module parses the Authorization
+ * header (RFC 6750 §2.1), verifies the token against ngx_time(), checks the location's required
+ * permissions, and on success passes the configured claims upstream as request headers.
+ *
+ * Responses follow RFC 6750 §3: no credentials -> 401 with `Bearer realm="..."`; a malformed
+ * Authorization header -> 400 `error="invalid_request"`; a bad token -> 401
+ * `error="invalid_token"` with jwtguard's message as error_description; missing permissions ->
+ * 403 `error="insufficient_scope"`.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "jwtguard.h"
+
+/* Key files are small; anything larger is a mistake in the configuration. */
+#define JWTGUARD_NGX_MAX_KEY_FILE (1024 * 1024)
+
+typedef enum { KEY_JWKS, KEY_HS256, KEY_PEM } jwtguard_key_kind_t;
+
+typedef struct {
+    jwtguard_key_kind_t kind;
+    ngx_str_t kid;   /* empty: no kid (JWKS keys carry their own) */
+    ngx_str_t data;  /* the file's contents, read at configuration time */
+} jwtguard_key_conf_t;
+
+typedef struct {
+    ngx_str_t header; /* request header passed upstream */
+    ngx_str_t path;   /* claim path, dot-separated */
+} jwtguard_claim_header_t;
+
+typedef struct {
+    ngx_flag_t enable;
+    ngx_str_t realm;
+    ngx_array_t *keys;          /* of jwtguard_key_conf_t */
+    ngx_array_t *issuers;       /* of ngx_str_t */
+    ngx_array_t *audiences;     /* of ngx_str_t */
+    ngx_array_t *parties;       /* of ngx_str_t */
+    time_t leeway;
+    ngx_array_t *permissions;   /* of ngx_str_t: required at this level */
+    ngx_array_t *claim_headers; /* of jwtguard_claim_header_t */
+
+    /* Built at merge time from the above; NULL until then. */
+    jwtguard_verifier *verifier;
+    jwtguard_str *required;     /* `permissions` as jwtguard_str, for jwtguard_verify */
+    ngx_uint_t n_required;
+} ngx_http_auth_jwtguard_loc_conf_t;
+
+typedef struct {
+    jwtguard_result *result; /* set when the token verified */
+} ngx_http_auth_jwtguard_ctx_t;
+
+static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r);
+static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child);
+static ngx_int_t ngx_http_auth_jwtguard_add_variables(ngx_conf_t *cf);
+static ngx_int_t ngx_http_auth_jwtguard_init(ngx_conf_t *cf);
+static char *ngx_http_auth_jwtguard_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_auth_jwtguard_claim_header(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_auth_jwtguard_text(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
+#define JWTGUARD_ALL_LEVELS (NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF)
+
+static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
+    {ngx_string("auth_jwtguard"), JWTGUARD_ALL_LEVELS | NGX_HTTP_LMT_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, enable), NULL},
+
+    {ngx_string("auth_jwtguard_realm"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, realm), NULL},
+
+    {ngx_string("auth_jwtguard_jwks"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_http_auth_jwtguard_key, NGX_HTTP_LOC_CONF_OFFSET, 0, (void *)KEY_JWKS},
+
+    {ngx_string("auth_jwtguard_hs256"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE2,
+     ngx_http_auth_jwtguard_key, NGX_HTTP_LOC_CONF_OFFSET, 0, (void *)KEY_HS256},
+
+    {ngx_string("auth_jwtguard_key_pem"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE2,
+     ngx_http_auth_jwtguard_key, NGX_HTTP_LOC_CONF_OFFSET, 0, (void *)KEY_PEM},
+
+    {ngx_string("auth_jwtguard_issuer"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_http_auth_jwtguard_text, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, issuers), NULL},
+
+    {ngx_string("auth_jwtguard_audience"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_http_auth_jwtguard_text, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, audiences), NULL},
+
+    {ngx_string("auth_jwtguard_authorized_party"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_http_auth_jwtguard_text, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, parties), NULL},
+
+    {ngx_string("auth_jwtguard_leeway"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_conf_set_sec_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, leeway), NULL},
+
+    {ngx_string("auth_jwtguard_require_permission"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_http_auth_jwtguard_text, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, permissions), NULL},
+
+    {ngx_string("auth_jwtguard_claim_header"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE2,
+     ngx_http_auth_jwtguard_claim_header, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
+
+    ngx_null_command};
+
+static ngx_http_module_t ngx_http_auth_jwtguard_module_ctx = {
+    ngx_http_auth_jwtguard_add_variables,   /* preconfiguration */
+    ngx_http_auth_jwtguard_init,            /* postconfiguration */
+    NULL,                                   /* create main configuration */
+    NULL,                                   /* init main configuration */
+    NULL,                                   /* create server configuration */
+    NULL,                                   /* merge server configuration */
+    ngx_http_auth_jwtguard_create_loc_conf, /* create location configuration */
+    ngx_http_auth_jwtguard_merge_loc_conf   /* merge location configuration */
+};
+
+ngx_module_t ngx_http_auth_jwtguard_module = {
+    NGX_MODULE_V1,
+    &ngx_http_auth_jwtguard_module_ctx, /* module context */
+    ngx_http_auth_jwtguard_commands,    /* module directives */
+    NGX_HTTP_MODULE,                    /* module type */
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, /* init/exit hooks */
+    NGX_MODULE_V1_PADDING};
+
+/* ---- configuration ------------------------------------------------------------------------ */
+
+static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *conf = ngx_pcalloc(cf->pool, sizeof(*conf));
+    if (conf == NULL)
+        return NULL;
+    conf->enable = NGX_CONF_UNSET;
+    conf->keys = NGX_CONF_UNSET_PTR;
+    conf->issuers = NGX_CONF_UNSET_PTR;
+    conf->audiences = NGX_CONF_UNSET_PTR;
+    conf->parties = NGX_CONF_UNSET_PTR;
+    conf->leeway = NGX_CONF_UNSET;
+    conf->permissions = NGX_CONF_UNSET_PTR;
+    conf->claim_headers = NGX_CONF_UNSET_PTR;
+    return conf;
+}
+
+static const char *status_text(jwtguard_status s)
+{
+    return jwtguard_error_message(s);
+}
+
+/* Read a whole key file (relative paths are relative to the configuration prefix). */
+static ngx_int_t read_key_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *out)
+{
+    if (ngx_conf_full_name(cf->cycle, name, 1) != NGX_OK)
+        return NGX_ERROR;
+    ngx_file_t file;
+    ngx_memzero(&file, sizeof(file));
+    file.name = *name;
+    file.log = cf->log;
+    file.fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (file.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno, ngx_open_file_n " \"%s\" failed",
+                           name->data);
+        return NGX_ERROR;
+    }
+    ngx_int_t rc = NGX_ERROR;
+    ngx_file_info_t fi;
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno, ngx_fd_info_n " \"%s\" failed",
+                           name->data);
+        goto done;
+    }
+    off_t size = ngx_file_size(&fi);
+    if (size <= 0 || size > JWTGUARD_NGX_MAX_KEY_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "key file \"%s\" is empty or larger than 1 MiB",
+                           name->data);
+        goto done;
+    }
+    out->data = ngx_pnalloc(cf->pool, (size_t)size);
+    if (out->data == NULL)
+        goto done;
+    ssize_t n = ngx_read_file(&file, out->data, (size_t)size, 0);
+    if (n != (ssize_t)size) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno, "reading \"%s\" failed", name->data);
+        goto done;
+    }
+    out->len = (size_t)size;
+    rc = NGX_OK;
+done:
+    ngx_close_file(file.fd);
+    return rc;
+}
+
+/* Load one configured key into `v`. */
+static jwtguard_status load_key(jwtguard_verifier *v, const jwtguard_key_conf_t *k,
+                                size_t *loaded)
+{
+    *loaded = 1;
+    switch (k->kind) {
+    case KEY_JWKS: {
+        size_t skipped = 0;
+        return jwtguard_verifier_add_jwks(v, k->data.data, k->data.len, loaded, &skipped);
+    }
+    case KEY_HS256:
+        return jwtguard_verifier_add_hs256(v, k->kid.data, k->kid.len, k->data.data, k->data.len);
+    case KEY_PEM:
+        return jwtguard_verifier_add_rsa_pem(v, k->kid.data, k->kid.len, k->data.data,
+                                             k->data.len);
+    }
+    return JWTGUARD_INVALID_ARGUMENT;
+}
+
+/* auth_jwtguard_jwks FILE | auth_jwtguard_hs256 KID FILE | auth_jwtguard_key_pem KID FILE.
+ * The file is read and the key loaded into a scratch verifier now, so `nginx -t` reports a bad
+ * key at its own line. */
+static char *ngx_http_auth_jwtguard_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf = conf;
+    ngx_str_t *args = cf->args->elts;
+    jwtguard_key_conf_t key;
+    ngx_memzero(&key, sizeof(key));
+    key.kind = (jwtguard_key_kind_t)(uintptr_t)cmd->post;
+    ngx_str_t path = args[cf->args->nelts - 1];
+    if (key.kind != KEY_JWKS) {
+        key.kid = args[1];
+        if (key.kid.len == 1 && key.kid.data[0] == '-')
+            key.kid.len = 0; /* "-": a key without a kid */
+    }
+    if (read_key_file(cf, &path, &key.data) != NGX_OK)
+        return NGX_CONF_ERROR;
+    if (key.kind == KEY_HS256) {
+        /* A secret file normally ends with a newline, which is not part of the secret. */
+        while (key.data.len > 0 &&
+               (key.data.data[key.data.len - 1] == '\n' || key.data.data[key.data.len - 1] == '\r'))
+            key.data.len--;
+    }
+
+    jwtguard_verifier *scratch = jwtguard_verifier_new();
+    if (scratch == NULL)
+        return NGX_CONF_ERROR;
+    size_t loaded = 0;
+    jwtguard_status s = load_key(scratch, &key, &loaded);
+    jwtguard_verifier_free(scratch);
+    if (s != JWTGUARD_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": cannot load a key from \"%s\": %s (%s)",
+                           &cmd->name, path.data, status_text(s), jwtguard_error_name(s));
+        return NGX_CONF_ERROR;
+    }
+    if (key.kind == KEY_JWKS && loaded == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": \"%s\" has no usable signing key",
+                           &cmd->name, path.data);
+        return NGX_CONF_ERROR;
+    }
+
+    if (lcf->keys == NGX_CONF_UNSET_PTR) {
+        lcf->keys = ngx_array_create(cf->pool, 2, sizeof(jwtguard_key_conf_t));
+        if (lcf->keys == NULL)
+            return NGX_CONF_ERROR;
+    }
+    jwtguard_key_conf_t *slot = ngx_array_push(lcf->keys);
+    if (slot == NULL)
+        return NGX_CONF_ERROR;
+    *slot = key;
+    return NGX_CONF_OK;
+}
+
+/* Repeatable text directives (issuer, audience, party, permission), checked against the C
+ * ABI's limit on string length here so the error has a line number. */
+static char *ngx_http_auth_jwtguard_text(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_str_t *value = cf->args->elts;
+    if (value[1].len == 0 || value[1].len > JWTGUARD_MAX_TEXT) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" must be 1 to %d bytes", &cmd->name,
+                           JWTGUARD_MAX_TEXT);
+        return NGX_CONF_ERROR;
+    }
+    return ngx_conf_set_str_array_slot(cf, cmd, conf);
+}
+
+/* auth_jwtguard_claim_header HEADER PATH */
+static char *ngx_http_auth_jwtguard_claim_header(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf = conf;
+    ngx_str_t *value = cf->args->elts;
+    for (size_t i = 0; i < value[1].len; i++) {
+        u_char c = value[1].data[i];
+        if (!(c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+              (c >= 'A' && c <= 'Z'))) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": invalid header name \"%V\"",
+                               &cmd->name, &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+    if (value[1].len == 0 || value[2].len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": empty header name or claim path",
+                           &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+    if (lcf->claim_headers == NGX_CONF_UNSET_PTR) {
+        lcf->claim_headers = ngx_array_create(cf->pool, 4, sizeof(jwtguard_claim_header_t));
+        if (lcf->claim_headers == NULL)
+            return NGX_CONF_ERROR;
+    }
+    jwtguard_claim_header_t *h = ngx_array_push(lcf->claim_headers);
+    if (h == NULL)
+        return NGX_CONF_ERROR;
+    h->header = value[1];
+    h->path = value[2];
+    return NGX_CONF_OK;
+}
+
+static void free_verifier(void *data)
+{
+    jwtguard_verifier_free(data);
+}
+
+typedef jwtguard_status (*add_text_fn)(jwtguard_verifier *, const uint8_t *, size_t);
+
+static jwtguard_status add_texts(jwtguard_verifier *v, ngx_array_t *a, add_text_fn add)
+{
+    if (a == NULL)
+        return JWTGUARD_OK;
+    ngx_str_t *s = a->elts;
+    for (ngx_uint_t i = 0; i < a->nelts; i++) {
+        jwtguard_status st = add(v, s[i].data, s[i].len);
+        if (st != JWTGUARD_OK)
+            return st;
+    }
+    return JWTGUARD_OK;
+}
+
+/* The verifier for `conf`'s keys and policy (all already merged), freed with the cycle. */
+static char *build_verifier(ngx_conf_t *cf, ngx_http_auth_jwtguard_loc_conf_t *conf)
+{
+    jwtguard_verifier *v = jwtguard_verifier_new();
+    if (v == NULL)
+        return NGX_CONF_ERROR;
+    ngx_pool_cleanup_t *cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        jwtguard_verifier_free(v);
+        return NGX_CONF_ERROR;
+    }
+    cln->handler = free_verifier;
+    cln->data = v;
+
+    jwtguard_key_conf_t *k = conf->keys->elts;
+    const char *what = "keys";
+    jwtguard_status s = JWTGUARD_OK;
+    for (ngx_uint_t i = 0; s == JWTGUARD_OK && i < conf->keys->nelts; i++) {
+        size_t loaded;
+        s = load_key(v, &k[i], &loaded);
+    }
+    if (s == JWTGUARD_OK) {
+        what = "auth_jwtguard_issuer";
+        s = add_texts(v, conf->issuers, jwtguard_verifier_add_issuer);
+    }
+    if (s == JWTGUARD_OK) {
+        what = "auth_jwtguard_audience";
+        s = add_texts(v, conf->audiences, jwtguard_verifier_add_audience);
+    }
+    if (s == JWTGUARD_OK) {
+        what = "auth_jwtguard_authorized_party";
+        s = add_texts(v, conf->parties, jwtguard_verifier_add_authorized_party);
+    }
+    if (s == JWTGUARD_OK) {
+        what = "auth_jwtguard_leeway";
+        s = jwtguard_verifier_set_leeway(v, (uint64_t)conf->leeway);
+    }
+    if (s != JWTGUARD_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "auth_jwtguard: %s: %s (%s)", what,
+                           status_text(s), jwtguard_error_name(s));
+        return NGX_CONF_ERROR;
+    }
+    conf->verifier = v;
+    return NGX_CONF_OK;
+}
+
+static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *prev = parent;
+    ngx_http_auth_jwtguard_loc_conf_t *conf = child;
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_str_value(conf->realm, prev->realm, "api");
+    ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
+    ngx_conf_merge_ptr_value(conf->issuers, prev->issuers, NULL);
+    ngx_conf_merge_ptr_value(conf->audiences, prev->audiences, NULL);
+    ngx_conf_merge_ptr_value(conf->parties, prev->parties, NULL);
+    ngx_conf_merge_sec_value(conf->leeway, prev->leeway, 0);
+    ngx_conf_merge_ptr_value(conf->permissions, prev->permissions, NULL);
+    ngx_conf_merge_ptr_value(conf->claim_headers, prev->claim_headers, NULL);
+
+    for (size_t i = 0; i < conf->realm.len; i++) {
+        if (conf->realm.data[i] == '"' || conf->realm.data[i] == '\\' || conf->realm.data[i] < 0x20) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "auth_jwtguard_realm must not contain quotes, backslashes or "
+                               "control characters");
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (conf->permissions != NULL) {
+        if (conf->permissions->nelts > JWTGUARD_MAX_CALL_PERMISSIONS) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "auth_jwtguard_require_permission: at most %d per location",
+                               JWTGUARD_MAX_CALL_PERMISSIONS);
+            return NGX_CONF_ERROR;
+        }
+        ngx_str_t *p = conf->permissions->elts;
+        conf->n_required = conf->permissions->nelts;
+        conf->required = ngx_palloc(cf->pool, sizeof(jwtguard_str) * conf->n_required);
+        if (conf->required == NULL)
+            return NGX_CONF_ERROR;
+        for (ngx_uint_t i = 0; i < conf->n_required; i++) {
+            conf->required[i].ptr = p[i].data;
+            conf->required[i].len = p[i].len;
+        }
+    }
+
+    if (conf->keys == NULL) {
+        if (conf->enable) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "auth_jwtguard is on but no key is configured "
+                               "(auth_jwtguard_jwks, auth_jwtguard_hs256 or auth_jwtguard_key_pem)");
+            return NGX_CONF_ERROR;
+        }
+        return NGX_CONF_OK;
+    }
+    /* Share the parent's verifier when this level changes nothing it is built from. */
+    if (conf->keys == prev->keys && conf->issuers == prev->issuers &&
+        conf->audiences == prev->audiences && conf->parties == prev->parties &&
+        conf->leeway == prev->leeway) {
+        if (prev->verifier == NULL && build_verifier(cf, prev) != NGX_CONF_OK)
+            return NGX_CONF_ERROR;
+        conf->verifier = prev->verifier;
+        return NGX_CONF_OK;
+    }
+    return build_verifier(cf, conf);
+}
+
+/* ---- the access handler ------------------------------------------------------------------ */
+
+/* RFC 6750 §3: the challenge, with an error and its description when there is one. */
+static ngx_int_t challenge(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                           ngx_int_t http_status, const char *error, jwtguard_status s)
+{
+    const char *desc = error != NULL ? jwtguard_error_message(s) : NULL;
+    size_t len = sizeof("Bearer realm=\"\"") - 1 + lcf->realm.len;
+    if (error != NULL)
+        len += sizeof(", error=\"\", error_description=\"\"") - 1 + ngx_strlen(error) +
+               ngx_strlen(desc);
+    if (s == JWTGUARD_INSUFFICIENT_PERMISSIONS) {
+        len += sizeof(", scope=\"\"") - 1;
+        for (ngx_uint_t i = 0; i < lcf->n_required; i++)
+            len += lcf->required[i].len + 1;
+    }
+    u_char *buf = ngx_pnalloc(r->pool, len);
+    if (buf == NULL)
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    u_char *p = ngx_sprintf(buf, "Bearer realm=\"%V\"", &lcf->realm);
+    if (error != NULL) {
+        p = ngx_sprintf(p, ", error=\"%s\", error_description=\"", error);
+        /* RFC 6750 §3: error_description excludes '"' and '\'; jwtguard's messages have
+         * neither, and this keeps it so. */
+        for (const char *c = desc; *c; c++)
+            *p++ = (*c == '"' || *c == '\\') ? '\'' : (u_char)*c;
+        *p++ = '"';
+    }
+    if (s == JWTGUARD_INSUFFICIENT_PERMISSIONS && lcf->n_required > 0) {
+        p = ngx_cpymem(p, ", scope=\"", sizeof(", scope=\"") - 1);
+        for (ngx_uint_t i = 0; i < lcf->n_required; i++) {
+            if (i > 0)
+                *p++ = ' ';
+            p = ngx_cpymem(p, lcf->required[i].ptr, lcf->required[i].len);
+        }
+        *p++ = '"';
+    }
+
+    ngx_table_elt_t *h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL)
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    h->hash = 1;
+    ngx_str_set(&h->key, "WWW-Authenticate");
+    h->value.data = buf;
+    h->value.len = (size_t)(p - buf);
+    r->headers_out.www_authenticate = h;
+    if (error != NULL)
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "auth_jwtguard: %s: %s (%s)", error,
+                      desc, jwtguard_error_name(s));
+    return http_status;
+}
+
+/* A claim as a header value, or NULL: absent, or not safe in a header (control characters). */
+static u_char *claim_value(ngx_http_request_t *r, const jwtguard_result *res, ngx_str_t *path,
+                           size_t *len)
+{
+    size_t n = 0;
+    jwtguard_status s = jwtguard_result_claim(res, path->data, path->len, NULL, 0, &n);
+    if (s != JWTGUARD_BUFFER_TOO_SMALL && s != JWTGUARD_OK)
+        return NULL;
+    u_char *buf = ngx_pnalloc(r->pool, n + 1);
+    if (buf == NULL)
+        return NULL;
+    if (jwtguard_result_claim(res, path->data, path->len, buf, n + 1, len) != JWTGUARD_OK)
+        return NULL;
+    for (size_t i = 0; i < *len; i++) {
+        if (buf[i] < 0x20 || buf[i] == 0x7f) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "auth_jwtguard: claim \"%V\" has control characters; not passed", path);
+            return NULL;
+        }
+    }
+    return buf;
+}
+
+/* Replace the request's headers with a copy that drops every client-sent header named by a
+ * claim header (so a client cannot forge them) and adds the claims. The old list stays in the
+ * pool, so the pointers nginx keeps into it (Host, User-Agent, ...) stay valid. */
+static ngx_int_t pass_claims(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                             const jwtguard_result *res)
+{
+    if (lcf->claim_headers == NULL)
+        return NGX_OK;
+    jwtguard_claim_header_t *ch = lcf->claim_headers->elts;
+    ngx_uint_t nch = lcf->claim_headers->nelts;
+
+    ngx_uint_t count = nch;
+    ngx_list_part_t *part;
+    for (part = &r->headers_in.headers.part; part; part = part->next)
+        count += part->nelts;
+    ngx_list_t fresh;
+    if (ngx_list_init(&fresh, r->pool, count, sizeof(ngx_table_elt_t)) != NGX_OK)
+        return NGX_ERROR;
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        ngx_table_elt_t *h = part->elts;
+        for (ngx_uint_t i = 0; i < part->nelts; i++) {
+            ngx_uint_t drop = 0;
+            for (ngx_uint_t j = 0; j < nch && !drop; j++)
+                drop = h[i].key.len == ch[j].header.len &&
+                       ngx_strncasecmp(h[i].key.data, ch[j].header.data, h[i].key.len) == 0;
+            if (drop)
+                continue;
+            ngx_table_elt_t *copy = ngx_list_push(&fresh);
+            if (copy == NULL)
+                return NGX_ERROR;
+            *copy = h[i];
+        }
+    }
+    for (ngx_uint_t j = 0; j < nch; j++) {
+        size_t len = 0;
+        u_char *value = claim_value(r, res, &ch[j].path, &len);
+        if (value == NULL)
+            continue;
+        ngx_table_elt_t *h = ngx_list_push(&fresh);
+        if (h == NULL)
+            return NGX_ERROR;
+        h->key = ch[j].header;
+        h->value.data = value;
+        h->value.len = len;
+        h->lowcase_key = ngx_pnalloc(r->pool, ch[j].header.len);
+        if (h->lowcase_key == NULL)
+            return NGX_ERROR;
+        h->hash = ngx_hash_strlow(h->lowcase_key, ch[j].header.data, ch[j].header.len);
+    }
+    r->headers_in.headers = fresh;
+    return NGX_OK;
+}
+
+static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf =
+        ngx_http_get_module_loc_conf(r, ngx_http_auth_jwtguard_module);
+    if (!lcf->enable || lcf->verifier == NULL)
+        return NGX_DECLINED;
+
+    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
+    if (ctx != NULL && ctx->result != NULL)
+        return NGX_OK; /* already verified (e.g. after an internal redirect) */
+
+    if (r->headers_in.authorization == NULL)
+        return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_OK);
+
+    const uint8_t *token = NULL;
+    size_t token_len = 0;
+    ngx_str_t *auth = &r->headers_in.authorization->value;
+    jwtguard_status s = jwtguard_bearer_token(auth->data, auth->len, &token, &token_len);
+    if (s == JWTGUARD_NOT_BEARER)
+        /* Another scheme: no bearer credentials at all (RFC 6750 §3.1: no error code). */
+        return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_OK);
+    if (s != JWTGUARD_OK)
+        return challenge(r, lcf, NGX_HTTP_BAD_REQUEST, "invalid_request", s);
+
+    jwtguard_result *res = ngx_palloc(r->pool, sizeof(jwtguard_result));
+    if (res == NULL)
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    s = jwtguard_verify(lcf->verifier, token, token_len, (uint64_t)ngx_time(), lcf->required,
+                        lcf->n_required, res);
+    if (s == JWTGUARD_INSUFFICIENT_PERMISSIONS)
+        return challenge(r, lcf, NGX_HTTP_FORBIDDEN, "insufficient_scope", s);
+    if ((int)s >= 1 && (int)s < 100) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "auth_jwtguard: %s (%s)",
+                      jwtguard_error_message(s), jwtguard_error_name(s));
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (s != JWTGUARD_OK)
+        return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, "invalid_token", s);
+
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->pool, sizeof(*ctx));
+        if (ctx == NULL)
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        ngx_http_set_ctx(r, ctx, ngx_http_auth_jwtguard_module);
+    }
+    ctx->result = res;
+    if (pass_claims(r, lcf, res) != NGX_OK)
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return NGX_OK;
+}
+
+/* ---- variables: $jwt_sub, $jwt_claim_<name> ----------------------------------------------- */
+
+static ngx_int_t claim_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                ngx_str_t *path)
+{
+    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
+    size_t len = 0;
+    u_char *value = ctx != NULL && ctx->result != NULL ? claim_value(r, ctx->result, path, &len)
+                                                       : NULL;
+    if (value == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+    v->data = value;
+    v->len = len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    return NGX_OK;
+}
+
+static ngx_int_t sub_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                              uintptr_t data)
+{
+    (void)data;
+    ngx_str_t path = ngx_string("sub");
+    return claim_variable(r, v, &path);
+}
+
+static ngx_int_t prefix_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                 uintptr_t data)
+{
+    /* `data` is the variable's full name, e.g. "jwt_claim_email". */
+    ngx_str_t *name = (ngx_str_t *)data;
+    ngx_str_t path;
+    path.data = name->data + sizeof("jwt_claim_") - 1;
+    path.len = name->len - (sizeof("jwt_claim_") - 1);
+    return claim_variable(r, v, &path);
+}
+
+static ngx_int_t ngx_http_auth_jwtguard_add_variables(ngx_conf_t *cf)
+{
+    ngx_str_t sub = ngx_string("jwt_sub");
+    ngx_http_variable_t *v = ngx_http_add_variable(cf, &sub, NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL)
+        return NGX_ERROR;
+    v->get_handler = sub_variable;
+
+    ngx_str_t prefix = ngx_string("jwt_claim_");
+    v = ngx_http_add_variable(cf, &prefix, NGX_HTTP_VAR_PREFIX | NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL)
+        return NGX_ERROR;
+    v->get_handler = prefix_variable;
+    return NGX_OK;
+}
+
+static ngx_int_t ngx_http_auth_jwtguard_init(ngx_conf_t *cf)
+{
+    ngx_http_core_main_conf_t *cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+    ngx_http_handler_pt *h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+    if (h == NULL)
+        return NGX_ERROR;
+    *h = ngx_http_auth_jwtguard_handler;
+    return NGX_OK;
+}
