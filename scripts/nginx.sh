@@ -251,6 +251,8 @@ check "no Authorization header: no error code (RFC 6750 3.1)" 401 /api/x "" '' '
 grep -qi 'error=' "$PREFIX/h" && { echo "    FAIL the challenge without credentials carries an error code"; fail=$((fail + 1)); }
 check "another scheme (Basic)" 401 /api/x "Basic dXNlcjpwYXNz" 'WWW-Authenticate: Bearer realm="jwtguard-test"'
 check "Bearer with two tokens" 400 /api/x "Bearer a b" 'error="invalid_request"'
+check "two Authorization headers (nginx refuses them itself)" 400 /api/x "Bearer $valid" "" "" \
+    -H "Authorization: Bearer $admin"
 check "Bearer with no token" 400 /api/x "Bearer" 'error="invalid_request"'
 check "expired" 401 /api/x "Bearer $expired" \
     'WWW-Authenticate: Bearer realm="jwtguard-test", error="invalid_token", error_description="Token has expired"'

@@ -486,6 +486,9 @@ static ngx_int_t challenge(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_con
     if (h == NULL)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     h->hash = 1;
+#if (nginx_version >= 1023000)
+    h->next = NULL; /* 1.23 links repeated headers */
+#endif
     ngx_str_set(&h->key, "WWW-Authenticate");
     h->value.data = buf;
     h->value.len = (size_t)(p - buf);
@@ -560,6 +563,9 @@ static ngx_int_t pass_claims(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_c
         ngx_table_elt_t *h = ngx_list_push(&fresh);
         if (h == NULL)
             return NGX_ERROR;
+#if (nginx_version >= 1023000)
+        h->next = NULL;
+#endif
         h->key = ch[j].header;
         h->value.data = value;
         h->value.len = len;
