@@ -84,6 +84,7 @@ stack_rs=$(figure "stack: RS256 verify")
 ram=$(figure "ram: jwtguard_verifier_storage")
 instr_rs=$(figure "instructions: RS256 verify")
 instr_hs=$(figure "instructions: HS256 verify")
+instr_load=$(figure "instructions: RSA-2048 key load")
 flash_lib=$((text[2] - text[0]))
 flash_verify=$((text[2] - text[1]))
 
@@ -94,7 +95,7 @@ Firmware figures (thumbv7em-none-eabihf, library profile "firmware", C at -Os, q
          jwtguard in all $flash_lib B; the verify calls add $flash_verify B
   stack: HS256 verify $stack_hs B, RS256-2048 verify $stack_rs B (painted stack, peak below the caller)
   RAM:   verifier with 4 RSA-2048 keys: $ram B (jwtguard_verifier_storage, JWTGUARD_SMALL)
-  instructions: RS256-2048 verify $instr_rs, HS256 verify $instr_hs (-icount shift=0, SysTick)
+  instructions: RS256-2048 verify $instr_rs, HS256 verify $instr_hs, RSA-2048 key load $instr_load (-icount shift=0, SysTick)
          at 100 MHz and 1 instruction per cycle: RS256 $((instr_rs / 100000)).$(( (instr_rs / 10000) % 10 )) ms, HS256 $((instr_hs / 100)) us
 EOF
 
@@ -102,8 +103,9 @@ EOF
 fail=0
 [ "$stack_rs" -le 8192 ] && [ "$stack_hs" -le 8192 ] || { echo "over budget: peak stack above 8 KiB" >&2; fail=1; }
 [ "$ram" -le 6144 ] || { echo "over budget: verifier with 4 RSA-2048 keys above 6 KiB" >&2; fail=1; }
-# The flash budget is the verify path's: the image with the verify calls against the image
-# without them (both load keys). The whole library, key import included, is reported above.
+# The flash budget is the verify path's (the image with the verify calls against the image
+# that only loads keys); the whole library, key import included, is held to it too.
 [ "$flash_verify" -le 65536 ] || { echo "over budget: the verify path adds more than 64 KiB of flash" >&2; fail=1; }
-[ "$fail" = 0 ] && echo "within budget: stack <= 8 KiB, verifier RAM <= 6 KiB, verify path flash <= 64 KiB, no heap (no C library linked)"
+[ "$flash_lib" -le 65536 ] || { echo "over budget: jwtguard (key import and verify) is more than 64 KiB of flash" >&2; fail=1; }
+[ "$fail" = 0 ] && echo "within budget: stack <= 8 KiB, verifier RAM <= 6 KiB, flash <= 64 KiB (verify path and whole library), no heap (no C library linked)"
 exit $fail

@@ -227,9 +227,9 @@ const _: () = assert!(JWTGUARD_VERIFIER_STORAGE_WORDS * 8 == JWTGUARD_VERIFIER_S
 
 // The header's sizes are constants, the same for 32- and 64-bit targets; this fails the build if
 // a change makes the verifier outgrow them. Measured sizes of `jwtguard_verifier`, in bytes:
-//   default capacities:   42,720 with rsa-4096 (64-bit), 30,432 without;
-//   small (firmware):      4,824 without rsa-4096 on thumbv7em, 5,040 on 64-bit;
-//                          7,896 with rsa-4096 on thumbv7em.
+//   default capacities:   42,592 with rsa-4096 (64-bit), 30,304 without;
+//   small (firmware):      4,792 without rsa-4096 on thumbv7em, 5,008 on 64-bit;
+//                          7,864 with rsa-4096 on thumbv7em.
 const _: () = assert!(size_of::<jwtguard_verifier>() <= JWTGUARD_VERIFIER_STORAGE_SIZE);
 const _: () = assert!(align_of::<jwtguard_verifier>() <= align_of::<jwtguard_verifier_storage>());
 

@@ -27,9 +27,53 @@
 // Limb arithmetic uses explicit wrapping and carries.
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
-use crypto_bigint::{WideWord as DW, Word as W};
+/// A limb: the machine word, so a limb product is one multiply instruction.
+#[cfg(target_pointer_width = "64")]
+pub(crate) type W = u64;
+#[cfg(target_pointer_width = "64")]
+type DW = u128;
+/// A limb: the machine word, so a limb product is one multiply instruction.
+#[cfg(not(target_pointer_width = "64"))]
+pub(crate) type W = u32;
+#[cfg(not(target_pointer_width = "64"))]
+type DW = u64;
 
 const BITS: u32 = W::BITS;
+
+/// Limbs in a number of `bits` bits.
+pub(crate) const fn limbs(bits: usize) -> usize {
+    bits / BITS as usize
+}
+
+/// `n` as little-endian limbs from big-endian bytes, right-aligned; `None` if it does not fit.
+pub(crate) fn from_be<const L: usize>(bytes: &[u8]) -> Option<[W; L]> {
+    const WB: usize = (BITS / 8) as usize;
+    if bytes.len() > L * WB {
+        return None;
+    }
+    let mut out = [0 as W; L];
+    for (limb, chunk) in out.iter_mut().zip(bytes.rchunks(WB)) {
+        *limb = chunk.iter().fold(0, |acc, &b| (acc << 8) | W::from(b));
+    }
+    Some(out)
+}
+
+/// `x` big-endian in `out`, right-aligned and zero-padded. False if `x` does not fit.
+pub(crate) fn to_be<const L: usize>(x: &[W; L], out: &mut [u8]) -> bool {
+    let mut bytes = x.iter().flat_map(|w| w.to_le_bytes());
+    for o in out.iter_mut().rev() {
+        *o = bytes.next().unwrap_or(0);
+    }
+    bytes.all(|b| b == 0)
+}
+
+/// Significant bits of `x`.
+pub(crate) fn bits<const L: usize>(x: &[W; L]) -> usize {
+    match x.iter().rposition(|&w| w != 0) {
+        Some(i) => i * BITS as usize + (BITS - x[i].leading_zeros()) as usize,
+        None => 0,
+    }
+}
 
 /// Which multiplication the verify path uses. Operand scanning on 32-bit targets, where its
 /// inner step is a single `umaal`: on a Cortex-M4 (qemu, `scripts/embedded.sh`, opt-level "s")
@@ -80,7 +124,7 @@ impl Acc {
 
 /// `a < b`, most significant word first.
 #[inline]
-fn less_than<const L: usize>(a: &[W; L], b: &[W; L]) -> bool {
+pub(crate) fn less_than<const L: usize>(a: &[W; L], b: &[W; L]) -> bool {
     for i in (0..L).rev() {
         if a[i] != b[i] {
             return a[i] < b[i];
@@ -136,7 +180,8 @@ fn column<const L: usize>(yr: &[W; L], i: usize, lo: usize, hi: usize) -> &[W] {
     &yr[(L + lo) - (i + 1)..(L + hi) - (i + 1)]
 }
 
-/// The modulus, in both word orders, and `n0 = -n^-1 mod 2^w`.
+/// The modulus, in both word orders, and `n0 = -n^-1 mod 2^w`: built once per key.
+#[derive(Clone, Debug)]
 pub(crate) struct Modulus<const L: usize> {
     n: [W; L],
     nr: [W; L],
@@ -144,12 +189,55 @@ pub(crate) struct Modulus<const L: usize> {
 }
 
 impl<const L: usize> Modulus<L> {
-    pub(crate) fn new(n: &[W; L], n0: W) -> Self {
+    /// For an odd modulus `n > 1` (callers check).
+    pub(crate) fn new(n: &[W; L]) -> Self {
+        // Newton's iteration for the inverse mod 2^w: x = 1 is right mod 2 (n is odd), and each
+        // step doubles the number of correct low bits, so 7 steps cover 64 bits.
+        let mut x: W = 1;
+        for _ in 0..7 {
+            x = x.wrapping_mul((2 as W).wrapping_sub(n[0].wrapping_mul(x)));
+        }
         Self {
             n: *n,
             nr: reversed(n),
-            n0,
+            n0: x.wrapping_neg(),
         }
+    }
+
+    /// The modulus.
+    pub(crate) fn n(&self) -> &[W; L] {
+        &self.n
+    }
+
+    /// `R^2 mod n` for `R = 2^(w L)`, the factor that takes a number into Montgomery form.
+    ///
+    /// Doubling from 1 to `2^(wL + c)` with `c = wL / 2^10`, then 10 Montgomery squarings: each
+    /// maps `2^k` to `2^(2k - wL)`, so the exponent goes `wL + c`, `wL + 2c`, ..., `wL + 2^10 c =
+    /// 2wL`. Every width here (2048, 3072, 4096 bits) is a multiple of 2^10 bits. Variable time,
+    /// which is fine: the modulus is public.
+    pub(crate) fn r2(&self) -> [W; L] {
+        const SQUARINGS: u32 = 10;
+        let wl = BITS as usize * L;
+        let c = wl >> SQUARINGS;
+        let mut t = [0 as W; L];
+        t[0] = 1;
+        for _ in 0..wl + c {
+            // t = 2t mod n: 2t < 2n, so at most one subtraction; a carry out of the top word
+            // means 2t >= 2^(wL) > n, and the wrapping subtraction gives 2t - n exactly.
+            let mut carry = 0;
+            for w in t.iter_mut() {
+                let top = *w >> (BITS - 1);
+                *w = (*w << 1) | carry;
+                carry = top;
+            }
+            if carry != 0 || !less_than(&t, &self.n) {
+                sub_assign(&mut t, &self.n);
+            }
+        }
+        for _ in 0..SQUARINGS {
+            t = self.square(&t);
+        }
+        t
     }
 
     /// Add column `i`'s reduction products `m[j] * n[i - j]` (j < i in the low half) to `acc`,
@@ -341,8 +429,15 @@ mod tests {
             }
             let n = Odd::new(Uint::<L>::from_words(words)).unwrap();
             let params = FixedMontyParams::new_vartime(n);
-            let m = Modulus::new(n.as_ref().as_words(), params.mod_neg_inv().0);
+            let m = Modulus::new(n.as_ref().as_words());
+            assert_eq!(m.n0, params.mod_neg_inv().0, "n0 is -n^-1 mod 2^w");
             assert_eq!(m.n[0].wrapping_mul(m.n0), W::MAX, "n0 is -n^-1");
+            assert_eq!(&m.r2(), params.r2().as_words(), "R^2 mod n");
+            assert_eq!(bits(m.n()), n.as_ref().bits_vartime() as usize);
+            let mut be = [0u8; 256];
+            assert!(to_be(m.n(), &mut be));
+            assert_eq!(from_be::<L>(&be), Some(*m.n()));
+            assert_eq!(&be[..], &n.as_ref().to_be_bytes()[..]);
             assert_eq!(m.nr[0], m.n[L - 1]);
             for _ in 0..8 {
                 let a = random_below(&mut rng, n.as_ref());
