@@ -14,8 +14,7 @@
 //! - **Squaring computes each cross product once** and doubles the column sum: about 3/4 of the
 //!   multiplies of a general product. Squarings are 16 of the 18 operations per verify.
 //!
-//! Limbs are crypto-bigint's `Word` (u64 on 64-bit targets, u32 on 32-bit ones such as
-//! Cortex-M). 32-bit targets use operand scanning instead ([`Modulus::mul_fios`], see
+//! Limbs are the machine word (u64 on 64-bit targets, u32 on 32-bit ones such as Cortex-M). 32-bit targets use operand scanning instead ([`Modulus::mul_fios`], see
 //! `OPERAND_SCANNING`), because there `t + x * y + carry` is one `umaal` instruction. The
 //! differential tests compare every function here, both multiplications included, with
 //! crypto-bigint on random inputs; the RS256 tests compare whole verifications with the `rsa`
