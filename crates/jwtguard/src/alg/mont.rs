@@ -1,9 +1,9 @@
 //! Variable-time Montgomery arithmetic for RSA *verification*, specialised for speed.
 //!
 //! Everything here handles public values only (public modulus, public signature), so it may
-//! branch and index on data. crypto-bigint computes the parameters (R^2 mod n, -n^-1 mod 2^w)
-//! when a key is loaded; these functions do the per-verify work, which for e = 65537 is one
-//! conversion in, 16 squarings, one multiplication and one reduction out.
+//! branch and index on data. `Modulus::new` and `Modulus::r2` compute the parameters
+//! (-n^-1 mod 2^w, R^2 mod n) when a key is loaded; the rest is the per-verify work, which for
+//! e = 65537 is one conversion in, 16 squarings, one multiplication and one reduction out.
 //!
 //! Why not crypto-bigint's own `mul`/`square`: they are written for constant time and cost about
 //! 20k instructions per 2048-bit operation on x86-64 (measured with callgrind), twice a plain
