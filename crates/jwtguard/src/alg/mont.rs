@@ -14,8 +14,9 @@
 //! - **Squaring computes each cross product once** and doubles the column sum: about 3/4 of the
 //!   multiplies of a general product. Squarings are 16 of the 18 operations per verify.
 //!
-//! Limbs are the machine word (u64 on 64-bit targets, u32 on 32-bit ones such as Cortex-M). 32-bit targets use operand scanning instead ([`Modulus::mul_fios`], see
-//! `OPERAND_SCANNING`), because there `t + x * y + carry` is one `umaal` instruction. The
+//! Limbs are the machine word (u64 on 64-bit targets, u32 on 32-bit ones such as Cortex-M).
+//! 32-bit targets use operand scanning instead (`Modulus::mul_fios`, see `OPERAND_SCANNING`),
+//! because there `t + x * y + carry` is one `umaal` instruction. The
 //! differential tests compare every function here, both multiplications included, with
 //! crypto-bigint on random inputs; the RS256 tests compare whole verifications with the `rsa`
 //! crate and Wycheproof; the firmware example runs the 32-bit path on an emulated Cortex-M4.
