@@ -2,7 +2,8 @@
 # The firmware example (examples/embedded) on an emulated Cortex-M4F: build the no_std C ABI for
 # thumbv7em-none-eabihf, link three C firmware images against it with Debian's
 # gcc-arm-none-eabi, run them under qemu-system-arm (mps2-an386), check every result line, and
-# report flash, stack, RAM and instruction counts (README "On devices").
+# report flash, stack, RAM and instruction counts (README "On devices"). Then run the Rust
+# example, crates/nostd-check (cortex-m-rt), on the same board.
 #
 # Usage: scripts/embedded.sh            (called by scripts/test.sh)
 # Needs: rustup target thumbv7em-none-eabihf, arm-none-eabi-gcc, qemu-system-arm. If one is
@@ -77,6 +78,19 @@ if grep -q '^FAIL' <<<"$full_out"; then
     echo "the firmware reported a failure" >&2
     exit 1
 fi
+
+# The Rust example: crates/nostd-check (cortex-m-rt, no allocator) on the same board.
+(cd crates/nostd-check && cargo build -q --release --locked --target "$TARGET")
+rust_elf=crates/nostd-check/target/$TARGET/release/nostd-check
+rust_out=$OUT/nostd-check.out
+rm -f "$rust_out"
+# cortex-m-semihosting writes to the ":tt" file, which qemu maps to its own standard output.
+timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+    -semihosting-config enable=on,target=native -kernel "$rust_elf" >"$rust_out" 2>&1 || { cat "$rust_out" >&2; echo "the Rust firmware (crates/nostd-check) failed under qemu" >&2; exit 1; }
+cat "$rust_out"
+for line in "ok   HS256, RFC 7515 A.1 (Bearer header, policy, metadata)" "ok   RS256, RFC 7515 A.2 (key from a JWK)"; do
+    grep -qxF "$line" "$rust_out" || { echo "missing from the Rust firmware's output: $line" >&2; exit 1; }
+done
 
 figure() { sed -n "s/^measure $1: \([0-9]*\).*/\1/p" <<<"$full_out"; }
 stack_hs=$(figure "stack: HS256 verify")

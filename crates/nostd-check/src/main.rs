@@ -1,14 +1,20 @@
-//! No heap, no std, no allocator: if this links, the verify path allocates nothing.
+//! No heap, no std, no allocator: if this links, the verify path allocates nothing. Run under
+//! qemu (`scripts/embedded.sh`), it verifies RFC 7515 A.1 and A.2 on a Cortex-M4F and exits
+//! through semihosting with the result.
 #![no_std]
 #![no_main]
 
 use core::hint::black_box;
 use core::panic::PanicInfo;
 
+use cortex_m_rt::entry;
+use cortex_m_semihosting::{debug, hprintln};
 use jwtguard::{KeyRing, MetadataField, Policy, Request, TokenBuf, Verifier, bearer_token};
 
 #[panic_handler]
 fn panic(_: &PanicInfo<'_>) -> ! {
+    hprintln!("FAIL: panic");
+    debug::exit(debug::EXIT_FAILURE);
     loop {}
 }
 
@@ -60,13 +66,20 @@ fn verify_once() -> bool {
     }
 }
 
-/// Entry point. The linker needs one exported symbol to keep the verify path in the image;
-/// there is no runtime here, the binary exists to be linked, not run.
-// SAFETY: `_start` is defined nowhere else in this image (no runtime crate is linked).
-#[unsafe(no_mangle)]
-pub extern "C" fn _start() -> ! {
-    let ok = verify_once() & verify_rs256();
-    loop {
-        black_box(ok);
-    }
+#[entry]
+fn main() -> ! {
+    let hs = verify_once();
+    let rs = verify_rs256();
+    let word = |ok| if ok { "ok  " } else { "FAIL" };
+    hprintln!(
+        "{} HS256, RFC 7515 A.1 (Bearer header, policy, metadata)",
+        word(hs)
+    );
+    hprintln!("{} RS256, RFC 7515 A.2 (key from a JWK)", word(rs));
+    debug::exit(if hs && rs {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    loop {}
 }
