@@ -270,6 +270,30 @@ check "location with its own audience accepts partner.example" 200 /partner/x "B
 check "auth_jwtguard off" 200 /public/x "" "" 'sub=[]'
 check "auth_jwtguard off: client headers untouched" 200 /public/x "" "" 'sub=[forged]' -H "X-Jwt-Sub: forged"
 check "static file behind the module" 200 /load/index.txt "Bearer $valid" "" ok
+echo "==> key rotation: a new JWKS takes effect on reload (nginx -s reload), old keys stop working"
+cp "$PREFIX/conf/jwks.json" "$PREFIX/conf/jwks.json.orig"
+# The rotated set keeps only the 3072-bit key and the HMAC key; rsa-2024 is retired.
+grep -v '"kid":"rsa-2024"' "$PREFIX/conf/jwks.json.orig" >"$PREFIX/conf/jwks.json"
+old_workers=$(pgrep -P "$(cat "$PREFIX/logs/nginx.pid")" | sort | tr '\n' ' ')
+"$NGINX" -p "$PREFIX" -c conf/nginx.conf -s reload 2>&1 | sed "s/^/    /"
+for _ in $(seq 100); do
+    new_workers=$(pgrep -P "$(cat "$PREFIX/logs/nginx.pid")" | sort | tr '\n' ' ')
+    # Old workers exit once idle; wait until none of them is left.
+    gone=1
+    for w in $old_workers; do case " $new_workers " in *" $w "*) gone=0 ;; esac; done
+    [ "$gone" = 1 ] && [ -n "$new_workers" ] && break
+    sleep 0.1
+done
+check "after rotation: a token of the retired key" 401 /api/x "Bearer $valid" 'error_description="Unknown signing key"'
+check "after rotation: a token of a kept key" 200 /api/x "Bearer $rs3072" "" 'sub=[user_24601]'
+cp "$PREFIX/conf/jwks.json.orig" "$PREFIX/conf/jwks.json"
+"$NGINX" -p "$PREFIX" -c conf/nginx.conf -s reload 2>&1 | sed "s/^/    /"
+for _ in $(seq 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $valid" "http://127.0.0.1:$PORT/load/index.txt")" = 200 ] && break
+    sleep 0.1
+done
+check "after restoring the key set" 200 /api/x "Bearer $valid" "" 'sub=[user_24601]'
+
 echo "responses: $pass passed, $fail failed"
 if ! grep -q 'auth_jwtguard: invalid_token: Token has expired (JWTGUARD_EXPIRED)' "$PREFIX/logs/error.log"; then
     echo "FAIL: the error log does not give the rejection reason" >&2
