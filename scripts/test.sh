@@ -61,7 +61,8 @@ if ! rustup target list --installed 2>/dev/null | grep -qx "$EMBEDDED_TARGET"; t
     echo "Install it with: rustup target add $EMBEDDED_TARGET" >&2
     exit 1
 fi
-(cd crates/nostd-check && cargo build --release --locked --target "$EMBEDDED_TARGET")
+(cd crates/nostd-check && cargo build --release --locked --target "$EMBEDDED_TARGET" &&
+    cargo clippy -q --release --locked --target "$EMBEDDED_TARGET" -- -D warnings)
 size_line=$(size crates/nostd-check/target/$EMBEDDED_TARGET/release/nostd-check 2>/dev/null | tail -1 || true)
 echo "nostd-check linked with no allocator${size_line:+ (text data bss: $(echo "$size_line" | awk '{print $1, $2, $3}'))}"
 

@@ -15,7 +15,10 @@ use jwtguard::{KeyRing, MetadataField, Policy, Request, TokenBuf, Verifier, bear
 fn panic(_: &PanicInfo<'_>) -> ! {
     hprintln!("FAIL: panic");
     debug::exit(debug::EXIT_FAILURE);
-    loop {}
+    // Only reached without a debugger/semihosting host: wait for the watchdog.
+    loop {
+        cortex_m::asm::wfi();
+    }
 }
 
 static POLICY: Policy<'static> = Policy::new().issuers(&["joe"]).require_sub(false);
@@ -81,5 +84,7 @@ fn main() -> ! {
     } else {
         debug::EXIT_FAILURE
     });
-    loop {}
+    loop {
+        cortex_m::asm::wfi();
+    }
 }
