@@ -5,8 +5,8 @@
 #
 # Usage: scripts/nginx.sh [--no-load]      (called by scripts/test.sh)
 # Needs: nginx, nginx-dev, curl, wrk (Debian). If one is missing it says which and skips
-# (exit 0): .ci/run installs them. JWTGUARD_NGINX_PORT picks the port (default 18480, and the
-# next one for the test upstream). WRK_SECONDS sets the load duration (default 10).
+# (exit 0): .ci/run installs them. JWTGUARD_NGINX_PORT picks the port (default 18480; the next
+# two are the test upstream and a second server). WRK_SECONDS sets the load duration (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -49,6 +49,7 @@ echo "built $MODULE"
 
 PORT=${JWTGUARD_NGINX_PORT:-18480}
 UPSTREAM=$((PORT + 1))
+SPARSE=$((PORT + 2))
 PREFIX=$(mktemp -d "$OUT/prefix.XXXXXX")
 chmod 755 "$PREFIX"
 mkdir -p "$PREFIX"/{conf,logs,tmp,html/load,html/open}
@@ -86,10 +87,7 @@ http_paths="access_log off;
 http {
     $http_paths
 
-    # Keys and policy for everything below: loaded once, here.
-    auth_jwtguard_jwks jwks.json;
-    auth_jwtguard_hs256 hmac-file hs256.secret;
-    auth_jwtguard_key_pem rsa-pem rsa2048.pub.pem;
+    # Policy for every server below (keys are per server here).
     auth_jwtguard_issuer https://issuer.example;
     auth_jwtguard_audience api.example;
     auth_jwtguard_authorized_party https://app.example;
@@ -107,6 +105,10 @@ http {
     server {
         listen 127.0.0.1:$PORT;
         root $PREFIX/html;
+        # Keys: loaded once, at start-up.
+        auth_jwtguard_jwks jwks.json;
+        auth_jwtguard_hs256 hmac-file hs256.secret;
+        auth_jwtguard_key_pem rsa-pem rsa2048.pub.pem;
         auth_jwtguard on;
         auth_jwtguard_claim_header X-Jwt-Sub sub;
         auth_jwtguard_claim_header X-Jwt-Name user_data.name;
@@ -131,6 +133,15 @@ http {
         }
         location /load/ { }
         location /open/ { auth_jwtguard off; }
+    }
+
+    # On for the whole server, keys in one location only: that is valid configuration, and a
+    # request that matches no location (so has no key) must be refused, not let through.
+    server {
+        listen 127.0.0.1:$SPARSE;
+        root $PREFIX/html;
+        auth_jwtguard on;
+        location /load/ { auth_jwtguard_jwks jwks.json; }
     }
 }
 EOF
@@ -171,7 +182,7 @@ bad_conf "a truncated JWKS" 'cannot load a key from' \
     'auth_jwtguard_jwks broken.jwks;'
 bad_conf "a missing key file" 'missing.pem' \
     'auth_jwtguard_key_pem k1 missing.pem;'
-bad_conf "auth_jwtguard on without keys" 'no key is configured' \
+bad_conf "auth_jwtguard on without keys (inherited by a location)" 'no key is configured' \
     'auth_jwtguard on;'
 bad_conf "a realm with a quote" 'auth_jwtguard_realm must not contain' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_realm "a\"b";'
@@ -212,12 +223,14 @@ tampered="${valid%%.*}.$(printf '%s' "$(claims ',"permissions":["leagues:read","
 pass=0
 fail=0
 check() { # NAME EXPECTED-STATUS PATH AUTH [EXPECTED-IN-HEADERS] [EXPECTED-IN-BODY] [CURL-ARGS...]
-    local name=$1 want=$2 path=$3 auth=$4 want_h=${5:-} want_b=${6:-}
+    local name=$1 want=$2 path=$3 auth=$4 want_h=${5:-} want_b=${6:-} url
+    url=$path
+    [[ $url == http* ]] || url="http://127.0.0.1:$PORT$path"
     shift 6 || shift $#
     local args=(-s -D "$PREFIX/h" -o "$PREFIX/b" -w '%{http_code}')
     [ -n "$auth" ] && args+=(-H "Authorization: $auth")
     local got
-    got=$(curl "${args[@]}" "$@" "http://127.0.0.1:$PORT$path")
+    got=$(curl "${args[@]}" "$@" "$url")
     local ok=1
     [ "$got" = "$want" ] || ok=0
     if [ -n "$want_h" ] && ! grep -qiF -- "$want_h" "$PREFIX/h"; then ok=0; fi
@@ -270,6 +283,9 @@ check "location with its own audience accepts partner.example" 200 /partner/x "B
 check "auth_jwtguard off" 200 /public/x "" "" 'sub=[]'
 check "auth_jwtguard off: client headers untouched" 200 /public/x "" "" 'sub=[forged]' -H "X-Jwt-Sub: forged"
 check "static file behind the module" 200 /load/index.txt "Bearer $valid" "" ok
+check "server-wide on, keys in a location: verified there" 200 "http://127.0.0.1:$SPARSE/load/index.txt" "Bearer $valid" "" ok
+check "server-wide on, keys in a location: no token there" 401 "http://127.0.0.1:$SPARSE/load/index.txt" "" 'Bearer realm="jwtguard-test"'
+check "server-wide on, no key for this request: refused, not passed" 500 "http://127.0.0.1:$SPARSE/open/index.txt" "Bearer $valid"
 echo "==> key rotation: a new JWKS takes effect on reload (nginx -s reload), old keys stop working"
 cp "$PREFIX/conf/jwks.json" "$PREFIX/conf/jwks.json.orig"
 # The rotated set keeps only the 3072-bit key and the HMAC key; rsa-2024 is retired.

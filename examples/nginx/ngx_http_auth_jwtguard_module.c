@@ -424,10 +424,16 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     }
 
     if (conf->keys == NULL) {
-        if (conf->enable) {
+        /* A location that requires tokens but has no key can only refuse everything: a
+         * configuration error. At the http and server levels (no location name) keys may
+         * still come with each location, so it is not one; a request that reaches such a
+         * level gets 500 from the handler, never a pass. */
+        ngx_http_core_loc_conf_t *clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+        if (conf->enable && clcf != NULL && clcf->name.len > 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "auth_jwtguard is on but no key is configured "
-                               "(auth_jwtguard_jwks, auth_jwtguard_hs256 or auth_jwtguard_key_pem)");
+                               "auth_jwtguard is on in location \"%V\" but no key is configured "
+                               "(auth_jwtguard_jwks, auth_jwtguard_hs256 or auth_jwtguard_key_pem)",
+                               &clcf->name);
             return NGX_CONF_ERROR;
         }
         return NGX_CONF_OK;
@@ -582,8 +588,14 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
 {
     ngx_http_auth_jwtguard_loc_conf_t *lcf =
         ngx_http_get_module_loc_conf(r, ngx_http_auth_jwtguard_module);
-    if (!lcf->enable || lcf->verifier == NULL)
+    if (!lcf->enable)
         return NGX_DECLINED;
+    if (lcf->verifier == NULL) {
+        /* Fail closed: tokens are required here but no key was configured for this level. */
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "auth_jwtguard is on but no key is configured for this request's level");
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
     if (ctx != NULL && ctx->result != NULL)
