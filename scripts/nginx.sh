@@ -188,6 +188,8 @@ bad_conf "a realm with a quote" 'auth_jwtguard_realm must not contain' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_realm "a\"b";'
 bad_conf "an empty issuer" '"auth_jwtguard_issuer" must be' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer "";'
+bad_conf "a permission that is not a scope token" 'is not a scope token' \
+    'auth_jwtguard_jwks jwks.json; auth_jwtguard_require_permission "read all";'
 bad_conf "an invalid claim header name" 'invalid header name' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_claim_header "X Bad" sub;'
 

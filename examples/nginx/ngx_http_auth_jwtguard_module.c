@@ -280,6 +280,19 @@ static char *ngx_http_auth_jwtguard_text(ngx_conf_t *cf, ngx_command_t *cmd, voi
                            JWTGUARD_MAX_TEXT);
         return NGX_CONF_ERROR;
     }
+    /* (cmd->post must stay NULL: ngx_conf_set_str_array_slot calls it as a post handler.) */
+    ngx_uint_t scope = cmd->offset == offsetof(ngx_http_auth_jwtguard_loc_conf_t, permissions);
+    for (size_t i = 0; scope && i < value[1].len; i++) {
+        /* A permission goes into the 403 challenge's scope attribute: RFC 6749 §3.3
+         * scope-token characters only (%x21 / %x23-5B / %x5D-7E). */
+        u_char c = value[1].data[i];
+        if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\": \"%V\" is not a scope token (RFC 6749 section 3.3)",
+                               &cmd->name, &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
     return ngx_conf_set_str_array_slot(cf, cmd, conf);
 }
 
