@@ -132,13 +132,13 @@ static const jwtguard_verifier *configure(uint32_t per_tick)
 /* A second verifier filled to its capacity with RSA-2048 keys: the RAM figure's subject. */
 static const jwtguard_verifier *configure_four_rsa_keys(void)
 {
-    static const char *const kids[] = {"rsa-2024", "rsa-2025", "rsa-2026", "rsa-2027"};
-    static const uint8_t lens[] = {8, 8, 8, 8};
+    static const char kids[4][sizeof "rsa-2024"] = {"rsa-2024", "rsa-2025", "rsa-2026",
+                                                     "rsa-2027"};
     jwtguard_verifier *v = NULL;
     int ok = jwtguard_verifier_init(&storage4, sizeof storage4, &v) == JWTGUARD_OK;
     for (unsigned i = 0; ok && i < 4; i++)
-        ok = jwtguard_verifier_add_rsa_der(v, (const uint8_t *)kids[i], lens[i], EX_RSA2048_DER,
-                                           sizeof EX_RSA2048_DER) == JWTGUARD_OK;
+        ok = jwtguard_verifier_add_rsa_der(v, (const uint8_t *)kids[i], sizeof kids[i] - 1,
+                                           EX_RSA2048_DER, sizeof EX_RSA2048_DER) == JWTGUARD_OK;
     check(ok && JWTGUARD_MAX_KEYS == 4, "second verifier holds 4 RSA-2048 keys");
     check(jwtguard_verifier_add_rsa_der(v, STR("rsa-2028"), EX_RSA2048_DER,
                                         sizeof EX_RSA2048_DER) == JWTGUARD_KEY_RING_FULL,
