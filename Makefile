@@ -4,6 +4,8 @@
 #   make c-test         C tests (sanitizers when available), C++ example, tool tests
 #   make header         regenerate include/jwtguard.h (make header-check: fail on drift)
 #   make install PREFIX=/usr/local   library, headers and jwtguard.pc
+#   make firmware       the Cortex-M firmware examples under qemu, with their figures (scripts/embedded.sh)
+#   make nginx          the nginx module: build, loopback tests, wrk (scripts/nginx.sh)
 
 CARGO ?= cargo
 CC ?= cc
@@ -15,7 +17,7 @@ LIBS := -lpthread -ldl -lm
 WARN := -Wall -Wextra -Werror
 SAN := $(shell echo 'int main(void){return 0;}' | $(CC) -fsanitize=address,undefined -x c - -o /dev/null 2>/dev/null && echo -fsanitize=address,undefined -fno-omit-frame-pointer)
 
-.PHONY: run lib lib-debug c-test header header-check install clean-c
+.PHONY: run lib lib-debug c-test header header-check install clean-c firmware nginx
 .DEFAULT_GOAL := run
 
 lib:
@@ -66,3 +68,9 @@ install: lib
 
 clean-c:
 	rm -rf $(OUT)
+
+firmware:
+	scripts/embedded.sh
+
+nginx:
+	scripts/nginx.sh
