@@ -222,6 +222,16 @@ rs3072=$("$MINT" '{"alg":"RS256","typ":"JWT","kid":"rsa-2025"}' "$(claims '')")
 newline=$("$MINT" "$RS" "$(claims '' | sed 's/Jean Valjean/Jean\\r\\nX-Injected: 1/')")
 tampered="${valid%%.*}.$(printf '%s' "$(claims ',"permissions":["leagues:read","leagues:write"]')" | base64 -w0 | tr '+/' '-_' | tr -d '=').${valid##*.}"
 
+# The worker processes of the running nginx (children of the master), from /proc: pgrep is in
+# procps, which a minimal Debian does not have.
+workers() {
+    local master st
+    master=$(cat "$PREFIX/logs/nginx.pid")
+    for st in /proc/[0-9]*/status; do
+        awk -v m="$master" '/^PPid:/ { if ($2 == m) { split(FILENAME, p, "/"); print p[3] } }' "$st" 2>/dev/null || true
+    done | sort
+}
+
 pass=0
 fail=0
 check() { # NAME EXPECTED-STATUS PATH AUTH [EXPECTED-IN-HEADERS] [EXPECTED-IN-BODY] [CURL-ARGS...]
@@ -292,10 +302,10 @@ echo "==> key rotation: a new JWKS takes effect on reload (nginx -s reload), old
 cp "$PREFIX/conf/jwks.json" "$PREFIX/conf/jwks.json.orig"
 # The rotated set keeps only the 3072-bit key and the HMAC key; rsa-2024 is retired.
 grep -v '"kid":"rsa-2024"' "$PREFIX/conf/jwks.json.orig" >"$PREFIX/conf/jwks.json"
-old_workers=$(pgrep -P "$(cat "$PREFIX/logs/nginx.pid")" | sort | tr '\n' ' ')
+old_workers=$(workers | tr '\n' ' ')
 "$NGINX" -p "$PREFIX" -c conf/nginx.conf -s reload 2>&1 | sed "s/^/    /"
 for _ in $(seq 100); do
-    new_workers=$(pgrep -P "$(cat "$PREFIX/logs/nginx.pid")" | sort | tr '\n' ' ')
+    new_workers=$(workers | tr '\n' ' ')
     # Old workers exit once idle; wait until none of them is left.
     gone=1
     for w in $old_workers; do case " $new_workers " in *" $w "*) gone=0 ;; esac; done
@@ -322,9 +332,8 @@ fi
 [ "$LOAD" = 1 ] || exit 0
 
 workers_rss() { # total VmRSS of the worker processes, in KiB
-    local master total=0 kb
-    master=$(cat "$PREFIX/logs/nginx.pid")
-    for pid in $(pgrep -P "$master"); do
+    local total=0 kb
+    for pid in $(workers); do
         kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
         total=$((total + kb))
     done
