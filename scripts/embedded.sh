@@ -37,13 +37,15 @@ CFLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -g -std=c
 LDFLAGS=(-nostdlib -Wl,--gc-sections -Wl,--no-warn-execstack -T examples/embedded/link.ld)
 SRC=(examples/embedded/main.c examples/embedded/startup.c examples/embedded/board.c)
 
-run() { # ELF -> the firmware's semihosting output on stdout; fails if qemu or the firmware does
-    local log=${1%.elf}.out status=0
-    rm -f "$log"
+run() { # ELF [QEMU-ARGS...] -> the firmware's semihosting output; fails if qemu or the firmware does
+    # qemu writes semihosting output (SYS_WRITE0, and the ":tt" file cortex-m-semihosting uses)
+    # to its own stdout and stderr, so both are the firmware's output.
+    local elf=$1 status=0 log
+    shift
+    log=$OUT/$(basename "${elf%.elf}").out
     timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
-        -chardev file,id=semihost,path="$log" -semihosting-config enable=on,target=native,chardev=semihost \
-        -icount shift=0,align=off,sleep=off -kernel "$1" >&2 || status=$?
-    cat "$log" 2>/dev/null || true
+        -semihosting-config enable=on,target=native "$@" -kernel "$elf" >"$log" 2>&1 || status=$?
+    cat "$log"
     return $status
 }
 
@@ -53,7 +55,7 @@ for level in 0 1 2; do
     arm-none-eabi-gcc "${CFLAGS[@]}" -DJWTGUARD_EX_LEVEL=$level "${LDFLAGS[@]}" \
         -Wl,-Map="$OUT/firmware-$level.map" "${SRC[@]}" "$LIB" -lgcc -o "$elf"
     text[$level]=$(arm-none-eabi-size -A "$elf" | awk '$1 == ".text" || $1 == ".ARM.exidx" || $1 == ".data" {s += $2} END {print s}')
-    if ! out=$(run "$elf"); then
+    if ! out=$(run "$elf" -icount shift=0,align=off,sleep=off); then
         printf '%s\n' "$out"
         echo "firmware-$level failed under qemu" >&2
         exit 1
@@ -82,14 +84,14 @@ fi
 # The Rust example: crates/nostd-check (cortex-m-rt, no allocator) on the same board.
 (cd crates/nostd-check && cargo build -q --release --locked --target "$TARGET")
 rust_elf=crates/nostd-check/target/$TARGET/release/nostd-check
-rust_out=$OUT/nostd-check.out
-rm -f "$rust_out"
-# cortex-m-semihosting writes to the ":tt" file, which qemu maps to its own standard output.
-timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
-    -semihosting-config enable=on,target=native -kernel "$rust_elf" >"$rust_out" 2>&1 || { cat "$rust_out" >&2; echo "the Rust firmware (crates/nostd-check) failed under qemu" >&2; exit 1; }
-cat "$rust_out"
+if ! rust_out=$(run "$rust_elf"); then
+    printf '%s\n' "$rust_out" >&2
+    echo "the Rust firmware (crates/nostd-check) failed under qemu" >&2
+    exit 1
+fi
+printf '%s\n' "$rust_out"
 for line in "ok   HS256, RFC 7515 A.1 (Bearer header, policy, metadata)" "ok   RS256, RFC 7515 A.2 (key from a JWK)"; do
-    grep -qxF "$line" "$rust_out" || { echo "missing from the Rust firmware's output: $line" >&2; exit 1; }
+    grep -qxF "$line" <<<"$rust_out" || { echo "missing from the Rust firmware's output: $line" >&2; exit 1; }
 done
 
 figure() { sed -n "s/^measure $1: \([0-9]*\).*/\1/p" <<<"$full_out"; }

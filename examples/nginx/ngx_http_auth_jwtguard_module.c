@@ -149,11 +149,6 @@ static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
     return conf;
 }
 
-static const char *status_text(jwtguard_status s)
-{
-    return jwtguard_error_message(s);
-}
-
 /* Read a whole key file (relative paths are relative to the configuration prefix). */
 static ngx_int_t read_key_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *out)
 {
@@ -249,7 +244,7 @@ static char *ngx_http_auth_jwtguard_key(ngx_conf_t *cf, ngx_command_t *cmd, void
     jwtguard_verifier_free(scratch);
     if (s != JWTGUARD_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": cannot load a key from \"%s\": %s (%s)",
-                           &cmd->name, path.data, status_text(s), jwtguard_error_name(s));
+                           &cmd->name, path.data, jwtguard_error_message(s), jwtguard_error_name(s));
         return NGX_CONF_ERROR;
     }
     if (key.kind == KEY_JWKS && loaded == 0) {
@@ -387,7 +382,7 @@ static char *build_verifier(ngx_conf_t *cf, ngx_http_auth_jwtguard_loc_conf_t *c
     }
     if (s != JWTGUARD_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "auth_jwtguard: %s: %s (%s)", what,
-                           status_text(s), jwtguard_error_name(s));
+                           jwtguard_error_message(s), jwtguard_error_name(s));
         return NGX_CONF_ERROR;
     }
     conf->verifier = v;

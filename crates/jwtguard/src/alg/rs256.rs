@@ -95,9 +95,6 @@ fn strip_zeros(mut b: &[u8]) -> &[u8] {
 /// The parameters for an odd modulus `n` of at most `L` limbs (callers check both).
 fn params<const L: usize>(n: &[u8]) -> Result<Params<L>, Error> {
     let n = mont::from_be::<L>(n).ok_or(Error::RsaModulusTooLarge)?;
-    if n[0] & 1 == 0 {
-        return Err(Error::RsaInvalidModulus);
-    }
     let m = Modulus::new(&n);
     let r2 = m.r2();
     Ok(Params { m, r2 })
