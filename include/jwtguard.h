@@ -105,26 +105,14 @@
 #define JWTGUARD_VERIFIER_STORAGE_SIZE 8192
 #endif
 
-#if !defined(JWTGUARD_SMALL)
 // `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
-#define JWTGUARD_VERIFIER_STORAGE_WORDS 5632
-#endif
-
-#if (defined(JWTGUARD_SMALL) && !defined(JWTGUARD_RSA_4096))
-// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
-#define JWTGUARD_VERIFIER_STORAGE_WORDS 640
-#endif
-
-#if (defined(JWTGUARD_SMALL) && defined(JWTGUARD_RSA_4096))
-// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
-#define JWTGUARD_VERIFIER_STORAGE_WORDS 1024
-#endif
+#define JWTGUARD_VERIFIER_STORAGE_WORDS (JWTGUARD_VERIFIER_STORAGE_SIZE / 8)
 
 // Bytes of `jwtguard_result`.
 #define JWTGUARD_RESULT_SIZE 1600
 
 // `JWTGUARD_RESULT_SIZE` in 8-byte words.
-#define JWTGUARD_RESULT_WORDS 200
+#define JWTGUARD_RESULT_WORDS (JWTGUARD_RESULT_SIZE / 8)
 
 // The result of every jwtguard call. 0 is success.
 //

@@ -205,25 +205,15 @@ pub struct jwtguard_verifier_storage {
 /// Bytes of `jwtguard_verifier_storage`.
 #[cfg(not(feature = "small"))]
 pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 45056;
-/// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
-#[cfg(not(feature = "small"))]
-pub const JWTGUARD_VERIFIER_STORAGE_WORDS: usize = 5632;
-
 /// Bytes of `jwtguard_verifier_storage` (firmware capacities, 2048-bit RSA key slots).
 #[cfg(all(feature = "small", not(feature = "rsa-4096")))]
 pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 5120;
-/// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
-#[cfg(all(feature = "small", not(feature = "rsa-4096")))]
-pub const JWTGUARD_VERIFIER_STORAGE_WORDS: usize = 640;
-
 /// Bytes of `jwtguard_verifier_storage` (firmware capacities, 4096-bit RSA key slots).
 #[cfg(all(feature = "small", feature = "rsa-4096"))]
 pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 8192;
 /// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
-#[cfg(all(feature = "small", feature = "rsa-4096"))]
-pub const JWTGUARD_VERIFIER_STORAGE_WORDS: usize = 1024;
-
-const _: () = assert!(JWTGUARD_VERIFIER_STORAGE_WORDS * 8 == JWTGUARD_VERIFIER_STORAGE_SIZE);
+pub const JWTGUARD_VERIFIER_STORAGE_WORDS: usize = JWTGUARD_VERIFIER_STORAGE_SIZE / 8;
+const _: () = assert!(size_of::<jwtguard_verifier_storage>() == JWTGUARD_VERIFIER_STORAGE_SIZE);
 
 // The header's sizes are constants, the same for 32- and 64-bit targets; this fails the build if
 // a change makes the verifier outgrow them. Measured sizes of `jwtguard_verifier`, in bytes:
@@ -262,8 +252,8 @@ pub struct jwtguard_result {
 /// Bytes of `jwtguard_result`.
 pub const JWTGUARD_RESULT_SIZE: usize = 1600;
 /// `JWTGUARD_RESULT_SIZE` in 8-byte words.
-pub const JWTGUARD_RESULT_WORDS: usize = 200;
-const _: () = assert!(JWTGUARD_RESULT_WORDS * 8 == JWTGUARD_RESULT_SIZE);
+pub const JWTGUARD_RESULT_WORDS: usize = JWTGUARD_RESULT_SIZE / 8;
+const _: () = assert!(size_of::<jwtguard_result>() == JWTGUARD_RESULT_SIZE);
 
 const _: () = assert!(size_of::<ResultInner>() <= JWTGUARD_RESULT_SIZE);
 const _: () = assert!(align_of::<ResultInner>() <= align_of::<jwtguard_result>());
