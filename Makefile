@@ -3,7 +3,7 @@
 #   make run            build the library and jwtguard-verify, and verify the bundled samples
 #   make c-test         C tests (sanitizers when available), C++ example, tool tests
 #   make header         regenerate include/jwtguard.h (make header-check: fail on drift)
-#   make install PREFIX=/usr/local   library, headers and jwtguard.pc
+#   make install PREFIX=/usr/local   library, headers, jwtguard.pc and the CMake package
 #   make firmware       the Cortex-M firmware examples under qemu, with their figures (scripts/embedded.sh)
 #   make nginx          the nginx module: build, loopback tests, wrk (scripts/nginx.sh)
 
@@ -58,13 +58,19 @@ header:
 header-check:
 	scripts/gen-header.sh --check
 
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+SIZEOF_VOID_P := $(shell echo __SIZEOF_POINTER__ | $(CC) -E -P -x c - | tr -d ' ')
+
 install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/jwtguard $(DESTDIR)$(PREFIX)/include
 	install -m 644 target/release/libjwtguard.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 target/release/libjwtguard.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/jwtguard.h include/jwtguard.hpp $(DESTDIR)$(PREFIX)/include/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		ffi/jwtguard.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/jwtguard.pc
+	sed -e 's|@VERSION@|$(VERSION)|' ffi/cmake/jwtguardConfig.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/jwtguard/jwtguardConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@SIZEOF_VOID_P@|$(SIZEOF_VOID_P)|' \
+		ffi/cmake/jwtguardConfigVersion.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/jwtguard/jwtguardConfigVersion.cmake
 
 clean-c:
 	rm -rf $(OUT)

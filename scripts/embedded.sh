@@ -7,27 +7,27 @@
 #
 # Usage: scripts/embedded.sh            (called by scripts/test.sh)
 # Needs: rustup target thumbv7em-none-eabihf, arm-none-eabi-gcc, qemu-system-arm. If one is
-# missing it says which and how to install it, and skips (exit 0): .ci/run installs them.
+# missing it says which and how to install it, and skips; under CI=true that is a failure
+# (scripts/lib.sh), since .ci/run installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 TARGET=thumbv7em-none-eabihf
 OUT=target/embedded
 missing=()
 rustup target list --installed 2>/dev/null | grep -qx "$TARGET" || missing+=("rust target $TARGET (rustup target add $TARGET)")
-command -v arm-none-eabi-gcc >/dev/null 2>&1 || missing+=("arm-none-eabi-gcc (apt-get install gcc-arm-none-eabi)")
-command -v qemu-system-arm >/dev/null 2>&1 || missing+=("qemu-system-arm (apt-get install qemu-system-arm)")
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "SKIPPED: the firmware example needs:" >&2
-    printf '  - %s\n' "${missing[@]}" >&2
-    exit 0
-fi
+have arm-none-eabi-gcc || missing+=("arm-none-eabi-gcc (apt-get install gcc-arm-none-eabi)")
+have qemu-system-arm || missing+=("qemu-system-arm (apt-get install qemu-system-arm)")
+skip_or_fail "the firmware example" ${missing[@]+"${missing[@]}"}
 
-# The library: no std, firmware capacities, panic handler; 2048-bit RSA slots.
-cargo build -q --locked -p jwtguard-ffi --profile firmware --target "$TARGET" \
-    --no-default-features --features firmware 2>&1 | grep -v "dropping unsupported crate type\|generated 1 warning" || true
+# The library: no std, firmware capacities, panic handler; 2048-bit RSA slots. The old archive
+# goes first, and the build's own status decides: a failed build cannot leave a stale library
+# for the rest of the script to measure.
 LIB=target/$TARGET/firmware/libjwtguard.a
-[ -f "$LIB" ] || { echo "no $LIB" >&2; exit 1; }
+rm -f "$LIB"
+filtered "$CDYLIB_NOTE" cargo build -q --locked -p jwtguard-ffi --profile firmware --target "$TARGET" \
+    --no-default-features --features firmware
 
 mkdir -p "$OUT"
 CFLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -g -std=c99

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# CI fuzzing (called by .ci/run after scripts/test.sh): build every cargo-fuzz target and run each
-# for FUZZ_SECONDS (default 30), two at a time, from seeds made from the test vectors.
-# Fails on any crash, leak or timeout. Needs the nightly toolchain and cargo-fuzz 0.13.2.
+# CI fuzzing (the last step of the full tier of scripts/test.sh): build every cargo-fuzz target
+# and run each for FUZZ_SECONDS (default 30), two at a time, from seeds made from the test
+# vectors. Fails on any crash, leak or timeout. Needs the nightly toolchain and cargo-fuzz 0.13.2
+# (.ci/run installs both; elsewhere a missing one is a skip, see scripts/lib.sh).
 set -euo pipefail
-cd "$(dirname "$0")/../fuzz"
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+missing=()
+rustup toolchain list | grep -q '^nightly' || missing+=("the nightly toolchain (rustup toolchain install nightly)")
+[ "$(cargo fuzz --version 2>/dev/null)" = "cargo-fuzz 0.13.2" ] ||
+    missing+=("cargo-fuzz 0.13.2 (cargo install --locked cargo-fuzz --version 0.13.2)")
+skip_or_fail "fuzzing" ${missing[@]+"${missing[@]}"}
+cd fuzz
 seconds=${FUZZ_SECONDS:-30}
-if ! rustup toolchain list | grep -q '^nightly'; then
-    echo "fuzzing needs the nightly toolchain (rustup toolchain install nightly)" >&2
-    exit 1
-fi
-if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz 0.13.2" ]; then
-    cargo install --locked cargo-fuzz --version 0.13.2
-fi
 ./make-corpus.sh
 cargo +nightly fuzz build
 mkdir -p logs

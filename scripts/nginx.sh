@@ -4,23 +4,20 @@
 # `nginx -t` rejects bad configurations, then run wrk against it (README "nginx module").
 #
 # Usage: scripts/nginx.sh [--no-load]      (called by scripts/test.sh)
-# Needs: nginx, nginx-dev, curl, wrk (Debian). If one is missing it says which and skips
-# (exit 0): .ci/run installs them. JWTGUARD_NGINX_PORT picks the port (default 18480; the next
+# Needs: nginx, nginx-dev, curl, wrk (Debian). If one is missing it says which and skips; under
+# CI=true that is a failure (scripts/lib.sh), since .ci/run installs them. JWTGUARD_NGINX_PORT picks the port (default 18480; the next
 # two are the test upstream and a second server). WRK_SECONDS sets the load duration (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+. scripts/lib.sh
 
 missing=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=("nginx (apt-get install nginx)")
+have nginx || [ -x /usr/sbin/nginx ] || missing+=("nginx (apt-get install nginx)")
 [ -f /usr/share/nginx/src/configure ] || missing+=("nginx-dev (apt-get install nginx-dev)")
-command -v curl >/dev/null 2>&1 || missing+=("curl (apt-get install curl)")
-command -v wrk >/dev/null 2>&1 || missing+=("wrk (apt-get install wrk)")
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "SKIPPED: the nginx module tests need:" >&2
-    printf '  - %s\n' "${missing[@]}" >&2
-    exit 0
-fi
+have curl || missing+=("curl (apt-get install curl)")
+have wrk || missing+=("wrk (apt-get install wrk)")
+skip_or_fail "the nginx module tests" ${missing[@]+"${missing[@]}"}
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 LOAD=1
 [ "${1:-}" = "--no-load" ] && LOAD=0

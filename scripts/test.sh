@@ -1,35 +1,81 @@
 #!/usr/bin/env bash
-# The one test command (README "Test"): everything CI checks, in order of speed.
-# Usage: scripts/test.sh   (needs: rustup with rustfmt, clippy and thumbv7em-none-eabihf; cbindgen
-# 0.29.4; a C99 and a C++17 compiler, make, pkg-config. .ci/run installs what is missing.)
+# The test command (README "Test", CONTRIBUTING.md "Test tiers").
+#
+#   scripts/test.sh --quick   the inner loop: fmt, clippy and the tests of the core and the C ABI
+#   scripts/test.sh           the full tier, what CI runs (.ci/run installs its tools first):
+#                             the quick tier, then docs, feature variants, MSRV, 32-bit and
+#                             aarch64 hosts, the peers' tests, header and data drift, C/C++/CLI,
+#                             CMake and pkg-config installs, Miri, the no-allocator gate, the
+#                             firmware under qemu, the nginx module, and the fuzz targets.
+#
+# A step whose tool is missing is skipped with the install command on a developer's machine and
+# fails under CI=true (scripts/lib.sh). Every step fails the run on its first error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+tier=full
+case "${1:-}" in
+"") ;;
+--quick) tier=quick ;;
+*)
+    echo "usage: scripts/test.sh [--quick]" >&2
+    exit 2
+    ;;
+esac
 
 EMBEDDED_TARGET=thumbv7em-none-eabihf
-step() { printf '\n==> %s\n' "$*"; }
+MSRV=1.88
+started=$SECONDS
+step() { printf '\n==> [%ss] %s\n' "$((SECONDS - started))" "$*"; }
+target_installed() { rustup target list --installed 2>/dev/null | grep -qx "$1"; }
+
+# ---- quick tier -------------------------------------------------------------------------------
 
 step "format"
 cargo fmt --all --check
 (cd crates/nostd-check && cargo fmt --check)
+(cd benches && cargo fmt --check)
 
-step "clippy (all targets, all features, warnings are errors)"
+step "clippy: core and C ABI (all targets, all features, warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+step "tests: core and C ABI (default features)"
+cargo test --workspace --locked
+
+if [ "$tier" = quick ]; then
+    step "quick tier passed"
+    exit 0
+fi
+
+# ---- full tier --------------------------------------------------------------------------------
 
 step "docs (warnings are errors)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --all-features --locked
 
-step "tests (default features, then std)"
-cargo test --workspace --locked
+step "tests: std feature; no default features (2048-bit RSA only, the firmware configuration)"
 cargo test -p jwtguard --features std --locked --lib
-step "tests without default features (2048-bit RSA only, the firmware configuration)"
 cargo test -p jwtguard --no-default-features --locked --lib --test rs256 --test wycheproof_rsa
 cargo clippy -p jwtguard --no-default-features --locked -- -D warnings
-if rustup target list --installed 2>/dev/null | grep -qx "$EMBEDDED_TARGET"; then
-    # The C ABI's firmware configuration (no_std, small capacities, panic handler).
-    cargo clippy -p jwtguard-ffi --target "$EMBEDDED_TARGET" --no-default-features --features firmware \
-        --locked -- -D warnings 2>&1 | grep -v "dropping unsupported crate type\|generated 1 warning" || true
-    test "${PIPESTATUS[0]}" = 0
-fi
+missing=()
+target_installed "$EMBEDDED_TARGET" || missing+=("rust target $EMBEDDED_TARGET (rustup target add $EMBEDDED_TARGET)")
+(skip_or_fail "clippy of the firmware C ABI" ${missing[@]+"${missing[@]}"} &&
+    filtered "$CDYLIB_NOTE" cargo clippy -p jwtguard-ffi --target "$EMBEDDED_TARGET" \
+        --no-default-features --features firmware --locked -- -D warnings)
+
+step "MSRV: Rust $MSRV checks the core and the C ABI (the benches need 1.89, the fuzzers nightly)"
+missing=()
+rustup run "$MSRV" cargo --version >/dev/null 2>&1 || missing+=("Rust $MSRV (rustup toolchain install $MSRV --profile minimal)")
+(skip_or_fail "the MSRV check" ${missing[@]+"${missing[@]}"} &&
+    cargo "+$MSRV" check --locked -p jwtguard -p jwtguard-ffi &&
+    cargo "+$MSRV" check --locked -p jwtguard --no-default-features &&
+    cargo "+$MSRV" check --locked -p jwtguard-ffi --no-default-features --features small)
+
+step "tests on other hosts: i686 (32-bit limbs, native) and aarch64 (under qemu-user)"
+scripts/cross-test.sh
+
+step "benches crate: every peer verifies and rejects; jwtguard allocates nothing (own workspace)"
+(cd benches && cargo clippy --all-targets --locked -- -D warnings && cargo test --locked)
 
 step "C ABI: header drift, sample data drift"
 scripts/gen-header.sh --check
@@ -37,34 +83,35 @@ sample_dir=$(mktemp -d)
 trap 'rm -rf "$sample_dir"' EXIT
 cargo run -q --locked -p jwtguard-ffi --example make_sample_data "$sample_dir" 2>/dev/null
 for f in "$sample_dir"/*; do
-    cmp -s "$f" "examples/data/$(basename "$f")" || { echo "examples/data/$(basename "$f") is stale: cargo run -p jwtguard-ffi --example make_sample_data" >&2; exit 1; }
+    cmp -s "$f" "examples/data/$(basename "$f")" || {
+        echo "examples/data/$(basename "$f") is stale: cargo run -p jwtguard-ffi --example make_sample_data" >&2
+        exit 1
+    }
 done
 echo "examples/data matches its generator"
 
-step "C and C++ tests, jwtguard-verify tests, install with pkg-config"
+step "C and C++ tests, jwtguard-verify tests, install with pkg-config and CMake"
 make --no-print-directory c-test
+scripts/cmake-test.sh
 
 step "the README's run command"
 make --no-print-directory run
 
 step "Miri on the core's unit tests (the mont differential test is skipped: minutes under Miri)"
-if cargo +nightly miri --version >/dev/null 2>&1; then
-    MIRIFLAGS=-Zmiri-strict-provenance cargo +nightly miri test -q -p jwtguard --lib -- --skip alg::mont
-else
-    echo "Miri is not installed for nightly: rustup +nightly component add miri rust-src" >&2
-    exit 1
-fi
+missing=()
+cargo +nightly miri --version >/dev/null 2>&1 || missing+=("Miri (rustup +nightly component add miri rust-src)")
+(skip_or_fail "Miri" ${missing[@]+"${missing[@]}"} &&
+    MIRIFLAGS=-Zmiri-strict-provenance cargo +nightly miri test -q -p jwtguard --lib -- --skip alg::mont)
 
 step "no-allocator gate: no_std binary without a global allocator, for $EMBEDDED_TARGET"
-if ! rustup target list --installed 2>/dev/null | grep -qx "$EMBEDDED_TARGET"; then
-    echo "The Rust target $EMBEDDED_TARGET is not installed, and the no-allocator gate needs it." >&2
-    echo "Install it with: rustup target add $EMBEDDED_TARGET" >&2
-    exit 1
-fi
-(cd crates/nostd-check && cargo build --release --locked --target "$EMBEDDED_TARGET" &&
-    cargo clippy -q --release --locked --target "$EMBEDDED_TARGET" -- -D warnings)
-size_line=$(size crates/nostd-check/target/$EMBEDDED_TARGET/release/nostd-check 2>/dev/null | tail -1 || true)
-echo "nostd-check linked with no allocator${size_line:+ (text data bss: $(echo "$size_line" | awk '{print $1, $2, $3}'))}"
+missing=()
+target_installed "$EMBEDDED_TARGET" || missing+=("rust target $EMBEDDED_TARGET (rustup target add $EMBEDDED_TARGET)")
+(skip_or_fail "the no-allocator gate" ${missing[@]+"${missing[@]}"} &&
+    cd crates/nostd-check &&
+    rm -f "target/$EMBEDDED_TARGET/release/nostd-check" &&
+    cargo build --release --locked --target "$EMBEDDED_TARGET" &&
+    cargo clippy -q --release --locked --target "$EMBEDDED_TARGET" -- -D warnings &&
+    echo "nostd-check linked with no allocator")
 
 step "firmware example under qemu: C on the no_std C ABI, Cortex-M4F (mps2-an386)"
 scripts/embedded.sh
@@ -72,4 +119,7 @@ scripts/embedded.sh
 step "nginx module: build against nginx-dev, loopback tests, nginx -t, wrk load"
 scripts/nginx.sh
 
-step "all checks passed"
+step "fuzz targets, each for ${FUZZ_SECONDS:-30} s from the committed corpora"
+scripts/fuzz-ci.sh
+
+step "full tier passed"

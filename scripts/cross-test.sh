@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The core's whole test suite (unit and integration: Wycheproof RSA, the `rsa` and crypto-bigint
+# differentials, everything but doctests, which cargo does not cross-run) on two hosts other
+# than x86-64:
+# - i686-unknown-linux-gnu: 32-bit limbs, so the FIOS Montgomery path that Cortex-M runs is
+#   tested natively, not only by the two firmware runs under qemu;
+# - aarch64-unknown-linux-gnu, under Debian's qemu-user: 64-bit, but not x86-64 (ARM servers).
+# Both link statically with Debian's cross gcc (gcc-i686-linux-gnu, gcc-aarch64-linux-gnu): no
+# multilib, which Debian does not let coexist with the aarch64 cross compiler, and no loader
+# path to set for qemu.
+#
+# Usage: scripts/cross-test.sh [i686|aarch64]...   (default both; called by scripts/test.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+hosts=("$@")
+[ ${#hosts[@]} -gt 0 ] || hosts=(i686 aarch64)
+
+for host in "${hosts[@]}"; do
+    case "$host" in
+    i686) triple=i686-unknown-linux-gnu cc=i686-linux-gnu-gcc pkg=gcc-i686-linux-gnu runner="" ;;
+    aarch64) triple=aarch64-unknown-linux-gnu cc=aarch64-linux-gnu-gcc pkg=gcc-aarch64-linux-gnu runner=qemu-aarch64 ;;
+    *)
+        echo "unknown host $host (i686 or aarch64)" >&2
+        exit 2
+        ;;
+    esac
+    missing=()
+    rustup target list --installed 2>/dev/null | grep -qx "$triple" ||
+        missing+=("rust target $triple (rustup target add $triple)")
+    have "$cc" || missing+=("$cc (apt-get install $pkg)")
+    [ -z "$runner" ] || have "$runner" || missing+=("$runner (apt-get install qemu-user)")
+    (
+        skip_or_fail "the $host tests" ${missing[@]+"${missing[@]}"}
+        var=$(echo "$triple" | tr 'a-z-' 'A-Z_')
+        export "CARGO_TARGET_${var}_LINKER=$cc"
+        export "CARGO_TARGET_${var}_RUSTFLAGS=-C target-feature=+crt-static"
+        [ -z "$runner" ] || export "CARGO_TARGET_${var}_RUNNER=$runner"
+        echo "--- $triple${runner:+ (runner: $runner)}"
+        cargo test -q --locked -p jwtguard --target "$triple" --lib --tests
+    )
+done
