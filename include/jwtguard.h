@@ -166,6 +166,8 @@ typedef enum jwtguard_status {
   JWTGUARD_CRITICAL_EXTENSION = 203,
   // typ is not the expected type.
   JWTGUARD_UNEXPECTED_TYPE = 204,
+  // cty is JWT: a nested token, which is not supported.
+  JWTGUARD_NESTED_TOKEN = 205,
   // kid names no loaded key.
   JWTGUARD_UNKNOWN_KEY = 300,
   // alg differs from the algorithm the key was loaded for.
@@ -236,6 +238,8 @@ typedef enum jwtguard_status {
   JWTGUARD_RSA_INVALID_EXPONENT = 810,
   // A JWKS with no usable signing key.
   JWTGUARD_NO_USABLE_KEYS = 811,
+  // An HMAC secret that is a PEM, DER or JWK key (load it as a key).
+  JWTGUARD_SECRET_IS_KEY = 812,
   // A metadata field is misconfigured (empty path segment, name of 64+ bytes, duplicate name).
   JWTGUARD_INVALID_METADATA_FIELD = 900,
 } jwtguard_status;
@@ -262,8 +266,11 @@ typedef struct jwtguard_str {
 
 // The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
 // for the `jwtguard_result_*` accessors. About 1.6 KiB; declare it on the stack or as a
-// `static`, no initialisation needed before `jwtguard_verify` fills it. Not for sharing
-// between threads while a verify writes it.
+// `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
+// the first `jwtguard_verify` a result given to an accessor must be zero-initialised
+// (`jwtguard_result r = {0};`, or `static`), and then answers `JWTGUARD_NO_RESULT`: reading
+// uninitialised memory is undefined behaviour in C and Rust alike. Not for sharing between
+// threads while a verify writes it.
 typedef struct jwtguard_result {
   uint64_t _opaque[JWTGUARD_RESULT_WORDS];
 } jwtguard_result;
@@ -274,11 +281,13 @@ extern "C" {
 
 // A static, NUL-terminated English message for `status` (never NULL; valid forever). The
 // messages API users know are kept verbatim: "Token has expired", "Invalid audience.",
-// "Invalid authorized party.".
-const char *jwtguard_error_message(enum jwtguard_status status);
+// "Invalid authorized party.". Any value is accepted: one that is not a `jwtguard_status`
+// code gives "Unknown status".
+const char *jwtguard_error_message(uint32_t status);
 
-// The code's name as written in this header, e.g. "JWTGUARD_EXPIRED" (static, never NULL).
-const char *jwtguard_error_name(enum jwtguard_status status);
+// The code's name as written in this header, e.g. "JWTGUARD_EXPIRED" (static, never NULL);
+// "JWTGUARD_UNKNOWN" for a value that is not a `jwtguard_status` code.
+const char *jwtguard_error_name(uint32_t status);
 
 // A new verifier on the heap, with the strict default policy (exp and sub required, no keys).
 // Returns NULL only if allocation fails. Free it with `jwtguard_verifier_free`.
@@ -420,7 +429,8 @@ enum jwtguard_status jwtguard_verifier_set_permissions_claim(struct jwtguard_ver
                                                              size_t len);
 
 // Copy the claim at dot `path` into the metadata document as `name` (NULL/0: the path's last
-// segment). `required`: reject tokens without it.
+// segment). `required` (0 or 1): reject tokens without it. A path with an empty segment
+// (`a..b`, `.a`, `a.`) is `JWTGUARD_INVALID_METADATA_FIELD`.
 //
 // # Safety
 // `verifier` must be valid and not in use by another thread; the pairs readable.
@@ -429,7 +439,7 @@ enum jwtguard_status jwtguard_verifier_add_metadata_field(struct jwtguard_verifi
                                                           size_t path_len,
                                                           const uint8_t *name,
                                                           size_t name_len,
-                                                          bool required);
+                                                          uint32_t required);
 
 // Clock skew allowed on exp, nbf, iat and max age, in seconds (default 0).
 //
@@ -445,27 +455,30 @@ enum jwtguard_status jwtguard_verifier_set_leeway(struct jwtguard_verifier *veri
 enum jwtguard_status jwtguard_verifier_set_max_age(struct jwtguard_verifier *verifier,
                                                    uint64_t seconds);
 
-// Whether exp must be present (default true).
+// Whether exp must be present: 1 (the default) or 0; any other value is
+// `JWTGUARD_INVALID_ARGUMENT`.
 //
 // # Safety
 // `verifier` must be valid and not in use by another thread.
 enum jwtguard_status jwtguard_verifier_set_require_exp(struct jwtguard_verifier *verifier,
-                                                       bool required);
+                                                       uint32_t required);
 
-// Whether sub must be a non-empty string (default true).
+// Whether sub must be a non-empty string: 1 (the default) or 0; any other value is
+// `JWTGUARD_INVALID_ARGUMENT`.
 //
 // # Safety
 // `verifier` must be valid and not in use by another thread.
 enum jwtguard_status jwtguard_verifier_set_require_sub(struct jwtguard_verifier *verifier,
-                                                       bool required);
+                                                       uint32_t required);
 
-// The OAuth 2.0 JWT access-token profile (RFC 9068): typ at+jwt required, client_id, iat and
-// jti required, permissions read from "scope" (unless a permissions claim was set).
+// The OAuth 2.0 JWT access-token profile (RFC 9068), `enabled` 1 or 0: typ at+jwt required;
+// iss, aud, client_id, iat and jti required; permissions read from "scope" (unless a
+// permissions claim was set). Any other value is `JWTGUARD_INVALID_ARGUMENT`.
 //
 // # Safety
 // `verifier` must be valid and not in use by another thread.
 enum jwtguard_status jwtguard_verifier_set_access_token_profile(struct jwtguard_verifier *verifier,
-                                                                bool enabled);
+                                                                uint32_t enabled);
 
 // Verify `(token, token_len)` at `now` (unix seconds) with the verifier's keys and policy, plus
 // `n_required` permissions this call requires (`required` may be NULL when 0). The outcome,

@@ -118,7 +118,7 @@ class Verifier {
   jwtguard_status add_authorized_party(std::string_view s) { return jwtguard_verifier_add_authorized_party(v_, bytes(s), s.size()); }
   jwtguard_status add_required_permission(std::string_view s) { return jwtguard_verifier_add_required_permission(v_, bytes(s), s.size()); }
   jwtguard_status add_metadata_field(std::string_view path, std::string_view name, bool required) {
-    return jwtguard_verifier_add_metadata_field(v_, bytes(path), path.size(), name.empty() ? nullptr : bytes(name), name.size(), required);
+    return jwtguard_verifier_add_metadata_field(v_, bytes(path), path.size(), name.empty() ? nullptr : bytes(name), name.size(), required ? 1u : 0u);
   }
   jwtguard_status set_leeway(uint64_t seconds) { return jwtguard_verifier_set_leeway(v_, seconds); }
 

@@ -2,7 +2,7 @@
 # The firmware example (examples/embedded) on an emulated Cortex-M4F: build the no_std C ABI for
 # thumbv7em-none-eabihf, link three C firmware images against it with Debian's
 # gcc-arm-none-eabi, run them under qemu-system-arm (mps2-an386), check every result line, and
-# report flash, stack, RAM and instruction counts (README "On devices"). Then run the Rust
+# report flash, stack, RAM and instruction counts (examples/embedded/README.md). Then run the Rust
 # example, crates/nostd-check (cortex-m-rt), on the same board.
 #
 # Usage: scripts/embedded.sh            (called by scripts/test.sh)

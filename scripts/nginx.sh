@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The nginx module (examples/nginx): build it against Debian's nginx-dev, load it into Debian's
 # nginx on loopback with a temporary prefix, check every response class over HTTP, check that
-# `nginx -t` rejects bad configurations, then run wrk against it (README "nginx module").
+# `nginx -t` rejects bad configurations, then run wrk against it (examples/nginx/README.md).
 #
 # Usage: scripts/nginx.sh [--no-load]      (called by scripts/test.sh)
 # Needs: nginx, nginx-dev, curl, wrk (Debian). If one is missing it says which and skips; under

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command (README "Test", CONTRIBUTING.md "Test tiers").
+# The test command (README "Try it, test it"; CONTRIBUTING.md "Test tiers").
 #
 #   scripts/test.sh --quick   the inner loop: fmt, clippy and the tests of the core and the C ABI
 #   scripts/test.sh           the full tier, what CI runs (.ci/run installs its tools first):

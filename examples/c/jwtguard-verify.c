@@ -10,7 +10,6 @@
  * It is a debugging tool and the proof that the C API covers a real program.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +25,9 @@
 
 #define MAX_REQUIRED 16
 #define OUT_CAP 4096
+/* Longest stdin line read: a 2048-byte token, room for "Bearer " and surrounding spaces. A
+ * longer line is rejected as too long without being kept in memory. */
+#define MAX_LINE (2048 + 256)
 
 static const char *usage_text =
     "usage: jwtguard-verify [options] [TOKEN ...]     no TOKEN: read one token per line from stdin\n"
@@ -41,6 +43,10 @@ static const char *usage_text =
     "  --field PATH[:NAME][!]    metadata field, ! = required (repeatable)\n"
     "  --access-token            RFC 9068 profile\n"
     "  --bearer                  inputs are Authorization header values\n"
+    "Numbers are decimal digits only (no sign, no spaces), at most 2^64-1. Lines on stdin are\n"
+    "at most 2304 bytes; a longer one is rejected (JWTGUARD_TOKEN_TOO_LONG). Giving no token at\n"
+    "all is a usage error.\n"
+    "Exit status: 0 if every token verified, 1 if any was rejected, 2 on a usage or key error.\n"
     "With no options at all, verifies the bundled sample data in " JWTGUARD_DATA_DIR ".\n";
 
 struct options {
@@ -104,13 +110,18 @@ static bool split_kid(char *arg, const char **kid, size_t *kid_len, char **value
     return true;
 }
 
+/* A decimal number of seconds: digits only (no sign, no spaces: strtoull reads " -1" as
+ * 2^64-1, which as a leeway would accept any expired token), at most UINT64_MAX. */
 static bool parse_u64(const char *s, uint64_t *out) {
+    uint64_t v = 0;
     if (!*s) return false;
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || s[0] == '-') return false;
-    *out = (uint64_t)v;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return false;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (UINT64_MAX - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *out = v;
     return true;
 }
 
@@ -124,7 +135,7 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
     jwtguard_verifier *v = o->verifier;
     jwtguard_status s = JWTGUARD_OK;
     if (!strcmp(opt, "--access-token")) {
-        s = jwtguard_verifier_set_access_token_profile(v, true);
+        s = jwtguard_verifier_set_access_token_profile(v, 1);
     } else if (!strcmp(opt, "--bearer")) {
         o->bearer = true;
     } else if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
@@ -194,7 +205,7 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
             char *colon = strchr(arg, ':');
             const char *name = "";
             if (colon) { *colon = '\0'; name = colon + 1; }
-            s = jwtguard_verifier_add_metadata_field(v, STR(arg), STR(name), required);
+            s = jwtguard_verifier_add_metadata_field(v, STR(arg), STR(name), required ? 1 : 0);
         } else {
             return fail_usage("unknown option", opt);
         }
@@ -266,6 +277,22 @@ static bool verify_one(const struct options *o, const char *input, size_t len) {
     return true;
 }
 
+/* Read one line of at most `cap` bytes (without its newline) into `buf`. Returns false at end
+ * of input; a longer line is consumed to its end and reported with *too_long. */
+static bool read_line(FILE *in, char *buf, size_t cap, size_t *len, bool *too_long) {
+    size_t n = 0;
+    int c;
+    *too_long = false;
+    while ((c = getc(in)) != EOF && c != '\n') {
+        if (n < cap) buf[n++] = (char)c;
+        else *too_long = true;
+    }
+    if (c == EOF && n == 0 && !*too_long) return false;
+    while (n && buf[n - 1] == '\r') n--;
+    *len = n;
+    return true;
+}
+
 int main(int argc, char **argv) {
     struct options o;
     memset(&o, 0, sizeof o);
@@ -298,21 +325,30 @@ int main(int argc, char **argv) {
     if (!o.now_set) o.now = (uint64_t)time(NULL);
 
     bool all_ok = true;
+    size_t seen = 0;
     if (first_token < argc) {
-        for (int i = first_token; i < argc; i++) all_ok &= verify_one(&o, argv[i], strlen(argv[i]));
+        for (int i = first_token; i < argc; i++, seen++) all_ok &= verify_one(&o, argv[i], strlen(argv[i]));
     } else {
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while ((n = getline(&line, &cap, in)) >= 0) {
-            while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+        static char line[MAX_LINE];
+        size_t n;
+        bool too_long;
+        while (read_line(in, line, sizeof line, &n, &too_long)) {
+            if (too_long) {
+                printf("{\"ok\":false,\"code\":\"%s\",\"error\":\"Line is longer than %d bytes\"}\n",
+                       jwtguard_error_name(JWTGUARD_TOKEN_TOO_LONG), MAX_LINE);
+                all_ok = false;
+                seen++;
+                continue;
+            }
             if (n == 0 || line[0] == '#') continue;
-            all_ok &= verify_one(&o, line, (size_t)n);
+            all_ok &= verify_one(&o, line, n);
+            seen++;
         }
-        free(line);
         if (in != stdin) fclose(in);
     }
     jwtguard_verifier_free(o.verifier);
     free(o.args_text);
+    /* No token at all is not a pass: a script feeding an empty file must not read 0 as "valid". */
+    if (seen == 0) return fail_usage("no token given (as arguments or one per line on stdin)", NULL);
     return all_ok ? 0 : 1;
 }

@@ -233,7 +233,9 @@ const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
 #[repr(C)]
 struct ResultInner {
     magic: u64,
-    status: jwtguard_status,
+    /// A `jwtguard_status` as an integer: the result is caller memory, so nothing in it is read
+    /// back as a Rust enum.
+    status: u32,
     field: i32,
     /// The token is decoded straight into this (no second buffer on the stack); it holds
     /// claims only when `status` is `JWTGUARD_OK`.
@@ -242,8 +244,11 @@ struct ResultInner {
 
 /// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
 /// for the `jwtguard_result_*` accessors. About 1.6 KiB; declare it on the stack or as a
-/// `static`, no initialisation needed before `jwtguard_verify` fills it. Not for sharing
-/// between threads while a verify writes it.
+/// `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
+/// the first `jwtguard_verify` a result given to an accessor must be zero-initialised
+/// (`jwtguard_result r = {0};`, or `static`), and then answers `JWTGUARD_NO_RESULT`: reading
+/// uninitialised memory is undefined behaviour in C and Rust alike. Not for sharing between
+/// threads while a verify writes it.
 #[repr(C)]
 pub struct jwtguard_result {
     _opaque: [u64; JWTGUARD_RESULT_WORDS],
@@ -305,6 +310,17 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     unsafe { abort() }
 }
 
+/// A C flag: 0 is false, 1 is true, anything else `JWTGUARD_INVALID_ARGUMENT`. Flags cross the
+/// boundary as `uint32_t`, never as `bool`: a `bool` holding any other bit pattern is undefined
+/// behaviour in Rust, and C can pass one.
+fn flag(value: u32) -> Result<bool, jwtguard_status> {
+    match value {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(JWTGUARD_INVALID_ARGUMENT),
+    }
+}
+
 /// `(ptr, len)` as a slice. NULL is allowed only with `len == 0`.
 ///
 /// # Safety
@@ -334,33 +350,67 @@ unsafe fn text<'a>(ptr: *const u8, len: usize) -> Result<&'a str, jwtguard_statu
     core::str::from_utf8(b).map_err(|_| JWTGUARD_INVALID_ARGUMENT)
 }
 
-/// Write `data` to `(out, cap)` and its length to `*out_len`; if it does not fit, write the
-/// length needed and return `JWTGUARD_BUFFER_TOO_SMALL`.
+/// Write `data` to `(out, cap)` and its length to `*out_len` (see [`write_with`]).
 ///
 /// # Safety
-/// `out` must be NULL or point to `cap` writable bytes; `out_len` must be valid for a write.
+/// As [`write_with`].
 unsafe fn write_out(
     data: &[u8],
     out: *mut u8,
     cap: usize,
     out_len: *mut usize,
 ) -> Result<(), jwtguard_status> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        write_with(out, cap, out_len, |buf| {
+            if let Some(dst) = buf.get_mut(..data.len()) {
+                dst.copy_from_slice(data);
+            }
+            Ok(data.len())
+        })
+    }
+}
+
+/// The output convention: `fill` writes into the buffer it is given as much as fits and returns
+/// the length the whole output needs. It is first called with an empty buffer to learn that
+/// length; if it exceeds `cap`, only `*out_len` is written (the size needed) and the result is
+/// `JWTGUARD_BUFFER_TOO_SMALL`. Otherwise it is called on the caller's buffer and `*out_len` gets
+/// the length. On any other error neither `out` nor `*out_len` is touched.
+///
+/// # Safety
+/// `out` must be NULL or point to `cap` writable bytes that no Rust value overlaps; `out_len`
+/// must be NULL or valid for a write.
+unsafe fn write_with(
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+    fill: impl Fn(&mut [u8]) -> Result<usize, jwtguard_status>,
+) -> Result<(), jwtguard_status> {
     if out_len.is_null() {
         return Err(JWTGUARD_NULL_ARGUMENT);
     }
-    // SAFETY: checked non-NULL; the caller guarantees it is writable.
-    unsafe { *out_len = data.len() };
-    if data.len() > cap {
+    let needed = fill(&mut [])?;
+    if needed > cap {
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { *out_len = needed };
         return Err(JWTGUARD_BUFFER_TOO_SMALL);
     }
-    if data.is_empty() {
-        return Ok(());
+    let mut written = 0;
+    if needed > 0 {
+        if out.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        // SAFETY: `out` has `cap >= needed` writable bytes (caller contract). They may be
+        // uninitialised, so they are zeroed through the raw pointer before a `&mut [u8]` is
+        // made over them; no Rust value overlaps them, so the slice is unique for this call.
+        let buf = unsafe {
+            core::ptr::write_bytes(out, 0, needed);
+            core::slice::from_raw_parts_mut(out, needed)
+        };
+        written = fill(buf)?;
     }
-    if out.is_null() {
-        return Err(JWTGUARD_NULL_ARGUMENT);
-    }
-    // SAFETY: `out` has `cap >= data.len()` writable bytes, and Rust data never overlaps it.
-    unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), out, data.len()) };
+    // SAFETY: checked non-NULL; writable per contract.
+    unsafe { *out_len = written };
     Ok(())
 }
 
@@ -392,16 +442,24 @@ unsafe fn verifier_mut<'a>(
 
 /// A static, NUL-terminated English message for `status` (never NULL; valid forever). The
 /// messages API users know are kept verbatim: "Token has expired", "Invalid audience.",
-/// "Invalid authorized party.".
+/// "Invalid authorized party.". Any value is accepted: one that is not a `jwtguard_status`
+/// code gives "Unknown status".
 #[unsafe(no_mangle)]
-pub extern "C" fn jwtguard_error_message(status: jwtguard_status) -> *const c_char {
-    status.message_c().as_ptr()
+pub extern "C" fn jwtguard_error_message(status: u32) -> *const c_char {
+    // An integer, mapped totally: C can pass any bit pattern, which as a Rust enum would be
+    // undefined behaviour.
+    jwtguard_status::from_raw(status)
+        .map_or(c"Unknown status", jwtguard_status::message_c)
+        .as_ptr()
 }
 
-/// The code's name as written in this header, e.g. "JWTGUARD_EXPIRED" (static, never NULL).
+/// The code's name as written in this header, e.g. "JWTGUARD_EXPIRED" (static, never NULL);
+/// "JWTGUARD_UNKNOWN" for a value that is not a `jwtguard_status` code.
 #[unsafe(no_mangle)]
-pub extern "C" fn jwtguard_error_name(status: jwtguard_status) -> *const c_char {
-    status.name_c().as_ptr()
+pub extern "C" fn jwtguard_error_name(status: u32) -> *const c_char {
+    jwtguard_status::from_raw(status)
+        .map_or(c"JWTGUARD_UNKNOWN", jwtguard_status::name_c)
+        .as_ptr()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -775,7 +833,8 @@ pub unsafe extern "C" fn jwtguard_verifier_set_permissions_claim(
 }
 
 /// Copy the claim at dot `path` into the metadata document as `name` (NULL/0: the path's last
-/// segment). `required`: reject tokens without it.
+/// segment). `required` (0 or 1): reject tokens without it. A path with an empty segment
+/// (`a..b`, `.a`, `a.`) is `JWTGUARD_INVALID_METADATA_FIELD`.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread; the pairs readable.
@@ -786,9 +845,10 @@ pub unsafe extern "C" fn jwtguard_verifier_add_metadata_field(
     path_len: usize,
     name: *const u8,
     name_len: usize,
-    required: bool,
+    required: u32,
 ) -> jwtguard_status {
     guard(|| {
+        let required = flag(required)?;
         // SAFETY: forwarded contract.
         let v = unsafe { verifier_mut(verifier) }?;
         // SAFETY: forwarded contract.
@@ -843,44 +903,56 @@ pub unsafe extern "C" fn jwtguard_verifier_set_max_age(
     })
 }
 
-/// Whether exp must be present (default true).
+/// Whether exp must be present: 1 (the default) or 0; any other value is
+/// `JWTGUARD_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_verifier_set_require_exp(
     verifier: *mut jwtguard_verifier,
-    required: bool,
+    required: u32,
 ) -> jwtguard_status {
-    // SAFETY: forwarded contract.
-    guard(|| unsafe { verifier_mut(verifier) }.map(|v| v.require_exp = required))
+    guard(|| {
+        let required = flag(required)?;
+        // SAFETY: forwarded contract.
+        unsafe { verifier_mut(verifier) }.map(|v| v.require_exp = required)
+    })
 }
 
-/// Whether sub must be a non-empty string (default true).
+/// Whether sub must be a non-empty string: 1 (the default) or 0; any other value is
+/// `JWTGUARD_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_verifier_set_require_sub(
     verifier: *mut jwtguard_verifier,
-    required: bool,
+    required: u32,
 ) -> jwtguard_status {
-    // SAFETY: forwarded contract.
-    guard(|| unsafe { verifier_mut(verifier) }.map(|v| v.require_sub = required))
+    guard(|| {
+        let required = flag(required)?;
+        // SAFETY: forwarded contract.
+        unsafe { verifier_mut(verifier) }.map(|v| v.require_sub = required)
+    })
 }
 
-/// The OAuth 2.0 JWT access-token profile (RFC 9068): typ at+jwt required, client_id, iat and
-/// jti required, permissions read from "scope" (unless a permissions claim was set).
+/// The OAuth 2.0 JWT access-token profile (RFC 9068), `enabled` 1 or 0: typ at+jwt required;
+/// iss, aud, client_id, iat and jti required; permissions read from "scope" (unless a
+/// permissions claim was set). Any other value is `JWTGUARD_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_verifier_set_access_token_profile(
     verifier: *mut jwtguard_verifier,
-    enabled: bool,
+    enabled: u32,
 ) -> jwtguard_status {
-    // SAFETY: forwarded contract.
-    guard(|| unsafe { verifier_mut(verifier) }.map(|v| v.access_token = enabled))
+    guard(|| {
+        let enabled = flag(enabled)?;
+        // SAFETY: forwarded contract.
+        unsafe { verifier_mut(verifier) }.map(|v| v.access_token = enabled)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -921,7 +993,7 @@ pub unsafe extern "C" fn jwtguard_verify(
     // SAFETY: initialised just above; exclusive for this call (caller contract).
     let inner = unsafe { &mut *inner };
     inner.magic = RESULT_MAGIC;
-    inner.status = JWTGUARD_PANIC;
+    inner.status = JWTGUARD_PANIC as u32;
     inner.field = -1;
     let status = guard(|| {
         // SAFETY: forwarded contract.
@@ -949,14 +1021,16 @@ pub unsafe extern "C" fn jwtguard_verify(
             jwtguard_status::from(r.error)
         })
     });
-    inner.status = status;
+    inner.status = status as u32;
     status
 }
 
 /// The result behind a pointer, if `jwtguard_verify` filled it and it verified.
 ///
 /// # Safety
-/// `result` must be NULL or point to a `jwtguard_result` (filled or not).
+/// `result` must be NULL or point to a `jwtguard_result` that `jwtguard_verify` filled or the
+/// caller zero-initialised (documented on the type): its magic word is then an initialised
+/// integer, and only a result that carries the magic is read any further.
 unsafe fn verified<'a>(result: *const jwtguard_result) -> Result<&'a OwnedClaims, jwtguard_status> {
     if result.is_null() {
         return Err(JWTGUARD_NULL_ARGUMENT);
@@ -969,7 +1043,7 @@ unsafe fn verified<'a>(result: *const jwtguard_result) -> Result<&'a OwnedClaims
     }
     // SAFETY: the magic says jwtguard_verify wrote a whole ResultInner here.
     let inner = unsafe { &*inner };
-    if inner.status != JWTGUARD_OK {
+    if inner.status != JWTGUARD_OK as u32 {
         return Err(JWTGUARD_NO_RESULT);
     }
     Ok(&inner.claims)
@@ -1038,13 +1112,17 @@ unsafe fn document(
     cap: usize,
     out_len: *mut usize,
 ) -> Result<(), jwtguard_status> {
-    let mut scratch = [0u8; jwtguard_core::TOKEN_BUF_LEN + 1024];
-    let n = match claims.claims().metadata(fields, &mut scratch) {
-        Ok(n) => n,
-        Err(r) => return Err(r.error.into()),
-    };
+    // Written straight into the caller's buffer by the core's counting writer: no internal
+    // scratch whose size could refuse a document that the caller's buffer would hold.
+    let view = claims.claims();
     // SAFETY: forwarded contract.
-    unsafe { write_out(scratch.get(..n).unwrap_or(&[]), out, cap, out_len) }
+    unsafe {
+        write_with(out, cap, out_len, |buf| match view.metadata(fields, buf) {
+            Ok(n) => Ok(n),
+            Err(r) if r.error == Error::BufferTooSmall => r.needed.ok_or(JWTGUARD_PANIC),
+            Err(r) => Err(r.error.into()),
+        })
+    }
 }
 
 /// Copy the metadata document of the verifier's fields (`{"name":"Jean Valjean",...}`) into

@@ -61,6 +61,8 @@ pub enum jwtguard_status {
     JWTGUARD_CRITICAL_EXTENSION = 203,
     /// typ is not the expected type.
     JWTGUARD_UNEXPECTED_TYPE = 204,
+    /// cty is JWT: a nested token, which is not supported.
+    JWTGUARD_NESTED_TOKEN = 205,
 
     /// kid names no loaded key.
     JWTGUARD_UNKNOWN_KEY = 300,
@@ -137,6 +139,8 @@ pub enum jwtguard_status {
     JWTGUARD_RSA_INVALID_EXPONENT = 810,
     /// A JWKS with no usable signing key.
     JWTGUARD_NO_USABLE_KEYS = 811,
+    /// An HMAC secret that is a PEM, DER or JWK key (load it as a key).
+    JWTGUARD_SECRET_IS_KEY = 812,
 
     /// A metadata field is misconfigured (empty path segment, name of 64+ bytes, duplicate name).
     JWTGUARD_INVALID_METADATA_FIELD = 900,
@@ -171,6 +175,7 @@ macro_rules! every_status {
             JWTGUARD_INVALID_HEADER_PARAMETER,
             JWTGUARD_CRITICAL_EXTENSION,
             JWTGUARD_UNEXPECTED_TYPE,
+            JWTGUARD_NESTED_TOKEN,
             JWTGUARD_UNKNOWN_KEY,
             JWTGUARD_ALGORITHM_MISMATCH,
             JWTGUARD_SIGNATURE_LENGTH,
@@ -206,6 +211,7 @@ macro_rules! every_status {
             JWTGUARD_RSA_INVALID_MODULUS,
             JWTGUARD_RSA_INVALID_EXPONENT,
             JWTGUARD_NO_USABLE_KEYS,
+            JWTGUARD_SECRET_IS_KEY,
             JWTGUARD_INVALID_METADATA_FIELD,
         )
     };
@@ -236,6 +242,7 @@ impl From<Error> for jwtguard_status {
             Error::InvalidHeaderParameter => JWTGUARD_INVALID_HEADER_PARAMETER,
             Error::CriticalExtension => JWTGUARD_CRITICAL_EXTENSION,
             Error::UnexpectedType => JWTGUARD_UNEXPECTED_TYPE,
+            Error::NestedToken => JWTGUARD_NESTED_TOKEN,
             Error::UnknownKey => JWTGUARD_UNKNOWN_KEY,
             Error::AlgorithmMismatch => JWTGUARD_ALGORITHM_MISMATCH,
             Error::SignatureLength => JWTGUARD_SIGNATURE_LENGTH,
@@ -273,6 +280,7 @@ impl From<Error> for jwtguard_status {
             Error::RsaInvalidModulus => JWTGUARD_RSA_INVALID_MODULUS,
             Error::RsaInvalidExponent => JWTGUARD_RSA_INVALID_EXPONENT,
             Error::NoUsableKeys => JWTGUARD_NO_USABLE_KEYS,
+            Error::SecretIsKey => JWTGUARD_SECRET_IS_KEY,
             // `Error` is non_exhaustive; a new variant shows up here until it is mapped, and
             // the test over `Error::ALL` fails.
             _ => JWTGUARD_UNKNOWN_ERROR,
@@ -281,6 +289,17 @@ impl From<Error> for jwtguard_status {
 }
 
 impl jwtguard_status {
+    /// The code whose value is `raw`, if there is one: C hands statuses back as integers, and
+    /// only values that are codes become the enum.
+    pub(crate) fn from_raw(raw: u32) -> Option<Self> {
+        macro_rules! lookup {
+            ($($v:ident),* $(,)?) => {
+                match raw { $( x if x == $v as u32 => Some($v), )* _ => None }
+            };
+        }
+        every_status!(lookup)
+    }
+
     /// The code's name as in the header, NUL-terminated.
     pub(crate) fn name_c(self) -> &'static core::ffi::CStr {
         macro_rules! names {

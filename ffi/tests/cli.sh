@@ -81,7 +81,29 @@ case_ "unknown option" 2 "unknown option" -- --frobnicate
 case_ "missing value" 2 "missing value" -- --jwks
 case_ "unreadable file" 2 "cannot read" -- --jwks /nonexistent.json
 case_ "bad leeway" 2 "not a number" -- --leeway -5
+# Fail-closed number parsing (issue 14): strtoull read " -1" as 2^64-1, a leeway that accepted
+# any expired token with exit 0.
+case_ "leeway with a space and a sign" 2 "not a number" -- --jwks "$data/jwks.json" "${policy[@]}" --leeway ' -1' "$expired"
+case_ "leeway with a plus" 2 "not a number" -- --leeway +5 "$expired"
+case_ "leeway over 2^64-1" 2 "not a number" -- --leeway 18446744073709551616 "$expired"
+case_ "leeway 2^64-1 is a number" 0 '"ok":true' -- --jwks "$data/jwks.json" "${policy[@]}" --leeway 18446744073709551615 "$expired"
+case_ "now with a space" 2 "not a unix time" -- --now ' 5' "$rs"
+case_ "now in hex" 2 "not a unix time" -- --now 0x10 "$rs"
+# No token at all is a usage error, not a pass.
+case_ "no token on stdin" 2 "no token given" --stdin "" -- --jwks "$data/jwks.json" "${policy[@]}"
+case_ "only comments on stdin" 2 "no token given" --stdin "# nothing" -- --jwks "$data/jwks.json" "${policy[@]}"
+# A line longer than the token limit plus a margin is rejected without being kept; the next
+# line is still read.
+long_line=$(head -c 3000000 /dev/zero | tr '\0' 'a')
+case_ "over-long stdin line" 1 '"code":"JWTGUARD_TOKEN_TOO_LONG","error":"Line is longer than 2304 bytes"' \
+    --stdin "$long_line
+$rs" -- --jwks "$data/jwks.json" "${policy[@]}"
+case_ "the line after an over-long one" 1 '"ok":true' --stdin "$long_line
+$rs" -- --jwks "$data/jwks.json" "${policy[@]}"
+# An RSA public key given as an HMAC secret is refused (RS/HS confusion).
+case_ "public key as HS256 secret" 2 JWTGUARD_SECRET_IS_KEY -- --hs256-file "k=$keys/rsa2048.pub.pem" "$hs"
 case_ "--help" 0 "usage:" -- --help
+case_ "--help states the number rules" 0 "digits only" -- --help
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

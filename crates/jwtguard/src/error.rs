@@ -80,6 +80,9 @@ errors! {
     CriticalExtension => "Unsupported critical header extension",
     /// `typ` is not `JWT` (or the profile's type) (RFC 7519 §5.1, RFC 9068 §2.1).
     UnexpectedType => "Invalid token type",
+    /// `cty` is `JWT`: the payload is itself a JWT (a nested token, RFC 7519 §5.2 and §7.2
+    /// step 8). Nesting is not supported, so the payload is never read as claims.
+    NestedToken => "Nested JWTs are not supported",
 
     // ---- key selection ----
     /// The token's `kid` names no loaded key; there is no fallback (RFC 7515 §4.1.4).
@@ -174,6 +177,10 @@ errors! {
     RsaInvalidExponent => "RSA exponent is invalid",
     /// A JWK Set with no key usable for RS256 or HS256 verification (RFC 7517 §5).
     NoUsableKeys => "No usable key in the key set",
+    /// An HMAC secret that is a key document (any PEM, SPKI or PKCS#1 DER, or a JWK): a
+    /// gateway given the RSA public key file as its HMAC secret would let anyone holding that
+    /// public key mint tokens (RS256/HS256 confusion, RFC 8725 §2.1). Load it as a key instead.
+    SecretIsKey => "HMAC secret is a PEM, DER or JWK key: load it as a key, not as a secret",
 }
 
 impl fmt::Display for Error {

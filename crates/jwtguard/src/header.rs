@@ -16,7 +16,7 @@ use crate::json::{self, Object, Str};
 /// quadratic duplicate check on bytes that are not yet authenticated.
 const MAX_HEADER_MEMBERS: usize = 16;
 
-/// The header parameters jwtguard acts on.
+/// The header parameters jwtguard acts on (and `cty`, which only ever rejects).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Header<'a> {
     pub(crate) alg: Algorithm,
@@ -49,6 +49,14 @@ impl<'a> Header<'a> {
         let alg = Algorithm::from_name(alg.raw()).ok_or(Error::UnsupportedAlgorithm)?;
         let kid = string_param(&obj, "kid")?;
         let typ = string_param(&obj, "typ")?;
+        // RFC 7519 §5.2: `cty: "JWT"` says the payload is a JWT, not a claims set, and §7.2
+        // step 8 has the recipient verify that inner token next. We do not support nesting,
+        // and reading the inner token's compact form as claims would be wrong, so reject it.
+        // The value is a media type, compared as `typ` is (case-insensitive, optional
+        // `application/`).
+        if string_param(&obj, "cty")?.is_some_and(|cty| typ_matches(&cty, "JWT")) {
+            return Err(Error::NestedToken);
+        }
         Ok(Header { alg, kid, typ })
     }
 }

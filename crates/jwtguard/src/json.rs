@@ -510,12 +510,18 @@ impl<'a> Object<'a> {
     /// nothing.
     pub fn get_path(&self, path: &str) -> Option<Value<'a>> {
         let mut segs = path.split('.');
-        let mut v = self.get(segs.next()?)?;
+        let mut v = self.get(non_empty(segs.next()?)?)?;
         for seg in segs {
-            v = v.as_object()?.get(seg)?;
+            v = v.as_object()?.get(non_empty(seg)?)?;
         }
         Some(v)
     }
+}
+
+/// A dot path's segment, if it names something: an empty one (`a..b`, `.a`, `a.`) matches no
+/// member, not even one named `""`, so a path can never reach what its text does not spell.
+fn non_empty(seg: &str) -> Option<&str> {
+    (!seg.is_empty()).then_some(seg)
 }
 
 /// Iterator over an [`Object`]'s members.

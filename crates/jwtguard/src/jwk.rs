@@ -160,14 +160,21 @@ impl<const N: usize> KeyRing<N> {
         let mut report = JwksReport::default();
         for key in keys.iter() {
             let key = key.as_object().ok_or(Error::KeyFormat)?;
-            match parse(&key) {
-                Ok(Parsed::Key(material)) => {
-                    let mut kid = [0u8; MAX_KID_LEN];
+            let mut kid = [0u8; MAX_KID_LEN];
+            // One key an identity provider publishes badly (an empty or over-long `kid`, a
+            // malformed modulus) must not stop a gateway from loading the others: it is
+            // counted as rejected, like a key that is too small.
+            let loaded = parse(&key).and_then(|parsed| match parsed {
+                Parsed::Key(material) => {
                     let kid = kid_of(&key, &mut kid)?;
-                    self.push(kid, material)?;
-                    report.loaded = report.loaded.saturating_add(1);
+                    self.push(kid, material).map(|()| true)
                 }
-                Ok(Parsed::NotForUs) => report.skipped = report.skipped.saturating_add(1),
+                Parsed::NotForUs => Ok(false),
+            });
+            match loaded {
+                Ok(true) => report.loaded = report.loaded.saturating_add(1),
+                Ok(false) => report.skipped = report.skipped.saturating_add(1),
+                Err(Error::KeyRingFull) => return Err(Error::KeyRingFull),
                 Err(e) => {
                     report.rejected = report.rejected.saturating_add(1);
                     report.first_rejection = report.first_rejection.or(Some(e));

@@ -1,6 +1,7 @@
 //! RSA public key formats, decoded without allocation: PKCS#1 `RSAPublicKey` and SPKI DER
 //! (RFC 8017 A.1.1, RFC 5280 §4.1.2.7 with RFC 3279 §2.3.1), and PEM of both (RFC 7468).
-//! ASN.1 is RustCrypto's `der`/`pkcs1`/`spki`; PEM is `pem-rfc7468`.
+//! ASN.1 is RustCrypto's `der`/`pkcs1`/`spki`; PEM is `pem-rfc7468`. Also what is *not* an
+//! HMAC secret ([`is_key_document`]).
 
 use pkcs1::RsaPublicKey;
 use pkcs1::der::Decode;
@@ -68,4 +69,27 @@ pub(crate) fn from_pem(pem: &[u8]) -> Result<Rs256Key, Error> {
         "RSA PUBLIC KEY" => from_pkcs1_der(der),
         _ => Err(Error::UnsupportedKeyType),
     }
+}
+
+/// Whether `bytes` are a key document rather than a secret: PEM of any label, SPKI or PKCS#1
+/// `RSAPublicKey` DER, or a JSON object with a `kty` (a JWK). Random secrets are none of these
+/// (DER must parse as the whole structure; JSON must validate), so this refuses only mistakes.
+pub(crate) fn is_key_document(bytes: &[u8]) -> bool {
+    let text = bytes.trim_ascii_start();
+    if text.starts_with(b"-----BEGIN") {
+        return true;
+    }
+    if SubjectPublicKeyInfoRef::from_der(bytes).is_ok()
+        || RsaPublicKey::<UintRef<'_>>::from_der(bytes).is_ok()
+    {
+        return true;
+    }
+    if text.first() == Some(&b'{') {
+        let mut keys = [0u16; crate::json::MAX_JSON_MEMBERS];
+        if crate::json::validate(bytes, &mut keys).is_ok() {
+            return crate::json::Object::from_validated(bytes)
+                .is_some_and(|o| o.get("kty").is_some());
+        }
+    }
+    false
 }

@@ -85,10 +85,14 @@ mod policy;
 mod token;
 mod verifier;
 
-// Compile the README's examples as doctests.
+// Compile the README's and the guide's examples as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/guide.md")]
+struct GuideDoctests;
 
 pub use alg::Algorithm;
 pub use alg::hs256::{Hs256Key, is_configurable_secret};

@@ -33,6 +33,8 @@ pub struct Policy<'p> {
     require_client_id: bool,
     require_jti: bool,
     require_iat: bool,
+    require_iss: bool,
+    require_aud: bool,
     permissions_claim: &'p str,
     required_permissions: &'p [&'p str],
     metadata: &'p [MetadataField<'p>],
@@ -60,6 +62,8 @@ impl<'p> Policy<'p> {
             require_client_id: false,
             require_jti: false,
             require_iat: false,
+            require_iss: false,
+            require_aud: false,
             permissions_claim: "permissions",
             required_permissions: &[],
             metadata: &[],
@@ -137,9 +141,12 @@ impl<'p> Policy<'p> {
     }
 
     /// The OAuth 2.0 JWT access token profile (RFC 9068): `typ` must be present and be
-    /// `at+jwt` (or `application/at+jwt`, §4); `client_id`, `iat` and `jti` are required
-    /// (§2.2); permissions come from `scope` (§2.2.3).
+    /// `at+jwt` (or `application/at+jwt`, §4); `iss`, `aud`, `client_id`, `iat` and `jti` are
+    /// required (§2.2), so a token without `iss` or `aud` is rejected even when no issuer or
+    /// audience is configured; permissions come from `scope` (§2.2.3).
     pub const fn access_token(mut self) -> Self {
+        self.require_iss = true;
+        self.require_aud = true;
         self.typ = "at+jwt";
         self.require_typ = true;
         self.require_client_id = true;
@@ -190,9 +197,9 @@ impl<'p> Policy<'p> {
     /// Time, then `iss`, `aud`, `azp`, `sub`, each reporting its first failure.
     pub(crate) fn check_claims(&self, c: &Claims<'_>, now: u64) -> Result<(), Error> {
         self.check_time(c, now)?;
-        if !self.issuers.is_empty() {
+        if !self.issuers.is_empty() || self.require_iss {
             let iss = c.iss.ok_or(Error::InvalidIssuer)?;
-            if !self.issuers.iter().any(|i| iss == *i) {
+            if !self.issuers.is_empty() && !self.issuers.iter().any(|i| iss == *i) {
                 return Err(Error::InvalidIssuer);
             }
         }
@@ -200,7 +207,7 @@ impl<'p> Policy<'p> {
             if !self.audiences.iter().any(|a| aud.contains(a)) {
                 return Err(Error::InvalidAudience);
             }
-        } else if !self.audiences.is_empty() {
+        } else if !self.audiences.is_empty() || self.require_aud {
             return Err(Error::InvalidAudience);
         }
         if !self.authorized_parties.is_empty() {

@@ -130,6 +130,10 @@ impl<'a> UntrustedToken<'a> {
         keys: &KeyRing<N>,
     ) -> Result<VerifiedToken<'a>, Error> {
         let candidates = keys.select(self.header.alg, self.header.kid)?;
+        // Keys of one algorithm can still want different signature lengths (RSA keys of 2048
+        // and 3072 bits in one JWKS), so a length mismatch only rules out that key. The token
+        // is `SignatureLength` only if no candidate had its length, else `InvalidSignature`.
+        let mut length_matched = false;
         for key in candidates.iter() {
             let result = match key {
                 KeyMaterial::Hs256(k) => k.verify(self.signing_input, self.signature),
@@ -142,12 +146,15 @@ impl<'a> UntrustedToken<'a> {
                         payload: self.payload,
                     });
                 }
-                // A length that is wrong for one key of this algorithm is wrong for all of them.
-                Err(Error::SignatureLength) => return Err(Error::SignatureLength),
-                Err(_) => {}
+                Err(Error::SignatureLength) => {}
+                Err(_) => length_matched = true,
             }
         }
-        Err(Error::InvalidSignature)
+        Err(if length_matched {
+            Error::InvalidSignature
+        } else {
+            Error::SignatureLength
+        })
     }
 }
 

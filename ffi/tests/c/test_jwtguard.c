@@ -210,6 +210,85 @@ static void test_null_arguments(const jwtguard_verifier *v) {
     jwtguard_verifier_deinit(NULL);
 }
 
+/* Issue 14: statuses come back from C as integers and are mapped totally; flags are 0 or 1;
+ * out-parameters are written only on success (the BUFFER_TOO_SMALL size report aside). */
+static void test_boundary_values(const jwtguard_verifier *v) {
+    static const uint32_t unknown[] = {(uint32_t)-1, 8, 97, 150, 999, 1000, 12345, 0x80000000u};
+    for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++) {
+        CHECK(strcmp(jwtguard_error_message(unknown[i]), "Unknown status") == 0);
+        CHECK(strcmp(jwtguard_error_name(unknown[i]), "JWTGUARD_UNKNOWN") == 0);
+    }
+    CHECK(strcmp(jwtguard_error_name(JWTGUARD_UNKNOWN_ERROR), "JWTGUARD_UNKNOWN_ERROR") == 0);
+    CHECK(strcmp(jwtguard_error_name(JWTGUARD_OK), "JWTGUARD_OK") == 0);
+    CHECK(strcmp(jwtguard_error_name(JWTGUARD_NESTED_TOKEN), "JWTGUARD_NESTED_TOKEN") == 0);
+
+    jwtguard_verifier *k = jwtguard_verifier_new();
+    CHECK_STATUS(jwtguard_verifier_set_require_exp(k, 2), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_set_require_sub(k, 0xFF), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_set_access_token_profile(k, (uint32_t)-1), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_add_metadata_field(k, S("a"), NULL, 0, 7), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_set_require_exp(k, 0), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_set_require_exp(k, 1), JWTGUARD_OK);
+    /* empty path segments are configuration errors */
+    CHECK_STATUS(jwtguard_verifier_add_metadata_field(k, S(".a"), NULL, 0, 0), JWTGUARD_INVALID_METADATA_FIELD);
+    CHECK_STATUS(jwtguard_verifier_add_metadata_field(k, S("a."), NULL, 0, 0), JWTGUARD_INVALID_METADATA_FIELD);
+    /* an RSA public key is not an HMAC secret */
+    size_t pem_len;
+    char *pem = slurp("../../crates/jwtguard/tests/data/rsa2048.pub.pem", &pem_len);
+    CHECK_STATUS(jwtguard_verifier_add_hs256(k, NULL, 0, (const uint8_t *)pem, pem_len), JWTGUARD_SECRET_IS_KEY);
+    free(pem);
+
+    /* out-parameters untouched on every error */
+    const size_t SENTINEL = 0x5A5A5A5A;
+    size_t loaded = SENTINEL, skipped = SENTINEL;
+    CHECK_STATUS(jwtguard_verifier_add_jwks(k, S("{\"keys\":[]}"), &loaded, &skipped), JWTGUARD_NO_USABLE_KEYS);
+    CHECK(loaded == SENTINEL && skipped == SENTINEL);
+    jwtguard_verifier_free(k);
+
+    jwtguard_result r;
+    CHECK_STATUS(verify(v, samples[VALID_HS], &r), JWTGUARD_OK);
+    uint8_t out[64];
+    memset(out, 0xEE, sizeof out);
+    size_t len = SENTINEL;
+    CHECK_STATUS(jwtguard_result_claim(&r, S("sub"), NULL, 100, &len), JWTGUARD_NULL_ARGUMENT);
+    CHECK(len == SENTINEL);
+    CHECK_STATUS(jwtguard_result_claim(&r, S("nope"), out, sizeof out, &len), JWTGUARD_CLAIM_NOT_FOUND);
+    CHECK(len == SENTINEL && out[0] == 0xEE);
+    CHECK_STATUS(jwtguard_result_claim(&r, S("user_data..name"), out, sizeof out, &len), JWTGUARD_CLAIM_NOT_FOUND);
+    CHECK(len == SENTINEL);
+    CHECK_STATUS(jwtguard_result_claims_json(&r, NULL, 4096, &len), JWTGUARD_NULL_ARGUMENT);
+    CHECK(len == SENTINEL);
+    CHECK_STATUS(jwtguard_result_metadata(v, &r, NULL, 4096, &len), JWTGUARD_NULL_ARGUMENT);
+    CHECK(len == SENTINEL);
+    /* too small: only the size needed is written, the buffer is not touched */
+    CHECK_STATUS(jwtguard_result_claims_json(&r, out, 4, &len), JWTGUARD_BUFFER_TOO_SMALL);
+    CHECK(len > 4 && len != SENTINEL && out[0] == 0xEE);
+    len = SENTINEL;
+    CHECK_STATUS(jwtguard_result_claim(&r, S("sub"), out, 2, &len), JWTGUARD_BUFFER_TOO_SMALL);
+    CHECK(len == 10 && out[0] == 0xEE);
+    uint64_t exp = 77;
+    jwtguard_result failed;
+    CHECK_STATUS(verify(v, samples[EXPIRED], &failed), JWTGUARD_EXPIRED);
+    CHECK_STATUS(jwtguard_result_exp(&failed, &exp), JWTGUARD_NO_RESULT);
+    CHECK(exp == 77);
+    len = SENTINEL;
+    CHECK_STATUS(jwtguard_result_claim(&failed, S("sub"), out, sizeof out, &len), JWTGUARD_NO_RESULT);
+    CHECK(len == SENTINEL);
+    const uint8_t *tp = (const uint8_t *)"keep";
+    len = SENTINEL;
+    CHECK_STATUS(jwtguard_bearer_token(S("Basic abc"), &tp, &len), JWTGUARD_NOT_BEARER);
+    CHECK(len == SENTINEL && memcmp(tp, "keep", 4) == 0);
+    static jwtguard_verifier_storage storage;
+    jwtguard_verifier *sv = (jwtguard_verifier *)&storage;
+    CHECK_STATUS(jwtguard_verifier_init(&storage, 8, &sv), JWTGUARD_STORAGE_TOO_SMALL);
+    CHECK(sv == (jwtguard_verifier *)&storage);
+    /* a zero-initialised result is a valid "no result" for every accessor */
+    jwtguard_result zero = {0};
+    CHECK_STATUS(jwtguard_result_claims_json(&zero, out, sizeof out, &len), JWTGUARD_NO_RESULT);
+    CHECK_STATUS(jwtguard_result_exp(&zero, &exp), JWTGUARD_NO_RESULT);
+    CHECK(jwtguard_result_field(&zero) == -1);
+}
+
 static void test_caller_storage(void) {
     /* Firmware style: no malloc, the verifier lives in static storage. */
     static jwtguard_verifier_storage storage;
@@ -274,6 +353,7 @@ int main(void) {
     test_accessors(v);
     test_bearer();
     test_null_arguments(v);
+    test_boundary_values(v);
     test_caller_storage();
     test_threads(v);
     jwtguard_verifier_free(v);

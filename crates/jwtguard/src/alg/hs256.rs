@@ -25,10 +25,14 @@ impl Hs256Key {
     /// RFC 7518 §3.2: "A key of the same size as the hash output (for instance, 256 bits for
     /// HS256) or larger MUST be used".
     ///
-    /// Shorter secrets are [`Error::KeyTooShort`].
+    /// Shorter secrets are [`Error::KeyTooShort`]; a secret that is a key document (a gateway
+    /// pointed at the RSA public key file by mistake) is [`Error::SecretIsKey`].
     pub fn new(secret: &[u8]) -> Result<Self, Error> {
         if secret.len() < MAC_LEN {
             return Err(Error::KeyTooShort);
+        }
+        if crate::keyfmt::is_key_document(secret) {
+            return Err(Error::SecretIsKey);
         }
         let mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| Error::KeyTooShort)?;
         Ok(Self { mac })

@@ -1,0 +1,192 @@
+//! The C boundary, called from Rust through the `extern "C"` functions: what C can pass in is
+//! mapped totally, and outputs follow the header's rules (issue 14). Complements the C tests
+//! in `tests/c/`, which cover the same from C under the sanitizers.
+#![allow(clippy::unwrap_used, clippy::undocumented_unsafe_blocks)]
+
+use std::ffi::CStr;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use jwtguard::*;
+use sha2::Sha256;
+
+const SECRET: &[u8] = b"boundary-test-secret-0123456789abcdef";
+const NOW: u64 = 1_700_000_000;
+
+fn sign(payload: &str) -> String {
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256"}"#),
+        URL_SAFE_NO_PAD.encode(payload)
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET).unwrap();
+    mac.update(input.as_bytes());
+    format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+fn text(p: *const core::ffi::c_char) -> &'static str {
+    unsafe { CStr::from_ptr(p) }.to_str().unwrap()
+}
+
+fn new_verifier() -> *mut jwtguard_verifier {
+    let v = jwtguard_verifier_new();
+    let s = unsafe {
+        jwtguard_verifier_add_hs256(v, std::ptr::null(), 0, SECRET.as_ptr(), SECRET.len())
+    };
+    assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+    v
+}
+
+#[test]
+fn any_status_integer_has_a_fixed_answer() {
+    for raw in [u32::MAX, 8, 97, 150, 999, 12345, 1 << 31] {
+        assert_eq!(text(jwtguard_error_message(raw)), "Unknown status", "{raw}");
+        assert_eq!(text(jwtguard_error_name(raw)), "JWTGUARD_UNKNOWN", "{raw}");
+    }
+    let expired = jwtguard_status::JWTGUARD_EXPIRED as u32;
+    assert_eq!(text(jwtguard_error_message(expired)), "Token has expired");
+    assert_eq!(text(jwtguard_error_name(expired)), "JWTGUARD_EXPIRED");
+    assert_eq!(text(jwtguard_error_name(0)), "JWTGUARD_OK");
+}
+
+#[test]
+fn flags_are_zero_or_one() {
+    let v = new_verifier();
+    unsafe {
+        for bad in [2, 0xFF, u32::MAX] {
+            assert_eq!(
+                jwtguard_verifier_set_require_exp(v, bad),
+                jwtguard_status::JWTGUARD_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                jwtguard_verifier_set_require_sub(v, bad),
+                jwtguard_status::JWTGUARD_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                jwtguard_verifier_set_access_token_profile(v, bad),
+                jwtguard_status::JWTGUARD_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                jwtguard_verifier_add_metadata_field(v, b"a".as_ptr(), 1, std::ptr::null(), 0, bad),
+                jwtguard_status::JWTGUARD_INVALID_ARGUMENT
+            );
+        }
+        assert_eq!(
+            jwtguard_verifier_set_require_sub(v, 0),
+            jwtguard_status::JWTGUARD_OK
+        );
+        jwtguard_verifier_free(v);
+    }
+}
+
+/// Defect 4: the metadata document is written through the caller's buffer, so any document
+/// that fits the caller's buffer is returned. It used to be built in an internal scratch of
+/// about 2.5 KiB first, which refused larger ones with a BUFFER_TOO_SMALL no buffer could fix,
+/// and left `*out_len` unset.
+#[test]
+fn a_metadata_document_larger_than_the_token_is_written() {
+    let v = new_verifier();
+    let name = "n".repeat(1200);
+    let token = sign(&format!(
+        r#"{{"sub":"u","exp":{},"big":"{name}"}}"#,
+        NOW + 60
+    ));
+    let fields = ["a", "b", "c", "d", "e", "f", "g", "h"];
+    for f in fields {
+        let s = unsafe {
+            jwtguard_verifier_add_metadata_field(v, b"big".as_ptr(), 3, f.as_ptr(), f.len(), 1)
+        };
+        assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+    }
+    let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+    let s = unsafe {
+        jwtguard_verify(
+            v,
+            token.as_ptr(),
+            token.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            r.as_mut_ptr(),
+        )
+    };
+    assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+    let expected: String = format!(
+        "{{{}}}",
+        fields
+            .iter()
+            .map(|f| format!(r#""{f}":"{name}""#))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    assert!(expected.len() > 9000);
+    // Size query, then too small (buffer untouched), then exact.
+    let mut len = 0usize;
+    let s = unsafe { jwtguard_result_metadata(v, r.as_ptr(), std::ptr::null_mut(), 0, &mut len) };
+    assert_eq!(s, jwtguard_status::JWTGUARD_BUFFER_TOO_SMALL);
+    assert_eq!(len, expected.len());
+    let mut small = vec![0xEEu8; 100];
+    let s = unsafe {
+        jwtguard_result_metadata(v, r.as_ptr(), small.as_mut_ptr(), small.len(), &mut len)
+    };
+    assert_eq!(s, jwtguard_status::JWTGUARD_BUFFER_TOO_SMALL);
+    assert_eq!(len, expected.len());
+    assert!(small.iter().all(|&b| b == 0xEE));
+    let mut out = vec![0u8; expected.len()];
+    let s =
+        unsafe { jwtguard_result_metadata(v, r.as_ptr(), out.as_mut_ptr(), out.len(), &mut len) };
+    assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+    assert_eq!(len, expected.len());
+    assert_eq!(std::str::from_utf8(&out).unwrap(), expected);
+    unsafe { jwtguard_verifier_free(v) };
+}
+
+/// Defect 9: an out-parameter is not written on error.
+#[test]
+fn out_parameters_are_untouched_on_error() {
+    let v = new_verifier();
+    let token = sign(&format!(r#"{{"sub":"user","exp":{}}}"#, NOW + 60));
+    let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+    unsafe {
+        let s = jwtguard_verify(
+            v,
+            token.as_ptr(),
+            token.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            r.as_mut_ptr(),
+        );
+        assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+        let mut len = 12345usize;
+        let s = jwtguard_result_claim(
+            r.as_ptr(),
+            b"sub".as_ptr(),
+            3,
+            std::ptr::null_mut(),
+            100,
+            &mut len,
+        );
+        assert_eq!(s, jwtguard_status::JWTGUARD_NULL_ARGUMENT);
+        assert_eq!(len, 12345);
+        let s = jwtguard_result_claims_json(r.as_ptr(), std::ptr::null_mut(), 100, &mut len);
+        assert_eq!(s, jwtguard_status::JWTGUARD_NULL_ARGUMENT);
+        assert_eq!(len, 12345);
+        let mut out = [0u8; 8];
+        let s = jwtguard_result_claim(
+            r.as_ptr(),
+            b"sub".as_ptr(),
+            3,
+            out.as_mut_ptr(),
+            out.len(),
+            &mut len,
+        );
+        assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+        assert_eq!(&out[..len], b"user");
+        jwtguard_verifier_free(v);
+    }
+}
