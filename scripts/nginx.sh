@@ -83,6 +83,9 @@ http_paths="access_log off;
     cat <<EOF
 http {
     $http_paths
+    # Header names with underscores reach the module (and the upstream): a forged X_Jwt_Sub
+    # must be stripped like X-Jwt-Sub.
+    underscores_in_headers on;
 
     # Policy for every server below (keys are per server here).
     auth_jwtguard_issuer https://issuer.example;
@@ -126,6 +129,13 @@ http {
         }
         location /public/ {
             auth_jwtguard off;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
+        location /any/ {
+            # Either a token or a loopback client: the module's 401 does not end the request.
+            satisfy any;
+            allow 127.0.0.1;
+            deny all;
             proxy_pass http://127.0.0.1:$UPSTREAM;
         }
         location /load/ { }
@@ -189,6 +199,10 @@ bad_conf "a permission that is not a scope token" 'is not a scope token' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_require_permission "read all";'
 bad_conf "an invalid claim header name" 'invalid header name' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_claim_header "X Bad" sub;'
+bad_conf "a claim path with an empty segment" 'has an empty segment' \
+    'auth_jwtguard_jwks jwks.json; auth_jwtguard_claim_header X-A user_data..name;'
+bad_conf "a claim path ending in a dot" 'has an empty segment' \
+    'auth_jwtguard_jwks jwks.json; auth_jwtguard_claim_header X-A user_data.;'
 
 echo "==> starting nginx on 127.0.0.1:$PORT"
 "$NGINX" -p "$PREFIX" -c conf/nginx.conf
@@ -290,7 +304,19 @@ check "with the permission" 200 /admin/x "Bearer $admin" "" 'sub=[user_24601]'
 check "location with its own audience rejects api.example" 401 /partner/x "Bearer $valid" 'error_description="Invalid audience."'
 check "location with its own audience accepts partner.example" 200 /partner/x "Bearer $partner" "" 'sub=[user_24601]'
 check "auth_jwtguard off" 200 /public/x "" "" 'sub=[]'
-check "auth_jwtguard off: client headers untouched" 200 /public/x "" "" 'sub=[forged]' -H "X-Jwt-Sub: forged"
+check "auth_jwtguard off: client-sent claim headers are still removed" 200 /public/x "" "" 'sub=[]' -H "X-Jwt-Sub: forged"
+check "auth_jwtguard off: other client headers untouched" 200 /public/x "" "" 'vars=[kept]' -H "X-Vars: kept"
+# Issue 14: under satisfy any, a request the module refused still reaches the upstream (the
+# allow rule grants it): forged claim headers must be gone on that path too.
+check "satisfy any, no token: forged claim header removed" 200 /any/x "" "" 'sub=[] name=[]' \
+    -H "X-Jwt-Sub: admin" -H "X-Jwt-Name: Javert"
+check "satisfy any, bad token: forged claim header removed" 200 /any/x "Bearer x.y.z" "" 'sub=[]' \
+    -H "X-Jwt-Sub: admin"
+check "satisfy any, underscore spelling removed" 200 /any/x "" "" 'sub=[]' -H "X_Jwt_Sub: admin"
+check "satisfy any, valid token: verified claims passed" 200 /any/x "Bearer $valid" "" 'sub=[user_24601]' \
+    -H "X-Jwt-Sub: admin"
+check "valid token: a forged X_Jwt_Sub (underscores) does not survive" 200 /api/x "Bearer $valid" "" \
+    'sub=[user_24601]' -H "X_Jwt_Sub: admin"
 check "static file behind the module" 200 /load/index.txt "Bearer $valid" "" ok
 check "server-wide on, keys in a location: verified there" 200 "http://127.0.0.1:$SPARSE/load/index.txt" "Bearer $valid" "" ok
 check "server-wide on, keys in a location: no token there" 401 "http://127.0.0.1:$SPARSE/load/index.txt" "" 'Bearer realm="jwtguard-test"'
@@ -318,6 +344,37 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 check "after restoring the key set" 200 /api/x "Bearer $valid" "" 'sub=[user_24601]'
+
+# Issue 14: the HS256 secret file's bytes are wiped once the verifiers are built; no worker's
+# memory holds them (the verifier keeps HMAC midstates, not the secret).
+secret=$(head -1 "$PREFIX/conf/hs256.secret")
+for w in $(workers); do
+    copies=$(python3 - "$w" "$secret" <<'PY'
+import sys
+pid, needle = int(sys.argv[1]), sys.argv[2].encode()
+found = 0
+with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+    for line in maps:
+        fields = line.split()
+        if "r" not in fields[1] or (len(fields) > 5 and fields[5] in ("[vvar]", "[vsyscall]")):
+            continue
+        lo, hi = (int(x, 16) for x in fields[0].split("-"))
+        try:
+            mem.seek(lo)
+            found += mem.read(hi - lo).count(needle)
+        except (OSError, ValueError, OverflowError):
+            pass
+print(found)
+PY
+)
+    if [ "$copies" = 0 ]; then
+        pass=$((pass + 1))
+        echo "    ok  worker $w holds no copy of the HS256 secret"
+    else
+        fail=$((fail + 1))
+        echo "    FAIL worker $w holds $copies copies of the HS256 secret"
+    fi
+done
 
 echo "responses: $pass passed, $fail failed"
 if ! grep -q 'auth_jwtguard: invalid_token: Token has expired (JWTGUARD_EXPIRED)' "$PREFIX/logs/error.log"; then

@@ -58,8 +58,15 @@ typedef struct {
     jwtguard_result *result; /* set when the token verified */
 } ngx_http_auth_jwtguard_ctx_t;
 
+/* HS256 secret file contents, wiped once every level's verifier is built (postconfiguration):
+ * the verifiers hold the keys, and nothing else needs the secret bytes for the process's life. */
+typedef struct {
+    ngx_array_t secrets; /* of ngx_str_t: the whole buffer read from each secret file */
+} ngx_http_auth_jwtguard_main_conf_t;
+
 static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r);
 static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf);
+static void *ngx_http_auth_jwtguard_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child);
 static ngx_int_t ngx_http_auth_jwtguard_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_auth_jwtguard_init(ngx_conf_t *cf);
@@ -115,7 +122,7 @@ static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
 static ngx_http_module_t ngx_http_auth_jwtguard_module_ctx = {
     ngx_http_auth_jwtguard_add_variables,   /* preconfiguration */
     ngx_http_auth_jwtguard_init,            /* postconfiguration */
-    NULL,                                   /* create main configuration */
+    ngx_http_auth_jwtguard_create_main_conf, /* create main configuration */
     NULL,                                   /* init main configuration */
     NULL,                                   /* create server configuration */
     NULL,                                   /* merge server configuration */
@@ -132,6 +139,14 @@ ngx_module_t ngx_http_auth_jwtguard_module = {
     NGX_MODULE_V1_PADDING};
 
 /* ---- configuration ------------------------------------------------------------------------ */
+
+static void *ngx_http_auth_jwtguard_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_auth_jwtguard_main_conf_t *mcf = ngx_pcalloc(cf->pool, sizeof(*mcf));
+    if (mcf == NULL || ngx_array_init(&mcf->secrets, cf->pool, 2, sizeof(ngx_str_t)) != NGX_OK)
+        return NULL;
+    return mcf;
+}
 
 static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
 {
@@ -230,6 +245,12 @@ static char *ngx_http_auth_jwtguard_key(ngx_conf_t *cf, ngx_command_t *cmd, void
     if (read_key_file(cf, &path, &key.data) != NGX_OK)
         return NGX_CONF_ERROR;
     if (key.kind == KEY_HS256) {
+        ngx_http_auth_jwtguard_main_conf_t *mcf =
+            ngx_http_conf_get_module_main_conf(cf, ngx_http_auth_jwtguard_module);
+        ngx_str_t *wipe = ngx_array_push(&mcf->secrets);
+        if (wipe == NULL)
+            return NGX_CONF_ERROR;
+        *wipe = key.data;
         /* A secret file normally ends with a newline, which is not part of the secret. */
         while (key.data.len > 0 &&
                (key.data.data[key.data.len - 1] == '\n' || key.data.data[key.data.len - 1] == '\r'))
@@ -308,6 +329,14 @@ static char *ngx_http_auth_jwtguard_claim_header(ngx_conf_t *cf, ngx_command_t *
     if (value[1].len == 0 || value[2].len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": empty header name or claim path",
                            &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+    /* A dot path with an empty segment (a..b, .a, a.) names no claim: a configuration error,
+     * not a header that is silently never set. */
+    u_char *path = value[2].data, *end = value[2].data + value[2].len;
+    if (path[0] == '.' || end[-1] == '.' || ngx_strnstr(path, "..", value[2].len) != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": claim path \"%V\" has an empty segment",
+                           &cmd->name, &value[2]);
         return NGX_CONF_ERROR;
     }
     if (lcf->claim_headers == NGX_CONF_UNSET_PTR) {
@@ -536,45 +565,90 @@ static u_char *claim_value(ngx_http_request_t *r, const jwtguard_result *res, ng
     return buf;
 }
 
-/* Replace the request's headers with a copy that drops every client-sent header named by a
- * claim header (so a client cannot forge them) and adds the claims. The old list stays in the
- * pool, so the pointers nginx keeps into it (Host, User-Agent, ...) stay valid. */
-static ngx_int_t pass_claims(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
-                             const jwtguard_result *res)
+/* Whether a request header's name is the configured claim header's, ignoring case and treating
+ * '-' and '_' alike: with `underscores_in_headers on` a client can send X_Jwt_Sub, which CGI,
+ * FastCGI and many frameworks map to the same variable as X-Jwt-Sub. */
+static ngx_uint_t same_header_name(const ngx_str_t *a, const ngx_str_t *b)
+{
+    if (a->len != b->len)
+        return 0;
+    for (size_t i = 0; i < a->len; i++) {
+        u_char x = ngx_tolower(a->data[i]), y = ngx_tolower(b->data[i]);
+        if (x == '_')
+            x = '-';
+        if (y == '_')
+            y = '-';
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+static ngx_uint_t is_claim_header(ngx_http_auth_jwtguard_loc_conf_t *lcf, const ngx_str_t *name)
+{
+    jwtguard_claim_header_t *ch = lcf->claim_headers->elts;
+    for (ngx_uint_t j = 0; j < lcf->claim_headers->nelts; j++)
+        if (same_header_name(name, &ch[j].header))
+            return 1;
+    return 0;
+}
+
+/* Remove every client-sent header that has a configured claim header's name, so an upstream
+ * never sees a forged one. It runs first on every path through the handler (the module off,
+ * a missing or bad token): under `satisfy any` another access module can let the request
+ * through after this one refused it. With no such header the list is left as it is; otherwise
+ * it is rebuilt without them, and the old list stays in the pool, so the pointers nginx keeps
+ * into it (Host, User-Agent, ...) stay valid. */
+static ngx_int_t strip_claim_headers(ngx_http_request_t *r,
+                                     ngx_http_auth_jwtguard_loc_conf_t *lcf)
 {
     if (lcf->claim_headers == NULL)
         return NGX_OK;
-    jwtguard_claim_header_t *ch = lcf->claim_headers->elts;
-    ngx_uint_t nch = lcf->claim_headers->nelts;
-
-    ngx_uint_t count = nch;
+    ngx_uint_t count = 0, forged = 0;
     ngx_list_part_t *part;
-    for (part = &r->headers_in.headers.part; part; part = part->next)
-        count += part->nelts;
-    ngx_list_t fresh;
-    if (ngx_list_init(&fresh, r->pool, count, sizeof(ngx_table_elt_t)) != NGX_OK)
-        return NGX_ERROR;
     for (part = &r->headers_in.headers.part; part; part = part->next) {
         ngx_table_elt_t *h = part->elts;
         for (ngx_uint_t i = 0; i < part->nelts; i++) {
-            ngx_uint_t drop = 0;
-            for (ngx_uint_t j = 0; j < nch && !drop; j++)
-                drop = h[i].key.len == ch[j].header.len &&
-                       ngx_strncasecmp(h[i].key.data, ch[j].header.data, h[i].key.len) == 0;
-            if (drop)
+            count++;
+            forged += is_claim_header(lcf, &h[i].key);
+        }
+    }
+    if (forged == 0)
+        return NGX_OK;
+    /* The new list is built in place (its `last` points into itself, so it must not be
+     * copied), from a copy of the old one's head, whose parts stay where they are. */
+    ngx_list_t old = r->headers_in.headers;
+    /* Room for the claim headers added on success, too. */
+    if (ngx_list_init(&r->headers_in.headers, r->pool, count - forged + lcf->claim_headers->nelts,
+                      sizeof(ngx_table_elt_t)) != NGX_OK)
+        return NGX_ERROR;
+    for (part = &old.part; part; part = part->next) {
+        ngx_table_elt_t *h = part->elts;
+        for (ngx_uint_t i = 0; i < part->nelts; i++) {
+            if (is_claim_header(lcf, &h[i].key))
                 continue;
-            ngx_table_elt_t *copy = ngx_list_push(&fresh);
+            ngx_table_elt_t *copy = ngx_list_push(&r->headers_in.headers);
             if (copy == NULL)
                 return NGX_ERROR;
             *copy = h[i];
         }
     }
-    for (ngx_uint_t j = 0; j < nch; j++) {
+    return NGX_OK;
+}
+
+/* After a successful verify: the configured claims as request headers for the upstream. */
+static ngx_int_t add_claim_headers(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                                   const jwtguard_result *res)
+{
+    if (lcf->claim_headers == NULL)
+        return NGX_OK;
+    jwtguard_claim_header_t *ch = lcf->claim_headers->elts;
+    for (ngx_uint_t j = 0; j < lcf->claim_headers->nelts; j++) {
         size_t len = 0;
         u_char *value = claim_value(r, res, &ch[j].path, &len);
         if (value == NULL)
             continue;
-        ngx_table_elt_t *h = ngx_list_push(&fresh);
+        ngx_table_elt_t *h = ngx_list_push(&r->headers_in.headers);
         if (h == NULL)
             return NGX_ERROR;
 #if (nginx_version >= 1023000)
@@ -588,7 +662,6 @@ static ngx_int_t pass_claims(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_c
             return NGX_ERROR;
         h->hash = ngx_hash_strlow(h->lowcase_key, ch[j].header.data, ch[j].header.len);
     }
-    r->headers_in.headers = fresh;
     return NGX_OK;
 }
 
@@ -596,6 +669,9 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
 {
     ngx_http_auth_jwtguard_loc_conf_t *lcf =
         ngx_http_get_module_loc_conf(r, ngx_http_auth_jwtguard_module);
+    /* First, whatever follows: forged claim headers never reach an upstream. */
+    if (strip_claim_headers(r, lcf) != NGX_OK)
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     if (!lcf->enable)
         return NGX_DECLINED;
     if (lcf->verifier == NULL) {
@@ -605,9 +681,10 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* Every call verifies: there is no "already verified" shortcut, which would skip this
+     * location's permissions if a request ever reached the handler twice. (An internal
+     * redirect clears module contexts anyway.) */
     ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
-    if (ctx != NULL && ctx->result != NULL)
-        return NGX_OK; /* already verified (e.g. after an internal redirect) */
 
     if (r->headers_in.authorization == NULL)
         return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_OK);
@@ -644,7 +721,7 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
         ngx_http_set_ctx(r, ctx, ngx_http_auth_jwtguard_module);
     }
     ctx->result = res;
-    if (pass_claims(r, lcf, res) != NGX_OK)
+    if (add_claim_headers(r, lcf, res) != NGX_OK)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     return NGX_OK;
 }
@@ -707,6 +784,14 @@ static ngx_int_t ngx_http_auth_jwtguard_add_variables(ngx_conf_t *cf)
 
 static ngx_int_t ngx_http_auth_jwtguard_init(ngx_conf_t *cf)
 {
+    /* Every level's verifier has been built (merging precedes postconfiguration): the HS256
+     * secrets read from files are needed no longer. */
+    ngx_http_auth_jwtguard_main_conf_t *mcf =
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_auth_jwtguard_module);
+    ngx_str_t *secret = mcf->secrets.elts;
+    for (ngx_uint_t i = 0; i < mcf->secrets.nelts; i++)
+        ngx_explicit_memzero(secret[i].data, secret[i].len);
+
     ngx_http_core_main_conf_t *cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
     ngx_http_handler_pt *h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
     if (h == NULL)

@@ -34,8 +34,9 @@ impl Hs256Key {
         if crate::keyfmt::is_key_document(secret) {
             return Err(Error::SecretIsKey);
         }
-        let mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| Error::KeyTooShort)?;
-        Ok(Self { mac })
+        let mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| Error::KeyTooShort);
+        scrub_stack();
+        Ok(Self { mac: mac? })
     }
 
     /// Check `tag` over `message`. The tag must be the full 32 bytes (RFC 7518 §3.2 allows
@@ -54,6 +55,22 @@ impl Hs256Key {
             Err(Error::InvalidSignature)
         }
     }
+}
+
+/// Stack the key set-up may have used: `Hmac::new_from_slice` pads the secret into a 64-byte
+/// key block in its own frames, and those bytes would otherwise stay in the stack below ours
+/// (seen in the nginx module's workers, which fork from the master that loaded the keys).
+const STACK_SCRUB: usize = 1024;
+
+/// Overwrite the stack just below the caller's frame, where the frames of the call that just
+/// returned lived. `zeroize` writes volatilely, so the stores are not optimised away, and
+/// `inline(never)` keeps this a frame of its own at that depth.
+#[inline(never)]
+fn scrub_stack() {
+    use zeroize::Zeroize;
+    let mut area = [0u8; STACK_SCRUB];
+    area.zeroize();
+    core::hint::black_box(&mut area);
 }
 
 impl core::fmt::Debug for Hs256Key {
