@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Seed corpora from the project's test vectors and sample data: fuzz/corpus/<target>/.
+# Seeds from the project's test vectors and sample data: fuzz/seeds/<target>/ (not committed;
+# rebuilt on every run). The committed, minimized corpora are fuzz/corpus/<target>/: every run
+# reads both and adds what it finds to the corpus; fuzz/campaign.sh minimizes it again.
 set -euo pipefail
 cd "$(dirname "$0")"
 data=../examples/data
 keys=../crates/jwtguard/tests/data
-rm -rf corpus && mkdir -p corpus
+rm -rf seeds && mkdir -p seeds
 seed() { # target name content-file-or-string
-    mkdir -p "corpus/$1"
-    if [ -f "$3" ]; then cp "$3" "corpus/$1/$2"; else printf '%s' "$3" > "corpus/$1/$2"; fi
+    mkdir -p "seeds/$1"
+    if [ -f "$3" ]; then cp "$3" "seeds/$1/$2"; else printf '%s' "$3" > "seeds/$1/$2"; fi
 }
 i=0
 while IFS= read -r line; do
@@ -27,4 +29,4 @@ for f in "$keys"/*.pub.pem "$keys"/*.der "$keys"/rsa2048.pkcs1.pem; do seed key_
 seed c_abi empty ""
 seed claims_structured empty ""
 seed rs256_differential empty ""
-echo "seeded $(find corpus -type f | wc -l) files in $(ls corpus | wc -l) corpora"
+echo "seeded $(find seeds -type f | wc -l) files for $(ls seeds | wc -l) targets"

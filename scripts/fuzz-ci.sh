@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI fuzzing (the last step of the full tier of scripts/test.sh): build every cargo-fuzz target
-# and run each for FUZZ_SECONDS (default 30), two at a time, from seeds made from the test
-# vectors. Fails on any crash, leak or timeout. Needs the nightly toolchain and cargo-fuzz 0.13.2
+# and run each for FUZZ_SECONDS (default 30), two at a time, from the committed minimized corpus
+# (fuzz/corpus/<target>) plus seeds made from the test vectors (fuzz/seeds/<target>). Fails on any crash, leak or timeout. Needs the nightly toolchain and cargo-fuzz 0.13.2
 # (.ci/run installs both; elsewhere a missing one is a skip, see scripts/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,8 @@ mkdir -p logs
 status=0
 run() {
     local t=$1
-    if cargo +nightly fuzz run "$t" "corpus/$t" -- -dict=jwt.dict -max_len=4096 -max_total_time="$seconds" \
+    mkdir -p "corpus/$t" "seeds/$t"
+    if cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- -dict=jwt.dict -max_len=4096 -max_total_time="$seconds" \
         -artifact_prefix="logs/$t-" >"logs/ci-$t.log" 2>&1; then
         echo "fuzz $t: ok, $(grep -E '^#[0-9]+' "logs/ci-$t.log" | tail -1 | sed -E 's/^#([0-9]+).*(cov: [0-9]+).*/\1 runs, \2/')"
     else

@@ -14,6 +14,8 @@ struct Input {
     path: Vec<u8>,
     caps: [u16; 3],
     header: Vec<u8>,
+    /// Any integer C might hand back as a status.
+    raw_status: u32,
 }
 
 struct Shared(*mut jwtguard_verifier);
@@ -33,22 +35,31 @@ fn verifier() -> *const jwtguard_verifier {
             let s = b"api.example";
             jwtguard_verifier_add_audience(v, s.as_ptr(), s.len());
             let p = b"user_data.name";
-            jwtguard_verifier_add_metadata_field(v, p.as_ptr(), p.len(), std::ptr::null(), 0, false);
+            jwtguard_verifier_add_metadata_field(v, p.as_ptr(), p.len(), std::ptr::null(), 0, 0);
         }
         Shared(v)
     })
     .0
 }
 
-/// Call `f(out, cap, &mut len)` with a buffer of exactly `cap` bytes and check the contract.
+/// Call `f(out, cap, &mut len)` with a buffer of exactly `cap` bytes and check the contract:
+/// OK writes `len <= cap`; BUFFER_TOO_SMALL writes the size needed (`> cap`) and leaves the
+/// buffer alone; any other status writes neither.
 fn output(cap: usize, f: impl FnOnce(*mut u8, usize, *mut usize) -> jwtguard_status) {
-    let mut buf = vec![0u8; cap];
+    const UNTOUCHED: u8 = 0xA5;
+    let mut buf = vec![UNTOUCHED; cap];
     let mut len = usize::MAX;
     let ptr = if cap == 0 { std::ptr::null_mut() } else { buf.as_mut_ptr() };
     match f(ptr, cap, &mut len) {
         jwtguard_status::JWTGUARD_OK => assert!(len <= cap),
-        jwtguard_status::JWTGUARD_BUFFER_TOO_SMALL => assert!(len > cap),
-        _ => {}
+        jwtguard_status::JWTGUARD_BUFFER_TOO_SMALL => {
+            assert!(len > cap);
+            assert!(buf.iter().all(|&b| b == UNTOUCHED));
+        }
+        _ => {
+            assert_eq!(len, usize::MAX);
+            assert!(buf.iter().all(|&b| b == UNTOUCHED));
+        }
     }
 }
 
@@ -69,8 +80,12 @@ fuzz_target!(|input: Input| {
         let _ = jwtguard_result_field(r);
         let mut exp = 0u64;
         let _ = jwtguard_result_exp(r, &mut exp);
-        let msg = std::ffi::CStr::from_ptr(jwtguard_error_message(status));
+        let msg = std::ffi::CStr::from_ptr(jwtguard_error_message(status as u32));
         assert!(!msg.to_bytes().is_empty());
+        // Any integer maps to a static answer, never undefined behaviour.
+        let msg = std::ffi::CStr::from_ptr(jwtguard_error_message(input.raw_status));
+        let name = std::ffi::CStr::from_ptr(jwtguard_error_name(input.raw_status));
+        assert_eq!(msg.to_bytes() == b"Unknown status", name.to_bytes() == b"JWTGUARD_UNKNOWN");
         let (mut t, mut n) = (std::ptr::null(), 0usize);
         if jwtguard_bearer_token(input.header.as_ptr(), input.header.len(), &mut t, &mut n) == jwtguard_status::JWTGUARD_OK {
             let start = t as usize - input.header.as_ptr() as usize;
