@@ -23,6 +23,7 @@ export seconds
 cargo +nightly fuzz list | xargs -P "$jobs" -I{} bash -c 'run {}'
 summary() {
     for log in logs/*.log; do
+        case $(basename "$log") in cmin-*) continue ;; esac
         t=$(basename "$log" .log)
         execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
         last=$(grep -E '^#[0-9]+' "$log" | tail -1)
