@@ -150,6 +150,8 @@ typedef enum jwtguard_status {
   JWTGUARD_BASE64 = 103,
   // Invalid JSON in the header or claims.
   JWTGUARD_JSON_SYNTAX = 104,
+  // The token has surrounding whitespace or a line break (trim it before verifying).
+  JWTGUARD_TOKEN_WHITESPACE = 108,
   // A JSON object repeats a member name.
   JWTGUARD_JSON_DUPLICATE_MEMBER = 105,
   // JSON nested too deeply or with too many members.
@@ -172,6 +174,8 @@ typedef enum jwtguard_status {
   JWTGUARD_UNKNOWN_KEY = 300,
   // alg differs from the algorithm the key was loaded for.
   JWTGUARD_ALGORITHM_MISMATCH = 301,
+  // The token has no kid and the verifier requires one.
+  JWTGUARD_MISSING_KEY_ID = 302,
   // The signature has the wrong length.
   JWTGUARD_SIGNATURE_LENGTH = 400,
   // The signature does not verify.
@@ -240,8 +244,14 @@ typedef enum jwtguard_status {
   JWTGUARD_NO_USABLE_KEYS = 811,
   // An HMAC secret that is a PEM, DER or JWK key (load it as a key).
   JWTGUARD_SECRET_IS_KEY = 812,
+  // A private key where a public key is expected (pass the public key).
+  JWTGUARD_PRIVATE_KEY = 813,
   // A metadata field is misconfigured (empty path segment, name of 64+ bytes, duplicate name).
   JWTGUARD_INVALID_METADATA_FIELD = 900,
+  // No issuer is configured and none was waived (jwtguard_verifier_allow_any_issuer).
+  JWTGUARD_ISSUER_NOT_CONFIGURED = 901,
+  // No audience is configured and none was waived (jwtguard_verifier_allow_no_audience).
+  JWTGUARD_AUDIENCE_NOT_CONFIGURED = 902,
 } jwtguard_status;
 
 // A verifier: keys plus policy. Configure it, then share it: `jwtguard_verify` takes a
@@ -255,6 +265,23 @@ typedef struct jwtguard_verifier jwtguard_verifier;
 typedef struct jwtguard_verifier_storage {
   uint64_t _opaque[JWTGUARD_VERIFIER_STORAGE_WORDS];
 } jwtguard_verifier_storage;
+
+// What `jwtguard_verifier_add_jwks_report` did with a key set.
+typedef struct jwtguard_jwks_report {
+  // Keys loaded.
+  size_t loaded;
+  // Keys not for us: another `kty`, `use` other than `sig`, `key_ops` without `verify`, or
+  // an `alg` this library does not verify.
+  size_t skipped;
+  // Keys meant for us that could not be admitted (too small, malformed, a private key, an
+  // empty or over-long kid).
+  size_t rejected;
+  // Usable keys left out because the verifier's key capacity (`JWTGUARD_MAX_KEYS`) was
+  // reached: the keys that fit are loaded, and the caller decides whether that will do.
+  size_t left_out;
+  // Why the first rejected key was rejected, as a `jwtguard_status` (0 if none was).
+  uint32_t first_rejection;
+} jwtguard_jwks_report;
 
 // A `(ptr, len)` string for lists passed to `jwtguard_verify`.
 typedef struct jwtguard_str {
@@ -387,6 +414,19 @@ enum jwtguard_status jwtguard_verifier_add_jwks(struct jwtguard_verifier *verifi
                                                 size_t *loaded,
                                                 size_t *skipped);
 
+// Load every usable signing key of a JWKS, as `jwtguard_verifier_add_jwks`, and fill
+// `*report` (written on success only). When no key loads, the status says why: the first
+// rejected key's reason (say `JWTGUARD_RSA_MODULUS_TOO_SMALL` or `JWTGUARD_PRIVATE_KEY`),
+// else `JWTGUARD_KEY_RING_FULL`, else `JWTGUARD_NO_USABLE_KEYS`.
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(jwks, len)` readable;
+// `report` writable.
+enum jwtguard_status jwtguard_verifier_add_jwks_report(struct jwtguard_verifier *verifier,
+                                                       const uint8_t *jwks,
+                                                       size_t len,
+                                                       struct jwtguard_jwks_report *report);
+
 // Accept this `iss` (repeatable; none configured: iss is not checked).
 //
 // # Safety
@@ -479,6 +519,42 @@ enum jwtguard_status jwtguard_verifier_set_require_sub(struct jwtguard_verifier 
 // `verifier` must be valid and not in use by another thread.
 enum jwtguard_status jwtguard_verifier_set_access_token_profile(struct jwtguard_verifier *verifier,
                                                                 uint32_t enabled);
+
+// Waive the issuer check explicitly: with no `jwtguard_verifier_add_issuer`, tokens of any
+// `iss` (or none) are accepted. Without an issuer and without this call, `jwtguard_verify`
+// answers `JWTGUARD_ISSUER_NOT_CONFIGURED` (RFC 8725 §3.8 asks verifiers to validate `iss`; a
+// forgotten line must not waive it silently).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread.
+enum jwtguard_status jwtguard_verifier_allow_any_issuer(struct jwtguard_verifier *verifier);
+
+// Declare that tokens carry no `aud`: with no `jwtguard_verifier_add_audience`, a token
+// without `aud` is accepted (one with `aud` is still rejected, RFC 7519 §4.1.3). Without an
+// audience and without this call, `jwtguard_verify` answers `JWTGUARD_AUDIENCE_NOT_CONFIGURED`.
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread.
+enum jwtguard_status jwtguard_verifier_allow_no_audience(struct jwtguard_verifier *verifier);
+
+// Whether a token must carry a `kid`: 1 or 0 (the default). By default a token without `kid`
+// is tried against every key of its algorithm; with 1 it is `JWTGUARD_MISSING_KEY_ID`, so a
+// kid-less token cannot make the verifier run an RSA check against each key. Any other value
+// is `JWTGUARD_INVALID_ARGUMENT`.
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread.
+enum jwtguard_status jwtguard_verifier_set_require_kid(struct jwtguard_verifier *verifier,
+                                                       uint32_t required);
+
+// The first setup error of a configured verifier, or `JWTGUARD_OK`: call it once at start-up
+// to fail there rather than on the first token. Today that is `JWTGUARD_ISSUER_NOT_CONFIGURED`
+// or `JWTGUARD_AUDIENCE_NOT_CONFIGURED` (see `jwtguard_verifier_allow_any_issuer` and
+// `jwtguard_verifier_allow_no_audience`), which `jwtguard_verify` would also answer.
+//
+// # Safety
+// `verifier` must be NULL or valid.
+enum jwtguard_status jwtguard_verifier_check(const struct jwtguard_verifier *verifier);
 
 // Verify `(token, token_len)` at `now` (unix seconds) with the verifier's keys and policy, plus
 // `n_required` permissions this call requires (`required` may be NULL when 0). The outcome,

@@ -199,6 +199,21 @@ bad_conf "a permission that is not a scope token" 'is not a scope token' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_require_permission "read all";'
 bad_conf "an invalid claim header name" 'invalid header name' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_claim_header "X Bad" sub;'
+bad_conf "keys but no issuer (fail-safe default)" 'No issuer is configured' \
+    'auth_jwtguard_jwks jwks.json; auth_jwtguard_audience api.example;'
+bad_conf "keys but no audience (fail-safe default)" 'auth_jwtguard_audience (or auth_jwtguard_allow_no_audience on)' \
+    'auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer https://issuer.example;'
+{
+    head_conf
+    printf 'http {\n    %s\n    auth_jwtguard_jwks jwks.json; auth_jwtguard_allow_any_issuer on; auth_jwtguard_allow_no_audience on;\n    server { listen 127.0.0.1:%s; location / { } }\n}\n' "$http_paths" "$PORT"
+} >"$PREFIX/conf/waived.conf"
+if "$NGINX" -p "$PREFIX" -c conf/waived.conf -t >/dev/null 2>&1; then
+    echo "    ok  explicit waivers (allow_any_issuer, allow_no_audience) pass nginx -t"
+else
+    echo "FAIL: nginx -t rejected a configuration with explicit waivers" >&2
+    "$NGINX" -p "$PREFIX" -c conf/waived.conf -t >&2 || true
+    exit 1
+fi
 bad_conf "a claim path with an empty segment" 'has an empty segment' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_claim_header X-A user_data..name;'
 bad_conf "a claim path ending in a dot" 'has an empty segment' \

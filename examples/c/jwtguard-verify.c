@@ -37,6 +37,9 @@ static const char *usage_text =
     "  --rsa-pem KID=PATH        RSA public key, PEM (PKCS#1 or SPKI); --rsa-der KID=PATH for DER\n"
     "  --jwk PATH                one JWK\n"
     "  --iss ISSUER  --aud AUDIENCE  --azp PARTY          (each repeatable)\n"
+    "  --any-iss                 accept any issuer (without it, no --iss is a setup error)\n"
+    "  --no-aud                  tokens carry no aud (without it, no --aud is a setup error)\n"
+    "  --require-kid             a token without kid is rejected (JWTGUARD_MISSING_KEY_ID)\n"
     "  --leeway SECONDS          default 0\n"
     "  --now UNIX_SECONDS        default: the system clock\n"
     "  --require PERMISSION      (repeatable)   --permissions-claim NAME (default permissions)\n"
@@ -138,6 +141,12 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
         s = jwtguard_verifier_set_access_token_profile(v, 1);
     } else if (!strcmp(opt, "--bearer")) {
         o->bearer = true;
+    } else if (!strcmp(opt, "--any-iss")) {
+        s = jwtguard_verifier_allow_any_issuer(v);
+    } else if (!strcmp(opt, "--no-aud")) {
+        s = jwtguard_verifier_allow_no_audience(v);
+    } else if (!strcmp(opt, "--require-kid")) {
+        s = jwtguard_verifier_set_require_kid(v, 1);
     } else if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
         fputs(usage_text, stdout);
         return -1;
@@ -323,6 +332,16 @@ int main(int argc, char **argv) {
         return status < 0 ? 0 : status;
     }
     if (!o.now_set) o.now = (uint64_t)time(NULL);
+    /* Fail-safe defaults: no issuer or no audience is a setup error unless waived. */
+    jwtguard_status setup = jwtguard_verifier_check(o.verifier);
+    if (setup != JWTGUARD_OK) {
+        fprintf(stderr, "jwtguard-verify: %s (%s): give %s\n", jwtguard_error_message(setup),
+                jwtguard_error_name(setup),
+                setup == JWTGUARD_ISSUER_NOT_CONFIGURED ? "--iss ISSUER, or --any-iss" : "--aud AUDIENCE, or --no-aud");
+        jwtguard_verifier_free(o.verifier);
+        free(o.args_text);
+        return 2;
+    }
 
     bool all_ok = true;
     size_t seen = 0;

@@ -45,6 +45,8 @@ typedef struct {
     ngx_array_t *audiences;     /* of ngx_str_t */
     ngx_array_t *parties;       /* of ngx_str_t */
     time_t leeway;
+    ngx_flag_t any_issuer;    /* auth_jwtguard_allow_any_issuer */
+    ngx_flag_t no_audience;   /* auth_jwtguard_allow_no_audience */
     ngx_array_t *permissions;   /* of ngx_str_t: required at this level */
     ngx_array_t *claim_headers; /* of jwtguard_claim_header_t */
 
@@ -106,6 +108,14 @@ static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
      ngx_http_auth_jwtguard_text, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_auth_jwtguard_loc_conf_t, parties), NULL},
 
+    {ngx_string("auth_jwtguard_allow_any_issuer"), JWTGUARD_ALL_LEVELS | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, any_issuer), NULL},
+
+    {ngx_string("auth_jwtguard_allow_no_audience"), JWTGUARD_ALL_LEVELS | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, no_audience), NULL},
+
     {ngx_string("auth_jwtguard_leeway"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
      ngx_conf_set_sec_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_auth_jwtguard_loc_conf_t, leeway), NULL},
@@ -159,6 +169,8 @@ static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->audiences = NGX_CONF_UNSET_PTR;
     conf->parties = NGX_CONF_UNSET_PTR;
     conf->leeway = NGX_CONF_UNSET;
+    conf->any_issuer = NGX_CONF_UNSET;
+    conf->no_audience = NGX_CONF_UNSET;
     conf->permissions = NGX_CONF_UNSET_PTR;
     conf->claim_headers = NGX_CONF_UNSET_PTR;
     return conf;
@@ -409,6 +421,18 @@ static char *build_verifier(ngx_conf_t *cf, ngx_http_auth_jwtguard_loc_conf_t *c
         what = "auth_jwtguard_leeway";
         s = jwtguard_verifier_set_leeway(v, (uint64_t)conf->leeway);
     }
+    if (s == JWTGUARD_OK && conf->any_issuer)
+        s = jwtguard_verifier_allow_any_issuer(v);
+    if (s == JWTGUARD_OK && conf->no_audience)
+        s = jwtguard_verifier_allow_no_audience(v);
+    if (s == JWTGUARD_OK) {
+        /* Fail-safe defaults: keys without an issuer (or an audience) to check are a
+         * configuration error here, at nginx -t, not a 500 on every request. */
+        s = jwtguard_verifier_check(v);
+        what = s == JWTGUARD_ISSUER_NOT_CONFIGURED
+                   ? "auth_jwtguard_issuer (or auth_jwtguard_allow_any_issuer on)"
+                   : "auth_jwtguard_audience (or auth_jwtguard_allow_no_audience on)";
+    }
     if (s != JWTGUARD_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "auth_jwtguard: %s: %s (%s)", what,
                            jwtguard_error_message(s), jwtguard_error_name(s));
@@ -430,6 +454,8 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_ptr_value(conf->audiences, prev->audiences, NULL);
     ngx_conf_merge_ptr_value(conf->parties, prev->parties, NULL);
     ngx_conf_merge_sec_value(conf->leeway, prev->leeway, 0);
+    ngx_conf_merge_value(conf->any_issuer, prev->any_issuer, 0);
+    ngx_conf_merge_value(conf->no_audience, prev->no_audience, 0);
     ngx_conf_merge_ptr_value(conf->permissions, prev->permissions, NULL);
     ngx_conf_merge_ptr_value(conf->claim_headers, prev->claim_headers, NULL);
 
@@ -478,7 +504,8 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     /* Share the parent's verifier when this level changes nothing it is built from. */
     if (conf->keys == prev->keys && conf->issuers == prev->issuers &&
         conf->audiences == prev->audiences && conf->parties == prev->parties &&
-        conf->leeway == prev->leeway) {
+        conf->leeway == prev->leeway && conf->any_issuer == prev->any_issuer &&
+        conf->no_audience == prev->no_audience) {
         if (prev->verifier == NULL && build_verifier(cf, prev) != NGX_CONF_OK)
             return NGX_CONF_ERROR;
         conf->verifier = prev->verifier;
@@ -706,7 +733,7 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
                         lcf->n_required, res);
     if (s == JWTGUARD_INSUFFICIENT_PERMISSIONS)
         return challenge(r, lcf, NGX_HTTP_FORBIDDEN, "insufficient_scope", s);
-    if ((int)s >= 1 && (int)s < 100) {
+    if (((int)s >= 1 && (int)s < 100) || (int)s >= 900) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "auth_jwtguard: %s (%s)",
                       jwtguard_error_message(s), jwtguard_error_name(s));
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

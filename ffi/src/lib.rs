@@ -20,7 +20,9 @@ use core::ffi::c_char;
 use core::mem::{align_of, size_of};
 
 use heapless::{String, Vec};
-use jwtguard_core::{Error, KeyRing, MetadataField, OwnedClaims, Policy, Request, bearer_token};
+use jwtguard_core::{
+    Error, KeyRing, MetadataField, OwnedClaims, Policy, Request, bearer_token, check_fields,
+};
 
 pub use status::jwtguard_status;
 use status::jwtguard_status::*;
@@ -103,6 +105,8 @@ pub struct Config {
     require_exp: bool,
     require_sub: bool,
     access_token: bool,
+    any_issuer: bool,
+    without_audience: bool,
 }
 
 impl jwtguard_verifier {
@@ -141,7 +145,21 @@ impl Config {
             require_exp: true,
             require_sub: true,
             access_token: false,
+            any_issuer: false,
+            without_audience: false,
         }
+    }
+
+    /// The fail-safe defaults (as `Policy::check`): an issuer and an audience are configured,
+    /// or explicitly waived. Two comparisons, so `jwtguard_verify` checks them on every call.
+    fn setup_error(&self) -> Option<jwtguard_status> {
+        if self.issuers.is_empty() && !self.any_issuer {
+            return Some(JWTGUARD_ISSUER_NOT_CONFIGURED);
+        }
+        if self.audiences.is_empty() && !self.without_audience {
+            return Some(JWTGUARD_AUDIENCE_NOT_CONFIGURED);
+        }
+        None
     }
 
     /// Build the policy over this verifier's strings and run `f` with it.
@@ -189,6 +207,12 @@ impl Config {
         }
         if let Some(age) = self.max_age {
             p = p.max_age(age);
+        }
+        if self.any_issuer {
+            p = p.any_issuer();
+        }
+        if self.without_audience {
+            p = p.without_audience();
         }
         f(&p)
     }
@@ -714,9 +738,67 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwks(
                 *l = report.loaded;
             }
             if let Some(s) = skipped.as_mut() {
-                *s = report.skipped + report.rejected;
+                *s = report.skipped + report.rejected + report.left_out;
             }
         }
+        Ok(())
+    })
+}
+
+/// What `jwtguard_verifier_add_jwks_report` did with a key set.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct jwtguard_jwks_report {
+    /// Keys loaded.
+    pub loaded: usize,
+    /// Keys not for us: another `kty`, `use` other than `sig`, `key_ops` without `verify`, or
+    /// an `alg` this library does not verify.
+    pub skipped: usize,
+    /// Keys meant for us that could not be admitted (too small, malformed, a private key, an
+    /// empty or over-long kid).
+    pub rejected: usize,
+    /// Usable keys left out because the verifier's key capacity (`JWTGUARD_MAX_KEYS`) was
+    /// reached: the keys that fit are loaded, and the caller decides whether that will do.
+    pub left_out: usize,
+    /// Why the first rejected key was rejected, as a `jwtguard_status` (0 if none was).
+    pub first_rejection: u32,
+}
+
+/// Load every usable signing key of a JWKS, as `jwtguard_verifier_add_jwks`, and fill
+/// `*report` (written on success only). When no key loads, the status says why: the first
+/// rejected key's reason (say `JWTGUARD_RSA_MODULUS_TOO_SMALL` or `JWTGUARD_PRIVATE_KEY`),
+/// else `JWTGUARD_KEY_RING_FULL`, else `JWTGUARD_NO_USABLE_KEYS`.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(jwks, len)` readable;
+/// `report` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_jwks_report(
+    verifier: *mut jwtguard_verifier,
+    jwks: *const u8,
+    len: usize,
+    report: *mut jwtguard_jwks_report,
+) -> jwtguard_status {
+    guard(|| {
+        if report.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_mut(verifier) }?;
+        // SAFETY: forwarded contract.
+        let jwks = unsafe { bytes(jwks, len) }?;
+        let r = v.keys.add_jwks(jwks)?;
+        let out = jwtguard_jwks_report {
+            loaded: r.loaded,
+            skipped: r.skipped,
+            rejected: r.rejected,
+            left_out: r.left_out,
+            first_rejection: r
+                .first_rejection
+                .map_or(0, |e| jwtguard_status::from(e) as u32),
+        };
+        // SAFETY: checked non-NULL; writable per contract.
+        unsafe { report.write(out) };
         Ok(())
     })
 }
@@ -864,7 +946,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_metadata_field(
             .push(field)
             .map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
         // Check the whole list now, so a bad field fails configuration, not the first token.
-        let checked = v.with_policy(|p| p.check());
+        let checked = v.with_policy(|p| check_fields(p.metadata_fields()));
         if let Err(r) = checked {
             v.fields.pop();
             return Err(r.error.into());
@@ -955,6 +1037,72 @@ pub unsafe extern "C" fn jwtguard_verifier_set_access_token_profile(
     })
 }
 
+/// Waive the issuer check explicitly: with no `jwtguard_verifier_add_issuer`, tokens of any
+/// `iss` (or none) are accepted. Without an issuer and without this call, `jwtguard_verify`
+/// answers `JWTGUARD_ISSUER_NOT_CONFIGURED` (RFC 8725 §3.8 asks verifiers to validate `iss`; a
+/// forgotten line must not waive it silently).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_allow_any_issuer(
+    verifier: *mut jwtguard_verifier,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { verifier_mut(verifier) }.map(|v| v.any_issuer = true))
+}
+
+/// Declare that tokens carry no `aud`: with no `jwtguard_verifier_add_audience`, a token
+/// without `aud` is accepted (one with `aud` is still rejected, RFC 7519 §4.1.3). Without an
+/// audience and without this call, `jwtguard_verify` answers `JWTGUARD_AUDIENCE_NOT_CONFIGURED`.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_allow_no_audience(
+    verifier: *mut jwtguard_verifier,
+) -> jwtguard_status {
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { verifier_mut(verifier) }.map(|v| v.without_audience = true))
+}
+
+/// Whether a token must carry a `kid`: 1 or 0 (the default). By default a token without `kid`
+/// is tried against every key of its algorithm; with 1 it is `JWTGUARD_MISSING_KEY_ID`, so a
+/// kid-less token cannot make the verifier run an RSA check against each key. Any other value
+/// is `JWTGUARD_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_set_require_kid(
+    verifier: *mut jwtguard_verifier,
+    required: u32,
+) -> jwtguard_status {
+    guard(|| {
+        let required = flag(required)?;
+        // SAFETY: forwarded contract.
+        unsafe { verifier_mut(verifier) }.map(|v| v.keys.require_kid(required))
+    })
+}
+
+/// The first setup error of a configured verifier, or `JWTGUARD_OK`: call it once at start-up
+/// to fail there rather than on the first token. Today that is `JWTGUARD_ISSUER_NOT_CONFIGURED`
+/// or `JWTGUARD_AUDIENCE_NOT_CONFIGURED` (see `jwtguard_verifier_allow_any_issuer` and
+/// `jwtguard_verifier_allow_no_audience`), which `jwtguard_verify` would also answer.
+///
+/// # Safety
+/// `verifier` must be NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_check(
+    verifier: *const jwtguard_verifier,
+) -> jwtguard_status {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let v = unsafe { verifier_ref(verifier) }?;
+        v.setup_error().map_or(Ok(()), Err)
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Verification.
 // ---------------------------------------------------------------------------------------------
@@ -998,6 +1146,9 @@ pub unsafe extern "C" fn jwtguard_verify(
     let status = guard(|| {
         // SAFETY: forwarded contract.
         let v = unsafe { verifier_ref(verifier) }?;
+        if let Some(setup) = v.setup_error() {
+            return Err(setup);
+        }
         // SAFETY: forwarded contract.
         let token = unsafe { bytes(token, token_len) }?;
         if required.is_null() && n_required > 0 {

@@ -44,6 +44,8 @@ pub enum jwtguard_status {
     JWTGUARD_BASE64 = 103,
     /// Invalid JSON in the header or claims.
     JWTGUARD_JSON_SYNTAX = 104,
+    /// The token has surrounding whitespace or a line break (trim it before verifying).
+    JWTGUARD_TOKEN_WHITESPACE = 108,
     /// A JSON object repeats a member name.
     JWTGUARD_JSON_DUPLICATE_MEMBER = 105,
     /// JSON nested too deeply or with too many members.
@@ -68,6 +70,8 @@ pub enum jwtguard_status {
     JWTGUARD_UNKNOWN_KEY = 300,
     /// alg differs from the algorithm the key was loaded for.
     JWTGUARD_ALGORITHM_MISMATCH = 301,
+    /// The token has no kid and the verifier requires one.
+    JWTGUARD_MISSING_KEY_ID = 302,
 
     /// The signature has the wrong length.
     JWTGUARD_SIGNATURE_LENGTH = 400,
@@ -141,9 +145,15 @@ pub enum jwtguard_status {
     JWTGUARD_NO_USABLE_KEYS = 811,
     /// An HMAC secret that is a PEM, DER or JWK key (load it as a key).
     JWTGUARD_SECRET_IS_KEY = 812,
+    /// A private key where a public key is expected (pass the public key).
+    JWTGUARD_PRIVATE_KEY = 813,
 
     /// A metadata field is misconfigured (empty path segment, name of 64+ bytes, duplicate name).
     JWTGUARD_INVALID_METADATA_FIELD = 900,
+    /// No issuer is configured and none was waived (jwtguard_verifier_allow_any_issuer).
+    JWTGUARD_ISSUER_NOT_CONFIGURED = 901,
+    /// No audience is configured and none was waived (jwtguard_verifier_allow_no_audience).
+    JWTGUARD_AUDIENCE_NOT_CONFIGURED = 902,
 }
 
 use jwtguard_status::*;
@@ -166,6 +176,7 @@ macro_rules! every_status {
             JWTGUARD_MALFORMED,
             JWTGUARD_EMPTY_SEGMENT,
             JWTGUARD_BASE64,
+            JWTGUARD_TOKEN_WHITESPACE,
             JWTGUARD_JSON_SYNTAX,
             JWTGUARD_JSON_DUPLICATE_MEMBER,
             JWTGUARD_JSON_TOO_COMPLEX,
@@ -178,6 +189,7 @@ macro_rules! every_status {
             JWTGUARD_NESTED_TOKEN,
             JWTGUARD_UNKNOWN_KEY,
             JWTGUARD_ALGORITHM_MISMATCH,
+            JWTGUARD_MISSING_KEY_ID,
             JWTGUARD_SIGNATURE_LENGTH,
             JWTGUARD_INVALID_SIGNATURE,
             JWTGUARD_MISSING_EXPIRATION,
@@ -212,7 +224,10 @@ macro_rules! every_status {
             JWTGUARD_RSA_INVALID_EXPONENT,
             JWTGUARD_NO_USABLE_KEYS,
             JWTGUARD_SECRET_IS_KEY,
+            JWTGUARD_PRIVATE_KEY,
             JWTGUARD_INVALID_METADATA_FIELD,
+            JWTGUARD_ISSUER_NOT_CONFIGURED,
+            JWTGUARD_AUDIENCE_NOT_CONFIGURED,
         )
     };
 }
@@ -233,6 +248,7 @@ impl From<Error> for jwtguard_status {
             Error::Malformed => JWTGUARD_MALFORMED,
             Error::EmptySegment => JWTGUARD_EMPTY_SEGMENT,
             Error::Base64 => JWTGUARD_BASE64,
+            Error::TokenWhitespace => JWTGUARD_TOKEN_WHITESPACE,
             Error::JsonSyntax => JWTGUARD_JSON_SYNTAX,
             Error::JsonDuplicateMember => JWTGUARD_JSON_DUPLICATE_MEMBER,
             Error::JsonTooComplex => JWTGUARD_JSON_TOO_COMPLEX,
@@ -245,6 +261,7 @@ impl From<Error> for jwtguard_status {
             Error::NestedToken => JWTGUARD_NESTED_TOKEN,
             Error::UnknownKey => JWTGUARD_UNKNOWN_KEY,
             Error::AlgorithmMismatch => JWTGUARD_ALGORITHM_MISMATCH,
+            Error::MissingKeyId => JWTGUARD_MISSING_KEY_ID,
             Error::SignatureLength => JWTGUARD_SIGNATURE_LENGTH,
             Error::InvalidSignature => JWTGUARD_INVALID_SIGNATURE,
             Error::ClaimType => JWTGUARD_CLAIM_TYPE,
@@ -281,6 +298,9 @@ impl From<Error> for jwtguard_status {
             Error::RsaInvalidExponent => JWTGUARD_RSA_INVALID_EXPONENT,
             Error::NoUsableKeys => JWTGUARD_NO_USABLE_KEYS,
             Error::SecretIsKey => JWTGUARD_SECRET_IS_KEY,
+            Error::PrivateKey => JWTGUARD_PRIVATE_KEY,
+            Error::IssuerNotConfigured => JWTGUARD_ISSUER_NOT_CONFIGURED,
+            Error::AudienceNotConfigured => JWTGUARD_AUDIENCE_NOT_CONFIGURED,
             // `Error` is non_exhaustive; a new variant shows up here until it is mapped, and
             // the test over `Error::ALL` fails.
             _ => JWTGUARD_UNKNOWN_ERROR,

@@ -38,7 +38,149 @@ fn new_verifier() -> *mut jwtguard_verifier {
         jwtguard_verifier_add_hs256(v, std::ptr::null(), 0, SECRET.as_ptr(), SECRET.len())
     };
     assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+    // These tests are about the boundary, not the policy: waive issuer and audience explicitly.
+    unsafe {
+        assert_eq!(
+            jwtguard_verifier_allow_any_issuer(v),
+            jwtguard_status::JWTGUARD_OK
+        );
+        assert_eq!(
+            jwtguard_verifier_allow_no_audience(v),
+            jwtguard_status::JWTGUARD_OK
+        );
+    }
     v
+}
+
+fn verify(v: *const jwtguard_verifier, token: &str) -> jwtguard_status {
+    let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+    unsafe {
+        jwtguard_verify(
+            v,
+            token.as_ptr(),
+            token.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            r.as_mut_ptr(),
+        )
+    }
+}
+
+/// Issue 19: no issuer (or, separately, no audience) is a setup error at the first verify and
+/// in `jwtguard_verifier_check`, unless waived explicitly.
+#[test]
+fn fail_safe_defaults_need_an_explicit_waiver() {
+    use jwtguard_status::*;
+    let token = sign(&format!(
+        r#"{{"sub":"u","exp":{},"iss":"https://i","aud":"a"}}"#,
+        NOW + 60
+    ));
+    let v = jwtguard_verifier_new();
+    unsafe {
+        assert_eq!(
+            jwtguard_verifier_add_hs256(v, std::ptr::null(), 0, SECRET.as_ptr(), SECRET.len()),
+            JWTGUARD_OK
+        );
+        assert_eq!(jwtguard_verifier_check(v), JWTGUARD_ISSUER_NOT_CONFIGURED);
+        assert_eq!(verify(v, &token), JWTGUARD_ISSUER_NOT_CONFIGURED);
+        assert_eq!(
+            jwtguard_verifier_add_issuer(v, b"https://i".as_ptr(), 9),
+            JWTGUARD_OK
+        );
+        assert_eq!(jwtguard_verifier_check(v), JWTGUARD_AUDIENCE_NOT_CONFIGURED);
+        assert_eq!(verify(v, &token), JWTGUARD_AUDIENCE_NOT_CONFIGURED);
+        assert_eq!(
+            jwtguard_verifier_add_audience(v, b"a".as_ptr(), 1),
+            JWTGUARD_OK
+        );
+        assert_eq!(jwtguard_verifier_check(v), JWTGUARD_OK);
+        assert_eq!(verify(v, &token), JWTGUARD_OK);
+        jwtguard_verifier_free(v);
+    }
+    // Waived: any issuer; no audience means a token with `aud` is still refused.
+    let v = new_verifier();
+    unsafe { assert_eq!(jwtguard_verifier_check(v), JWTGUARD_OK) };
+    let no_aud = sign(&format!(
+        r#"{{"sub":"u","exp":{},"iss":"https://other"}}"#,
+        NOW + 60
+    ));
+    assert_eq!(verify(v, &no_aud), JWTGUARD_OK);
+    assert_eq!(verify(v, &token), JWTGUARD_INVALID_AUDIENCE);
+    unsafe {
+        assert_eq!(
+            jwtguard_verifier_check(std::ptr::null()),
+            JWTGUARD_NULL_ARGUMENT
+        )
+    };
+    unsafe { jwtguard_verifier_free(v) };
+}
+
+#[test]
+fn require_kid_refuses_kidless_tokens() {
+    use jwtguard_status::*;
+    let v = new_verifier();
+    let token = sign(&format!(r#"{{"sub":"u","exp":{}}}"#, NOW + 60));
+    assert_eq!(verify(v, &token), JWTGUARD_OK);
+    unsafe {
+        assert_eq!(
+            jwtguard_verifier_set_require_kid(v, 2),
+            JWTGUARD_INVALID_ARGUMENT
+        );
+        assert_eq!(jwtguard_verifier_set_require_kid(v, 1), JWTGUARD_OK);
+    }
+    assert_eq!(verify(v, &token), JWTGUARD_MISSING_KEY_ID);
+    unsafe { jwtguard_verifier_free(v) };
+}
+
+/// Issue 19: C callers get the JWKS report with the first rejection's reason, and a set larger
+/// than the verifier loads as far as it fits.
+#[test]
+fn jwks_report_gives_counts_and_the_first_reason() {
+    use jwtguard_status::*;
+    let oct = |kid: &str| {
+        format!(
+            r#"{{"kty":"oct","kid":"{kid}","k":"{}"}}"#,
+            URL_SAFE_NO_PAD.encode(SECRET)
+        )
+    };
+    let mut keys: Vec<String> = (0..JWTGUARD_MAX_KEYS + 2)
+        .map(|i| oct(&format!("k{i}")))
+        .collect();
+    keys.push(r#"{"kty":"RSA","kid":"small","n":"AQAB","e":"AQAB"}"#.to_string());
+    keys.push(r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#.to_string());
+    let jwks = format!(r#"{{"keys":[{}]}}"#, keys.join(","));
+    let v = jwtguard_verifier_new();
+    let mut report = std::mem::MaybeUninit::<jwtguard_jwks_report>::uninit();
+    unsafe {
+        assert_eq!(
+            jwtguard_verifier_add_jwks_report(v, jwks.as_ptr(), jwks.len(), report.as_mut_ptr()),
+            JWTGUARD_OK
+        );
+        let r = report.assume_init();
+        assert_eq!(
+            (r.loaded, r.left_out, r.rejected, r.skipped),
+            (JWTGUARD_MAX_KEYS, 2, 1, 1)
+        );
+        assert_eq!(r.first_rejection, JWTGUARD_RSA_MODULUS_TOO_SMALL as u32);
+        // Nothing loads: the status is the reason, and the report is not written.
+        let small = r#"{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}"#;
+        let w = jwtguard_verifier_new();
+        let mut untouched = jwtguard_jwks_report {
+            loaded: 7,
+            skipped: 7,
+            rejected: 7,
+            left_out: 7,
+            first_rejection: 7,
+        };
+        assert_eq!(
+            jwtguard_verifier_add_jwks_report(w, small.as_ptr(), small.len(), &mut untouched),
+            JWTGUARD_RSA_MODULUS_TOO_SMALL
+        );
+        assert_eq!(untouched.loaded, 7);
+        jwtguard_verifier_free(w);
+        jwtguard_verifier_free(v);
+    }
 }
 
 #[test]

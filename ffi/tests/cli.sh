@@ -60,13 +60,24 @@ case_ "--jwk wrong key for kid" 1 JWTGUARD_UNKNOWN_KEY -- --jwk "$data/rsa-2024.
 case_ "--field with name" 0 '"metadata":{"who":"Jean Valjean"}' -- --jwks "$data/jwks.json" "${policy[@]}" --field 'user_data.name:who' "$rs"
 case_ "--require" 1 JWTGUARD_INSUFFICIENT_PERMISSIONS -- --jwks "$data/jwks.json" "${policy[@]}" --require admin "$rs"
 case_ "--iss" 1 '"error":"Invalid issuer."' -- --jwks "$data/jwks.json" --iss https://other.example --aud api.example --now $now "$rs"
-case_ "--aud" 1 '"error":"Invalid audience."' -- --jwks "$data/jwks.json" --aud other --now $now "$rs"
-case_ "--azp" 1 '"error":"Invalid authorized party."' -- --jwks "$data/jwks.json" --aud api.example --azp https://x.example --now $now "$rs"
+case_ "--aud" 1 '"error":"Invalid audience."' -- --jwks "$data/jwks.json" --any-iss --aud other --now $now "$rs"
+case_ "--azp" 1 '"error":"Invalid authorized party."' -- --jwks "$data/jwks.json" --any-iss --aud api.example --azp https://x.example --now $now "$rs"
+# Fail-safe defaults (issue 19): no issuer or no audience is a setup error, unless waived.
+case_ "no --iss is a setup error" 2 'JWTGUARD_ISSUER_NOT_CONFIGURED): give --iss ISSUER, or --any-iss' -- --jwks "$data/jwks.json" --aud api.example --now $now "$rs"
+case_ "no --aud is a setup error" 2 'JWTGUARD_AUDIENCE_NOT_CONFIGURED): give --aud AUDIENCE, or --no-aud' -- --jwks "$data/jwks.json" --iss https://issuer.example --now $now "$rs"
+case_ "--any-iss" 0 '"ok":true' -- --jwks "$data/jwks.json" --any-iss --aud api.example --azp https://app.example --now $now "$rs"
+case_ "--no-aud still refuses a token with aud" 1 '"error":"Invalid audience."' -- --jwks "$data/jwks.json" --iss https://issuer.example --no-aud --now $now "$rs"
+# A kid-less token ({"alg":"HS256"}): refused before any key is tried.
+case_ "--require-kid" 1 JWTGUARD_MISSING_KEY_ID -- --hs256 "=$(head -1 "$data/hs256.secret")" "${policy[@]}" --require-kid \
+    eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+case_ "a private key" 2 JWTGUARD_PRIVATE_KEY -- --rsa-pem "k=$keys/rsa2048.key.pem" "${policy[@]}" "$rs"
+case_ "a token with a trailing newline" 1 JWTGUARD_TOKEN_WHITESPACE -- --jwks "$data/jwks.json" "${policy[@]}" "$rs
+"
 
 expired=$(token 4)
 case_ "expired" 1 '"error":"Token has expired"' -- --jwks "$data/jwks.json" "${policy[@]}" "$expired"
 case_ "--leeway" 0 '"ok":true' -- --jwks "$data/jwks.json" "${policy[@]}" --leeway 10 "$expired"
-case_ "--now defaults to the clock" 1 JWTGUARD_EXPIRED -- --jwks "$data/jwks.json" --aud api.example "$rs"
+case_ "--now defaults to the clock" 1 JWTGUARD_EXPIRED -- --jwks "$data/jwks.json" --any-iss --aud api.example "$rs"
 
 at=$(cat "$data/access-token.txt")
 case_ "--access-token" 0 '"client_id":"cli-app"' -- --jwks "$data/jwks.json" "${policy[@]}" --access-token --require openid "$at"

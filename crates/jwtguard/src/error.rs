@@ -60,6 +60,9 @@ errors! {
     EmptySegment => "Token has an empty segment",
     /// A segment is not canonical unpadded base64url (RFC 7515 §2, RFC 4648 §5 and §3.5).
     Base64 => "Token is not canonical base64url",
+    /// The token starts or ends with whitespace or a line break (typically read from a file or
+    /// a header without trimming). Still rejected: RFC 7515 §7.1 has no room for it.
+    TokenWhitespace => "Token has surrounding whitespace or a line break: trim it before verifying",
     /// A header or claims segment is not valid UTF-8 JSON (RFC 8259 §2-§8).
     JsonSyntax => "Token contains invalid JSON",
     /// A JSON object repeats a member name (RFC 7515 §4, RFC 7519 §4: names must be unique).
@@ -87,6 +90,9 @@ errors! {
     // ---- key selection ----
     /// The token's `kid` names no loaded key; there is no fallback (RFC 7515 §4.1.4).
     UnknownKey => "Unknown signing key",
+    /// The token has no `kid` and the key ring requires one ([`crate::KeyRing::require_kid`]),
+    /// so a kid-less token cannot make the verifier try every key of its algorithm.
+    MissingKeyId => "Token has no key id",
     /// The header `alg` differs from the algorithm the key was loaded for (RFC 8725 §3.1).
     AlgorithmMismatch => "Algorithm does not match the key",
 
@@ -141,6 +147,13 @@ errors! {
     /// A metadata field is misconfigured: empty path segment, output name empty or of 64 bytes
     /// or more, or two fields with one output name.
     InvalidMetadataField => "Invalid metadata field configuration",
+    /// No issuer is configured and the policy did not waive the check
+    /// ([`crate::Policy::any_issuer`]): RFC 8725 §3.8 asks verifiers to validate `iss`, and a
+    /// forgotten line must not waive it silently.
+    IssuerNotConfigured => "No issuer is configured: add one, or waive the issuer check explicitly",
+    /// No audience is configured and the policy did not say that none is wanted
+    /// ([`crate::Policy::without_audience`]; RFC 7519 §4.1.3, RFC 8725 §3.9).
+    AudienceNotConfigured => "No audience is configured: add one, or declare explicitly that tokens carry none",
     /// An output buffer is too small ([`crate::Rejection`] says how many bytes are needed).
     BufferTooSmall => "Output buffer is too small",
 
@@ -167,6 +180,10 @@ errors! {
     KeyFormat => "Malformed key",
     /// The key is not an RSA (rsaEncryption) or HMAC key, or its PEM label is not one we read.
     UnsupportedKeyType => "Unsupported key type",
+    /// A private key (a `PRIVATE KEY` PEM, PKCS#1 `RSAPrivateKey` DER, or a JWK with `d`)
+    /// where a public key is expected. Verification needs only the public key, and a gateway
+    /// should not hold the signing key.
+    PrivateKey => "This is a private key: pass the public key",
     /// An RSA modulus under 2048 bits (RFC 7518 §3.3).
     RsaModulusTooSmall => "RSA key is smaller than 2048 bits",
     /// An RSA modulus over 4096 bits, the largest this build verifies.

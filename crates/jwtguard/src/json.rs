@@ -610,11 +610,65 @@ impl<'a> Iterator for Elements<'a> {
 
 /// A JSON string from a validated document, still escaped.
 ///
-/// Comparisons decode escapes on the fly, so `"https:\/\/issuer"` equals `https://issuer`. Use
-/// [`Str::as_str`] for the common zero-copy case and [`Str::unescape_into`] otherwise.
-#[derive(Clone, Copy, Debug)]
+/// Comparisons decode escapes on the fly, so `"https:\/\/issuer"` equals `https://issuer`.
+/// To get the text:
+/// - [`Str::as_str`] borrows it from the token when it has no escapes (the usual case) and
+///   otherwise says so, with the size a buffer needs: it never answers "absent";
+/// - [`Str::unescape_into`] decodes any string into a buffer of yours;
+/// - `Display` (`to_string()` with `std`, `write!` without) writes the decoded text.
+///
+/// ```
+/// # use jwtguard::json::Escaped;
+/// # fn f(name: jwtguard::json::Str<'_>) {
+/// let mut buf = [0u8; 256];
+/// let text = match name.as_str() {
+///     Ok(text) => text,                                   // "Jean Valjean": no copy
+///     Err(Escaped { needed }) if needed <= buf.len() => {
+///         name.unescape_into(&mut buf).unwrap()           // "Zoë" -> "Zoë"
+///     }
+///     Err(_) => return,                                   // longer than our buffer
+/// };
+/// # let _ = text; }
+/// ```
+#[derive(Clone, Copy)]
 pub struct Str<'a> {
     raw: &'a [u8],
+}
+
+/// Why [`Str::as_str`] could not borrow the text: the string has JSON escapes (`\u00eb`,
+/// `\/`, `\"`, ...), so its text differs from its bytes in the token. Decode it with
+/// [`Str::unescape_into`] into a buffer of at least `needed` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Escaped {
+    /// Bytes of UTF-8 the decoded text takes.
+    pub needed: usize,
+}
+
+impl core::fmt::Display for Escaped {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "the string has JSON escapes: decode it with Str::unescape_into into {} bytes",
+            self.needed
+        )
+    }
+}
+
+impl core::fmt::Debug for Str<'_> {
+    /// The decoded text, quoted and escaped as Rust's `str` Debug does.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        use core::fmt::Write;
+        f.write_char('"')?;
+        for_each_chunk(self, |s| {
+            for c in s.chars() {
+                for e in c.escape_debug() {
+                    f.write_char(e)?;
+                }
+            }
+            Ok(())
+        })?;
+        f.write_char('"')
+    }
 }
 
 impl<'a> Str<'a> {
@@ -623,12 +677,15 @@ impl<'a> Str<'a> {
         self.raw
     }
 
-    /// The string itself when it has no escapes (the usual case), borrowed from the payload.
-    pub fn as_str(&self) -> Option<&'a str> {
+    /// The text, borrowed from the payload, when the string has no escapes (the usual case);
+    /// otherwise [`Escaped`], with the size [`Str::unescape_into`] needs. Never a silent
+    /// "absent": a string with escapes is a present string.
+    pub fn as_str(&self) -> Result<&'a str, Escaped> {
         if self.raw.contains(&b'\\') {
-            return None;
+            return Err(Escaped { needed: self.len() });
         }
-        core::str::from_utf8(self.raw).ok()
+        // Validated JSON is UTF-8; the fallback keeps this total.
+        core::str::from_utf8(self.raw).map_err(|_| Escaped { needed: self.len() })
     }
 
     /// Whether the decoded string is empty.
@@ -693,24 +750,31 @@ impl PartialEq for Str<'_> {
     }
 }
 
+/// Call `out` with the decoded text of `s`, one scalar value at a time (no buffer).
+fn for_each_chunk(
+    s: &Str<'_>,
+    mut out: impl FnMut(&str) -> core::fmt::Result,
+) -> core::fmt::Result {
+    let mut buf = [0u8; 4];
+    let mut chunk = 0usize;
+    for b in s.bytes() {
+        if let Some(slot) = buf.get_mut(chunk) {
+            *slot = b;
+        }
+        chunk = chunk.saturating_add(1);
+        if let Some(text) = buf.get(..chunk).and_then(|c| core::str::from_utf8(c).ok()) {
+            out(text)?;
+            chunk = 0;
+        } else if chunk >= 4 {
+            return Err(core::fmt::Error);
+        }
+    }
+    Ok(())
+}
+
 impl core::fmt::Display for Str<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let mut buf = [0u8; 4];
-        let mut chunk = 0usize;
-        // Write decoded UTF-8 one scalar value at a time.
-        for b in self.bytes() {
-            if let Some(slot) = buf.get_mut(chunk) {
-                *slot = b;
-            }
-            chunk = chunk.saturating_add(1);
-            if let Some(s) = buf.get(..chunk).and_then(|c| core::str::from_utf8(c).ok()) {
-                f.write_str(s)?;
-                chunk = 0;
-            } else if chunk >= 4 {
-                return Err(core::fmt::Error);
-            }
-        }
-        Ok(())
+        for_each_chunk(self, |s| f.write_str(s))
     }
 }
 
@@ -786,6 +850,7 @@ impl Iterator for Unescaped<'_> {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
 
     fn check(doc: &str) -> Result<(), Error> {
@@ -909,7 +974,8 @@ mod tests {
         assert_eq!(&kinds[..], &[Kind::Number, Kind::String, Kind::Object]);
         let e = o.get("e/f").unwrap().as_str().unwrap();
         assert!(e == "xé😀");
-        assert_eq!(e.as_str(), None);
+        assert_eq!(e.as_str(), Err(Escaped { needed: 7 }));
+        assert_eq!(std::format!("{e:?}"), "\"xé😀\"");
         let mut buf = [0u8; 16];
         assert_eq!(e.unescape_into(&mut buf), Ok("xé😀"));
         let mut small = [0u8; 3];

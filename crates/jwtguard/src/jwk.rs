@@ -22,18 +22,24 @@ use crate::keys::{KeyMaterial, KeyRing, MAX_KID_LEN};
 /// Longest `oct` secret accepted from a JWK, in bytes (4096 bits).
 pub const MAX_JWK_SECRET_LEN: usize = 512;
 
-/// What [`KeyRing::add_jwks`] did with a key set.
+/// What [`KeyRing::add_jwks`] did with a key set. Non-exhaustive: later versions may count
+/// more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct JwksReport {
     /// Keys loaded into the ring.
     pub loaded: usize,
     /// Keys that are not for us: another `kty`, `use` other than `sig`, `key_ops` without
     /// `verify`, or an `alg` we do not verify.
     pub skipped: usize,
-    /// Keys meant for RS256/HS256 signatures that could not be admitted (too small, malformed).
+    /// Keys meant for RS256/HS256 signatures that could not be admitted (too small, malformed,
+    /// a private key, an empty or over-long `kid`).
     pub rejected: usize,
     /// Why the first rejected key was rejected.
     pub first_rejection: Option<Error>,
+    /// Usable keys left out because the ring was full (its capacity is `KeyRing<N>`'s `N`):
+    /// the set loaded as far as it fit, and the caller decides whether that is enough.
+    pub left_out: usize,
 }
 
 fn text<'a>(obj: &Object<'a>, name: &str) -> Result<Option<Str<'a>>, Error> {
@@ -46,7 +52,7 @@ fn text<'a>(obj: &Object<'a>, name: &str) -> Result<Option<Str<'a>>, Error> {
 /// Base64url members never need JSON escapes; one that has them is malformed.
 fn b64_member<'a>(obj: &Object<'a>, name: &str) -> Result<&'a [u8], Error> {
     let s = text(obj, name)?.ok_or(Error::KeyFormat)?;
-    s.as_str().map(str::as_bytes).ok_or(Error::KeyFormat)
+    s.as_str().map(str::as_bytes).map_err(|_| Error::KeyFormat)
 }
 
 /// Whether the JWK's `use`, `key_ops` and `alg` allow verifying `alg` signatures.
@@ -84,6 +90,11 @@ fn parse(obj: &Object<'_>) -> Result<Parsed, Error> {
     if kty == "RSA" {
         if !usable_for(obj, Algorithm::RS256)? {
             return Ok(Parsed::NotForUs);
+        }
+        // RFC 7518 §6.3.2: `d` (and the CRT members) make it a private key. Verifying needs
+        // only `n` and `e`, and a gateway given the signing key should be told.
+        if obj.get("d").is_some() {
+            return Err(Error::PrivateKey);
         }
         let mut n = [0u8; crate::alg::rs256::MAX_LEN];
         let mut e = [0u8; 8];
@@ -148,9 +159,14 @@ impl<const N: usize> KeyRing<N> {
     /// Load every usable signing key of a JWK Set (`{"keys":[...]}`, RFC 7517 §5).
     ///
     /// Keys that are not for us are skipped and counted; keys meant for us that cannot be
-    /// admitted are counted as rejected. A set from which nothing loads is
-    /// [`Error::NoUsableKeys`]; a full ring is [`Error::KeyRingFull`] (nothing is dropped
-    /// silently). On error the ring keeps the keys loaded before it.
+    /// admitted are counted as rejected, with the first reason. When the ring fills up, the
+    /// keys that fit stay loaded and the rest are counted in [`JwksReport::left_out`]: nothing
+    /// is dropped silently, and the caller decides whether a partial set will do.
+    ///
+    /// When nothing loads, the error says why: the first rejected key's reason (say
+    /// [`Error::RsaModulusTooSmall`] or [`Error::PrivateKey`]); else [`Error::KeyRingFull`] if
+    /// the ring was full before the first key; else [`Error::NoUsableKeys`] (no key in the set
+    /// is for RS256/HS256 verification). On error the ring keeps the keys loaded before it.
     pub fn add_jwks(&mut self, jwks: &[u8]) -> Result<JwksReport, Error> {
         let obj = validated(jwks)?;
         let keys = obj
@@ -174,7 +190,7 @@ impl<const N: usize> KeyRing<N> {
             match loaded {
                 Ok(true) => report.loaded = report.loaded.saturating_add(1),
                 Ok(false) => report.skipped = report.skipped.saturating_add(1),
-                Err(Error::KeyRingFull) => return Err(Error::KeyRingFull),
+                Err(Error::KeyRingFull) => report.left_out = report.left_out.saturating_add(1),
                 Err(e) => {
                     report.rejected = report.rejected.saturating_add(1);
                     report.first_rejection = report.first_rejection.or(Some(e));
@@ -182,7 +198,11 @@ impl<const N: usize> KeyRing<N> {
             }
         }
         if report.loaded == 0 {
-            return Err(Error::NoUsableKeys);
+            return Err(match report.first_rejection {
+                Some(reason) => reason,
+                None if report.left_out > 0 => Error::KeyRingFull,
+                None => Error::NoUsableKeys,
+            });
         }
         Ok(report)
     }

@@ -3,9 +3,9 @@
 //! ASN.1 is RustCrypto's `der`/`pkcs1`/`spki`; PEM is `pem-rfc7468`. Also what is *not* an
 //! HMAC secret ([`is_key_document`]).
 
-use pkcs1::RsaPublicKey;
 use pkcs1::der::Decode;
 use pkcs1::der::asn1::UintRef;
+use pkcs1::{RsaPrivateKey, RsaPublicKey};
 use spki::SubjectPublicKeyInfoRef;
 use spki::der::asn1::ObjectIdentifier;
 
@@ -52,23 +52,48 @@ pub(crate) fn from_spki_der(der: &[u8]) -> Result<Rs256Key, Error> {
     from_pkcs1_der(bits)
 }
 
-/// Either DER form: SPKI first (the common "PUBLIC KEY"), then PKCS#1.
+/// Either DER form: SPKI first (the common "PUBLIC KEY"), then PKCS#1. A PKCS#1
+/// `RSAPrivateKey` is named as such.
 pub(crate) fn from_der(der: &[u8]) -> Result<Rs256Key, Error> {
     match from_spki_der(der) {
-        Err(Error::KeyFormat) => from_pkcs1_der(der),
+        Err(Error::KeyFormat) => match from_pkcs1_der(der) {
+            Err(Error::KeyFormat) if RsaPrivateKey::<UintRef<'_>>::from_der(der).is_ok() => {
+                Err(Error::PrivateKey)
+            }
+            other => other,
+        },
         other => other,
     }
+}
+
+/// PEM labels of private keys (RFC 7468 §10-§11, and the PKCS#1, SEC 1 and OpenSSH forms).
+fn is_private_label(label: &str) -> bool {
+    label.ends_with("PRIVATE KEY")
 }
 
 /// PEM with label `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
 pub(crate) fn from_pem(pem: &[u8]) -> Result<Rs256Key, Error> {
     let mut buf = [0u8; MAX_DER];
-    let (label, der) = pem_rfc7468::decode(pem, &mut buf).map_err(|_| Error::KeyFormat)?;
+    let (label, der) = match pem_rfc7468::decode(pem, &mut buf) {
+        Ok(decoded) => decoded,
+        // A private key too large for the buffer (RSA-4096 PKCS#8 is about 2.4 KB) still
+        // announces itself in its label.
+        Err(_) if pem_label(pem).is_some_and(is_private_label) => return Err(Error::PrivateKey),
+        Err(_) => return Err(Error::KeyFormat),
+    };
     match label {
         "PUBLIC KEY" => from_spki_der(der),
         "RSA PUBLIC KEY" => from_pkcs1_der(der),
+        l if is_private_label(l) => Err(Error::PrivateKey),
         _ => Err(Error::UnsupportedKeyType),
     }
+}
+
+/// The label of the first PEM boundary line, if `pem` starts with one.
+fn pem_label(pem: &[u8]) -> Option<&str> {
+    let rest = pem.trim_ascii_start().strip_prefix(b"-----BEGIN ")?;
+    let end = rest.windows(5).position(|w| w == b"-----")?;
+    core::str::from_utf8(rest.get(..end)?).ok()
 }
 
 /// Whether `bytes` are a key document rather than a secret: PEM of any label, SPKI or PKCS#1

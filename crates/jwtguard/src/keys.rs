@@ -52,6 +52,7 @@ pub(crate) struct Key {
 #[derive(Debug, Clone)]
 pub struct KeyRing<const N: usize> {
     keys: Vec<Key, N>,
+    require_kid: bool,
 }
 
 impl<const N: usize> Default for KeyRing<N> {
@@ -63,7 +64,18 @@ impl<const N: usize> Default for KeyRing<N> {
 impl<const N: usize> KeyRing<N> {
     /// An empty ring.
     pub const fn new() -> Self {
-        Self { keys: Vec::new() }
+        Self {
+            keys: Vec::new(),
+            require_kid: false,
+        }
+    }
+
+    /// Whether a token must name its key (`kid`). By default a token without `kid` is tried
+    /// against every key of its algorithm, in load order; with this set it is
+    /// [`Error::MissingKeyId`], so a kid-less token cannot make the verifier run an RSA check
+    /// against each key.
+    pub fn require_kid(&mut self, required: bool) {
+        self.require_kid = required;
     }
 
     /// How many keys are loaded.
@@ -152,6 +164,7 @@ impl<const N: usize> KeyRing<N> {
                     alg,
                 })
             }
+            None if self.require_kid => Err(Error::MissingKeyId),
             None => {
                 if !self.keys.iter().any(|k| k.material.algorithm() == alg) {
                     return Err(if self.keys.is_empty() {

@@ -202,6 +202,15 @@ pub(crate) fn write(
     out: &mut [u8],
 ) -> Result<usize, Rejection> {
     check(claims, fields)?;
+    write_checked(claims, fields, out)
+}
+
+/// [`write`] for fields already checked against these claims.
+pub(crate) fn write_checked(
+    claims: &Object<'_>,
+    fields: &[MetadataField<'_>],
+    out: &mut [u8],
+) -> Result<usize, Rejection> {
     let mut sink = Sink { out, len: 0 };
     sink.byte(b'{');
     let mut first = true;

@@ -35,6 +35,8 @@ pub struct Policy<'p> {
     require_iat: bool,
     require_iss: bool,
     require_aud: bool,
+    any_issuer: bool,
+    without_audience: bool,
     permissions_claim: &'p str,
     required_permissions: &'p [&'p str],
     metadata: &'p [MetadataField<'p>],
@@ -64,15 +66,34 @@ impl<'p> Policy<'p> {
             require_iat: false,
             require_iss: false,
             require_aud: false,
+            any_issuer: false,
+            without_audience: false,
             permissions_claim: "permissions",
             required_permissions: &[],
             metadata: &[],
         }
     }
 
-    /// Accept only these `iss` values, byte for byte. Empty (the default): `iss` is not checked.
+    /// Accept only these `iss` values, byte for byte. With none configured [`Policy::check`]
+    /// fails with [`Error::IssuerNotConfigured`] unless [`Policy::any_issuer`] waived the check.
     pub const fn issuers(mut self, issuers: &'p [&'p str]) -> Self {
         self.issuers = issuers;
+        self
+    }
+
+    /// Waive the issuer check explicitly: with no issuer configured, any `iss` (or none) is
+    /// accepted. For a verifier whose keys belong to one issuer and that checks nothing else
+    /// about it; RFC 8725 §3.8 recommends validating `iss`.
+    pub const fn any_issuer(mut self) -> Self {
+        self.any_issuer = true;
+        self
+    }
+
+    /// Declare that tokens carry no `aud`: with no audience configured, a token without `aud`
+    /// is accepted (one with `aud` is still rejected, RFC 7519 §4.1.3). Without this,
+    /// [`Policy::check`] fails with [`Error::AudienceNotConfigured`] when no audience is set.
+    pub const fn without_audience(mut self) -> Self {
+        self.without_audience = true;
         self
     }
 
@@ -166,9 +187,17 @@ impl<'p> Policy<'p> {
         self.permissions_claim
     }
 
-    /// Check the configuration itself (metadata field names); call it once at start-up to fail
-    /// early rather than on the first token.
+    /// Check the configuration itself; call it once at start-up to fail early rather than on
+    /// the first token. Fail-safe defaults: an issuer must be configured (or the check waived
+    /// with [`Policy::any_issuer`]) and an audience (or [`Policy::without_audience`] said),
+    /// and the metadata fields must be well formed.
     pub fn check(&self) -> Result<(), Rejection> {
+        if self.issuers.is_empty() && !self.any_issuer {
+            return Err(Error::IssuerNotConfigured.into());
+        }
+        if self.audiences.is_empty() && !self.without_audience {
+            return Err(Error::AudienceNotConfigured.into());
+        }
         metadata::check_fields(self.metadata)
     }
 

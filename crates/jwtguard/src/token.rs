@@ -83,6 +83,14 @@ impl<'a> UntrustedToken<'a> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(Error::TokenTooLong);
         }
+        // A token read from a file or a header without trimming: name the cause rather than
+        // report the whitespace as a base64 error. Only the ends are looked at; whitespace
+        // inside is not base64url and fails decoding as such.
+        if token.first().is_some_and(u8::is_ascii_whitespace)
+            || token.last().is_some_and(u8::is_ascii_whitespace)
+        {
+            return Err(Error::TokenWhitespace);
+        }
         let mut parts = token.splitn(4, |&b| b == b'.');
         let (Some(h), Some(p), Some(s), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())

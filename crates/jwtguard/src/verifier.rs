@@ -171,19 +171,21 @@ impl<'p, const N: usize> Verifier<'p, N> {
         &self.policy
     }
 
-    /// Verify `token` at `now` (unix seconds), decoding into `buf`: everything in the policy
-    /// except writing metadata (see [`Verifier::verify_request`]).
+    /// Verify `token` at `now` (unix seconds), decoding into `buf`: everything in the policy,
+    /// required metadata fields included, except writing the metadata document (see
+    /// [`Verifier::verify_request`]). One policy gives one verdict on every entry point.
     ///
     /// Order, first failure wins: format -> header (including `typ`) -> key -> signature ->
-    /// claim format -> time -> iss -> aud -> azp -> sub -> profile claims -> permissions. The
-    /// claims parser runs only on a payload whose signature holds.
+    /// claim format -> time -> iss -> aud -> azp -> sub -> profile claims -> permissions ->
+    /// required metadata fields. The claims parser runs only on a payload whose signature
+    /// holds.
     pub fn verify<'a>(
         &self,
         token: &'a [u8],
         now: u64,
         buf: &'a mut TokenBuf,
     ) -> Result<ValidatedClaims<'a>, Error> {
-        self.run(token, now, buf, &[])
+        self.run(token, now, buf, &[]).map_err(|r| r.error)
     }
 
     /// The whole pipeline in one call: [`Verifier::verify`], then the call's own required
@@ -204,7 +206,7 @@ impl<'p, const N: usize> Verifier<'p, N> {
         now: u64,
         buf: &'a mut TokenBuf,
         required: &[&str],
-    ) -> Result<ValidatedClaims<'a>, Error> {
+    ) -> Result<ValidatedClaims<'a>, Rejection> {
         run(&self.keys, &self.policy, token, now, buf, required)
     }
 }
@@ -216,13 +218,16 @@ fn run<'a, const N: usize>(
     now: u64,
     buf: &'a mut TokenBuf,
     required: &[&str],
-) -> Result<ValidatedClaims<'a>, Error> {
+) -> Result<ValidatedClaims<'a>, Rejection> {
     let untrusted = UntrustedToken::parse(token, buf)?;
     policy.check_header(&untrusted.header)?;
     let verified = untrusted.verify_signature(keys)?;
     let claims = verified.claims()?;
     policy.check_claims(&claims, now)?;
     policy.check_grants(&claims, required)?;
+    // Required metadata fields are policy: every entry point enforces them, whether or not
+    // the caller asks for the document.
+    metadata::check(&claims.object(), policy.metadata_fields())?;
     Ok(ValidatedClaims { claims })
 }
 
@@ -238,11 +243,9 @@ pub fn verify_request_with<'a, const N: usize>(
     request: Request<'_>,
 ) -> Result<Verified<'a>, Rejection> {
     let claims = run(keys, policy, token, now, buf, request.required_permissions)?;
-    let fields = policy.metadata_fields();
     let metadata_len = match request.metadata {
-        Some(out) => claims.metadata(fields, out)?,
-        // Required fields are part of the policy even when nobody wants the document.
-        None => metadata::check(&claims.object(), fields).map(|()| 0)?,
+        Some(out) => metadata::write_checked(&claims.object(), policy.metadata_fields(), out)?,
+        None => 0,
     };
     Ok(Verified {
         claims,

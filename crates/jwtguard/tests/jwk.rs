@@ -4,7 +4,7 @@
 mod common;
 use common::rsa_keys::*;
 use common::*;
-use jwtguard::{Error, JwksReport, KeyRing, Verifier};
+use jwtguard::{Error, KeyRing, Verifier};
 
 fn rsa_jwk(bits: usize, extra: &str) -> String {
     let pk = private_key(bits).to_public_key();
@@ -146,14 +146,15 @@ fn jwks_loads_usable_keys_and_counts_the_rest() {
     let mut r = KeyRing::<4>::new();
     let report = r.add_jwks(jwks.as_bytes()).unwrap();
     assert_eq!(
-        report,
-        JwksReport {
-            loaded: 3,
-            skipped: 3,
-            rejected: 1,
-            first_rejection: Some(Error::RsaModulusTooSmall)
-        }
+        (
+            report.loaded,
+            report.skipped,
+            report.rejected,
+            report.left_out
+        ),
+        (3, 3, 1, 0)
     );
+    assert_eq!(report.first_rejection, Some(Error::RsaModulusTooSmall));
     let v = Verifier::new(r, POLICY);
     assert_eq!(
         check_with(&v, rs_token(Some("a"), 2048).as_bytes(), NOW),
@@ -186,14 +187,28 @@ fn jwks_errors() {
         rsa_jwk(2048, r#","kid":"a""#),
         rsa_jwk(3072, r#","kid":"b""#)
     );
-    assert_eq!(r.add_jwks(two.as_bytes()), Err(Error::KeyRingFull));
+    // A set larger than the ring: the keys that fit load, the rest are reported (issue 19).
+    let report = r.add_jwks(two.as_bytes()).unwrap();
+    assert_eq!((report.loaded, report.left_out), (1, 1));
+    assert_eq!(r.len(), 1);
+    // The ring is full now: nothing more fits, and the error says so.
+    let third = format!(r#"{{"keys":[{}]}}"#, rsa_jwk(2048, r#","kid":"c""#));
+    assert_eq!(r.add_jwks(third.as_bytes()), Err(Error::KeyRingFull));
+    // A duplicate kid inside one set rejects the second key, not the set (issue 14): the first
+    // key with that id stays the one that answers it.
     let mut r = KeyRing::<2>::new();
     let dup = format!(
         r#"{{"keys":[{},{}]}}"#,
         rsa_jwk(2048, r#","kid":"a""#),
         rsa_jwk(3072, r#","kid":"a""#)
     );
-    assert_eq!(r.add_jwks(dup.as_bytes()), Err(Error::DuplicateKeyId));
+    let report = r.add_jwks(dup.as_bytes()).unwrap();
+    assert_eq!((report.loaded, report.rejected), (1, 1));
+    assert_eq!(report.first_rejection, Some(Error::DuplicateKeyId));
+    // When nothing loads, the error is the first rejection's reason.
+    let mut r = KeyRing::<2>::new();
+    let small = r#"{"keys":[{"kty":"RSA","kid":"small","n":"AQAB","e":"AQAB"}]}"#;
+    assert_eq!(r.add_jwks(small.as_bytes()), Err(Error::RsaModulusTooSmall));
 }
 
 #[test]

@@ -256,8 +256,13 @@ fn padding_is_compared_never_parsed() {
 fn malformed_keys() {
     let pem = String::from_utf8(data("rsa2048.pub.pem")).unwrap();
     assert_eq!(
-        Rs256Key::from_pem(pem.replace("PUBLIC KEY", "PRIVATE KEY").as_bytes()).err(),
+        Rs256Key::from_pem(pem.replace("PUBLIC KEY", "CERTIFICATE").as_bytes()).err(),
         Some(Error::UnsupportedKeyType)
+    );
+    // A private-key label is named as such, whatever the content (issue 19).
+    assert_eq!(
+        Rs256Key::from_pem(pem.replace("PUBLIC KEY", "PRIVATE KEY").as_bytes()).err(),
+        Some(Error::PrivateKey)
     );
     assert_eq!(
         Rs256Key::from_pem(pem.replace("MIIB", "MIIC").as_bytes()).err(),

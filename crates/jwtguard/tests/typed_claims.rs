@@ -17,10 +17,17 @@ fn typed_access() {
     assert!(c.string("name").unwrap().unwrap() == "Jean Valjean");
     assert_eq!(
         c.string("email").unwrap().unwrap().as_str(),
-        Some("jean@example.com")
+        Ok("jean@example.com")
     );
     let pic = c.string("picture").unwrap().unwrap();
-    assert_eq!(pic.as_str(), None, "escaped: needs unescaping");
+    // Escaped: as_str says so, with the size to decode into (never a silent "absent").
+    assert_eq!(
+        pic.as_str(),
+        Err(jwtguard::json::Escaped { needed: 25 }),
+        "escaped: needs unescaping"
+    );
+    assert_eq!(format!("{pic:?}"), "\"https://img.example/j.png\"");
+    assert_eq!(pic.to_string(), "https://img.example/j.png");
     let mut out = [0u8; 64];
     assert_eq!(pic.unescape_into(&mut out), Ok("https://img.example/j.png"));
     assert_eq!(c.boolean("email_verified"), Ok(Some(true)));

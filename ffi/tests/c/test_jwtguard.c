@@ -132,9 +132,21 @@ static void test_other_error_classes(const jwtguard_verifier *v) {
     CHECK_STATUS(jwtguard_verifier_add_issuer(k, S("\xff")), JWTGUARD_INVALID_ARGUMENT);
     for (int i = 0; i < JWTGUARD_MAX_ENTRIES; i++) CHECK_STATUS(jwtguard_verifier_add_audience(k, S("a")), JWTGUARD_OK);
     CHECK_STATUS(jwtguard_verifier_add_audience(k, S("a")), JWTGUARD_CAPACITY_EXCEEDED);
+    /* fail-safe defaults: no issuer is a setup error at verify and in jwtguard_verifier_check,
+     * until one is added or the check is waived explicitly */
+    CHECK_STATUS(jwtguard_verifier_check(k), JWTGUARD_ISSUER_NOT_CONFIGURED);
+    CHECK_STATUS(verify(k, samples[VALID_RS1], &r), JWTGUARD_ISSUER_NOT_CONFIGURED);
+    CHECK_STATUS(jwtguard_verifier_allow_any_issuer(k), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_check(k), JWTGUARD_OK);
     /* an empty verifier knows no key */
     CHECK_STATUS(verify(k, samples[VALID_RS1], &r), JWTGUARD_UNKNOWN_KEY);
     jwtguard_verifier_free(k);
+    jwtguard_verifier *na = jwtguard_verifier_new();
+    CHECK_STATUS(jwtguard_verifier_add_issuer(na, S("https://issuer.example")), JWTGUARD_OK);
+    CHECK_STATUS(verify(na, samples[VALID_RS1], &r), JWTGUARD_AUDIENCE_NOT_CONFIGURED);
+    CHECK_STATUS(jwtguard_verifier_allow_no_audience(na), JWTGUARD_OK);
+    CHECK_STATUS(verify(na, samples[VALID_RS1], &r), JWTGUARD_UNKNOWN_KEY);
+    jwtguard_verifier_free(na);
 }
 
 static void test_accessors(const jwtguard_verifier *v) {
@@ -232,6 +244,23 @@ static void test_boundary_values(const jwtguard_verifier *v) {
     /* empty path segments are configuration errors */
     CHECK_STATUS(jwtguard_verifier_add_metadata_field(k, S(".a"), NULL, 0, 0), JWTGUARD_INVALID_METADATA_FIELD);
     CHECK_STATUS(jwtguard_verifier_add_metadata_field(k, S("a."), NULL, 0, 0), JWTGUARD_INVALID_METADATA_FIELD);
+    /* a private key is named as such; a token with a trailing newline says so */
+    size_t sk_len;
+    char *sk = slurp("../../crates/jwtguard/tests/data/rsa2048.key.pem", &sk_len);
+    CHECK_STATUS(jwtguard_verifier_add_rsa_pem(k, NULL, 0, (const uint8_t *)sk, sk_len), JWTGUARD_PRIVATE_KEY);
+    free(sk);
+    jwtguard_result wr;
+    char with_newline[4096];
+    snprintf(with_newline, sizeof with_newline, "%s\n", samples[VALID_HS]);
+    CHECK_STATUS(verify(v, with_newline, &wr), JWTGUARD_TOKEN_WHITESPACE);
+    CHECK(strstr(jwtguard_error_message(JWTGUARD_TOKEN_WHITESPACE), "whitespace") != NULL);
+    /* the JWKS report: counts and the first rejection's reason */
+    jwtguard_jwks_report report;
+    CHECK_STATUS(jwtguard_verifier_add_jwks_report(k, (const uint8_t *)jwks, jwks_len, &report), JWTGUARD_OK);
+    CHECK(report.loaded == 3 && report.skipped == 0 && report.rejected == 0 && report.left_out == 0);
+    CHECK(report.first_rejection == JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_jwks_report(k, S("{\"keys\":[{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"}]}"), &report),
+                 JWTGUARD_RSA_MODULUS_TOO_SMALL);
     /* an RSA public key is not an HMAC secret */
     size_t pem_len;
     char *pem = slurp("../../crates/jwtguard/tests/data/rsa2048.pub.pem", &pem_len);
@@ -301,9 +330,9 @@ static void test_caller_storage(void) {
     CHECK_STATUS(verify(v, samples[VALID_RS2], &r), JWTGUARD_OK);
     CHECK_STATUS(verify(v, samples[WRONG_AUD], &r), JWTGUARD_INVALID_AUDIENCE);
     jwtguard_verifier_deinit(v);
-    /* the storage can be used again */
+    /* the storage can be used again, and holds a fresh verifier */
     CHECK_STATUS(jwtguard_verifier_init(&storage, sizeof storage, &v), JWTGUARD_OK);
-    CHECK_STATUS(verify(v, samples[VALID_RS2], &r), JWTGUARD_UNKNOWN_KEY);
+    CHECK_STATUS(verify(v, samples[VALID_RS2], &r), JWTGUARD_ISSUER_NOT_CONFIGURED);
     jwtguard_verifier_deinit(v);
 }
 
