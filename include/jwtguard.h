@@ -4,7 +4,13 @@
  * Conventions
  * - Every symbol starts with jwtguard_ / JWTGUARD_.
  * - Inputs are (const uint8_t *ptr, size_t len) pairs: nothing is read past len, no NUL
- *   terminator is needed, and NULL is accepted only with len 0.
+ *   terminator is needed, and NULL is accepted only with len 0. JWTGUARD_LIT("text") expands a
+ *   string literal to such a pair, so lengths are never counted by hand.
+ * - Fail-safe defaults: a verifier with no issuer (or no audience) answers
+ *   JWTGUARD_ISSUER_NOT_CONFIGURED (JWTGUARD_AUDIENCE_NOT_CONFIGURED) until one is added or the
+ *   check is waived explicitly; jwtguard_verifier_check() reports it at start-up.
+ * - Flags are uint32_t 0 or 1, and statuses passed back in are plain integers: nothing C
+ *   passes is read as a C bool or enum, so no bit pattern can cause undefined behaviour.
  * - Every call returns a jwtguard_status (0 is JWTGUARD_OK); jwtguard_error_message() gives a
  *   static message for it. Out-parameters are written only on success, except that a too-small
  *   output buffer gets JWTGUARD_BUFFER_TOO_SMALL and the size needed in its length parameter.
@@ -29,6 +35,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* A string literal as the (const uint8_t *, size_t) pair every jwtguard input takes:
+ * jwtguard_verifier_add_issuer(v, JWTGUARD_LIT("https://issuer.example")). The empty literals
+ * around `s` make anything but a string literal a compile error. */
+#define JWTGUARD_LIT(s) (const uint8_t *)("" s ""), (sizeof("" s "") - 1)
 
 #if !defined(JWTGUARD_SMALL)
 // Keys a verifier holds.

@@ -1,7 +1,8 @@
 // jwtguard.hpp: a small header-only C++17 RAII wrapper over the jwtguard C API.
 //
 //   jwtguard::Verifier v;                        // owns a jwtguard_verifier, freed on scope exit
-//   v.check(v.add_jwks(jwks));                   // throws jwtguard::Error on failure
+//   v.check(v.add_jwks(jwks));                   // throws jwtguard::Error on failure; setters
+//                                                // are [[nodiscard]]: an ignored status warns
 //   jwtguard::Result r = v.verify(token, now);   // never throws: r.ok(), r.status(), r.message()
 //   std::optional<std::string> name = r.claim("user_data.name");
 //
@@ -11,6 +12,7 @@
 #define JWTGUARD_HPP
 
 #include <cstdint>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -55,6 +57,16 @@ class Result {
     return fetch([&](uint8_t *out, size_t cap, size_t *len) { return jwtguard_result_claims_json(&raw_, out, cap, len); });
   }
 
+  /// Which metadata field a JWTGUARD_MISSING_METADATA_FIELD is about (from 0), or -1.
+  int field() const noexcept { return jwtguard_result_field(&raw_); }
+
+  /// The token's exp (0 if absent), or nullopt if the token did not verify.
+  std::optional<uint64_t> exp() const noexcept {
+    uint64_t e = 0;
+    if (jwtguard_result_exp(&raw_, &e) != JWTGUARD_OK) return std::nullopt;
+    return e;
+  }
+
   /// The metadata document of the verifier's fields.
   std::optional<std::string> metadata() const {
     return fetch([&](uint8_t *out, size_t cap, size_t *len) {
@@ -82,8 +94,9 @@ class Result {
   const jwtguard_verifier *verifier_ = nullptr;
 };
 
-/// Owns a heap verifier. Configuration methods return the status; check() turns one into an
-/// exception.
+/// Owns a heap verifier. Every configuration method returns the C status and is
+/// [[nodiscard]], so ignoring a failed setter is a compiler warning (an error under -Werror);
+/// check() turns a status into an exception. Every C entry point has a method here.
 class Verifier {
  public:
   Verifier() : v_(jwtguard_verifier_new()) {
@@ -101,26 +114,57 @@ class Verifier {
     return *this;
   }
 
+  /// Throw jwtguard::Error unless `s` is JWTGUARD_OK.
   static void check(jwtguard_status s) {
     if (s != JWTGUARD_OK) throw Error(s);
   }
 
-  jwtguard_status add_jwks(std::string_view jwks) { return jwtguard_verifier_add_jwks(v_, bytes(jwks), jwks.size(), nullptr, nullptr); }
-  jwtguard_status add_jwk(std::string_view jwk) { return jwtguard_verifier_add_jwk(v_, bytes(jwk), jwk.size()); }
-  jwtguard_status add_hs256(std::string_view kid, std::string_view secret) {
-    return jwtguard_verifier_add_hs256(v_, kid.empty() ? nullptr : bytes(kid), kid.size(), bytes(secret), secret.size());
+  // ---- keys ----
+  /// Every usable key of a JWKS; `report` (when given) gets the counts and the first
+  /// rejection's reason. With no key loaded, the status is the reason.
+  [[nodiscard]] jwtguard_status add_jwks(std::string_view jwks, jwtguard_jwks_report *report = nullptr) {
+    jwtguard_jwks_report r{};
+    jwtguard_status s = jwtguard_verifier_add_jwks_report(v_, bytes(jwks), jwks.size(), &r);
+    if (s == JWTGUARD_OK && report) *report = r;
+    return s;
   }
-  jwtguard_status add_rsa_pem(std::string_view kid, std::string_view pem) {
-    return jwtguard_verifier_add_rsa_pem(v_, kid.empty() ? nullptr : bytes(kid), kid.size(), bytes(pem), pem.size());
+  [[nodiscard]] jwtguard_status add_jwk(std::string_view jwk) { return jwtguard_verifier_add_jwk(v_, bytes(jwk), jwk.size()); }
+  [[nodiscard]] jwtguard_status add_hs256(std::string_view kid, std::string_view secret) {
+    return jwtguard_verifier_add_hs256(v_, kid_ptr(kid), kid.size(), bytes(secret), secret.size());
   }
-  jwtguard_status add_issuer(std::string_view s) { return jwtguard_verifier_add_issuer(v_, bytes(s), s.size()); }
-  jwtguard_status add_audience(std::string_view s) { return jwtguard_verifier_add_audience(v_, bytes(s), s.size()); }
-  jwtguard_status add_authorized_party(std::string_view s) { return jwtguard_verifier_add_authorized_party(v_, bytes(s), s.size()); }
-  jwtguard_status add_required_permission(std::string_view s) { return jwtguard_verifier_add_required_permission(v_, bytes(s), s.size()); }
-  jwtguard_status add_metadata_field(std::string_view path, std::string_view name, bool required) {
+  [[nodiscard]] jwtguard_status add_hs256_configured(std::string_view kid, std::string_view secret) {
+    return jwtguard_verifier_add_hs256_configured(v_, kid_ptr(kid), kid.size(), bytes(secret), secret.size());
+  }
+  [[nodiscard]] jwtguard_status add_rsa_pem(std::string_view kid, std::string_view pem) {
+    return jwtguard_verifier_add_rsa_pem(v_, kid_ptr(kid), kid.size(), bytes(pem), pem.size());
+  }
+  [[nodiscard]] jwtguard_status add_rsa_der(std::string_view kid, std::string_view der) {
+    return jwtguard_verifier_add_rsa_der(v_, kid_ptr(kid), kid.size(), bytes(der), der.size());
+  }
+  [[nodiscard]] jwtguard_status set_require_kid(bool required) { return jwtguard_verifier_set_require_kid(v_, required ? 1u : 0u); }
+
+  // ---- policy ----
+  [[nodiscard]] jwtguard_status add_issuer(std::string_view s) { return jwtguard_verifier_add_issuer(v_, bytes(s), s.size()); }
+  [[nodiscard]] jwtguard_status allow_any_issuer() { return jwtguard_verifier_allow_any_issuer(v_); }
+  [[nodiscard]] jwtguard_status add_audience(std::string_view s) { return jwtguard_verifier_add_audience(v_, bytes(s), s.size()); }
+  [[nodiscard]] jwtguard_status allow_no_audience() { return jwtguard_verifier_allow_no_audience(v_); }
+  [[nodiscard]] jwtguard_status add_authorized_party(std::string_view s) { return jwtguard_verifier_add_authorized_party(v_, bytes(s), s.size()); }
+  [[nodiscard]] jwtguard_status add_required_permission(std::string_view s) { return jwtguard_verifier_add_required_permission(v_, bytes(s), s.size()); }
+  [[nodiscard]] jwtguard_status set_permissions_claim(std::string_view name) {
+    return jwtguard_verifier_set_permissions_claim(v_, bytes(name), name.size());
+  }
+  [[nodiscard]] jwtguard_status add_metadata_field(std::string_view path, std::string_view name, bool required) {
     return jwtguard_verifier_add_metadata_field(v_, bytes(path), path.size(), name.empty() ? nullptr : bytes(name), name.size(), required ? 1u : 0u);
   }
-  jwtguard_status set_leeway(uint64_t seconds) { return jwtguard_verifier_set_leeway(v_, seconds); }
+  [[nodiscard]] jwtguard_status set_leeway(uint64_t seconds) { return jwtguard_verifier_set_leeway(v_, seconds); }
+  [[nodiscard]] jwtguard_status set_max_age(uint64_t seconds) { return jwtguard_verifier_set_max_age(v_, seconds); }
+  [[nodiscard]] jwtguard_status set_require_exp(bool required) { return jwtguard_verifier_set_require_exp(v_, required ? 1u : 0u); }
+  [[nodiscard]] jwtguard_status set_require_sub(bool required) { return jwtguard_verifier_set_require_sub(v_, required ? 1u : 0u); }
+  [[nodiscard]] jwtguard_status set_access_token_profile(bool enabled) {
+    return jwtguard_verifier_set_access_token_profile(v_, enabled ? 1u : 0u);
+  }
+  /// The first setup error (no issuer, no audience), or JWTGUARD_OK: call it after configuring.
+  [[nodiscard]] jwtguard_status check_setup() const { return jwtguard_verifier_check(v_); }
 
   /// Verify a token at `now`, with extra permissions for this call.
   Result verify(std::string_view token, uint64_t now, const std::vector<std::string_view> &required = {}) const {
@@ -132,9 +176,13 @@ class Verifier {
     return out;
   }
 
+  /// The C handle, for calling the C API directly: const to share with verifying threads,
+  /// mutable to configure (not while other threads verify).
   const jwtguard_verifier *get() const noexcept { return v_; }
+  jwtguard_verifier *get() noexcept { return v_; }
 
  private:
+  static const uint8_t *kid_ptr(std::string_view kid) noexcept { return kid.empty() ? nullptr : bytes(kid); }
   jwtguard_verifier *v_;
 };
 

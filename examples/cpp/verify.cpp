@@ -19,7 +19,10 @@ static std::string slurp(const std::string &name) {
 int main() {
   jwtguard::Verifier v;
   using jwtguard::Verifier;
-  Verifier::check(v.add_jwks(slurp("jwks.json")));
+  jwtguard_jwks_report report{};
+  Verifier::check(v.add_jwks(slurp("jwks.json"), &report));
+  if (report.loaded != 3 || report.skipped != 0 || report.rejected != 0) return 1;
+  if (v.check_setup() != JWTGUARD_ISSUER_NOT_CONFIGURED) return 1;
   Verifier::check(v.add_issuer("https://issuer.example"));
   Verifier::check(v.add_audience("api.example"));
   Verifier::check(v.add_authorized_party("https://app.example"));
@@ -58,6 +61,39 @@ int main() {
   expect(v.verify(tokens[0], now, {"admin"}).status() == JWTGUARD_INSUFFICIENT_PERMISSIONS, "permission");
   jwtguard::Verifier moved = std::move(v);
   expect(moved.verify(tokens[2], now).ok(), "moved verifier still works");
-  std::printf("%d passed, %d failed\n", 9 - failures, failures);
+  expect(ok.exp() == std::optional<uint64_t>(now + 3600), "exp");
+  expect(!expired.exp(), "no exp on failure");
+  jwtguard::Result missing = moved.verify(tokens[10], now);
+  expect(missing.status() == JWTGUARD_MISSING_METADATA_FIELD && missing.field() == 0, "missing field index");
+
+  // Every setter of the C API, through the wrapper (issue 19).
+  jwtguard::Verifier w;
+  const std::string der = slurp("../../crates/jwtguard/tests/data/rsa2048.spki.der");
+  const std::string pem = slurp("../../crates/jwtguard/tests/data/rsa2048.pub.pem");
+  expect(w.add_rsa_der("rsa-2024", der) == JWTGUARD_OK, "add_rsa_der");
+  expect(w.add_rsa_pem("rsa-pem", pem) == JWTGUARD_OK, "add_rsa_pem");
+  expect(w.add_hs256("hmac-1", slurp("hs256.secret").substr(0, 64)) == JWTGUARD_OK, "add_hs256");
+  expect(w.add_hs256_configured("", "short") == JWTGUARD_INVALID_SECRET_FORMAT, "add_hs256_configured");
+  expect(w.add_jwk(slurp("rsa-2024.jwk.json")) == JWTGUARD_DUPLICATE_KEY_ID, "add_jwk");
+  expect(w.add_hs256("pem-as-secret", pem) == JWTGUARD_SECRET_IS_KEY, "a public key is not a secret");
+  expect(w.allow_any_issuer() == JWTGUARD_OK && w.add_audience("api.example") == JWTGUARD_OK, "waive issuer");
+  expect(w.check_setup() == JWTGUARD_OK, "check_setup");
+  expect(w.set_permissions_claim("roles") == JWTGUARD_OK, "set_permissions_claim");
+  expect(w.add_required_permission("leagues:read") == JWTGUARD_OK, "add_required_permission");
+  expect(w.verify(tokens[0], now).status() == JWTGUARD_INSUFFICIENT_PERMISSIONS, "permissions claim is roles now");
+  expect(w.set_permissions_claim("permissions") == JWTGUARD_OK, "permissions claim back");
+  expect(w.verify(tokens[0], now).ok(), "der key verifies");
+  expect(w.set_max_age(1) == JWTGUARD_OK && w.verify(tokens[0], now).status() == JWTGUARD_TOO_OLD, "set_max_age");
+  expect(w.set_max_age(0) == JWTGUARD_OK && w.verify(tokens[0], now).ok(), "no max age");
+  expect(w.set_require_exp(false) == JWTGUARD_OK && w.set_require_sub(false) == JWTGUARD_OK, "require exp/sub");
+  expect(w.set_require_kid(true) == JWTGUARD_OK, "set_require_kid");
+  expect(w.set_access_token_profile(true) == JWTGUARD_OK &&
+             w.verify(tokens[0], now).status() == JWTGUARD_UNEXPECTED_TYPE, "access-token profile");
+  expect(w.set_access_token_profile(false) == JWTGUARD_OK && w.set_leeway(5) == JWTGUARD_OK, "leeway");
+  jwtguard_verifier *raw = w.get();  // non-const handle for the C API, no const_cast
+  expect(jwtguard_verifier_add_issuer(raw, JWTGUARD_LIT("https://issuer.example")) == JWTGUARD_OK, "get()");
+  expect(w.allow_no_audience() == JWTGUARD_OK, "allow_no_audience");
+
+  std::printf("%d passed, %d failed\n", 35 - failures, failures);
   return failures ? 1 : 0;
 }

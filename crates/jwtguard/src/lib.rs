@@ -51,6 +51,16 @@
 //! let claims = verifier.verify(token, 1300819379, &mut buf)?;
 //! assert!(claims.issuer().is_some_and(|iss| iss == "joe"));
 //!
+//! // A claim's text: borrowed from the token when it has no JSON escapes, else decoded into a
+//! // buffer of yours (`as_str` says which, and never reads as "absent").
+//! let mut text = [0u8; 64];
+//! let iss = claims.issuer().unwrap();
+//! let iss: &str = match iss.as_str() {
+//!     Ok(borrowed) => borrowed,
+//!     Err(_escaped) => iss.unescape_into(&mut text).unwrap(),
+//! };
+//! assert_eq!(iss, "joe");
+//!
 //! let mut buf = TokenBuf::new();
 //! assert_eq!(verifier.verify(token, 1300819380, &mut buf).err(), Some(Error::Expired));
 //! # Ok::<(), Error>(())
