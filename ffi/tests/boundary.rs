@@ -332,3 +332,114 @@ fn out_parameters_are_untouched_on_error() {
         jwtguard_verifier_free(v);
     }
 }
+
+/// Issue 19: one policy, one verdict, through the C ABI too (the Rust entry points have the same
+/// table in crates/jwtguard/tests/first_hour.rs).
+#[test]
+fn every_policy_item_is_enforced_through_the_c_abi() {
+    use jwtguard_status::*;
+    type Setup = fn(*mut jwtguard_verifier) -> jwtguard_status;
+    let iss = r#""iss":"https://i""#;
+    let base = |extra: &str| {
+        format!(
+            r#"{{{iss},"sub":"u","aud":"api","azp":"app","exp":{},"nbf":{},"iat":{}{extra}}}"#,
+            NOW + 60,
+            NOW - 10,
+            NOW - 10
+        )
+    };
+    let nothing: Setup = |_| JWTGUARD_OK;
+    let cases: Vec<(&str, Setup, String, jwtguard_status)> = vec![
+        (
+            "iss",
+            nothing,
+            base("").replace("https://i", "https://evil"),
+            JWTGUARD_INVALID_ISSUER,
+        ),
+        (
+            "aud",
+            nothing,
+            base("").replace(r#""aud":"api""#, r#""aud":"x""#),
+            JWTGUARD_INVALID_AUDIENCE,
+        ),
+        (
+            "azp",
+            nothing,
+            base("").replace(r#""azp":"app""#, r#""azp":"x""#),
+            JWTGUARD_INVALID_AUTHORIZED_PARTY,
+        ),
+        (
+            "sub",
+            nothing,
+            base("").replace(r#""sub":"u","#, ""),
+            JWTGUARD_INVALID_SUBJECT,
+        ),
+        (
+            "exp",
+            nothing,
+            base("").replace(&format!("{}", NOW + 60), &format!("{}", NOW - 1)),
+            JWTGUARD_EXPIRED,
+        ),
+        (
+            "max age",
+            |v| unsafe { jwtguard_verifier_set_max_age(v, 5) },
+            base(""),
+            JWTGUARD_TOO_OLD,
+        ),
+        (
+            "permission",
+            |v| unsafe { jwtguard_verifier_add_required_permission(v, b"admin".as_ptr(), 5) },
+            base(r#","permissions":["read"]"#),
+            JWTGUARD_INSUFFICIENT_PERMISSIONS,
+        ),
+        (
+            "metadata field",
+            |v| unsafe {
+                jwtguard_verifier_add_metadata_field(
+                    v,
+                    b"user.name".as_ptr(),
+                    9,
+                    std::ptr::null(),
+                    0,
+                    1,
+                )
+            },
+            base(""),
+            JWTGUARD_MISSING_METADATA_FIELD,
+        ),
+        (
+            "typ",
+            |v| unsafe { jwtguard_verifier_set_access_token_profile(v, 1) },
+            base(""),
+            JWTGUARD_UNEXPECTED_TYPE,
+        ),
+    ];
+    for (what, setup, payload, want) in cases {
+        let v = jwtguard_verifier_new();
+        unsafe {
+            assert_eq!(
+                jwtguard_verifier_add_hs256(v, std::ptr::null(), 0, SECRET.as_ptr(), SECRET.len()),
+                JWTGUARD_OK
+            );
+            assert_eq!(
+                jwtguard_verifier_add_issuer(v, b"https://i".as_ptr(), 9),
+                JWTGUARD_OK
+            );
+            assert_eq!(
+                jwtguard_verifier_add_audience(v, b"api".as_ptr(), 3),
+                JWTGUARD_OK
+            );
+            assert_eq!(
+                jwtguard_verifier_add_authorized_party(v, b"app".as_ptr(), 3),
+                JWTGUARD_OK
+            );
+            assert_eq!(setup(v), JWTGUARD_OK, "{what}");
+        }
+        assert_eq!(verify(v, &sign(&payload)), want, "{what}");
+        let ok = sign(&base(r#","permissions":["admin"],"user":{"name":"n"}"#));
+        if what != "max age" && what != "typ" {
+            assert_eq!(verify(v, &ok), JWTGUARD_OK, "{what}: the satisfying token");
+        }
+        unsafe { jwtguard_verifier_free(v) };
+    }
+}
