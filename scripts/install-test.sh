@@ -17,6 +17,13 @@ rm -rf "$out"
 make --no-print-directory install PREFIX="$out/prefix" >/dev/null
 export PKG_CONFIG_PATH=$out/prefix/lib/pkgconfig
 lib=$out/prefix/lib
+# What is installed carries no debug information (the release build keeps line tables).
+for f in "$lib/libjwtguard.so" "$lib/libjwtguard.a"; do
+    if readelf -S "$f" 2>/dev/null | grep -q '\.debug_'; then
+        echo "$f is installed with debug sections" >&2
+        exit 1
+    fi
+done
 CC=${CC:-cc}
 WARN=(-std=c99 -Wall -Wextra -Werror)
 data=examples/data
