@@ -66,10 +66,15 @@ target_installed "$EMBEDDED_TARGET" || missing+=("rust target $EMBEDDED_TARGET (
 step "MSRV: Rust $MSRV checks the core and the C ABI (the benches need 1.89, the fuzzers nightly)"
 missing=()
 rustup run "$MSRV" cargo --version >/dev/null 2>&1 || missing+=("Rust $MSRV (rustup toolchain install $MSRV --profile minimal)")
+rustup +"$MSRV" target list --installed 2>/dev/null | grep -qx "$EMBEDDED_TARGET" ||
+    missing+=("$EMBEDDED_TARGET for Rust $MSRV (rustup target add --toolchain $MSRV $EMBEDDED_TARGET)")
+# The firmware configuration of the C ABI is no_std with its own panic handler: it only builds
+# for the embedded target.
 (skip_or_fail "the MSRV check" ${missing[@]+"${missing[@]}"} &&
     cargo "+$MSRV" check --locked -p jwtguard -p jwtguard-ffi &&
     cargo "+$MSRV" check --locked -p jwtguard --no-default-features &&
-    cargo "+$MSRV" check --locked -p jwtguard-ffi --no-default-features --features small)
+    filtered "$CDYLIB_NOTE" cargo "+$MSRV" check --locked -p jwtguard-ffi --target "$EMBEDDED_TARGET" \
+        --no-default-features --features firmware)
 
 step "tests on other hosts: i686 (32-bit limbs, native) and aarch64 (under qemu-user)"
 scripts/cross-test.sh
