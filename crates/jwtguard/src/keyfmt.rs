@@ -3,9 +3,9 @@
 //! ASN.1 is RustCrypto's `der`/`pkcs1`/`spki`; PEM is `pem-rfc7468`. Also what is *not* an
 //! HMAC secret ([`is_key_document`]).
 
+use pkcs1::RsaPublicKey;
 use pkcs1::der::Decode;
 use pkcs1::der::asn1::UintRef;
-use pkcs1::{RsaPrivateKey, RsaPublicKey};
 use spki::SubjectPublicKeyInfoRef;
 use spki::der::asn1::ObjectIdentifier;
 
@@ -52,18 +52,32 @@ pub(crate) fn from_spki_der(der: &[u8]) -> Result<Rs256Key, Error> {
     from_pkcs1_der(bits)
 }
 
-/// Either DER form: SPKI first (the common "PUBLIC KEY"), then PKCS#1. A PKCS#1
-/// `RSAPrivateKey` is named as such.
+/// Either DER form: SPKI first (the common "PUBLIC KEY"), then PKCS#1. A private key in DER is
+/// named as such.
 pub(crate) fn from_der(der: &[u8]) -> Result<Rs256Key, Error> {
     match from_spki_der(der) {
         Err(Error::KeyFormat) => match from_pkcs1_der(der) {
-            Err(Error::KeyFormat) if RsaPrivateKey::<UintRef<'_>>::from_der(der).is_ok() => {
-                Err(Error::PrivateKey)
-            }
+            Err(Error::KeyFormat) if is_private_key_der(der) => Err(Error::PrivateKey),
             other => other,
         },
         other => other,
     }
+}
+
+/// Whether DER that is not a public key starts like a private one: a SEQUENCE whose first
+/// member is a one-byte INTEGER version (0 or 1), followed by an INTEGER (PKCS#1
+/// `RSAPrivateKey`, RFC 8017 A.1.2: the modulus) or a SEQUENCE (PKCS#8 `PrivateKeyInfo`,
+/// RFC 5208 §5: the algorithm). No public key starts so: its first INTEGER is a modulus of
+/// hundreds of bytes, or its first member a SEQUENCE. A sniff rather than a full decode, which
+/// would cost firmware builds several KB of flash to name an error.
+fn is_private_key_der(der: &[u8]) -> bool {
+    let body = match der {
+        [0x30, n, rest @ ..] if *n < 0x80 => rest,
+        [0x30, 0x81, _, rest @ ..] => rest,
+        [0x30, 0x82, _, _, rest @ ..] => rest,
+        _ => return false,
+    };
+    matches!(body, [0x02, 0x01, 0x00 | 0x01, 0x02 | 0x30, ..])
 }
 
 /// PEM labels of private keys (RFC 7468 §10-§11, and the PKCS#1, SEC 1 and OpenSSH forms).

@@ -159,11 +159,24 @@ fn a_private_key_is_named_as_such() {
         keys.add_rs256_pem(None, &data("rsa4096.key.pem")),
         Err(Error::PrivateKey)
     );
-    // PKCS#1 RSAPrivateKey DER.
+    // PKCS#1 RSAPrivateKey DER, and PKCS#8 PrivateKeyInfo DER.
     let der = sk.to_pkcs1_der().unwrap();
     assert_eq!(
         keys.add_rs256_der(None, der.as_bytes()),
         Err(Error::PrivateKey)
+    );
+    let der = rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&sk).unwrap();
+    assert_eq!(
+        keys.add_rs256_der(None, der.as_bytes()),
+        Err(Error::PrivateKey)
+    );
+    // Truncated or foreign DER is still malformed, not a private key.
+    let short = [0x30, 0x03, 0x02, 0x01, 0x00];
+    assert_eq!(keys.add_rs256_der(None, &short), Err(Error::KeyFormat));
+    let spki = data("rsa2048.spki.der");
+    assert_eq!(
+        keys.add_rs256_der(None, &spki[..100]),
+        Err(Error::KeyFormat)
     );
     // A JWK with `d`, alone and in a set.
     let n = b64(&n_bytes(&sk.to_public_key()));
