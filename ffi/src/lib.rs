@@ -713,7 +713,9 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwk(
 }
 
 /// Load every usable signing key of a JWKS document. `loaded` and `skipped` (either may be
-/// NULL) receive how many keys were loaded and how many were skipped or rejected.
+/// NULL) receive how many keys were loaded and how many were not: skipped, rejected, or left
+/// out because the verifier was full. `jwtguard_verifier_add_jwks_report` tells these apart
+/// and gives the first rejection's reason; when no key loads, the status is that reason.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread; `(jwks, len)` must be readable;
