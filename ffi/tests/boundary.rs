@@ -53,8 +53,16 @@ fn new_verifier() -> *mut jwtguard_verifier {
 }
 
 fn verify(v: *const jwtguard_verifier, token: &str) -> jwtguard_status {
+    verify_into(v, token).0
+}
+
+/// `jwtguard_verify` at `NOW`, keeping the result for the accessors.
+fn verify_into(
+    v: *const jwtguard_verifier,
+    token: &str,
+) -> (jwtguard_status, std::mem::MaybeUninit<jwtguard_result>) {
     let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
-    unsafe {
+    let s = unsafe {
         jwtguard_verify(
             v,
             token.as_ptr(),
@@ -64,7 +72,8 @@ fn verify(v: *const jwtguard_verifier, token: &str) -> jwtguard_status {
             0,
             r.as_mut_ptr(),
         )
-    }
+    };
+    (s, r)
 }
 
 /// Issue 19: no issuer (or, separately, no audience) is a setup error at the first verify and
@@ -244,18 +253,7 @@ fn a_metadata_document_larger_than_the_token_is_written() {
         };
         assert_eq!(s, jwtguard_status::JWTGUARD_OK);
     }
-    let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
-    let s = unsafe {
-        jwtguard_verify(
-            v,
-            token.as_ptr(),
-            token.len(),
-            NOW,
-            std::ptr::null(),
-            0,
-            r.as_mut_ptr(),
-        )
-    };
+    let (s, r) = verify_into(v, &token);
     assert_eq!(s, jwtguard_status::JWTGUARD_OK);
     let expected: String = format!(
         "{{{}}}",
@@ -292,18 +290,9 @@ fn a_metadata_document_larger_than_the_token_is_written() {
 fn out_parameters_are_untouched_on_error() {
     let v = new_verifier();
     let token = sign(&format!(r#"{{"sub":"user","exp":{}}}"#, NOW + 60));
-    let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+    let (s, r) = verify_into(v, &token);
+    assert_eq!(s, jwtguard_status::JWTGUARD_OK);
     unsafe {
-        let s = jwtguard_verify(
-            v,
-            token.as_ptr(),
-            token.len(),
-            NOW,
-            std::ptr::null(),
-            0,
-            r.as_mut_ptr(),
-        );
-        assert_eq!(s, jwtguard_status::JWTGUARD_OK);
         let mut len = 12345usize;
         let s = jwtguard_result_claim(
             r.as_ptr(),
