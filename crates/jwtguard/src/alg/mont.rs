@@ -308,27 +308,6 @@ impl<const L: usize> Modulus<L> {
         self.finish(out, acc)
     }
 
-    /// `a * R^-1 mod n` (Montgomery reduction alone): leaves the Montgomery domain.
-    pub(crate) fn reduce(&self, a: &[W; L]) -> [W; L] {
-        if OPERAND_SCANNING {
-            let mut one = [0 as W; L];
-            one[0] = 1;
-            return self.mul_fios(a, &one);
-        }
-        let (mut m, mut out, mut acc) = ([0 as W; L], [0 as W; L], Acc::default());
-        for i in 0..2 * L {
-            // The input's words enter the low columns.
-            if let Some(&w) = a.get(i) {
-                acc.add(Acc {
-                    lo: DW::from(w),
-                    hi: 0,
-                });
-            }
-            acc = self.close(acc, &mut m, &mut out, i);
-        }
-        self.finish(out, acc)
-    }
-
     /// `a * b * R^-1 mod n` by operand scanning, with the multiplication and reduction loops
     /// fused (FIOS, Koç-Acar-Kaliski 1996 §5): for each word `b[i]`, one pass adds `a * b[i]`
     /// and `m * n` to the running total and shifts it down a word, `m` chosen from the first
@@ -369,36 +348,70 @@ impl<const L: usize> Modulus<L> {
 
     /// `s^e mod n` for `s < n`, with `r2 = R^2 mod n`.
     ///
-    /// Left to right over the bits below the top one, in Montgomery form (`x = sR`). RSA
-    /// exponents are odd, and the last multiplication takes the plain `s` instead of `x`:
-    /// `(s^(e-1) R) * s * R^-1 = s^e`, which leaves the Montgomery domain on the way and saves
-    /// the separate reduction. e = 65537 is one conversion in, 16 squarings and one
-    /// multiplication.
+    /// With the `asm` feature on an x86-64 CPU that has ADX and BMI2, the multiplications run in
+    /// the `jwtguard-mont-x86` kernel (about twice as fast; its tests compare it with this file
+    /// and crypto-bigint); otherwise in this file's portable code.
     pub(crate) fn pow(&self, s: &[W; L], e: u32, r2: &[W; L]) -> [W; L] {
-        let x = self.mul(s, r2);
+        #[cfg(all(feature = "asm", target_arch = "x86_64"))]
+        if let Some(cpu) = jwtguard_mont_x86::Adx::detect() {
+            return self.pow_by(
+                s,
+                e,
+                r2,
+                |a, b| cpu.mont_mul(a, b, &self.n, self.n0),
+                |a| cpu.mont_sqr(a, &self.n, self.n0),
+            );
+        }
+        self.pow_portable(s, e, r2)
+    }
+
+    /// [`Modulus::pow`] with this file's arithmetic, whatever the CPU: the fallback, and the
+    /// oracle the kernel is tested against.
+    pub(crate) fn pow_portable(&self, s: &[W; L], e: u32, r2: &[W; L]) -> [W; L] {
+        self.pow_by(s, e, r2, |a, b| self.mul(a, b), |a| self.square(a))
+    }
+
+    /// Left to right over the bits below the top one, in Montgomery form (`x = sR`), with the
+    /// given Montgomery multiplication and squaring. RSA exponents are odd, and the last
+    /// multiplication takes the plain `s` instead of `x`: `(s^(e-1) R) * s * R^-1 = s^e`, which
+    /// leaves the Montgomery domain on the way and saves the separate reduction. e = 65537 is
+    /// one conversion in, 16 squarings and one multiplication.
+    #[inline(always)]
+    fn pow_by(
+        &self,
+        s: &[W; L],
+        e: u32,
+        r2: &[W; L],
+        mul: impl Fn(&[W; L], &[W; L]) -> [W; L],
+        square: impl Fn(&[W; L]) -> [W; L],
+    ) -> [W; L] {
+        let mut one = [0 as W; L];
+        one[0] = 1;
+        let x = mul(s, r2);
         let top = 31u32.saturating_sub(e.leading_zeros());
         if top == 0 {
             // e is 0 or 1; neither is an RSA exponent (keys are refused at load), but stay total.
-            return self.reduce(&x);
+            return mul(&x, &one);
         }
         let mut y = x;
         for bit in (1..top).rev() {
-            y = self.square(&y);
+            y = square(&y);
             if (e >> bit) & 1 == 1 {
-                y = self.mul(&y, &x);
+                y = mul(&y, &x);
             }
         }
-        y = self.square(&y);
+        y = square(&y);
         if e & 1 == 1 {
-            self.mul(&y, s)
+            mul(&y, s)
         } else {
-            self.reduce(&y)
+            mul(&y, &one)
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
     use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
     use crypto_bigint::{Odd, U2048, Uint};
@@ -466,7 +479,6 @@ mod tests {
                 assert_eq!(&m.mul_fios(ma, mb), fa.mul(&fb).as_montgomery().as_words());
                 assert_eq!(&m.mul_fios(ma, ma), fa.square().as_montgomery().as_words());
                 assert_eq!(&m.square(ma), fa.square().as_montgomery().as_words());
-                assert_eq!(&m.reduce(ma), a.as_words());
                 assert_eq!(&m.mul(a.as_words(), params.r2().as_words()), ma);
                 for e in [1u32, 2, 3, 4, 5, 17, 65536, 65537, 0xffff_fffe, 0xffff_ffff] {
                     let want = fa.pow_vartime(&Uint::<1>::from_u32(e)).retrieve();
@@ -496,5 +508,66 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The dispatched `pow` (the x86-64 kernel when this CPU has ADX/BMI2) against the portable
+    /// code and crypto-bigint at each RSA width, including edge operands (0, 1, n-1, n-2) and
+    /// the largest and smallest-top-word moduli of each width.
+    #[cfg(target_pointer_width = "64")]
+    fn kernel_matches_portable<const LL: usize>(seed: u64) {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        for round in 0..10 {
+            let mut words = [0 as W; LL];
+            for w in &mut words {
+                *w = rng.next_u64() as W;
+            }
+            words[0] |= 1;
+            match round {
+                0 => words = [W::MAX; LL],
+                1 => words[LL - 1] = 1,
+                _ => words[LL - 1] |= 1 << (BITS - 1),
+            }
+            let n = Odd::new(Uint::<LL>::from_words(words)).unwrap();
+            let params = FixedMontyParams::new_vartime(n);
+            let m = Modulus::new(n.as_ref().as_words());
+            let r2 = m.r2();
+            assert_eq!(&r2, params.r2().as_words());
+            let mut values = std::vec![Uint::<LL>::ZERO, Uint::ONE];
+            values.push(n.as_ref().wrapping_sub(&Uint::ONE));
+            values.push(n.as_ref().wrapping_sub(&Uint::from_u8(2)));
+            for _ in 0..4 {
+                let mut w = [0 as W; LL];
+                w.iter_mut().for_each(|x| *x = rng.next_u64() as W);
+                let v = Uint::<LL>::from_words(w);
+                values.push(v.rem_vartime(n.as_nz_ref()));
+            }
+            for v in values {
+                let fv = FixedMontyForm::new(&v, &params);
+                for e in [3u32, 17, 65537, 0xffff_ffff] {
+                    let want = fv.pow_vartime(&Uint::<1>::from_u32(e)).retrieve();
+                    let portable = m.pow_portable(v.as_words(), e, &r2);
+                    assert_eq!(&portable, want.as_words(), "portable, e={e}, {LL} limbs");
+                    assert_eq!(m.pow(v.as_words(), e, &r2), portable, "dispatched, e={e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn kernel_matches_portable_2048() {
+        kernel_matches_portable::<32>(11);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn kernel_matches_portable_3072() {
+        kernel_matches_portable::<48>(12);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn kernel_matches_portable_4096() {
+        kernel_matches_portable::<64>(13);
     }
 }
