@@ -37,6 +37,11 @@ impl<'a> Audience<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Claims<'a> {
     object: Object<'a>,
+    /// The payload `top` indexes (the object, with any whitespace around it).
+    payload: &'a [u8],
+    /// The top-level members, recorded by the validating pass: registered claims, permissions,
+    /// metadata paths and the accessors start here instead of walking the object again.
+    top: json::TopIndex,
     pub(crate) iss: Option<Str<'a>>,
     pub(crate) sub: Option<Str<'a>>,
     pub(crate) aud: Option<Audience<'a>>,
@@ -58,37 +63,65 @@ fn date_claim(v: Value<'_>, round: Round) -> Result<u64, Error> {
 
 impl<'a> Claims<'a> {
     pub(crate) fn parse(payload: &'a [u8]) -> Result<Self, Error> {
-        let mut keys = [0u16; json::MAX_JSON_MEMBERS];
-        json::validate(payload, &mut keys)?;
+        let mut keys = [0u32; json::MAX_JSON_MEMBERS];
+        let mut top = json::TopIndex::new();
+        // One strict pass: the whole document is validated and its top-level members recorded.
+        json::index(payload, &mut keys, &mut top)?;
         let object = Object::from_validated(payload).ok_or(Error::JsonSyntax)?;
         let mut c = Claims {
             object,
+            payload,
+            top,
             ..Claims::empty()
         };
-        // One pass over the top level; names are unique (validated), so each arm runs once.
-        for (name, v) in object.members() {
-            match Registered::of(name) {
-                Some(Registered::Iss) => c.iss = Some(string_claim(v)?),
-                Some(Registered::Sub) => c.sub = Some(string_claim(v)?),
-                Some(Registered::Azp) => c.azp = Some(string_claim(v)?),
-                Some(Registered::Jti) => c.jti = Some(string_claim(v)?),
-                Some(Registered::ClientId) => c.client_id = Some(string_claim(v)?),
-                // RFC 7519 §4.1.4: expired "on or after" exp, so round it down; nbf and iat
-                // round up: both directions err towards rejecting.
-                Some(Registered::Exp) => c.exp = Some(date_claim(v, Round::Down)?),
-                Some(Registered::Nbf) => c.nbf = Some(date_claim(v, Round::Up)?),
-                Some(Registered::Iat) => c.iat = Some(date_claim(v, Round::Up)?),
-                Some(Registered::Aud) => c.aud = Some(audience(v)?),
-                None => {}
+        // Names are unique (validated), so each registered claim is set at most once.
+        for (name, v) in top.iter(payload) {
+            c.register(name, v)?;
+        }
+        if !top.complete() {
+            // More top-level members than the index holds: the rest by walking the object.
+            for (name, v) in object.members().skip(json::TOP_MEMBERS) {
+                c.register(name, v)?;
             }
         }
         Ok(c)
+    }
+
+    /// Type a top-level member if it is a registered claim this crate reads.
+    #[inline]
+    fn register(&mut self, name: Str<'a>, v: Value<'a>) -> Result<(), Error> {
+        match Registered::of(name) {
+            Some(Registered::Iss) => self.iss = Some(string_claim(v)?),
+            Some(Registered::Sub) => self.sub = Some(string_claim(v)?),
+            Some(Registered::Azp) => self.azp = Some(string_claim(v)?),
+            Some(Registered::Jti) => self.jti = Some(string_claim(v)?),
+            Some(Registered::ClientId) => self.client_id = Some(string_claim(v)?),
+            // RFC 7519 §4.1.4: expired "on or after" exp, so round it down; nbf and iat
+            // round up: both directions err towards rejecting.
+            Some(Registered::Exp) => self.exp = Some(date_claim(v, Round::Down)?),
+            Some(Registered::Nbf) => self.nbf = Some(date_claim(v, Round::Up)?),
+            Some(Registered::Iat) => self.iat = Some(date_claim(v, Round::Up)?),
+            Some(Registered::Aud) => self.aud = Some(audience(v)?),
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// The top-level member `name` (compared after unescaping), from the index.
+    pub(crate) fn member(&self, name: &str) -> Option<Value<'a>> {
+        match self.top.get(self.payload, name) {
+            Some(v) => Some(v),
+            None if self.top.complete() => None,
+            None => self.object.get(name),
+        }
     }
 
     /// An empty claims set (for [`crate::OwnedClaims`], which cannot fail to re-parse).
     pub(crate) fn empty() -> Self {
         Claims {
             object: Object::empty(),
+            payload: b"{}",
+            top: json::TopIndex::new(),
             iss: None,
             sub: None,
             aud: None,
@@ -139,7 +172,13 @@ impl<'a> Claims<'a> {
     /// The value at a dot path (`user_data.name`), any type. Member names containing dots are
     /// reachable through [`Claims::object`] instead.
     pub fn value(&self, path: &str) -> Option<Value<'a>> {
-        self.object.get_path(path)
+        let mut segs = path.split('.');
+        let mut v = self.member(segs.next().filter(|s| !s.is_empty())?)?;
+        for seg in segs {
+            // As `Object::get_path`: an empty segment names nothing.
+            v = v.as_object()?.get(Some(seg).filter(|s| !s.is_empty())?)?;
+        }
+        Some(v)
     }
 
     /// A string claim by path: `Ok(None)` when absent, [`Error::ClaimType`] when not a string.
@@ -184,7 +223,7 @@ impl<'a> Claims<'a> {
         fields: &[MetadataField<'_>],
         out: &mut [u8],
     ) -> Result<usize, Rejection> {
-        metadata::write(&self.object, fields, out)
+        metadata::write(self, fields, out)
     }
 
     /// `exp` in unix seconds, rounded down (RFC 7519 §4.1.4).
@@ -232,13 +271,24 @@ impl Registered {
     /// Which registered claim `name` is. Compared after unescaping, like every member name, so
     /// `"\u0065xp"` is `exp`; the raw match is only a fast path.
     fn of(name: Str<'_>) -> Option<Self> {
-        if !name.raw().contains(&b'\\') {
-            return Self::ALL
-                .iter()
-                .find(|(n, _)| name.raw() == n.as_bytes())
-                .map(|(_, r)| *r);
-        }
-        Self::ALL.iter().find(|(n, _)| name == *n).map(|(_, r)| *r)
+        // Names without escapes (all real ones) by a match on their bytes, which compiles to a
+        // switch on the length and one comparison.
+        let r = match name.raw() {
+            b"iss" => Registered::Iss,
+            b"sub" => Registered::Sub,
+            b"aud" => Registered::Aud,
+            b"azp" => Registered::Azp,
+            b"jti" => Registered::Jti,
+            b"exp" => Registered::Exp,
+            b"nbf" => Registered::Nbf,
+            b"iat" => Registered::Iat,
+            b"client_id" => Registered::ClientId,
+            raw if raw.contains(&b'\\') => {
+                return Self::ALL.iter().find(|(n, _)| name == *n).map(|(_, r)| *r);
+            }
+            _ => return None,
+        };
+        Some(r)
     }
 }
 
@@ -293,6 +343,14 @@ pub(crate) enum Round {
 ///
 /// Negative values and values of 2^64 or more are [`Error::ClaimOutOfRange`].
 pub(crate) fn numeric_date(text: &[u8], round: Round) -> Result<u64, Error> {
+    // The form every issuer writes: a plain integer of at most 19 digits, which cannot
+    // overflow a u64. Leading zeros cannot occur (validated JSON); "0" is 0.
+    if !text.is_empty() && text.len() <= 19 && text.iter().all(u8::is_ascii_digit) {
+        return Ok(text.iter().fold(0u64, |v, d| {
+            v.wrapping_mul(10)
+                .wrapping_add(u64::from(d.wrapping_sub(b'0')))
+        }));
+    }
     let (negative, text) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -410,5 +468,69 @@ mod tests {
         assert_eq!(ok("1e999999999999", Down), Err(Error::ClaimOutOfRange));
         assert_eq!(ok("-1", Down), Err(Error::ClaimOutOfRange));
         assert_eq!(ok("-0.5", Up), Err(Error::ClaimOutOfRange));
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    extern crate std;
+    use super::*;
+    use std::format;
+    use std::string::String;
+
+    /// More top-level members than the index records: registered claims and lookups past the
+    /// index are still found (by walking), and the index's members by the index.
+    #[test]
+    fn claims_beyond_the_index() {
+        let mut doc = String::from("{");
+        for i in 0..json::TOP_MEMBERS + 5 {
+            doc.push_str(&format!("\"m{i}\":{i},"));
+        }
+        doc.push_str(r#""iss":"late","exp":17,"permissions":["a"]}"#);
+        let c = Claims::parse(doc.as_bytes()).unwrap();
+        assert!(!c.top.complete());
+        assert!(c.issuer().is_some_and(|s| s == "late"));
+        assert_eq!(c.expires_at(), Some(17));
+        assert_eq!(c.member("m0").map(|v| v.raw()), Some(&b"0"[..]));
+        let last = format!("m{}", json::TOP_MEMBERS + 4);
+        assert!(c.member(&last).is_some());
+        assert!(c.member("permissions").is_some());
+        assert!(c.member("absent").is_none());
+        // A claim of the wrong type past the index is still an error, not "absent".
+        let bad = doc.replace(r#""exp":17"#, r#""exp":"17""#);
+        assert_eq!(Claims::parse(bad.as_bytes()).err(), Some(Error::ClaimType));
+    }
+
+    /// Registered names spelled with escapes are the same claims (RFC 7519 §4 compares names
+    /// after unescaping), found through the index's slow path.
+    #[test]
+    fn escaped_registered_names() {
+        let doc = br#"{"\u0069ss":"a","e\u0078p":5,"sub":"s","d\u0061ta":{"x":1}}"#;
+        let c = Claims::parse(doc).unwrap();
+        assert!(c.top.complete());
+        assert!(c.issuer().is_some_and(|s| s == "a"));
+        assert_eq!(c.expires_at(), Some(5));
+        assert_eq!(c.value("data.x").map(|v| v.raw()), Some(&b"1"[..]));
+        assert!(c.value("data.").is_none() && c.value(".data").is_none());
+        let dup = br#"{"iss":"a","\u0069ss":"b"}"#;
+        assert_eq!(Claims::parse(dup).err(), Some(Error::JsonDuplicateMember));
+    }
+
+    /// The fast path for integer dates agrees with the general parser's results.
+    #[test]
+    fn integer_dates() {
+        for (text, want) in [
+            ("0", 0u64),
+            ("7", 7),
+            ("1700000000", 1_700_000_000),
+            ("9999999999999999999", 9_999_999_999_999_999_999),
+        ] {
+            assert_eq!(numeric_date(text.as_bytes(), Round::Down), Ok(want));
+            assert_eq!(numeric_date(text.as_bytes(), Round::Up), Ok(want));
+        }
+        assert_eq!(
+            numeric_date(b"99999999999999999999", Round::Down),
+            Err(Error::ClaimOutOfRange)
+        );
     }
 }

@@ -10,7 +10,7 @@
 
 use crate::Error;
 use crate::alg::Algorithm;
-use crate::json::{self, Object, Str};
+use crate::json::{self, Str};
 
 /// Member budget for a header: real ones have fewer than ten. A small budget also bounds the
 /// quadratic duplicate check on bytes that are not yet authenticated.
@@ -24,8 +24,12 @@ pub(crate) struct Header<'a> {
     pub(crate) typ: Option<Str<'a>>,
 }
 
-fn string_param<'a>(obj: &Object<'a>, name: &str) -> Result<Option<Str<'a>>, Error> {
-    match obj.get(name) {
+fn string_param<'a>(
+    top: &json::TopIndex,
+    bytes: &'a [u8],
+    name: &str,
+) -> Result<Option<Str<'a>>, Error> {
+    match top.get(bytes, name) {
         None => Ok(None),
         // RFC 7515 §4.1.1, §4.1.4, §4.1.9: each of these is a string. `null` is not absent.
         Some(v) => v.as_str().map(Some).ok_or(Error::InvalidHeaderParameter),
@@ -35,26 +39,29 @@ fn string_param<'a>(obj: &Object<'a>, name: &str) -> Result<Option<Str<'a>>, Err
 impl<'a> Header<'a> {
     /// Parse decoded header bytes. Error order: JSON, `crit`, `alg`, parameter types.
     pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
-        let mut keys = [0u16; MAX_HEADER_MEMBERS];
-        json::validate(bytes, &mut keys)?;
-        let obj = Object::from_validated(bytes).ok_or(Error::JsonSyntax)?;
+        let mut keys = [0u32; MAX_HEADER_MEMBERS];
+        // The members, recorded by the validating pass (the budget of 16 is below the index's
+        // capacity, so every member is in it): each lookup below reads the index.
+        let mut top = json::TopIndex::new();
+        json::index(bytes, &mut keys, &mut top)?;
+        const _: () = assert!(MAX_HEADER_MEMBERS <= json::TOP_MEMBERS);
         // RFC 7515 §4.1.11: a recipient that does not understand a listed extension MUST reject
         // the JWS. We understand none (RFC 7797's `b64` included), so `crit` in any form is out.
-        if obj.get("crit").is_some() {
+        if top.get(bytes, "crit").is_some() {
             return Err(Error::CriticalExtension);
         }
-        let alg = string_param(&obj, "alg")?.ok_or(Error::MissingAlgorithm)?;
+        let alg = string_param(&top, bytes, "alg")?.ok_or(Error::MissingAlgorithm)?;
         // Algorithm names are ASCII; one with escapes (`"HS\u0032\u0035\u0036"`) is not matched
         // raw, and decoding it would only serve to accept a spelling no issuer produces.
         let alg = Algorithm::from_name(alg.raw()).ok_or(Error::UnsupportedAlgorithm)?;
-        let kid = string_param(&obj, "kid")?;
-        let typ = string_param(&obj, "typ")?;
+        let kid = string_param(&top, bytes, "kid")?;
+        let typ = string_param(&top, bytes, "typ")?;
         // RFC 7519 §5.2: `cty: "JWT"` says the payload is a JWT, not a claims set, and §7.2
         // step 8 has the recipient verify that inner token next. We do not support nesting,
         // and reading the inner token's compact form as claims would be wrong, so reject it.
         // The value is a media type, compared as `typ` is (case-insensitive, optional
         // `application/`).
-        if string_param(&obj, "cty")?.is_some_and(|cty| typ_matches(&cty, "JWT")) {
+        if string_param(&top, bytes, "cty")?.is_some_and(|cty| typ_matches(&cty, "JWT")) {
             return Err(Error::NestedToken);
         }
         Ok(Header { alg, kid, typ })

@@ -15,6 +15,7 @@
 //! after this validator has vouched for the bytes.
 
 use crate::Error;
+use crate::scan;
 
 /// Deepest nesting of objects and arrays accepted in a header or claims set (the top-level object
 /// counts as 1). Recursion in `validate` is bounded by this, which bounds stack use.
@@ -24,20 +25,43 @@ pub const MAX_JSON_DEPTH: usize = 16;
 /// detection keeps one `u16` offset per member on the stack, so this also bounds stack use.
 pub const MAX_JSON_MEMBERS: usize = 256;
 
-/// Flag bit in a member-name slot: the name contains an escape. Documents are at most this many
-/// bytes (32 KiB, far more than any token or key set we read).
-const ESCAPED: u16 = 1 << 15;
+/// Longest document accepted (32 KiB, far more than any token or key set we read): member
+/// names are kept as 15-bit offsets in the duplicate-detection scratch.
+const MAX_DOC_LEN: usize = 1 << 15;
+
+/// Flag bit in a member-name slot: the name contains an escape.
+const ESCAPED: u32 = 1 << 15;
+
+/// A member-name slot of the duplicate check: the name's content offset (15 bits), whether it
+/// has escapes (bit 15), and its raw length (the high 16 bits). Spans, not just offsets, so a
+/// comparison needs no rescan of the other name, and names of different lengths without
+/// escapes are told apart without reading them.
+fn slot(at: usize, len: usize, escaped: bool) -> Option<u32> {
+    let at = u32::try_from(at).ok().filter(|&a| a < ESCAPED)?;
+    let len = u32::try_from(len).ok().filter(|&l| l <= 0xffff)?;
+    Some(at | if escaped { ESCAPED } else { 0 } | (len << 16))
+}
 
 /// Validate `doc` as a JSON object under the budgets, using `keys` as scratch for duplicate
 /// detection (its length is the member budget).
-pub(crate) fn validate(doc: &[u8], keys: &mut [u16]) -> Result<(), Error> {
+pub(crate) fn validate(doc: &[u8], keys: &mut [u32]) -> Result<(), Error> {
+    run(doc, keys, None)
+}
+
+/// [`validate`], recording the top-level members in `top` as it goes: the claims set's one
+/// pass, after which its registered claims and top-level lookups need no second walk.
+pub(crate) fn index(doc: &[u8], keys: &mut [u32], top: &mut TopIndex) -> Result<(), Error> {
+    *top = TopIndex::new();
+    run(doc, keys, Some(top))
+}
+
+fn run(doc: &[u8], keys: &mut [u32], top: Option<&mut TopIndex>) -> Result<(), Error> {
     // One pass of the standard library's UTF-8 check covers every string; the grammar below
     // then only needs to look at ASCII structure.
     if core::str::from_utf8(doc).is_err() {
         return Err(Error::JsonSyntax);
     }
-    // Member-name offsets are kept in 15 bits; the 16th says whether the name has escapes.
-    if doc.len() > usize::from(ESCAPED) {
+    if doc.len() > MAX_DOC_LEN {
         return Err(Error::JsonTooComplex);
     }
     let mut v = Validator {
@@ -45,6 +69,7 @@ pub(crate) fn validate(doc: &[u8], keys: &mut [u16]) -> Result<(), Error> {
         pos: 0,
         keys,
         nkeys: 0,
+        top,
     };
     v.ws();
     let is_object = v.peek() == Some(b'{');
@@ -59,14 +84,113 @@ pub(crate) fn validate(doc: &[u8], keys: &mut [u16]) -> Result<(), Error> {
     Ok(())
 }
 
-struct Validator<'d, 'k> {
-    doc: &'d [u8],
-    pos: usize,
-    keys: &'k mut [u16],
-    nkeys: usize,
+/// How many top-level members [`index`] records: more than any claims set seen in practice
+/// (a Clerk session token has about 12, an RFC 9068 access token about 10). A document with
+/// more is still accepted; [`TopIndex::complete`] is then false and lookups of later members
+/// walk the object. The index is 8 bytes per member, 258 bytes in all, on the stack beside the
+/// claims.
+pub(crate) const TOP_MEMBERS: usize = 32;
+
+/// One top-level member: where its name's content and its value are in the document, as
+/// 15-bit offsets (documents are at most [`MAX_DOC_LEN`] bytes), and whether the name has
+/// escapes (bit 15 of `name_at`).
+#[derive(Clone, Copy, Debug, Default)]
+struct Member {
+    name_at: u16,
+    name_end: u16,
+    value_at: u16,
+    value_end: u16,
 }
 
-impl Validator<'_, '_> {
+/// The top-level members of a validated object, in document order (see [`index`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TopIndex {
+    members: [Member; TOP_MEMBERS],
+    len: u8,
+    complete: bool,
+}
+
+impl TopIndex {
+    pub(crate) const fn new() -> Self {
+        TopIndex {
+            members: [Member {
+                name_at: 0,
+                name_end: 0,
+                value_at: 0,
+                value_end: 0,
+            }; TOP_MEMBERS],
+            len: 0,
+            complete: true,
+        }
+    }
+
+    fn push(&mut self, name: (usize, usize), escaped: bool, value: (usize, usize)) {
+        let off = |x: usize| u16::try_from(x).ok().filter(|&x| u32::from(x) < ESCAPED);
+        let member = (|| {
+            Some(Member {
+                name_at: off(name.0)? | if escaped { ESCAPED as u16 } else { 0 },
+                name_end: off(name.1)?,
+                value_at: off(value.0)?,
+                value_end: off(value.1)?,
+            })
+        })();
+        match (member, self.members.get_mut(usize::from(self.len))) {
+            (Some(m), Some(slot)) => {
+                *slot = m;
+                self.len = self.len.saturating_add(1);
+            }
+            _ => self.complete = false,
+        }
+    }
+
+    /// Whether every top-level member was recorded.
+    pub(crate) fn complete(&self) -> bool {
+        self.complete
+    }
+
+    /// The recorded members of `doc` (the document given to [`index`]).
+    pub(crate) fn iter<'d>(
+        &self,
+        doc: &'d [u8],
+    ) -> impl Iterator<Item = (Str<'d>, Value<'d>)> + use<'_, 'd> {
+        let recorded = self.members.get(..usize::from(self.len)).unwrap_or(&[]);
+        recorded.iter().filter_map(move |m| {
+            let name_at = usize::from(m.name_at & !(ESCAPED as u16));
+            let name = doc.get(name_at..usize::from(m.name_end))?;
+            let value = doc.get(usize::from(m.value_at)..usize::from(m.value_end))?;
+            Some((Str { raw: name }, Value { raw: value }))
+        })
+    }
+
+    /// The recorded member named `name`, compared byte for byte after unescaping (raw bytes
+    /// when the name has no escapes, which is the same thing).
+    pub(crate) fn get<'d>(&self, doc: &'d [u8], name: &str) -> Option<Value<'d>> {
+        let recorded = self.members.get(..usize::from(self.len)).unwrap_or(&[]);
+        recorded.iter().find_map(|m| {
+            let escaped = m.name_at & ESCAPED as u16 != 0;
+            let name_at = usize::from(m.name_at & !(ESCAPED as u16));
+            let raw = doc.get(name_at..usize::from(m.name_end))?;
+            let same = if escaped {
+                Str { raw } == name
+            } else {
+                scan::bytes_eq(raw, name.as_bytes())
+            };
+            same.then(|| doc.get(usize::from(m.value_at)..usize::from(m.value_end)))
+                .flatten()
+                .map(|raw| Value { raw })
+        })
+    }
+}
+
+struct Validator<'d, 'k, 't> {
+    doc: &'d [u8],
+    pos: usize,
+    keys: &'k mut [u32],
+    nkeys: usize,
+    top: Option<&'t mut TopIndex>,
+}
+
+impl Validator<'_, '_, '_> {
     fn peek(&self) -> Option<u8> {
         self.doc.get(self.pos).copied()
     }
@@ -163,7 +287,7 @@ impl Validator<'_, '_> {
         let mut escaped = false;
         self.eat(b'"')?;
         loop {
-            self.pos = next_special(self.doc, self.pos);
+            self.pos = scan::string_stop(self.doc, self.pos);
             match self.bump().ok_or(Error::JsonSyntax)? {
                 b'"' => return Ok(escaped),
                 b'\\' => {
@@ -237,30 +361,46 @@ impl Validator<'_, '_> {
             self.ws();
             let key_at = self.pos;
             let key_escaped = self.string()?;
-            let key = str_at(self.doc, key_at).ok_or(Error::JsonSyntax)?;
-            for &slot in self.keys.get(first..self.nkeys).unwrap_or(&[]) {
-                let other =
-                    str_at(self.doc, usize::from(slot & !ESCAPED)).ok_or(Error::JsonSyntax)?;
+            // The name's content: between the quotes `string` just consumed.
+            let (name_at, name_end) = (key_at.saturating_add(1), self.pos.saturating_sub(1));
+            let key = self.doc.get(name_at..name_end).ok_or(Error::JsonSyntax)?;
+            for &other in self.keys.get(first..self.nkeys).unwrap_or(&[]) {
+                let other_at = (other & (ESCAPED - 1)) as usize;
+                let other_len = (other >> 16) as usize;
+                let other_escaped = other & ESCAPED != 0;
                 // Without escapes on either side, names are equal exactly when their bytes are;
                 // otherwise compare decoded (so "a" and "\u0061" collide).
-                let same = if key_escaped || slot & ESCAPED != 0 {
-                    other == key
+                let same = if key_escaped || other_escaped {
+                    let raw = self
+                        .doc
+                        .get(other_at..other_at.saturating_add(other_len))
+                        .ok_or(Error::JsonSyntax)?;
+                    Str { raw } == Str { raw: key }
                 } else {
-                    other.raw() == key.raw()
+                    other_len == key.len()
+                        && self
+                            .doc
+                            .get(other_at..other_at.saturating_add(other_len))
+                            .is_some_and(|other| scan::bytes_eq(other, key))
                 };
                 if same {
                     return Err(Error::JsonDuplicateMember);
                 }
             }
-            let slot = self.keys.get_mut(self.nkeys).ok_or(Error::JsonTooComplex)?;
-            let at = u16::try_from(key_at).map_err(|_| Error::JsonTooComplex)?;
-            *slot = if key_escaped { at | ESCAPED } else { at };
+            let slot_ref = self.keys.get_mut(self.nkeys).ok_or(Error::JsonTooComplex)?;
+            *slot_ref = slot(name_at, key.len(), key_escaped).ok_or(Error::JsonTooComplex)?;
             self.nkeys = self.nkeys.saturating_add(1);
 
             self.ws();
             self.eat(b':')?;
             self.ws();
+            let value_at = self.pos;
             self.value(depth)?;
+            if depth == 1
+                && let Some(top) = self.top.as_deref_mut()
+            {
+                top.push((name_at, name_end), key_escaped, (value_at, self.pos));
+            }
             self.ws();
             match self.bump() {
                 Some(b',') => {}
@@ -271,33 +411,6 @@ impl Validator<'_, '_> {
         self.nkeys = first;
         Ok(())
     }
-}
-
-/// Bytes inside a string that need a closer look: `"`, `\\` and controls. Everything else,
-/// UTF-8 continuation bytes included, is passed over by a table lookup.
-// Evaluated at compile time: an index out of range would fail the build, not panic.
-#[allow(clippy::indexing_slicing)]
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = true;
-        i += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t
-};
-
-/// Index of the first special byte at or after `from`, or `doc.len()`.
-#[inline]
-fn next_special(doc: &[u8], from: usize) -> usize {
-    doc.get(from..)
-        .and_then(|rest| {
-            rest.iter()
-                .position(|&b| SPECIAL.get(usize::from(b)) != Some(&false))
-        })
-        .map_or(doc.len(), |p| from.saturating_add(p))
 }
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -342,7 +455,7 @@ fn string_end(doc: &[u8], at: usize) -> Option<usize> {
     }
     let mut i = at.checked_add(1)?;
     loop {
-        i = next_special(doc, i);
+        i = scan::string_stop(doc, i);
         match doc.get(i)? {
             b'"' => return i.checked_add(1),
             b'\\' => i = i.checked_add(2)?,
@@ -436,7 +549,12 @@ impl<'a> Value<'a> {
         if self.kind() != Kind::String {
             return None;
         }
-        str_at(self.raw, 0)
+        // A value's bytes are exactly the string, quotes included (it came from a validated
+        // document), so its content is between the first and the last byte: no rescan.
+        match self.raw {
+            [b'"', content @ .., b'"'] => Some(Str { raw: content }),
+            _ => None,
+        }
     }
 
     /// The value as an object, if it is one.
@@ -729,7 +847,7 @@ impl PartialEq<str> for Str<'_> {
     fn eq(&self, other: &str) -> bool {
         // Fast path: no escapes means the raw bytes are the string.
         if !self.raw.contains(&b'\\') {
-            return self.raw == other.as_bytes();
+            return scan::bytes_eq(self.raw, other.as_bytes());
         }
         self.bytes().eq(other.bytes())
     }
@@ -744,7 +862,7 @@ impl PartialEq<&str> for Str<'_> {
 impl PartialEq for Str<'_> {
     fn eq(&self, other: &Str<'_>) -> bool {
         if !self.raw.contains(&b'\\') && !other.raw.contains(&b'\\') {
-            return self.raw == other.raw;
+            return scan::bytes_eq(self.raw, other.raw);
         }
         self.bytes().eq(other.bytes())
     }
@@ -854,7 +972,7 @@ mod tests {
     use super::*;
 
     fn check(doc: &str) -> Result<(), Error> {
-        let mut keys = [0u16; MAX_JSON_MEMBERS];
+        let mut keys = [0u32; MAX_JSON_MEMBERS];
         validate(doc.as_bytes(), &mut keys)
     }
 
@@ -904,7 +1022,7 @@ mod tests {
         ] {
             assert_eq!(check(d), Err(Error::JsonSyntax), "{d:?}");
         }
-        let mut keys = [0u16; 8];
+        let mut keys = [0u32; 8];
         assert_eq!(
             validate(b"{\"a\":\"\xff\"}", &mut keys),
             Err(Error::JsonSyntax)
@@ -951,7 +1069,7 @@ mod tests {
         let arrays = "{\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}";
         assert_eq!(check(arrays), Err(Error::JsonTooComplex));
 
-        let mut keys = [0u16; 2];
+        let mut keys = [0u32; 2];
         assert_eq!(validate(br#"{"a":1,"b":2}"#, &mut keys), Ok(()));
         assert_eq!(
             validate(br#"{"a":1,"b":2,"c":3}"#, &mut keys),
@@ -965,7 +1083,7 @@ mod tests {
     fn walking() {
         let doc =
             br#" {"a" : 1 , "b":{"c":[1, "two" ,{"d":null}]}, "e\/f":"x\u00e9\ud83d\ude00"} "#;
-        let mut keys = [0u16; 16];
+        let mut keys = [0u32; 16];
         validate(doc, &mut keys).unwrap();
         let o = Object::from_validated(doc).unwrap();
         assert_eq!(o.get("a").unwrap().as_number(), Some(&b"1"[..]));

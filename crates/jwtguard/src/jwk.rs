@@ -134,7 +134,7 @@ fn kid_of<'b>(obj: &Object<'_>, buf: &'b mut [u8; MAX_KID_LEN]) -> Result<Option
 }
 
 fn validated(doc: &[u8]) -> Result<Object<'_>, Error> {
-    let mut keys = [0u16; json::MAX_JSON_MEMBERS];
+    let mut keys = [0u32; json::MAX_JSON_MEMBERS];
     json::validate(doc, &mut keys).map_err(|_| Error::KeyFormat)?;
     Object::from_validated(doc).ok_or(Error::KeyFormat)
 }

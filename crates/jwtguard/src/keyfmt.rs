@@ -124,7 +124,7 @@ pub(crate) fn is_key_document(bytes: &[u8]) -> bool {
         return true;
     }
     if text.first() == Some(&b'{') {
-        let mut keys = [0u16; crate::json::MAX_JSON_MEMBERS];
+        let mut keys = [0u32; crate::json::MAX_JSON_MEMBERS];
         if crate::json::validate(bytes, &mut keys).is_ok() {
             return crate::json::Object::from_validated(bytes)
                 .is_some_and(|o| o.get("kty").is_some());

@@ -92,6 +92,7 @@ mod keys;
 mod metadata;
 mod permissions;
 mod policy;
+mod scan;
 mod token;
 mod verifier;
 

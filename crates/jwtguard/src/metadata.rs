@@ -7,7 +7,8 @@
 //! at the path is a value, and is copied.
 
 use crate::Error;
-use crate::json::{Object, Value};
+use crate::claims::Claims;
+use crate::json::Value;
 
 /// Longest accepted output field name: "must be less than 64 characters".
 pub const MAX_FIELD_NAME_LEN: usize = 63;
@@ -180,11 +181,11 @@ impl Sink<'_> {
 
 /// The policy's metadata rules without writing: the configuration holds and every required
 /// field is present.
-pub(crate) fn check(claims: &Object<'_>, fields: &[MetadataField<'_>]) -> Result<(), Rejection> {
+pub(crate) fn check(claims: &Claims<'_>, fields: &[MetadataField<'_>]) -> Result<(), Rejection> {
     check_fields(fields)?;
     match fields
         .iter()
-        .position(|f| f.required && claims.get_path(f.path).is_none())
+        .position(|f| f.required && claims.value(f.path).is_none())
     {
         Some(i) => Err(Rejection {
             error: Error::MissingMetadataField,
@@ -197,7 +198,7 @@ pub(crate) fn check(claims: &Object<'_>, fields: &[MetadataField<'_>]) -> Result
 
 /// Write the user-data document for `fields` into `out`; returns its length.
 pub(crate) fn write(
-    claims: &Object<'_>,
+    claims: &Claims<'_>,
     fields: &[MetadataField<'_>],
     out: &mut [u8],
 ) -> Result<usize, Rejection> {
@@ -207,7 +208,7 @@ pub(crate) fn write(
 
 /// [`write`] for fields already checked against these claims.
 pub(crate) fn write_checked(
-    claims: &Object<'_>,
+    claims: &Claims<'_>,
     fields: &[MetadataField<'_>],
     out: &mut [u8],
 ) -> Result<usize, Rejection> {
@@ -217,7 +218,7 @@ pub(crate) fn write_checked(
     // Absent fields are optional ones (required ones were checked above): left out.
     for (f, v) in fields
         .iter()
-        .filter_map(|f| Some((f, claims.get_path(f.path)?)))
+        .filter_map(|f| Some((f, claims.value(f.path)?)))
     {
         if !first {
             sink.byte(b',');

@@ -218,7 +218,7 @@ impl<'p> Policy<'p> {
         if self.require_jti && c.jti.is_none() {
             return Err(Error::MissingJwtId);
         }
-        let claim = c.object().get(self.permissions_claim);
+        let claim = c.member(self.permissions_claim);
         permissions::check(claim, self.required_permissions)?;
         permissions::check(claim, required)
     }

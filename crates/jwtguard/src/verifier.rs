@@ -227,7 +227,7 @@ fn run<'a, const N: usize>(
     policy.check_grants(&claims, required)?;
     // Required metadata fields are policy: every entry point enforces them, whether or not
     // the caller asks for the document.
-    metadata::check(&claims.object(), policy.metadata_fields())?;
+    metadata::check(&claims, policy.metadata_fields())?;
     Ok(ValidatedClaims { claims })
 }
 
@@ -244,7 +244,7 @@ pub fn verify_request_with<'a, const N: usize>(
 ) -> Result<Verified<'a>, Rejection> {
     let claims = run(keys, policy, token, now, buf, request.required_permissions)?;
     let metadata_len = match request.metadata {
-        Some(out) => metadata::write_checked(&claims.object(), policy.metadata_fields(), out)?,
+        Some(out) => metadata::write_checked(&claims, policy.metadata_fields(), out)?,
         None => 0,
     };
     Ok(Verified {

@@ -1,0 +1,142 @@
+//! Ratios measured side by side: every candidate of a group timed in turn, round after round,
+//! in one process, and each reduced to its fastest round. On a shared, noisy machine a
+//! neighbour's burst slows whichever candidate is running; interleaving spreads that over all of
+//! them and the minimum keeps the run least disturbed, so ratios of minima are far steadier than
+//! medians from separate criterion runs.
+//!
+//! `cargo run --release --bin ratios [-- --provider aws-lc|rust-crypto] [--rounds N] [FILTER]`
+//!
+//! jsonwebtoken's crypto provider is process-wide, so each provider needs its own run. Prints a
+//! Markdown table: minimum and median per call, and jwtguard's ratio to each candidate (below
+//! 1.00 means jwtguard is faster), by minimum.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use jwtguard_benches::*;
+
+type Candidate<'a> = (&'static str, Box<dyn Fn() -> bool + 'a>);
+
+/// Per-call times of each candidate, `rounds` rounds of about `batch` each, the order rotated
+/// every round.
+fn measure(cands: &[Candidate<'_>], rounds: usize, batch: Duration) -> Vec<Vec<f64>> {
+    let iters: Vec<u32> = cands
+        .iter()
+        .map(|(name, f)| {
+            let start = Instant::now();
+            let mut n = 0u32;
+            while start.elapsed() < batch / 4 || n < 2 {
+                assert!(black_box(f()), "{name} rejected the token");
+                n += 1;
+            }
+            (n * 4).max(1)
+        })
+        .collect();
+    let mut times = vec![Vec::with_capacity(rounds); cands.len()];
+    for round in 0..rounds {
+        for k in 0..cands.len() {
+            let i = (k + round) % cands.len();
+            let f = &cands[i].1;
+            let start = Instant::now();
+            for _ in 0..iters[i] {
+                assert!(black_box(f()));
+            }
+            times[i].push(start.elapsed().as_secs_f64() / f64::from(iters[i]));
+        }
+    }
+    times
+}
+
+fn fmt(secs: f64) -> String {
+    let ns = secs * 1e9;
+    if ns < 1000.0 {
+        format!("{ns:.0} ns")
+    } else {
+        format!("{:.2} µs", ns / 1000.0)
+    }
+}
+
+fn main() {
+    let mut provider = "aws-lc".to_string();
+    let mut rounds = 300usize;
+    let mut filter = String::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--provider" => provider = args.next().expect("--provider aws-lc|rust-crypto"),
+            "--rounds" => {
+                rounds = args
+                    .next()
+                    .and_then(|r| r.parse().ok())
+                    .expect("--rounds N")
+            }
+            "--bench" => {} // cargo bench passes it
+            f => filter = f.to_string(),
+        }
+    }
+    let aws_lc = match provider.as_str() {
+        "aws-lc" => true,
+        "rust-crypto" => false,
+        p => panic!("unknown provider {p}: aws-lc or rust-crypto"),
+    };
+    install_jsonwebtoken_provider(aws_lc);
+    let jw_name = if aws_lc {
+        "jsonwebtoken+aws-lc-rs"
+    } else {
+        "jsonwebtoken+rust_crypto"
+    };
+    println!(
+        "{rounds} interleaved rounds per group, jsonwebtoken with {provider}; ratio = jwtguard's \
+         minimum / the candidate's minimum\n"
+    );
+    println!("| group | library | min | median | jwtguard ÷ library |");
+    println!("|---|---|---:|---:|---:|");
+    for (alg, len) in cases() {
+        let group = format!("{}/{len}b", alg.label());
+        if !group.contains(&filter) {
+            continue;
+        }
+        let f = fixture(alg, len);
+        check_all(&f);
+        let t = f.token.as_str();
+        let (ours, ours_c) = (Ours::new(&f), OursC::new(&f));
+        let (jw, jc, js) = (
+            JsonWebToken::new(&f),
+            JwtCompact::new(&f),
+            JwtSimple::new(&f),
+        );
+        let floor = Floor::new(&f);
+        let mut cands: Vec<Candidate<'_>> = vec![
+            ("jwtguard", Box::new(|| ours.verify(black_box(t)))),
+            ("jwtguard-c-abi", Box::new(|| ours_c.verify(black_box(t)))),
+            (jw_name, Box::new(|| jw.verify(black_box(t)))),
+            ("jwt-compact", Box::new(|| jc.verify(black_box(t)))),
+            ("jwt-simple", Box::new(|| js.verify(black_box(t)))),
+        ];
+        match alg {
+            Alg::Hs256 => cands.push(("floor:hmac-sha256", Box::new(|| floor.hmac()))),
+            Alg::Rs256(_) => cands.push(("floor:aws-lc-rs-rsa", Box::new(|| floor.aws_lc_rsa()))),
+        }
+        let times = measure(&cands, rounds, Duration::from_micros(300));
+        let stats: Vec<(f64, f64)> = times
+            .into_iter()
+            .map(|mut v| {
+                v.sort_by(f64::total_cmp);
+                (v[0], v[v.len() / 2])
+            })
+            .collect();
+        let ours_min = stats[0].0;
+        for ((name, _), (min, median)) in cands.iter().zip(&stats) {
+            let ratio = if *name == "jwtguard" {
+                String::new()
+            } else {
+                format!("{:.2}×", ours_min / min)
+            };
+            println!(
+                "| {group} | {name} | {} | {} | {ratio} |",
+                fmt(*min),
+                fmt(*median)
+            );
+        }
+    }
+}
