@@ -29,4 +29,5 @@ for f in "$keys"/*.pub.pem "$keys"/*.der "$keys"/rsa2048.pkcs1.pem; do seed key_
 seed c_abi empty ""
 seed claims_structured empty ""
 seed rs256_differential empty ""
+seed mont_kernel empty ""
 echo "seeded $(find seeds -type f | wc -l) files for $(ls seeds | wc -l) targets"

@@ -56,6 +56,9 @@ RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --all-features --locked
 step "tests: std feature; no default features (2048-bit RSA only, the firmware configuration)"
 cargo test -p jwtguard --features std --locked --lib
 cargo test -p jwtguard --no-default-features --locked --lib --test rs256 --test wycheproof_rsa
+# The portable Montgomery code at every RSA width, with the x86-64 kernel compiled out (`asm` is
+# a default feature): the fallback must stay correct on its own.
+cargo test -p jwtguard --no-default-features --features rsa-4096 --locked --lib --test rs256 --test wycheproof_rsa
 cargo clippy -p jwtguard --no-default-features --locked -- -D warnings
 missing=()
 target_installed "$EMBEDDED_TARGET" || missing+=("rust target $EMBEDDED_TARGET (rustup target add $EMBEDDED_TARGET)")
@@ -81,6 +84,9 @@ scripts/cross-test.sh
 
 step "benches crate: every peer verifies and rejects; jwtguard allocates nothing (own workspace)"
 (cd benches && cargo clippy --all-targets --locked -- -D warnings && cargo test --locked)
+# The C peers' harness (libjwt, OpenSSL floors): built, and every candidate accepts the token
+# and rejects a tampered copy, with 3 timing rounds (the real bench runs 300: benches/README).
+benches/c/peers.sh 3
 
 step "C ABI: header drift, sample data drift"
 scripts/gen-header.sh --check

@@ -8,6 +8,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(!t.iter().any(|b| b.is_ascii_whitespace()));
         let start = t.as_ptr() as usize - data.as_ptr() as usize;
         assert_eq!(&data[start..start + t.len()], t);
-        assert!(data[..start].to_ascii_lowercase().windows(6).any(|w| w == b"bearer"));
+        assert!(
+            data[..start]
+                .to_ascii_lowercase()
+                .windows(6)
+                .any(|w| w == b"bearer")
+        );
     }
 });

@@ -31,7 +31,16 @@ fn verifier() -> *const jwtguard_verifier {
         let jwks = include_bytes!("../../examples/data/jwks.json");
         // SAFETY: fresh verifier, pointers from live slices.
         unsafe {
-            assert_eq!(jwtguard_verifier_add_jwks(v, jwks.as_ptr(), jwks.len(), std::ptr::null_mut(), std::ptr::null_mut()), jwtguard_status::JWTGUARD_OK);
+            assert_eq!(
+                jwtguard_verifier_add_jwks(
+                    v,
+                    jwks.as_ptr(),
+                    jwks.len(),
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut()
+                ),
+                jwtguard_status::JWTGUARD_OK
+            );
             let s = b"api.example";
             jwtguard_verifier_add_audience(v, s.as_ptr(), s.len());
             // No issuer here: waived explicitly, or every verify would be a setup error.
@@ -51,7 +60,11 @@ fn output(cap: usize, f: impl FnOnce(*mut u8, usize, *mut usize) -> jwtguard_sta
     const UNTOUCHED: u8 = 0xA5;
     let mut buf = vec![UNTOUCHED; cap];
     let mut len = usize::MAX;
-    let ptr = if cap == 0 { std::ptr::null_mut() } else { buf.as_mut_ptr() };
+    let ptr = if cap == 0 {
+        std::ptr::null_mut()
+    } else {
+        buf.as_mut_ptr()
+    };
     match f(ptr, cap, &mut len) {
         jwtguard_status::JWTGUARD_OK => assert!(len <= cap),
         jwtguard_status::JWTGUARD_BUFFER_TOO_SMALL => {
@@ -67,18 +80,39 @@ fn output(cap: usize, f: impl FnOnce(*mut u8, usize, *mut usize) -> jwtguard_sta
 
 fuzz_target!(|input: Input| {
     let v = verifier();
-    let required: Vec<jwtguard_str> = input.required.iter().map(|r| jwtguard_str { ptr: r.as_ptr(), len: r.len() }).collect();
+    let required: Vec<jwtguard_str> = input
+        .required
+        .iter()
+        .map(|r| jwtguard_str {
+            ptr: r.as_ptr(),
+            len: r.len(),
+        })
+        .collect();
     let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
     // SAFETY: every pointer comes from a live Vec with its own length; result is writable.
     let status = unsafe {
-        jwtguard_verify(v, input.token.as_ptr(), input.token.len(), 1_700_000_000, required.as_ptr(), required.len(), result.as_mut_ptr())
+        jwtguard_verify(
+            v,
+            input.token.as_ptr(),
+            input.token.len(),
+            1_700_000_000,
+            required.as_ptr(),
+            required.len(),
+            result.as_mut_ptr(),
+        )
     };
     let r = result.as_ptr();
     // SAFETY (all calls below): pointers from live Vecs; `output` passes buffers of `cap` bytes.
     unsafe {
-        output(input.caps[0] as usize, |o, c, l| jwtguard_result_claims_json(r, o, c, l));
-        output(input.caps[1] as usize, |o, c, l| jwtguard_result_metadata(v, r, o, c, l));
-        output(input.caps[2] as usize, |o, c, l| jwtguard_result_claim(r, input.path.as_ptr(), input.path.len(), o, c, l));
+        output(input.caps[0] as usize, |o, c, l| {
+            jwtguard_result_claims_json(r, o, c, l)
+        });
+        output(input.caps[1] as usize, |o, c, l| {
+            jwtguard_result_metadata(v, r, o, c, l)
+        });
+        output(input.caps[2] as usize, |o, c, l| {
+            jwtguard_result_claim(r, input.path.as_ptr(), input.path.len(), o, c, l)
+        });
         let _ = jwtguard_result_field(r);
         let mut exp = 0u64;
         let _ = jwtguard_result_exp(r, &mut exp);
@@ -87,9 +121,14 @@ fuzz_target!(|input: Input| {
         // Any integer maps to a static answer, never undefined behaviour.
         let msg = std::ffi::CStr::from_ptr(jwtguard_error_message(input.raw_status));
         let name = std::ffi::CStr::from_ptr(jwtguard_error_name(input.raw_status));
-        assert_eq!(msg.to_bytes() == b"Unknown status", name.to_bytes() == b"JWTGUARD_UNKNOWN");
+        assert_eq!(
+            msg.to_bytes() == b"Unknown status",
+            name.to_bytes() == b"JWTGUARD_UNKNOWN"
+        );
         let (mut t, mut n) = (std::ptr::null(), 0usize);
-        if jwtguard_bearer_token(input.header.as_ptr(), input.header.len(), &mut t, &mut n) == jwtguard_status::JWTGUARD_OK {
+        if jwtguard_bearer_token(input.header.as_ptr(), input.header.len(), &mut t, &mut n)
+            == jwtguard_status::JWTGUARD_OK
+        {
             let start = t as usize - input.header.as_ptr() as usize;
             assert!(start + n <= input.header.len());
         }

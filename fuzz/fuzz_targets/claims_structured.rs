@@ -19,25 +19,47 @@ mod common;
 #[derive(Arbitrary, Debug)]
 enum Payload {
     /// A claims set built by serde_json from fuzzed values.
-    Built { exp_delta: u32, name: String, aliases: Vec<String>, n: Option<i64>, key: String, value: String },
+    Built {
+        exp_delta: u32,
+        name: String,
+        aliases: Vec<String>,
+        n: Option<i64>,
+        key: String,
+        value: String,
+    },
     /// The fuzzer's bytes, as they are.
     Raw(Vec<u8>),
 }
 
 fn sign(payload: &[u8]) -> Vec<u8> {
-    let input = format!("eyJhbGciOiJIUzI1NiIsImtpZCI6ImgifQ.{}", URL_SAFE_NO_PAD.encode(payload));
+    let input = format!(
+        "eyJhbGciOiJIUzI1NiIsImtpZCI6ImgifQ.{}",
+        URL_SAFE_NO_PAD.encode(payload)
+    );
     let mut m = Hmac::<sha2::Sha256>::new_from_slice(common::SECRET).unwrap();
     m.update(input.as_bytes());
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())).into_bytes()
+    format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
+    )
+    .into_bytes()
 }
 
 fn at_path<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(v, |v, seg| v.as_object()?.get(seg))
+    path.split('.')
+        .try_fold(v, |v, seg| v.as_object()?.get(seg))
 }
 
 fuzz_target!(|input: Payload| {
     let (payload, must_verify) = match &input {
-        Payload::Built { exp_delta, name, aliases, n, key, value } => {
+        Payload::Built {
+            exp_delta,
+            name,
+            aliases,
+            n,
+            key,
+            value,
+        } => {
             let mut claims = json!({
                 "iss": "https://issuer.example",
                 "aud": ["other", "api"],
@@ -47,7 +69,19 @@ fuzz_target!(|input: Payload| {
             if let Some(n) = n {
                 claims["n"] = json!(n);
             }
-            let registered = ["iss", "sub", "aud", "azp", "exp", "nbf", "iat", "jti", "client_id", "user_data", "n"];
+            let registered = [
+                "iss",
+                "sub",
+                "aud",
+                "azp",
+                "exp",
+                "nbf",
+                "iat",
+                "jti",
+                "client_id",
+                "user_data",
+                "n",
+            ];
             let plain = !registered.contains(&key.as_str());
             if plain {
                 claims[key.as_str()] = json!(value);
@@ -60,22 +94,41 @@ fuzz_target!(|input: Payload| {
     let v = common::verifier();
     let mut buf = TokenBuf::new();
     let mut out = vec![0u8; 4096];
-    let result = v.verify_request(&token, common::NOW, &mut buf, Request::new().metadata_into(&mut out));
+    let result = v.verify_request(
+        &token,
+        common::NOW,
+        &mut buf,
+        Request::new().metadata_into(&mut out),
+    );
     if must_verify && token.len() <= jwtguard::MAX_TOKEN_LEN {
-        assert!(result.is_ok(), "{result:?} for {}", String::from_utf8_lossy(&payload));
+        assert!(
+            result.is_ok(),
+            "{result:?} for {}",
+            String::from_utf8_lossy(&payload)
+        );
     }
     let Ok(verified) = result else { return };
-    let theirs: Value = serde_json::from_slice(&payload).expect("jwtguard accepted JSON serde_json rejects");
-    let doc: Value = serde_json::from_slice(&out[..verified.metadata_len]).expect("metadata is not JSON");
+    let theirs: Value =
+        serde_json::from_slice(&payload).expect("jwtguard accepted JSON serde_json rejects");
+    let doc: Value =
+        serde_json::from_slice(&out[..verified.metadata_len]).expect("metadata is not JSON");
     for f in &common::FIELDS {
-        assert_eq!(doc.get(f.field_name()), at_path(&theirs, f.path()), "field {}", f.path());
+        assert_eq!(
+            doc.get(f.field_name()),
+            at_path(&theirs, f.path()),
+            "field {}",
+            f.path()
+        );
     }
     // Typed access agrees with serde_json on strings and integers.
     let c = &verified.claims;
     if let Ok(Some(name)) = c.string("user_data.name") {
         let mut b = vec![0u8; 2048];
         let s = name.unescape_into(&mut b).unwrap();
-        assert_eq!(Some(s), at_path(&theirs, "user_data.name").and_then(Value::as_str));
+        assert_eq!(
+            Some(s),
+            at_path(&theirs, "user_data.name").and_then(Value::as_str)
+        );
     }
     if let Ok(Some(n)) = c.integer("n") {
         assert_eq!(Some(n), at_path(&theirs, "n").and_then(Value::as_i64));

@@ -5,7 +5,10 @@ use jwtguard::{RSA_MAX_BITS, RSA_MIN_BITS, Rs256Key};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for key in [Rs256Key::from_der(data), Rs256Key::from_pem(data)].into_iter().flatten() {
+    for key in [Rs256Key::from_der(data), Rs256Key::from_pem(data)]
+        .into_iter()
+        .flatten()
+    {
         assert!((RSA_MIN_BITS..=RSA_MAX_BITS).contains(&key.modulus_bits()));
         assert!(key.exponent() >= 3 && key.exponent() % 2 == 1);
         let _ = key.verify(b"m", &[0u8; 256]);

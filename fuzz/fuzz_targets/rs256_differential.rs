@@ -15,8 +15,15 @@ mod common;
 
 #[derive(Arbitrary, Debug)]
 enum Input {
-    Raw { msg: Vec<u8>, sig: Vec<u8> },
-    Signed { msg: Vec<u8>, flips: Vec<u16>, extend: Option<u8> },
+    Raw {
+        msg: Vec<u8>,
+        sig: Vec<u8>,
+    },
+    Signed {
+        msg: Vec<u8>,
+        flips: Vec<u16>,
+        extend: Option<u8>,
+    },
 }
 
 fn keys() -> &'static (RsaPrivateKey, RsaPublicKey, Rs256Key) {
@@ -24,7 +31,11 @@ fn keys() -> &'static (RsaPrivateKey, RsaPublicKey, Rs256Key) {
     K.get_or_init(|| {
         let private = RsaPrivateKey::from_pkcs8_pem(common::RSA_KEY_PEM).unwrap();
         let public = private.to_public_key();
-        (private, public, Rs256Key::from_pem(common::RSA_PEM.as_bytes()).unwrap())
+        (
+            private,
+            public,
+            Rs256Key::from_pem(common::RSA_PEM.as_bytes()).unwrap(),
+        )
     })
 }
 
@@ -33,7 +44,9 @@ fuzz_target!(|input: Input| {
     let (msg, sig) = match input {
         Input::Raw { msg, sig } => (msg, sig),
         Input::Signed { msg, flips, extend } => {
-            let mut sig = private.sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(&msg)).unwrap();
+            let mut sig = private
+                .sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(&msg))
+                .unwrap();
             for f in flips.iter().take(4) {
                 let bit = usize::from(*f) % (sig.len() * 8);
                 sig[bit / 8] ^= 1 << (bit % 8);
@@ -47,5 +60,10 @@ fuzz_target!(|input: Input| {
     let theirs = public
         .verify(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(&msg), &sig)
         .is_ok();
-    assert_eq!(ours.verify(&msg, &sig).is_ok(), theirs, "sig {} bytes", sig.len());
+    assert_eq!(
+        ours.verify(&msg, &sig).is_ok(),
+        theirs,
+        "sig {} bytes",
+        sig.len()
+    );
 });

@@ -10,5 +10,10 @@ fuzz_target!(|data: &[u8]| {
     let v = common::verifier();
     let mut buf = TokenBuf::new();
     let mut out = [0u8; 512];
-    let _ = v.verify_request(data, common::NOW, &mut buf, Request::new().require(&["read"]).metadata_into(&mut out));
+    let _ = v.verify_request(
+        data,
+        common::NOW,
+        &mut buf,
+        Request::new().require(&["read"]).metadata_into(&mut out),
+    );
 });

@@ -17,7 +17,12 @@ fuzz_target!(|data: &[u8]| {
     } else {
         let split = data.len() / 2;
         let (p, s) = data.split_at(split);
-        format!("eyJhbGciOiJSUzI1NiIsImtpZCI6InIifQ.{}.{}", URL_SAFE_NO_PAD.encode(p), URL_SAFE_NO_PAD.encode(s)).into_bytes()
+        format!(
+            "eyJhbGciOiJSUzI1NiIsImtpZCI6InIifQ.{}.{}",
+            URL_SAFE_NO_PAD.encode(p),
+            URL_SAFE_NO_PAD.encode(s)
+        )
+        .into_bytes()
     };
     let mut buf = TokenBuf::new();
     let _ = v.verify(&token, common::NOW, &mut buf);
