@@ -39,9 +39,10 @@ pub struct Claims<'a> {
     object: Object<'a>,
     /// The payload `top` indexes (the object, with any whitespace around it).
     payload: &'a [u8],
-    /// The top-level members, recorded by the validating pass: registered claims, permissions,
-    /// metadata paths and the accessors start here instead of walking the object again.
-    top: json::TopIndex,
+    /// The top-level members, recorded by the validating pass (kept in the `TokenBuf`):
+    /// registered claims, permissions, metadata paths and the accessors start here instead of
+    /// walking the object again.
+    top: &'a json::TopIndex,
     pub(crate) iss: Option<Str<'a>>,
     pub(crate) sub: Option<Str<'a>>,
     pub(crate) aud: Option<Audience<'a>>,
@@ -53,6 +54,9 @@ pub struct Claims<'a> {
     pub(crate) iat: Option<u64>,
 }
 
+/// The index of `{}`: no members.
+static EMPTY_INDEX: json::TopIndex = json::TopIndex::new();
+
 fn string_claim(v: Value<'_>) -> Result<Str<'_>, Error> {
     v.as_str().ok_or(Error::ClaimType)
 }
@@ -62,11 +66,17 @@ fn date_claim(v: Value<'_>, round: Round) -> Result<u64, Error> {
 }
 
 impl<'a> Claims<'a> {
-    pub(crate) fn parse(payload: &'a [u8]) -> Result<Self, Error> {
+    /// Validate `payload` and record its top-level members into `index` in one pass, then type
+    /// the registered claims.
+    pub(crate) fn parse(payload: &'a [u8], index: &'a mut json::TopIndex) -> Result<Self, Error> {
         let mut keys = [0u32; json::MAX_JSON_MEMBERS];
-        let mut top = json::TopIndex::new();
-        // One strict pass: the whole document is validated and its top-level members recorded.
-        json::index(payload, &mut keys, &mut top)?;
+        json::index(payload, &mut keys, index)?;
+        Self::from_index(payload, index)
+    }
+
+    /// The claims of a payload that [`Claims::parse`] accepted with this `index`: no second
+    /// validation, only the registered claims typed again from the index.
+    pub(crate) fn from_index(payload: &'a [u8], top: &'a json::TopIndex) -> Result<Self, Error> {
         let object = Object::from_validated(payload).ok_or(Error::JsonSyntax)?;
         let mut c = Claims {
             object,
@@ -121,7 +131,7 @@ impl<'a> Claims<'a> {
         Claims {
             object: Object::empty(),
             payload: b"{}",
-            top: json::TopIndex::new(),
+            top: &EMPTY_INDEX,
             iss: None,
             sub: None,
             aud: None,
@@ -132,6 +142,17 @@ impl<'a> Claims<'a> {
             nbf: None,
             iat: None,
         }
+    }
+
+    /// The payload these claims were parsed from (the object, with any whitespace around it):
+    /// what the index's offsets refer to.
+    pub(crate) fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+
+    /// The index of the top-level members.
+    pub(crate) fn index(&self) -> &'a json::TopIndex {
+        self.top
     }
 
     /// The whole claims object, for custom claims.
@@ -487,7 +508,8 @@ mod index_tests {
             doc.push_str(&format!("\"m{i}\":{i},"));
         }
         doc.push_str(r#""iss":"late","exp":17,"permissions":["a"]}"#);
-        let c = Claims::parse(doc.as_bytes()).unwrap();
+        let mut index = json::TopIndex::new();
+        let c = Claims::parse(doc.as_bytes(), &mut index).unwrap();
         assert!(!c.top.complete());
         assert!(c.issuer().is_some_and(|s| s == "late"));
         assert_eq!(c.expires_at(), Some(17));
@@ -498,7 +520,11 @@ mod index_tests {
         assert!(c.member("absent").is_none());
         // A claim of the wrong type past the index is still an error, not "absent".
         let bad = doc.replace(r#""exp":17"#, r#""exp":"17""#);
-        assert_eq!(Claims::parse(bad.as_bytes()).err(), Some(Error::ClaimType));
+        let mut index = json::TopIndex::new();
+        assert_eq!(
+            Claims::parse(bad.as_bytes(), &mut index).err(),
+            Some(Error::ClaimType)
+        );
     }
 
     /// Registered names spelled with escapes are the same claims (RFC 7519 §4 compares names
@@ -506,14 +532,19 @@ mod index_tests {
     #[test]
     fn escaped_registered_names() {
         let doc = br#"{"\u0069ss":"a","e\u0078p":5,"sub":"s","d\u0061ta":{"x":1}}"#;
-        let c = Claims::parse(doc).unwrap();
+        let mut index = json::TopIndex::new();
+        let c = Claims::parse(doc, &mut index).unwrap();
         assert!(c.top.complete());
         assert!(c.issuer().is_some_and(|s| s == "a"));
         assert_eq!(c.expires_at(), Some(5));
         assert_eq!(c.value("data.x").map(|v| v.raw()), Some(&b"1"[..]));
         assert!(c.value("data.").is_none() && c.value(".data").is_none());
         let dup = br#"{"iss":"a","\u0069ss":"b"}"#;
-        assert_eq!(Claims::parse(dup).err(), Some(Error::JsonDuplicateMember));
+        let mut index = json::TopIndex::new();
+        assert_eq!(
+            Claims::parse(dup, &mut index).err(),
+            Some(Error::JsonDuplicateMember)
+        );
     }
 
     /// The fast path for integer dates agrees with the general parser's results.

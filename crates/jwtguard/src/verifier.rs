@@ -31,7 +31,8 @@ impl<'a> Deref for ValidatedClaims<'a> {
 #[derive(Clone)]
 pub struct OwnedClaims {
     buf: TokenBuf,
-    /// Where in `buf` the validated claims object is; an empty range means none.
+    /// Where in `buf` the validated claims' payload is (its index is in `buf` too); an empty
+    /// range means none.
     start: usize,
     end: usize,
 }
@@ -47,10 +48,14 @@ impl OwnedClaims {
     }
 
     /// The claims again, borrowed from this storage (empty if none were validated into it).
+    /// Nothing is validated again: the payload's member index was kept from the verify.
     pub fn claims(&self) -> Claims<'_> {
         match self.buf.bytes().get(self.start..self.end) {
-            // These bytes parsed before and are unchanged; a failure here would be a bug.
-            Some(raw) if !raw.is_empty() => Claims::parse(raw).unwrap_or_else(|_| Claims::empty()),
+            // These bytes and their index passed before and are unchanged; a failure here would
+            // be a bug.
+            Some(raw) if !raw.is_empty() => {
+                Claims::from_index(raw, self.buf.index()).unwrap_or_else(|_| Claims::empty())
+            }
             _ => Claims::empty(),
         }
     }
@@ -69,7 +74,7 @@ impl OwnedClaims {
         (self.start, self.end) = (0, 0);
         let base = self.buf.bytes().as_ptr() as usize;
         let verified = verify_request_with(keys, policy, token, now, &mut self.buf, request)?;
-        let raw = verified.claims.object().raw();
+        let raw = verified.claims.payload();
         // The claims borrow from `buf`; keep their place in it as plain offsets, so the borrow
         // can end here.
         let start = (raw.as_ptr() as usize).wrapping_sub(base);
@@ -102,10 +107,13 @@ impl ValidatedClaims<'_> {
     /// Copy the claims into an [`OwnedClaims`].
     pub fn to_owned_claims(&self) -> OwnedClaims {
         let mut owned = OwnedClaims::new();
-        let raw = self.claims.object().raw();
-        // The object came from a payload of at most TOKEN_BUF_LEN bytes, so it fits.
-        if let Some(dst) = owned.buf.bytes_mut().get_mut(..raw.len()) {
+        let raw = self.claims.payload();
+        // The payload is at most TOKEN_BUF_LEN bytes, so it fits; its index's offsets are
+        // relative to it, so the index copies as it is.
+        let (bytes, index) = owned.buf.parts_mut();
+        if let Some(dst) = bytes.get_mut(..raw.len()) {
             dst.copy_from_slice(raw);
+            *index = *self.claims.index();
             owned.end = raw.len();
         }
         owned
