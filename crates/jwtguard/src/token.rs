@@ -105,30 +105,50 @@ impl<'a> UntrustedToken<'a> {
         {
             return Err(Error::TokenWhitespace);
         }
-        // Exactly two dots (RFC 7515 §7.1), found a word at a time: on a 2 KB token a
-        // byte-wise split was a visible part of an HS256 verify.
-        let dot1 = scan::find_byte(token, 0, b'.').ok_or(Error::Malformed)?;
-        let dot2 = scan::find_byte(token, dot1.saturating_add(1), b'.').ok_or(Error::Malformed)?;
-        if scan::find_byte(token, dot2.saturating_add(1), b'.').is_some() {
+        // Exactly two dots (RFC 7515 §7.1). The first is found from the start (a word at a
+        // time) and the last from the end, so the payload, most of a token, is not searched:
+        // a dot inside it is not base64url, so decoding fails on it, and that failure is
+        // reported as the `Malformed` it is (below). A byte-wise split of the whole token was
+        // a visible part of an HS256 verify.
+        let first = scan::find_byte(token, 0, b'.').ok_or(Error::Malformed)?;
+        let last = token
+            .iter()
+            .rposition(|&b| b == b'.')
+            .ok_or(Error::Malformed)?;
+        if last == first {
             return Err(Error::Malformed);
         }
-        let h = token.get(..dot1).ok_or(Error::Malformed)?;
+        let h = token.get(..first).ok_or(Error::Malformed)?;
         let p = token
-            .get(dot1.saturating_add(1)..dot2)
+            .get(first.saturating_add(1)..last)
             .ok_or(Error::Malformed)?;
         let s = token
-            .get(dot2.saturating_add(1)..)
+            .get(last.saturating_add(1)..)
             .ok_or(Error::Malformed)?;
         if h.is_empty() || p.is_empty() {
-            return Err(Error::EmptySegment);
+            // "..." has four (empty) segments: the count is the first thing wrong with it.
+            return Err(if scan::find_byte(p, 0, b'.').is_some() {
+                Error::Malformed
+            } else {
+                Error::EmptySegment
+            });
         }
         let signing_input = token.get(..h.len().saturating_add(1).saturating_add(p.len()));
         let signing_input = signing_input.ok_or(Error::Malformed)?;
 
         let (mut rest, index) = buf.parts_mut();
-        let header = take(&mut rest, h)?;
-        let payload = take(&mut rest, p)?;
-        let signature = take(&mut rest, s)?;
+        // A dot in the payload means more than three segments (a JWE has five): `Malformed`,
+        // whichever segment's decoding noticed first, so format errors keep their order.
+        let extra_dot = |e| {
+            if scan::find_byte(p, 0, b'.').is_some() {
+                Error::Malformed
+            } else {
+                e
+            }
+        };
+        let header = take(&mut rest, h).map_err(extra_dot)?;
+        let payload = take(&mut rest, p).map_err(extra_dot)?;
+        let signature = take(&mut rest, s).map_err(extra_dot)?;
 
         let header = Header::parse(header)?;
         Ok(Self {

@@ -49,6 +49,11 @@ fn segment_count() {
         format!("{t}.xyz"),
         format!("{t}.a.b"), // JWE-like, five segments
         t.replacen('.', "", 1),
+        "...".into(),
+        "a..b.c".into(),
+        // The extra dot is what is wrong, whichever segment's decoding would notice first.
+        format!("!!.{}", t.replacen('.', ".x.", 1)),
+        t.replacen('.', ".!.", 1),
     ] {
         assert_eq!(check(&bad), Err(Error::Malformed), "{bad}");
     }
