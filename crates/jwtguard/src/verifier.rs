@@ -23,7 +23,7 @@ impl<'a> Deref for ValidatedClaims<'a> {
     }
 }
 
-/// Validated claims in storage that owns its bytes (about 1.5 KiB, no heap), for callers that
+/// Validated claims in storage that owns its bytes (about 1.8 KiB, no heap), for callers that
 /// must keep a result past the call that made it, such as the C binding. Its claims are empty
 /// until [`OwnedClaims::verify_request_with`] succeeds on it (the token is decoded straight into
 /// it, with no second buffer and no copy) or [`ValidatedClaims::to_owned_claims`] makes one, so
