@@ -53,8 +53,11 @@ fi
 step "docs (warnings are errors)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --all-features --locked
 
-step "tests: std feature; no default features (2048-bit RSA only, the firmware configuration)"
+step "tests: std and serde features; no default features (2048-bit RSA only, the firmware configuration)"
 cargo test -p jwtguard --features std --locked --lib
+# Typed claims through serde (the `serde` feature): its tests and its doctest.
+cargo test -p jwtguard --features serde --locked --test serde_claims
+cargo test -p jwtguard --features serde --locked --doc
 cargo test -p jwtguard --no-default-features --locked --lib --test rs256 --test wycheproof_rsa
 # The portable Montgomery code at every RSA width, with the x86-64 kernel compiled out (`asm` is
 # a default feature): the fallback must stay correct on its own.

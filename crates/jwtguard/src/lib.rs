@@ -94,6 +94,8 @@ mod permissions;
 mod policy;
 mod scan;
 mod token;
+#[cfg(feature = "serde")]
+pub mod typed;
 mod verifier;
 
 // Compile the README's and the guide's examples as doctests.
