@@ -269,13 +269,6 @@ typedef enum jwtguard_status {
 // verifier at once, as long as none is still configuring it.
 typedef struct jwtguard_verifier jwtguard_verifier;
 
-// Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
-// `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
-// Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 8-byte aligned.
-typedef struct jwtguard_verifier_storage {
-  uint64_t _opaque[JWTGUARD_VERIFIER_STORAGE_WORDS];
-} jwtguard_verifier_storage;
-
 // What `jwtguard_verifier_add_jwks_report` did with a key set.
 typedef struct jwtguard_jwks_report {
   // Keys loaded.
@@ -293,14 +286,6 @@ typedef struct jwtguard_jwks_report {
   uint32_t first_rejection;
 } jwtguard_jwks_report;
 
-// A `(ptr, len)` string for lists passed to `jwtguard_verify`.
-typedef struct jwtguard_str {
-  // The bytes (need not be NUL-terminated).
-  const uint8_t *ptr;
-  // Their count.
-  size_t len;
-} jwtguard_str;
-
 // The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
 // for the `jwtguard_result_*` accessors. About 1.8 KiB; declare it on the stack or as a
 // `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
@@ -312,49 +297,34 @@ typedef struct jwtguard_result {
   uint64_t _opaque[JWTGUARD_RESULT_WORDS];
 } jwtguard_result;
 
+// Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
+// `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
+// Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 8-byte aligned.
+typedef struct jwtguard_verifier_storage {
+  uint64_t _opaque[JWTGUARD_VERIFIER_STORAGE_WORDS];
+} jwtguard_verifier_storage;
+
+// A `(ptr, len)` string for lists passed to `jwtguard_verify`.
+typedef struct jwtguard_str {
+  // The bytes (need not be NUL-terminated).
+  const uint8_t *ptr;
+  // Their count.
+  size_t len;
+} jwtguard_str;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// A static, NUL-terminated English message for `status` (never NULL; valid forever). The
-// messages API users know are kept verbatim: "Token has expired", "Invalid audience.",
-// "Invalid authorized party.". Any value is accepted: one that is not a `jwtguard_status`
-// code gives "Unknown status".
-const char *jwtguard_error_message(uint32_t status);
-
-// The code's name as written in this header, e.g. "JWTGUARD_EXPIRED" (static, never NULL);
-// "JWTGUARD_UNKNOWN" for a value that is not a `jwtguard_status` code.
-const char *jwtguard_error_name(uint32_t status);
-
-// A new verifier on the heap, with the strict default policy (exp and sub required, no keys).
-// Returns NULL only if allocation fails. Free it with `jwtguard_verifier_free`.
-// Not in firmware (no_std) builds: use `jwtguard_verifier_init`.
-struct jwtguard_verifier *jwtguard_verifier_new(void);
-
-// Free a verifier from `jwtguard_verifier_new`, zeroizing its keys. NULL is a no-op.
+// Find the token in an `Authorization` header value (`Bearer <token>`, scheme
+// case-insensitive). On success `*token` / `*token_len` point into `value` (no copy).
 //
 // # Safety
-// `verifier` must be NULL or from `jwtguard_verifier_new`, not freed before, and not in use.
-void jwtguard_verifier_free(struct jwtguard_verifier *verifier);
-
-// Make a verifier in caller storage (no malloc) and set `*out` to it. `size` is
-// `sizeof(jwtguard_verifier_storage)`; it is checked, as is alignment. Release it with
-// `jwtguard_verifier_deinit`, not `_free`.
-//
-// # Safety
-// `storage` must point to `size` writable bytes that outlive the verifier; `out` must be valid
-// for a write.
-enum jwtguard_status jwtguard_verifier_init(struct jwtguard_verifier_storage *storage,
-                                            size_t size,
-                                            struct jwtguard_verifier **out);
-
-// Drop a verifier made by `jwtguard_verifier_init`, zeroizing its keys; the storage may then
-// be reused. NULL is a no-op.
-//
-// # Safety
-// `verifier` must be NULL or from `jwtguard_verifier_init`, not deinitialised before, and not
-// in use.
-void jwtguard_verifier_deinit(struct jwtguard_verifier *verifier);
+// `(value, len)` readable; `token` and `token_len` writable.
+enum jwtguard_status jwtguard_bearer_token(const uint8_t *value,
+                                           size_t len,
+                                           const uint8_t **token,
+                                           size_t *token_len);
 
 // Load an HS256 secret (at least 32 bytes), bound to HS256 and to `kid` if given.
 // A `kid_len` of 0 loads a key without an id (used only for tokens without one).
@@ -568,25 +538,6 @@ enum jwtguard_status jwtguard_verifier_set_require_kid(struct jwtguard_verifier 
 // `verifier` must be NULL or valid.
 enum jwtguard_status jwtguard_verifier_check(const struct jwtguard_verifier *verifier);
 
-// Verify `(token, token_len)` at `now` (unix seconds) with the verifier's keys and policy, plus
-// `n_required` permissions this call requires (`required` may be NULL when 0). The outcome,
-// success or not, goes into `*result`; the return value is its status.
-//
-// Thread safety: many threads may call this at once with one verifier, each with its own
-// result. The token is read only within `token_len` (no NUL terminator needed; an embedded NUL
-// is `JWTGUARD_BASE64`).
-//
-// # Safety
-// `verifier` valid; `(token, token_len)` readable; `required` NULL or `n_required` readable
-// `jwtguard_str` each readable; `result` writable.
-enum jwtguard_status jwtguard_verify(const struct jwtguard_verifier *verifier,
-                                     const uint8_t *token,
-                                     size_t token_len,
-                                     uint64_t now,
-                                     const struct jwtguard_str *required,
-                                     size_t n_required,
-                                     struct jwtguard_result *result);
-
 // Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they
 // were added, from 0), or -1.
 //
@@ -636,15 +587,64 @@ enum jwtguard_status jwtguard_result_claim(const struct jwtguard_result *result,
 // `result` must point to a `jwtguard_result`; `exp` writable.
 enum jwtguard_status jwtguard_result_exp(const struct jwtguard_result *result, uint64_t *exp);
 
-// Find the token in an `Authorization` header value (`Bearer <token>`, scheme
-// case-insensitive). On success `*token` / `*token_len` point into `value` (no copy).
+// A static, NUL-terminated English message for `status` (never NULL; valid forever). The
+// messages API users know are kept verbatim: "Token has expired", "Invalid audience.",
+// "Invalid authorized party.". Any value is accepted: one that is not a `jwtguard_status`
+// code gives "Unknown status".
+const char *jwtguard_error_message(uint32_t status);
+
+// The code's name as written in this header, e.g. "JWTGUARD_EXPIRED" (static, never NULL);
+// "JWTGUARD_UNKNOWN" for a value that is not a `jwtguard_status` code.
+const char *jwtguard_error_name(uint32_t status);
+
+// A new verifier on the heap, with the strict default policy (exp and sub required, no keys).
+// Returns NULL only if allocation fails. Free it with `jwtguard_verifier_free`.
+// Not in firmware (no_std) builds: use `jwtguard_verifier_init`.
+struct jwtguard_verifier *jwtguard_verifier_new(void);
+
+// Free a verifier from `jwtguard_verifier_new`, zeroizing its keys. NULL is a no-op.
 //
 // # Safety
-// `(value, len)` readable; `token` and `token_len` writable.
-enum jwtguard_status jwtguard_bearer_token(const uint8_t *value,
-                                           size_t len,
-                                           const uint8_t **token,
-                                           size_t *token_len);
+// `verifier` must be NULL or from `jwtguard_verifier_new`, not freed before, and not in use.
+void jwtguard_verifier_free(struct jwtguard_verifier *verifier);
+
+// Make a verifier in caller storage (no malloc) and set `*out` to it. `size` is
+// `sizeof(jwtguard_verifier_storage)`; it is checked, as is alignment. Release it with
+// `jwtguard_verifier_deinit`, not `_free`.
+//
+// # Safety
+// `storage` must point to `size` writable bytes that outlive the verifier; `out` must be valid
+// for a write.
+enum jwtguard_status jwtguard_verifier_init(struct jwtguard_verifier_storage *storage,
+                                            size_t size,
+                                            struct jwtguard_verifier **out);
+
+// Drop a verifier made by `jwtguard_verifier_init`, zeroizing its keys; the storage may then
+// be reused. NULL is a no-op.
+//
+// # Safety
+// `verifier` must be NULL or from `jwtguard_verifier_init`, not deinitialised before, and not
+// in use.
+void jwtguard_verifier_deinit(struct jwtguard_verifier *verifier);
+
+// Verify `(token, token_len)` at `now` (unix seconds) with the verifier's keys and policy, plus
+// `n_required` permissions this call requires (`required` may be NULL when 0). The outcome,
+// success or not, goes into `*result`; the return value is its status.
+//
+// Thread safety: many threads may call this at once with one verifier, each with its own
+// result. The token is read only within `token_len` (no NUL terminator needed; an embedded NUL
+// is `JWTGUARD_BASE64`).
+//
+// # Safety
+// `verifier` valid; `(token, token_len)` readable; `required` NULL or `n_required` readable
+// `jwtguard_str` each readable; `result` writable.
+enum jwtguard_status jwtguard_verify(const struct jwtguard_verifier *verifier,
+                                     const uint8_t *token,
+                                     size_t token_len,
+                                     uint64_t now,
+                                     const struct jwtguard_str *required,
+                                     size_t n_required,
+                                     struct jwtguard_result *result);
 
 #ifdef __cplusplus
 }  // extern "C"

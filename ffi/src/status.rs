@@ -1,6 +1,8 @@
 //! Status codes: stable, explicitly numbered, grouped in ranges by stage. Never renumber one;
 //! add new codes at the end of their range.
 
+use core::ffi::c_char;
+
 use jwtguard_core::Error;
 
 /// The result of every jwtguard call. 0 is success.
@@ -364,4 +366,79 @@ pub(crate) fn core_error(status: jwtguard_status) -> Option<Error> {
         .iter()
         .copied()
         .find(|e| jwtguard_status::from(*e) == status)
+}
+
+/// A static, NUL-terminated English message for `status` (never NULL; valid forever). The
+/// messages API users know are kept verbatim: "Token has expired", "Invalid audience.",
+/// "Invalid authorized party.". Any value is accepted: one that is not a `jwtguard_status`
+/// code gives "Unknown status".
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtguard_error_message(status: u32) -> *const c_char {
+    // An integer, mapped totally: C can pass any bit pattern, which as a Rust enum would be
+    // undefined behaviour.
+    jwtguard_status::from_raw(status)
+        .map_or(c"Unknown status", jwtguard_status::message_c)
+        .as_ptr()
+}
+
+/// The code's name as written in this header, e.g. "JWTGUARD_EXPIRED" (static, never NULL);
+/// "JWTGUARD_UNKNOWN" for a value that is not a `jwtguard_status` code.
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtguard_error_name(status: u32) -> *const c_char {
+    jwtguard_status::from_raw(status)
+        .map_or(c"JWTGUARD_UNKNOWN", jwtguard_status::name_c)
+        .as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jwtguard_core::Error;
+
+    #[test]
+    fn every_rust_error_has_its_own_code_and_message() {
+        let mut seen = std::collections::HashSet::new();
+        for e in Error::ALL {
+            let s = jwtguard_status::from(*e);
+            assert_ne!(s, JWTGUARD_UNKNOWN_ERROR, "{e:?} is not mapped");
+            assert!(seen.insert(s as i32), "{e:?} shares code {}", s as i32);
+            assert_eq!(s.message_c().to_str().unwrap(), e.message(), "{e:?}");
+            assert!(ALL_STATUS.contains(&s), "{e:?}");
+        }
+        for s in ALL_STATUS {
+            let name = s.name_c().to_str().unwrap();
+            assert!(name.starts_with("JWTGUARD_"), "{name}");
+            assert_eq!(format!("{s:?}"), name);
+            assert!(!s.message_c().to_bytes().is_empty());
+        }
+        assert_eq!(
+            JWTGUARD_EXPIRED.message_c().to_str().unwrap(),
+            "Token has expired"
+        );
+        assert_eq!(
+            JWTGUARD_INVALID_AUDIENCE.message_c().to_str().unwrap(),
+            "Invalid audience."
+        );
+        assert_eq!(
+            JWTGUARD_INVALID_AUTHORIZED_PARTY
+                .message_c()
+                .to_str()
+                .unwrap(),
+            "Invalid authorized party."
+        );
+    }
+
+    #[test]
+    fn codes_are_in_their_ranges() {
+        let range = |s: jwtguard_status| s as i32 / 100;
+        assert_eq!(range(JWTGUARD_BASE64), 1);
+        assert_eq!(range(JWTGUARD_CRITICAL_EXTENSION), 2);
+        assert_eq!(range(JWTGUARD_UNKNOWN_KEY), 3);
+        assert_eq!(range(JWTGUARD_INVALID_SIGNATURE), 4);
+        assert_eq!(range(JWTGUARD_EXPIRED), 5);
+        assert_eq!(range(JWTGUARD_INVALID_AUDIENCE), 6);
+        assert_eq!(range(JWTGUARD_INSUFFICIENT_PERMISSIONS), 7);
+        assert_eq!(range(JWTGUARD_KEY_FORMAT), 8);
+        assert_eq!(range(JWTGUARD_INVALID_METADATA_FIELD), 9);
+    }
 }

@@ -580,6 +580,38 @@ impl<'a> Value<'a> {
     pub fn as_number(&self) -> Option<&'a [u8]> {
         (self.kind() == Kind::Number).then_some(self.raw)
     }
+
+    /// Write the value as compact JSON (no whitespace outside strings; strings exactly as in
+    /// the token, escapes kept) into `out`, as much of it as fits, and return the length of the
+    /// whole: call with an empty buffer to learn the size. `out[..n]` is the value when the
+    /// returned `n <= out.len()`.
+    pub fn write_compact(&self, out: &mut [u8]) -> usize {
+        let mut n = 0usize;
+        let (mut in_string, mut escaped) = (false, false);
+        for &b in self.raw {
+            let keep = if in_string {
+                match (escaped, b) {
+                    (true, _) => escaped = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_string = false,
+                    _ => {}
+                }
+                true
+            } else if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                false
+            } else {
+                in_string = b == b'"';
+                true
+            };
+            if keep {
+                if let Some(slot) = out.get_mut(n) {
+                    *slot = b;
+                }
+                n = n.saturating_add(1);
+            }
+        }
+        n
+    }
 }
 
 /// A JSON object inside a validated document.

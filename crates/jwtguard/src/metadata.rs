@@ -161,21 +161,8 @@ impl Sink<'_> {
 
     /// A value from a validated document, without whitespace outside strings.
     fn compact(&mut self, v: Value<'_>) {
-        let (mut in_string, mut escaped) = (false, false);
-        for &b in v.raw() {
-            if in_string {
-                self.byte(b);
-                match (escaped, b) {
-                    (true, _) => escaped = false,
-                    (false, b'\\') => escaped = true,
-                    (false, b'"') => in_string = false,
-                    _ => {}
-                }
-            } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-                in_string = b == b'"';
-                self.byte(b);
-            }
-        }
+        let rest = self.out.get_mut(self.len..).unwrap_or(&mut []);
+        self.len = self.len.saturating_add(v.write_compact(rest));
     }
 }
 

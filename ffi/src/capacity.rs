@@ -1,0 +1,83 @@
+//! Capacities and caller storage: the fixed sizes a verifier is built with (documented in the
+//! header; the `small` feature selects the firmware ones), and the storage types whose sizes
+//! the header states as constants.
+
+use core::mem::{align_of, size_of};
+
+use heapless::String;
+
+use crate::verifier::jwtguard_verifier;
+
+/// Keys a verifier holds.
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_MAX_KEYS: usize = 16;
+/// Issuers, audiences or authorized parties a verifier holds (each).
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_MAX_ENTRIES: usize = 8;
+/// Longest issuer, audience, party, permission or metadata path, in bytes.
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_MAX_TEXT: usize = 256;
+/// Required permissions a verifier holds.
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_MAX_PERMISSIONS: usize = 16;
+/// Metadata fields a verifier holds.
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_MAX_FIELDS: usize = 16;
+/// Required permissions one `jwtguard_verify` call may add.
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 16;
+
+/// Keys a verifier holds (firmware capacities, JWTGUARD_SMALL).
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_KEYS: usize = 4;
+/// Issuers, audiences or authorized parties a verifier holds (each).
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_ENTRIES: usize = 2;
+/// Longest issuer, audience, party, permission or metadata path, in bytes.
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_TEXT: usize = 64;
+/// Required permissions a verifier holds.
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_PERMISSIONS: usize = 4;
+/// Metadata fields a verifier holds.
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_FIELDS: usize = 4;
+/// Required permissions one `jwtguard_verify` call may add.
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 4;
+
+// `with_policy` collects issuers, audiences and parties in a permissions-sized list.
+const _: () = assert!(JWTGUARD_MAX_ENTRIES <= JWTGUARD_MAX_PERMISSIONS);
+
+/// Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
+/// `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
+/// Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 8-byte aligned.
+#[repr(C)]
+pub struct jwtguard_verifier_storage {
+    _opaque: [u64; JWTGUARD_VERIFIER_STORAGE_WORDS],
+}
+
+/// Bytes of `jwtguard_verifier_storage`.
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 45056;
+/// Bytes of `jwtguard_verifier_storage` (firmware capacities, 2048-bit RSA key slots).
+#[cfg(all(feature = "small", not(feature = "rsa-4096")))]
+pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 5120;
+/// Bytes of `jwtguard_verifier_storage` (firmware capacities, 4096-bit RSA key slots).
+#[cfg(all(feature = "small", feature = "rsa-4096"))]
+pub const JWTGUARD_VERIFIER_STORAGE_SIZE: usize = 8192;
+/// `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
+pub const JWTGUARD_VERIFIER_STORAGE_WORDS: usize = JWTGUARD_VERIFIER_STORAGE_SIZE / 8;
+const _: () = assert!(size_of::<jwtguard_verifier_storage>() == JWTGUARD_VERIFIER_STORAGE_SIZE);
+
+// The header's sizes are constants, the same for 32- and 64-bit targets; this fails the build if
+// a change makes the verifier outgrow them. Measured sizes of `jwtguard_verifier`, in bytes:
+//   default capacities:   42,592 with rsa-4096 (64-bit), 30,304 without;
+//   small (firmware):      4,792 without rsa-4096 on thumbv7em, 5,008 on 64-bit;
+//                          7,864 with rsa-4096 on thumbv7em.
+const _: () = assert!(size_of::<jwtguard_verifier>() <= JWTGUARD_VERIFIER_STORAGE_SIZE);
+const _: () = assert!(align_of::<jwtguard_verifier>() <= align_of::<jwtguard_verifier_storage>());
+
+/// A configured string (issuer, audience, party, permission, metadata path).
+/// cbindgen:ignore
+pub(crate) type Text = String<JWTGUARD_MAX_TEXT>;

@@ -1,0 +1,220 @@
+//! Key loading: HMAC secrets, RSA public keys (PEM, DER, JWK) and JWKS documents, each key
+//! bound to one algorithm when it is loaded (the core's `KeyRing`).
+
+use jwtguard_core::{Error, KeyRing};
+
+use crate::capacity::JWTGUARD_MAX_KEYS;
+use crate::status::jwtguard_status::{self, *};
+use crate::verifier::jwtguard_verifier;
+use crate::{c_bytes, c_kid, c_write, configure, guard};
+
+/// Shared body of the key loaders, on arguments already taken from C.
+fn load_key(
+    v: &mut jwtguard_verifier,
+    kid: Option<&str>,
+    data: &[u8],
+    load: impl FnOnce(&mut KeyRing<JWTGUARD_MAX_KEYS>, Option<&str>, &[u8]) -> Result<(), Error>,
+) -> Result<(), jwtguard_status> {
+    load(&mut v.keys, kid, data).map_err(jwtguard_status::from)
+}
+
+/// Load an HS256 secret (at least 32 bytes), bound to HS256 and to `kid` if given.
+/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_hs256(
+    verifier: *mut jwtguard_verifier,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        load_key(
+            configure!(verifier)?,
+            c_kid!(kid, kid_len)?,
+            c_bytes!(data, len)?,
+            |ring, kid, data| ring.add_hs256(kid, data),
+        )
+    })
+}
+
+/// Load an HS256 secret that must also be 32-512 characters of A-Z a-z 0-9 _ -.
+/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_hs256_configured(
+    verifier: *mut jwtguard_verifier,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        load_key(
+            configure!(verifier)?,
+            c_kid!(kid, kid_len)?,
+            c_bytes!(data, len)?,
+            |ring, kid, data| {
+                core::str::from_utf8(data)
+                    .map_err(|_| Error::InvalidSecretFormat)
+                    .and_then(|s| ring.add_hs256_configured(kid, s))
+            },
+        )
+    })
+}
+
+/// Load an RSA public key for RS256 from PEM ("PUBLIC KEY" or "RSA PUBLIC KEY").
+/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_rsa_pem(
+    verifier: *mut jwtguard_verifier,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        load_key(
+            configure!(verifier)?,
+            c_kid!(kid, kid_len)?,
+            c_bytes!(data, len)?,
+            |ring, kid, data| ring.add_rs256_pem(kid, data),
+        )
+    })
+}
+
+/// Load an RSA public key for RS256 from DER (SPKI or PKCS#1).
+/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_rsa_der(
+    verifier: *mut jwtguard_verifier,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        load_key(
+            configure!(verifier)?,
+            c_kid!(kid, kid_len)?,
+            c_bytes!(data, len)?,
+            |ring, kid, data| ring.add_rs256_der(kid, data),
+        )
+    })
+}
+
+/// Load one JWK (RSA for RS256, oct for HS256); its own "kid" is used.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(jwk, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_jwk(
+    verifier: *mut jwtguard_verifier,
+    jwk: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        let v = configure!(verifier)?;
+        let jwk = c_bytes!(jwk, len)?;
+        v.keys.add_jwk(jwk).map_err(Into::into)
+    })
+}
+
+/// Load every usable signing key of a JWKS document. `loaded` and `skipped` (either may be
+/// NULL) receive how many keys were loaded and how many were not: skipped, rejected, or left
+/// out because the verifier was full. `jwtguard_verifier_add_jwks_report` tells these apart
+/// and gives the first rejection's reason; when no key loads, the status is that reason.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(jwks, len)` must be readable;
+/// non-NULL `loaded` / `skipped` must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_jwks(
+    verifier: *mut jwtguard_verifier,
+    jwks: *const u8,
+    len: usize,
+    loaded: *mut usize,
+    skipped: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        let v = configure!(verifier)?;
+        let jwks = c_bytes!(jwks, len)?;
+        let report = v.keys.add_jwks(jwks)?;
+        if !loaded.is_null() {
+            c_write!(loaded, report.loaded)?;
+        }
+        if !skipped.is_null() {
+            c_write!(skipped, report.skipped + report.rejected + report.left_out)?;
+        }
+        Ok(())
+    })
+}
+
+/// What `jwtguard_verifier_add_jwks_report` did with a key set.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct jwtguard_jwks_report {
+    /// Keys loaded.
+    pub loaded: usize,
+    /// Keys not for us: another `kty`, `use` other than `sig`, `key_ops` without `verify`, or
+    /// an `alg` this library does not verify.
+    pub skipped: usize,
+    /// Keys meant for us that could not be admitted (too small, malformed, a private key, an
+    /// empty or over-long kid).
+    pub rejected: usize,
+    /// Usable keys left out because the verifier's key capacity (`JWTGUARD_MAX_KEYS`) was
+    /// reached: the keys that fit are loaded, and the caller decides whether that will do.
+    pub left_out: usize,
+    /// Why the first rejected key was rejected, as a `jwtguard_status` (0 if none was).
+    pub first_rejection: u32,
+}
+
+/// Load every usable signing key of a JWKS, as `jwtguard_verifier_add_jwks`, and fill
+/// `*report` (written on success only). When no key loads, the status says why: the first
+/// rejected key's reason (say `JWTGUARD_RSA_MODULUS_TOO_SMALL` or `JWTGUARD_PRIVATE_KEY`),
+/// else `JWTGUARD_KEY_RING_FULL`, else `JWTGUARD_NO_USABLE_KEYS`.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(jwks, len)` readable;
+/// `report` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_jwks_report(
+    verifier: *mut jwtguard_verifier,
+    jwks: *const u8,
+    len: usize,
+    report: *mut jwtguard_jwks_report,
+) -> jwtguard_status {
+    guard(|| {
+        if report.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        let v = configure!(verifier)?;
+        let jwks = c_bytes!(jwks, len)?;
+        let r = v.keys.add_jwks(jwks)?;
+        let out = jwtguard_jwks_report {
+            loaded: r.loaded,
+            skipped: r.skipped,
+            rejected: r.rejected,
+            left_out: r.left_out,
+            first_rejection: r
+                .first_rejection
+                .map_or(0, |e| jwtguard_status::from(e) as u32),
+        };
+        c_write!(report, out)
+    })
+}

@@ -1,0 +1,226 @@
+//! The result of one verification (`jwtguard_result`, caller memory) and its accessors. The
+//! accessors read the claims that `jwtguard_verify` validated, through the member index it kept
+//! beside them: nothing is validated again.
+
+use core::mem::{align_of, size_of};
+
+use jwtguard_core::{Error, MetadataField, OwnedClaims};
+
+use crate::status::jwtguard_status::{self, *};
+use crate::verifier::jwtguard_verifier;
+use crate::{c_output, c_text, c_write, guard, shared, verified};
+
+pub(crate) const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
+
+/// cbindgen:ignore
+#[repr(C)]
+pub(crate) struct ResultInner {
+    pub(crate) magic: u64,
+    /// A `jwtguard_status` as an integer: the result is caller memory, so nothing in it is read
+    /// back as a Rust enum.
+    pub(crate) status: u32,
+    pub(crate) field: i32,
+    /// The token is decoded straight into this (no second buffer on the stack), with the
+    /// claims' member index; it holds claims only when `status` is `JWTGUARD_OK`.
+    pub(crate) claims: OwnedClaims,
+}
+
+/// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
+/// for the `jwtguard_result_*` accessors. About 1.8 KiB; declare it on the stack or as a
+/// `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
+/// the first `jwtguard_verify` a result given to an accessor must be zero-initialised
+/// (`jwtguard_result r = {0};`, or `static`), and then answers `JWTGUARD_NO_RESULT`: reading
+/// uninitialised memory is undefined behaviour in C and Rust alike. Not for sharing between
+/// threads while a verify writes it.
+#[repr(C)]
+pub struct jwtguard_result {
+    _opaque: [u64; JWTGUARD_RESULT_WORDS],
+}
+
+/// Bytes of `jwtguard_result`.
+pub const JWTGUARD_RESULT_SIZE: usize = 1872;
+/// `JWTGUARD_RESULT_SIZE` in 8-byte words.
+pub const JWTGUARD_RESULT_WORDS: usize = JWTGUARD_RESULT_SIZE / 8;
+const _: () = assert!(size_of::<jwtguard_result>() == JWTGUARD_RESULT_SIZE);
+
+const _: () = assert!(size_of::<ResultInner>() <= JWTGUARD_RESULT_SIZE);
+const _: () = assert!(align_of::<ResultInner>() <= align_of::<jwtguard_result>());
+
+/// A `(ptr, len)` string for lists passed to `jwtguard_verify`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct jwtguard_str {
+    /// The bytes (need not be NUL-terminated).
+    pub ptr: *const u8,
+    /// Their count.
+    pub len: usize,
+}
+
+/// The result behind a pointer, if `jwtguard_verify` filled it and it verified.
+///
+/// # Safety
+/// `result` must be NULL or point to a `jwtguard_result` that `jwtguard_verify` filled or the
+/// caller zero-initialised (documented on the type): its magic word is then an initialised
+/// integer, and only a result that carries the magic is read any further.
+pub(crate) unsafe fn verified_claims<'a>(
+    result: *const jwtguard_result,
+) -> Result<&'a OwnedClaims, jwtguard_status> {
+    if result.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    let inner = result.cast::<ResultInner>();
+    // SAFETY: `result` is non-NULL and, by this function's contract, a `jwtguard_result` that
+    // the caller zero-initialised or `jwtguard_verify` filled, so its first 8 bytes are
+    // initialised. `magic` is the first field of the `repr(C)` ResultInner, which fits the
+    // result's size and alignment (static asserts below), and every bit pattern is a valid
+    // u64; it is read through a raw pointer, so no reference to the rest is made yet.
+    let magic = unsafe { core::ptr::addr_of!((*inner).magic).read() };
+    if magic != RESULT_MAGIC {
+        return Err(JWTGUARD_NO_RESULT);
+    }
+    // SAFETY: only `jwtguard_verify` writes RESULT_MAGIC, and only after zeroing the whole
+    // ResultInner in place, which is a valid value of every field (status 0, empty claims); it
+    // then writes only valid values. The caller guarantees no thread writes the result during
+    // this call, so a shared reference for the call is sound.
+    let inner = unsafe { &*inner };
+    if inner.status != JWTGUARD_OK as u32 {
+        return Err(JWTGUARD_NO_RESULT);
+    }
+    Ok(&inner.claims)
+}
+
+/// Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they
+/// were added, from 0), or -1.
+///
+/// # Safety
+/// `result` must be NULL or point to a `jwtguard_result`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_field(result: *const jwtguard_result) -> i32 {
+    if result.is_null() {
+        return -1;
+    }
+    let inner = result.cast::<ResultInner>();
+    // SAFETY: as in `verified`: non-NULL, a zero-initialised or filled result by this
+    // function's contract, `magic` its first field, any u64 valid.
+    if unsafe { core::ptr::addr_of!((*inner).magic).read() } != RESULT_MAGIC {
+        return -1;
+    }
+    // SAFETY: the magic says `jwtguard_verify` zeroed and then filled this ResultInner (as in
+    // `verified`), so `field` is an initialised i32, read by value.
+    unsafe { (*inner).field }
+}
+
+/// Copy the registered claims present (iss, sub, aud, azp, exp, nbf, iat, jti, client_id) as a
+/// compact JSON object into `(out, cap)`; `*out_len` gets its length, or the size needed with
+/// `JWTGUARD_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `result` must point to a `jwtguard_result`; `out` NULL or `cap` writable bytes; `out_len`
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_claims_json(
+    result: *const jwtguard_result,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    static REGISTERED: [MetadataField<'static>; 9] = [
+        MetadataField::optional("iss"),
+        MetadataField::optional("sub"),
+        MetadataField::optional("aud"),
+        MetadataField::optional("azp"),
+        MetadataField::optional("exp"),
+        MetadataField::optional("nbf"),
+        MetadataField::optional("iat"),
+        MetadataField::optional("jti"),
+        MetadataField::optional("client_id"),
+    ];
+    guard(|| {
+        let claims = verified!(result)?;
+        c_output!(out, cap, out_len, document(claims, &REGISTERED))
+    })
+}
+
+/// The output filler for a field document of `claims` (see `boundary::write_with`): written
+/// straight into the caller's buffer by the core's counting writer, so no internal scratch
+/// buffer can refuse a document that the caller's buffer would hold.
+fn document<'f>(
+    claims: &'f OwnedClaims,
+    fields: &'f [MetadataField<'f>],
+) -> impl Fn(&mut [u8]) -> Result<usize, jwtguard_status> + 'f {
+    move |buf| match claims.claims().metadata(fields, buf) {
+        Ok(n) => Ok(n),
+        Err(r) if r.error == Error::BufferTooSmall => r.needed.ok_or(JWTGUARD_PANIC),
+        Err(r) => Err(r.error.into()),
+    }
+}
+
+/// Copy the metadata document of the verifier's fields (`{"name":"Jean Valjean",...}`) into
+/// `(out, cap)`; `*out_len` gets its length, or the size needed with `JWTGUARD_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `verifier` must be the one that produced `result`; other pointers as for
+/// `jwtguard_result_claims_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_metadata(
+    verifier: *const jwtguard_verifier,
+    result: *const jwtguard_result,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        let v = shared!(verifier)?;
+        let claims = verified!(result)?;
+        v.with_policy(|p| c_output!(out, cap, out_len, document(claims, p.metadata_fields())))
+    })
+}
+
+/// Copy the claim at dot `path` into `(out, cap)`: a string claim as its unescaped UTF-8 text,
+/// any other as compact JSON. `JWTGUARD_CLAIM_NOT_FOUND` when absent.
+///
+/// # Safety
+/// `(path, path_len)` readable; other pointers as for `jwtguard_result_claims_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_claim(
+    result: *const jwtguard_result,
+    path: *const u8,
+    path_len: usize,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        let claims = verified!(result)?;
+        let path = c_text!(path, path_len)?;
+        let view = claims.claims();
+        let value = view.value(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
+        match value.as_str() {
+            // A string: its unescaped UTF-8 text, decoded straight into the caller's buffer.
+            Some(text) => c_output!(out, cap, out_len, |buf| {
+                let needed = text.len();
+                if buf.len() >= needed {
+                    text.unescape_into(buf).map_err(|_| JWTGUARD_PANIC)?;
+                }
+                Ok(needed)
+            }),
+            // Anything else: compact JSON, written by the core's one-value writer.
+            None => c_output!(out, cap, out_len, |buf| Ok(value.write_compact(buf))),
+        }
+    })
+}
+
+/// The token's `exp` (0 if absent) of a verified result.
+///
+/// # Safety
+/// `result` must point to a `jwtguard_result`; `exp` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_exp(
+    result: *const jwtguard_result,
+    exp: *mut u64,
+) -> jwtguard_status {
+    guard(|| {
+        let claims = verified!(result)?;
+        c_write!(exp, claims.claims().expires_at().unwrap_or(0))
+    })
+}

@@ -1,0 +1,74 @@
+//! `jwtguard_verify`: one token through the core's whole chain, into a caller's result.
+
+use heapless::Vec;
+use jwtguard_core::Request;
+
+use crate::capacity::JWTGUARD_MAX_CALL_PERMISSIONS;
+use crate::result::{RESULT_MAGIC, ResultInner, jwtguard_result, jwtguard_str};
+use crate::status::jwtguard_status::{self, *};
+use crate::verifier::jwtguard_verifier;
+use crate::{c_array, c_bytes, c_text, guard, shared};
+
+/// Verify `(token, token_len)` at `now` (unix seconds) with the verifier's keys and policy, plus
+/// `n_required` permissions this call requires (`required` may be NULL when 0). The outcome,
+/// success or not, goes into `*result`; the return value is its status.
+///
+/// Thread safety: many threads may call this at once with one verifier, each with its own
+/// result. The token is read only within `token_len` (no NUL terminator needed; an embedded NUL
+/// is `JWTGUARD_BASE64`).
+///
+/// # Safety
+/// `verifier` valid; `(token, token_len)` readable; `required` NULL or `n_required` readable
+/// `jwtguard_str` each readable; `result` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verify(
+    verifier: *const jwtguard_verifier,
+    token: *const u8,
+    token_len: usize,
+    now: u64,
+    required: *const jwtguard_str,
+    n_required: usize,
+    result: *mut jwtguard_result,
+) -> jwtguard_status {
+    if result.is_null() {
+        return JWTGUARD_NULL_ARGUMENT;
+    }
+    let inner = result.cast::<ResultInner>();
+    // SAFETY: `result` is non-NULL, and the caller guarantees it writable for the call;
+    // `jwtguard_result` is sized and aligned for ResultInner (static asserts in result.rs). Zeroing it in place (rather than writing a ResultInner value, which may be
+    // built on the stack first) makes every field valid: 0 is JWTGUARD_OK for the status, and
+    // empty claims for the rest. The failed result written next keeps it well-formed if the
+    // library panics.
+    unsafe { core::ptr::write_bytes(inner, 0, 1) };
+    // SAFETY: initialised just above; no other reference to it exists during the call, because
+    // the caller guarantees that no other thread uses this result while it is being written.
+    let inner = unsafe { &mut *inner };
+    inner.magic = RESULT_MAGIC;
+    inner.status = JWTGUARD_PANIC as u32;
+    inner.field = -1;
+    let status = guard(|| {
+        let v = shared!(verifier)?;
+        if let Some(setup) = v.setup_error() {
+            return Err(setup);
+        }
+        let token = c_bytes!(token, token_len)?;
+        let required = c_array!(required, n_required)?;
+        let mut perms: Vec<&str, JWTGUARD_MAX_CALL_PERMISSIONS> = Vec::new();
+        for s in required {
+            perms
+                .push(c_text!(s.ptr, s.len)?)
+                .map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
+        }
+        let outcome = v.with_policy(|p| {
+            inner
+                .claims
+                .verify_request_with(&v.keys, p, token, now, Request::new().require(&perms))
+        });
+        outcome.map(|_| ()).map_err(|r| {
+            inner.field = r.field.and_then(|f| i32::try_from(f).ok()).unwrap_or(-1);
+            jwtguard_status::from(r.error)
+        })
+    });
+    inner.status = status as u32;
+    status
+}
