@@ -242,3 +242,32 @@ mod tests {
         );
     }
 }
+
+/// A rejection with the detail some failures carry: which metadata field, or how many bytes an
+/// output buffer needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rejection {
+    /// What went wrong.
+    pub error: Error,
+    /// For [`Error::MissingMetadataField`] and [`Error::InvalidMetadataField`]: the index of
+    /// the field in the configured list.
+    pub field: Option<usize>,
+    /// For [`Error::BufferTooSmall`]: the bytes needed.
+    pub needed: Option<usize>,
+}
+
+impl From<Error> for Rejection {
+    fn from(error: Error) -> Self {
+        Self {
+            error,
+            field: None,
+            needed: None,
+        }
+    }
+}
+
+impl core::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.error.message())
+    }
+}

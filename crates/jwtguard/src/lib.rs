@@ -112,15 +112,15 @@ pub use alg::hs256::{Hs256Key, is_configurable_secret};
 pub use alg::rs256::{RSA_MAX_BITS, RSA_MIN_BITS, Rs256Key};
 pub use bearer::bearer_token;
 pub use claims::{Audience, Claims};
-pub use error::Error;
+pub use error::{Error, Rejection};
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 pub use jwk::{JwksReport, MAX_JWK_SECRET_LEN};
 pub use keys::{KeyRing, MAX_KID_LEN};
-pub use metadata::{MAX_FIELD_NAME_LEN, MetadataField, Rejection, check_fields};
+pub use metadata::{MAX_FIELD_NAME_LEN, MetadataField, check_fields};
 pub use policy::Policy;
 pub use token::{MAX_TOKEN_LEN, TOKEN_BUF_LEN, TokenBuf, UntrustedToken, VerifiedToken};
 pub use verifier::{
-    OwnedClaims, Request, ValidatedClaims, Verified, Verifier, verify_request_with,
+    Accepted, OwnedClaims, Request, ValidatedClaims, Verifier, verify_request_with,
 };
 
 /// The current time in unix seconds, from the system clock (`std` feature).

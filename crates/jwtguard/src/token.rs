@@ -1,6 +1,72 @@
 //! The token's states: [`UntrustedToken`] (parsed, nothing trusted) ->
 //! [`VerifiedToken`] (signature checked) -> [`crate::ValidatedClaims`] (policy holds).
-//! Each later state is only reachable through the check before it.
+//! Each later state is only reachable through the check before it:
+//!
+//! ```
+//! use jwtguard::{Error, KeyRing, Policy, TokenBuf, UntrustedToken, ValidatedClaims};
+//! fn accept<'a>(
+//!     token: &'a [u8],
+//!     keys: &KeyRing<4>,
+//!     policy: &Policy<'_>,
+//!     now: u64,
+//!     buf: &'a mut TokenBuf,
+//! ) -> Result<ValidatedClaims<'a>, Error> {
+//!     let untrusted = UntrustedToken::parse(token, buf)?; // only alg and kid are visible
+//!     let verified = untrusted.verify_signature(keys)?; // the payload is authenticated
+//!     verified.validate(policy, now) // the policy holds: what `Verifier::verify` returns
+//! }
+//! ```
+//!
+//! The compiler holds each line (the error codes pin why each example fails to build).
+//! An untrusted token has no claims, no payload, and cannot be validated:
+//!
+//! ```compile_fail,E0599
+//! # use jwtguard::{TokenBuf, UntrustedToken};
+//! let mut buf = TokenBuf::new();
+//! let t = UntrustedToken::parse(b"e30.e30.", &mut buf).unwrap();
+//! let _ = t.claims();
+//! ```
+//! ```compile_fail,E0599
+//! # use jwtguard::{TokenBuf, UntrustedToken};
+//! # let mut buf = TokenBuf::new();
+//! # let t = UntrustedToken::parse(b"e30.e30.", &mut buf).unwrap();
+//! let _ = t.payload();
+//! ```
+//! ```compile_fail,E0599
+//! # use jwtguard::{Policy, TokenBuf, UntrustedToken};
+//! # let mut buf = TokenBuf::new();
+//! # let t = UntrustedToken::parse(b"e30.e30.", &mut buf).unwrap();
+//! let _ = t.validate(&Policy::new(), 0);
+//! ```
+//!
+//! A verified token cannot be made by hand, and authenticated claims are not validated ones:
+//! no constructor, no conversion, no coercion.
+//!
+//! ```compile_fail,E0451
+//! # use jwtguard::VerifiedToken;
+//! fn forge<'a>(payload: &'a [u8]) -> VerifiedToken<'a> {
+//!     VerifiedToken { payload }
+//! }
+//! ```
+//! ```compile_fail,E0451
+//! # use jwtguard::{Claims, ValidatedClaims};
+//! fn promote<'a>(claims: Claims<'a>) -> ValidatedClaims<'a> {
+//!     ValidatedClaims { claims }
+//! }
+//! ```
+//! ```compile_fail,E0277
+//! # use jwtguard::{Claims, ValidatedClaims};
+//! fn promote<'a>(claims: Claims<'a>) -> ValidatedClaims<'a> {
+//!     claims.into()
+//! }
+//! ```
+//! ```compile_fail,E0308
+//! # use jwtguard::{Claims, ValidatedClaims};
+//! fn needs_validated(_: &ValidatedClaims<'_>) {}
+//! fn f(claims: Claims<'_>) {
+//!     needs_validated(&claims)
+//! }
+//! ```
 
 use crate::Error;
 use crate::alg::Algorithm;
@@ -9,7 +75,10 @@ use crate::claims::Claims;
 use crate::header::Header;
 use crate::json::{Str, TopIndex};
 use crate::keys::{KeyMaterial, KeyRing};
+use crate::metadata::{self, Rejection};
+use crate::policy::Policy;
 use crate::scan;
+use crate::verifier::ValidatedClaims;
 
 /// Longest token accepted, in bytes. Longer input is rejected before anything is decoded.
 pub const MAX_TOKEN_LEN: usize = 2048;
@@ -230,9 +299,40 @@ impl<'a> VerifiedToken<'a> {
         self.payload
     }
 
-    /// Parse the payload as a JWT claims set (RFC 7519 §7.2 step 10). Consumes the token: the
-    /// claims' index is written into the [`TokenBuf`] the token was decoded into.
+    /// Parse the payload as a JWT claims set (RFC 7519 §7.2 step 10), without checking it
+    /// against any policy: authenticated claims, not validated ones (for that, see
+    /// [`VerifiedToken::validate`]). Consumes the token: the claims' index is written into the
+    /// [`TokenBuf`] the token was decoded into.
     pub fn claims(self) -> Result<Claims<'a>, Error> {
         Claims::parse(self.payload, self.index)
+    }
+
+    /// The last state change: check the header's `typ` and the claims against `policy` at
+    /// `now` (unix seconds), the policy's required metadata fields included. Only this makes
+    /// [`ValidatedClaims`]; [`crate::Verifier::verify`] is `parse`, `verify_signature`, then
+    /// this.
+    ///
+    /// Order, first failure wins: `typ` -> claim format -> time -> iss -> aud -> azp -> sub ->
+    /// profile claims -> permissions -> required metadata fields.
+    pub fn validate(self, policy: &Policy<'_>, now: u64) -> Result<ValidatedClaims<'a>, Error> {
+        self.validate_for(policy, now, &[]).map_err(|r| r.error)
+    }
+
+    /// [`VerifiedToken::validate`] with this call's required permissions on top of the
+    /// policy's; a rejection names the metadata field it is about.
+    pub(crate) fn validate_for(
+        self,
+        policy: &Policy<'_>,
+        now: u64,
+        required: &[&str],
+    ) -> Result<ValidatedClaims<'a>, Rejection> {
+        policy.check_header(&self.header)?;
+        let claims = self.claims()?;
+        policy.check_claims(&claims, now)?;
+        policy.check_grants(&claims, required)?;
+        // Required metadata fields are policy: every entry point enforces them, whether or not
+        // the caller asks for the document.
+        metadata::check(&claims, policy.metadata_fields())?;
+        Ok(ValidatedClaims::new(claims))
     }
 }

@@ -6,6 +6,7 @@ use crate::Error;
 use crate::claims::Claims;
 use crate::keys::KeyRing;
 use crate::metadata::{self, Rejection};
+
 use crate::policy::Policy;
 use crate::token::{TokenBuf, UntrustedToken};
 
@@ -14,6 +15,13 @@ use crate::token::{TokenBuf, UntrustedToken};
 #[derive(Debug, Clone, Copy)]
 pub struct ValidatedClaims<'a> {
     claims: Claims<'a>,
+}
+
+impl<'a> ValidatedClaims<'a> {
+    /// Only [`crate::VerifiedToken::validate`] calls this, after the whole policy held.
+    pub(crate) fn new(claims: Claims<'a>) -> Self {
+        Self { claims }
+    }
 }
 
 impl<'a> Deref for ValidatedClaims<'a> {
@@ -148,7 +156,7 @@ impl<'r> Request<'r> {
 
 /// The result of [`Verifier::verify_request`].
 #[derive(Debug, Clone, Copy)]
-pub struct Verified<'a> {
+pub struct Accepted<'a> {
     /// The validated claims.
     pub claims: ValidatedClaims<'a>,
     /// Bytes of user-data document written (0 when none was asked for).
@@ -183,10 +191,13 @@ impl<'p, const N: usize> Verifier<'p, N> {
     /// required metadata fields included, except writing the metadata document (see
     /// [`Verifier::verify_request`]). One policy gives one verdict on every entry point.
     ///
-    /// Order, first failure wins: format -> header (including `typ`) -> key -> signature ->
-    /// claim format -> time -> iss -> aud -> azp -> sub -> profile claims -> permissions ->
-    /// required metadata fields. The claims parser runs only on a payload whose signature
-    /// holds.
+    /// Exactly the typed-state chain: [`UntrustedToken::parse`], then
+    /// [`UntrustedToken::verify_signature`], then [`crate::VerifiedToken::validate`].
+    ///
+    /// Order, first failure wins: format -> header -> key -> signature -> `typ` -> claim format
+    /// -> time -> iss -> aud -> azp -> sub -> profile claims -> permissions -> required metadata
+    /// fields. The claims parser runs only on a payload whose signature holds, and the policy
+    /// looks at nothing (not even `typ`) before the signature does.
     pub fn verify<'a>(
         &self,
         token: &'a [u8],
@@ -204,7 +215,7 @@ impl<'p, const N: usize> Verifier<'p, N> {
         now: u64,
         buf: &'a mut TokenBuf,
         request: Request<'_>,
-    ) -> Result<Verified<'a>, Rejection> {
+    ) -> Result<Accepted<'a>, Rejection> {
         verify_request_with(&self.keys, &self.policy, token, now, buf, request)
     }
 
@@ -219,6 +230,7 @@ impl<'p, const N: usize> Verifier<'p, N> {
     }
 }
 
+/// The whole chain: parse, check the signature, validate. Every entry point is this.
 fn run<'a, const N: usize>(
     keys: &KeyRing<N>,
     policy: &Policy<'_>,
@@ -227,16 +239,9 @@ fn run<'a, const N: usize>(
     buf: &'a mut TokenBuf,
     required: &[&str],
 ) -> Result<ValidatedClaims<'a>, Rejection> {
-    let untrusted = UntrustedToken::parse(token, buf)?;
-    policy.check_header(&untrusted.header)?;
-    let verified = untrusted.verify_signature(keys)?;
-    let claims = verified.claims()?;
-    policy.check_claims(&claims, now)?;
-    policy.check_grants(&claims, required)?;
-    // Required metadata fields are policy: every entry point enforces them, whether or not
-    // the caller asks for the document.
-    metadata::check(&claims, policy.metadata_fields())?;
-    Ok(ValidatedClaims { claims })
+    UntrustedToken::parse(token, buf)?
+        .verify_signature(keys)?
+        .validate_for(policy, now, required)
 }
 
 /// [`Verifier::verify_request`] over a key ring and a policy held separately: for callers
@@ -249,13 +254,13 @@ pub fn verify_request_with<'a, const N: usize>(
     now: u64,
     buf: &'a mut TokenBuf,
     request: Request<'_>,
-) -> Result<Verified<'a>, Rejection> {
+) -> Result<Accepted<'a>, Rejection> {
     let claims = run(keys, policy, token, now, buf, request.required_permissions)?;
     let metadata_len = match request.metadata {
         Some(out) => metadata::write_checked(&claims, policy.metadata_fields(), out)?,
         None => 0,
     };
-    Ok(Verified {
+    Ok(Accepted {
         claims,
         metadata_len,
     })
