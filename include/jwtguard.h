@@ -119,7 +119,7 @@
 #define JWTGUARD_VERIFIER_STORAGE_WORDS (JWTGUARD_VERIFIER_STORAGE_SIZE / 8)
 
 // Bytes of `jwtguard_result`.
-#define JWTGUARD_RESULT_SIZE 1872
+#define JWTGUARD_RESULT_SIZE 1888
 
 // `JWTGUARD_RESULT_SIZE` in 8-byte words.
 #define JWTGUARD_RESULT_WORDS (JWTGUARD_RESULT_SIZE / 8)
@@ -287,7 +287,7 @@ typedef struct jwtguard_jwks_report {
 } jwtguard_jwks_report;
 
 // The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
-// for the `jwtguard_result_*` accessors. About 1.8 KiB; declare it on the stack or as a
+// for the `jwtguard_result_*` accessors. About 1.9 KiB; declare it on the stack or as a
 // `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
 // the first `jwtguard_verify` a result given to an accessor must be zero-initialised
 // (`jwtguard_result r = {0};`, or `static`), and then answers `JWTGUARD_NO_RESULT`: reading

@@ -255,6 +255,53 @@ impl OursC {
     }
 }
 
+impl OursC {
+    /// [`OursC::verify`], then five claims read back through the accessors, as a gateway
+    /// forwards them: `sub`, `iss`, `azp` and `sid` as text, `permissions` as compact JSON.
+    #[inline]
+    pub fn verify_and_read(&self, token: &str) -> bool {
+        use jwtguard_ffi::*;
+        let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+        // SAFETY: the verifier is valid; the token pair comes from a &str; result is writable.
+        let st = unsafe {
+            jwtguard_verify(
+                self.verifier,
+                token.as_ptr(),
+                token.len(),
+                NOW,
+                std::ptr::null(),
+                0,
+                result.as_mut_ptr(),
+            )
+        };
+        if st != jwtguard_status::JWTGUARD_OK {
+            return false;
+        }
+        let mut out = [0u8; 256];
+        let mut total = 0usize;
+        for path in ["sub", "iss", "azp", "sid", "permissions"] {
+            let mut n = 0usize;
+            // SAFETY: `result` was filled by jwtguard_verify above; the path and output
+            // pairs come from live locals.
+            let st = unsafe {
+                jwtguard_result_claim(
+                    result.as_ptr(),
+                    path.as_ptr(),
+                    path.len(),
+                    out.as_mut_ptr(),
+                    out.len(),
+                    &mut n,
+                )
+            };
+            if st != jwtguard_status::JWTGUARD_OK {
+                return false;
+            }
+            total += n;
+        }
+        std::hint::black_box(total) > 0
+    }
+}
+
 impl Drop for OursC {
     fn drop(&mut self) {
         // SAFETY: from jwtguard_verifier_new, freed once.

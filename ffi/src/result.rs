@@ -26,7 +26,7 @@ pub(crate) struct ResultInner {
 }
 
 /// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
-/// for the `jwtguard_result_*` accessors. About 1.8 KiB; declare it on the stack or as a
+/// for the `jwtguard_result_*` accessors. About 1.9 KiB; declare it on the stack or as a
 /// `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
 /// the first `jwtguard_verify` a result given to an accessor must be zero-initialised
 /// (`jwtguard_result r = {0};`, or `static`), and then answers `JWTGUARD_NO_RESULT`: reading
@@ -38,7 +38,7 @@ pub struct jwtguard_result {
 }
 
 /// Bytes of `jwtguard_result`.
-pub const JWTGUARD_RESULT_SIZE: usize = 1872;
+pub const JWTGUARD_RESULT_SIZE: usize = 1888;
 /// `JWTGUARD_RESULT_SIZE` in 8-byte words.
 pub const JWTGUARD_RESULT_WORDS: usize = JWTGUARD_RESULT_SIZE / 8;
 const _: () = assert!(size_of::<jwtguard_result>() == JWTGUARD_RESULT_SIZE);

@@ -109,6 +109,10 @@ fn main() {
         let mut cands: Vec<Candidate<'_>> = vec![
             ("jwtguard", Box::new(|| ours.verify(black_box(t)))),
             ("jwtguard-c-abi", Box::new(|| ours_c.verify(black_box(t)))),
+            (
+                "jwtguard-c-abi+5-claims",
+                Box::new(|| ours_c.verify_and_read(black_box(t))),
+            ),
             (jw_name, Box::new(|| jw.verify(black_box(t)))),
             ("jwt-compact", Box::new(|| jc.verify(black_box(t)))),
             ("jwt-simple", Box::new(|| js.verify(black_box(t)))),

@@ -42,7 +42,7 @@ pub struct Claims<'a> {
     /// The top-level members, recorded by the validating pass (kept in the `TokenBuf`):
     /// registered claims, permissions, metadata paths and the accessors start here instead of
     /// walking the object again.
-    top: &'a json::TopIndex,
+    index: &'a ClaimsIndex,
     pub(crate) iss: Option<Str<'a>>,
     pub(crate) sub: Option<Str<'a>>,
     pub(crate) aud: Option<Audience<'a>>,
@@ -55,7 +55,7 @@ pub struct Claims<'a> {
 }
 
 /// The index of `{}`: no members.
-static EMPTY_INDEX: json::TopIndex = json::TopIndex::new();
+static EMPTY_INDEX: ClaimsIndex = ClaimsIndex::new();
 
 fn string_claim(v: Value<'_>) -> Result<Str<'_>, Error> {
     v.as_str().ok_or(Error::ClaimType)
@@ -65,25 +65,99 @@ fn date_claim(v: Value<'_>, round: Round) -> Result<u64, Error> {
     numeric_date(v.as_number().ok_or(Error::ClaimType)?, round)
 }
 
+/// Where a registered claim sits in the index: none.
+const ABSENT: u8 = u8::MAX;
+
+/// What the claims' one pass leaves in the [`crate::TokenBuf`]: the index of the top-level
+/// members, and which of them are the registered claims, with their dates already parsed. The
+/// claims can then be rebuilt (by the C accessors, after the verify) with no second typing:
+/// the first one checked every type.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClaimsIndex {
+    pub(crate) top: json::TopIndex,
+    /// Index positions of iss, sub, aud, azp, jti, client_id (`ABSENT` when absent).
+    at: [u8; 6],
+    /// exp (rounded down), nbf and iat (rounded up).
+    dates: [Option<u64>; 3],
+    /// Whether `at` and `dates` describe every registered claim (false when the document has
+    /// more members than the index holds; the claims are then typed again on each rebuild).
+    typed: bool,
+}
+
+impl ClaimsIndex {
+    pub(crate) const fn new() -> Self {
+        ClaimsIndex {
+            top: json::TopIndex::new(),
+            at: [ABSENT; 6],
+            dates: [None; 3],
+            typed: false,
+        }
+    }
+}
+
 impl<'a> Claims<'a> {
     /// Validate `payload` and record its top-level members into `index` in one pass, then type
-    /// the registered claims.
-    pub(crate) fn parse(payload: &'a [u8], index: &'a mut json::TopIndex) -> Result<Self, Error> {
+    /// the registered claims (recording where they are, for [`Claims::from_index`]).
+    pub(crate) fn parse(payload: &'a [u8], index: &'a mut ClaimsIndex) -> Result<Self, Error> {
         let mut keys = [0u32; json::MAX_JSON_MEMBERS];
-        json::index(payload, &mut keys, index)?;
+        *index = ClaimsIndex::new();
+        json::index(payload, &mut keys, &mut index.top)?;
+        // Type each registered claim once, here, and remember where it is.
+        let mut probe = Claims::empty();
+        for (i, (name, v)) in index.top.iter(payload).enumerate() {
+            let slot = match Registered::of(name) {
+                Some(Registered::Iss) => Some(0),
+                Some(Registered::Sub) => Some(1),
+                Some(Registered::Aud) => Some(2),
+                Some(Registered::Azp) => Some(3),
+                Some(Registered::Jti) => Some(4),
+                Some(Registered::ClientId) => Some(5),
+                _ => None,
+            };
+            probe.register(name, v)?;
+            if let (Some(slot), Ok(pos)) = (slot, u8::try_from(i))
+                && let Some(at) = index.at.get_mut(slot)
+            {
+                *at = pos;
+            }
+        }
+        index.dates = [probe.exp, probe.nbf, probe.iat];
+        index.typed = index.top.complete();
+        let index: &'a ClaimsIndex = index;
         Self::from_index(payload, index)
     }
 
     /// The claims of a payload that [`Claims::parse`] accepted with this `index`: no second
-    /// validation, only the registered claims typed again from the index.
-    pub(crate) fn from_index(payload: &'a [u8], top: &'a json::TopIndex) -> Result<Self, Error> {
+    /// validation, and no second typing either when every member was indexed.
+    pub(crate) fn from_index(payload: &'a [u8], index: &'a ClaimsIndex) -> Result<Self, Error> {
+        let top = &index.top;
         let object = Object::from_validated(payload).ok_or(Error::JsonSyntax)?;
         let mut c = Claims {
             object,
             payload,
-            top,
+            index,
             ..Claims::empty()
         };
+        if index.typed {
+            // Typed by `parse`: each value is known to be of its claim's type.
+            let value = |slot: usize| {
+                let pos = *index.at.get(slot)?;
+                (pos != ABSENT)
+                    .then(|| top.value_at(payload, usize::from(pos)))
+                    .flatten()
+            };
+            c.iss = value(0).and_then(|v| v.as_str());
+            c.sub = value(1).and_then(|v| v.as_str());
+            c.aud = value(2).and_then(|v| match v.as_str() {
+                Some(s) => Some(Audience::One(s)),
+                None => v.as_array().map(Audience::Many),
+            });
+            c.azp = value(3).and_then(|v| v.as_str());
+            c.jti = value(4).and_then(|v| v.as_str());
+            c.client_id = value(5).and_then(|v| v.as_str());
+            [c.exp, c.nbf, c.iat] = index.dates;
+            return Ok(c);
+        }
         // Names are unique (validated), so each registered claim is set at most once.
         for (name, v) in top.iter(payload) {
             c.register(name, v)?;
@@ -119,9 +193,9 @@ impl<'a> Claims<'a> {
 
     /// The top-level member `name` (compared after unescaping), from the index.
     pub(crate) fn member(&self, name: &str) -> Option<Value<'a>> {
-        match self.top.get(self.payload, name) {
+        match self.index.top.get(self.payload, name) {
             Some(v) => Some(v),
-            None if self.top.complete() => None,
+            None if self.index.top.complete() => None,
             None => self.object.get(name),
         }
     }
@@ -131,7 +205,7 @@ impl<'a> Claims<'a> {
         Claims {
             object: Object::empty(),
             payload: b"{}",
-            top: &EMPTY_INDEX,
+            index: &EMPTY_INDEX,
             iss: None,
             sub: None,
             aud: None,
@@ -150,9 +224,9 @@ impl<'a> Claims<'a> {
         self.payload
     }
 
-    /// The index of the top-level members.
-    pub(crate) fn index(&self) -> &'a json::TopIndex {
-        self.top
+    /// The index the claims were parsed with (for copying them with their bytes).
+    pub(crate) fn index(&self) -> &'a ClaimsIndex {
+        self.index
     }
 
     /// The whole claims object, for custom claims.
@@ -508,9 +582,9 @@ mod index_tests {
             doc.push_str(&format!("\"m{i}\":{i},"));
         }
         doc.push_str(r#""iss":"late","exp":17,"permissions":["a"]}"#);
-        let mut index = json::TopIndex::new();
+        let mut index = ClaimsIndex::new();
         let c = Claims::parse(doc.as_bytes(), &mut index).unwrap();
-        assert!(!c.top.complete());
+        assert!(!c.index.top.complete());
         assert!(c.issuer().is_some_and(|s| s == "late"));
         assert_eq!(c.expires_at(), Some(17));
         assert_eq!(c.member("m0").map(|v| v.raw()), Some(&b"0"[..]));
@@ -520,7 +594,7 @@ mod index_tests {
         assert!(c.member("absent").is_none());
         // A claim of the wrong type past the index is still an error, not "absent".
         let bad = doc.replace(r#""exp":17"#, r#""exp":"17""#);
-        let mut index = json::TopIndex::new();
+        let mut index = ClaimsIndex::new();
         assert_eq!(
             Claims::parse(bad.as_bytes(), &mut index).err(),
             Some(Error::ClaimType)
@@ -532,15 +606,15 @@ mod index_tests {
     #[test]
     fn escaped_registered_names() {
         let doc = br#"{"\u0069ss":"a","e\u0078p":5,"sub":"s","d\u0061ta":{"x":1}}"#;
-        let mut index = json::TopIndex::new();
+        let mut index = ClaimsIndex::new();
         let c = Claims::parse(doc, &mut index).unwrap();
-        assert!(c.top.complete());
+        assert!(c.index.top.complete());
         assert!(c.issuer().is_some_and(|s| s == "a"));
         assert_eq!(c.expires_at(), Some(5));
         assert_eq!(c.value("data.x").map(|v| v.raw()), Some(&b"1"[..]));
         assert!(c.value("data.").is_none() && c.value(".data").is_none());
         let dup = br#"{"iss":"a","\u0069ss":"b"}"#;
-        let mut index = json::TopIndex::new();
+        let mut index = ClaimsIndex::new();
         assert_eq!(
             Claims::parse(dup, &mut index).err(),
             Some(Error::JsonDuplicateMember)

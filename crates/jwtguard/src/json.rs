@@ -162,6 +162,13 @@ impl TopIndex {
         })
     }
 
+    /// The value of the recorded member at position `i` (document order).
+    pub(crate) fn value_at<'d>(&self, doc: &'d [u8], i: usize) -> Option<Value<'d>> {
+        let m = self.members.get(..usize::from(self.len))?.get(i)?;
+        let raw = doc.get(usize::from(m.value_at)..usize::from(m.value_end))?;
+        Some(Value { raw })
+    }
+
     /// The recorded member named `name`, compared byte for byte after unescaping (raw bytes
     /// when the name has no escapes, which is the same thing).
     pub(crate) fn get<'d>(&self, doc: &'d [u8], name: &str) -> Option<Value<'d>> {
@@ -845,6 +852,10 @@ impl<'a> Str<'a> {
 
     /// The decoded string's length in bytes of UTF-8.
     pub fn len(&self) -> usize {
+        // Without escapes (the usual case) the text is the raw bytes.
+        if !self.raw.contains(&b'\\') {
+            return self.raw.len();
+        }
         self.bytes().count()
     }
 
@@ -861,6 +872,12 @@ impl<'a> Str<'a> {
 
     /// Decode into `buf`. On `Err`, the value is the number of bytes needed.
     pub fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str, usize> {
+        if !self.raw.contains(&b'\\') {
+            // Nothing to decode: one copy. Validated JSON is UTF-8; the check keeps this total.
+            let dst = buf.get_mut(..self.raw.len()).ok_or(self.raw.len())?;
+            dst.copy_from_slice(self.raw);
+            return core::str::from_utf8(dst).map_err(|_| self.raw.len());
+        }
         let mut n = 0usize;
         for b in self.bytes() {
             match buf.get_mut(n) {

@@ -72,8 +72,9 @@ use crate::Error;
 use crate::alg::Algorithm;
 use crate::b64;
 use crate::claims::Claims;
+use crate::claims::ClaimsIndex;
 use crate::header::Header;
-use crate::json::{Str, TopIndex};
+use crate::json::Str;
 use crate::keys::{KeyMaterial, KeyRing};
 use crate::metadata::{self, Rejection};
 use crate::policy::Policy;
@@ -100,7 +101,7 @@ pub struct TokenBuf {
     /// The claims' top-level members, recorded by the one validating pass over the payload.
     /// Here rather than in [`Claims`], which is copied by value: the index is 258 bytes, and
     /// on the firmware build keeping it in `Claims` cost 2 KiB of stack.
-    index: TopIndex,
+    index: ClaimsIndex,
 }
 
 impl TokenBuf {
@@ -108,7 +109,7 @@ impl TokenBuf {
     pub const fn new() -> Self {
         Self {
             bytes: [0; TOKEN_BUF_LEN],
-            index: TopIndex::new(),
+            index: ClaimsIndex::new(),
         }
     }
 }
@@ -118,12 +119,12 @@ impl TokenBuf {
         &self.bytes
     }
 
-    pub(crate) fn index(&self) -> &TopIndex {
+    pub(crate) fn index(&self) -> &ClaimsIndex {
         &self.index
     }
 
     /// The bytes and the index, borrowed apart.
-    pub(crate) fn parts_mut(&mut self) -> (&mut [u8], &mut TopIndex) {
+    pub(crate) fn parts_mut(&mut self) -> (&mut [u8], &mut ClaimsIndex) {
         (&mut self.bytes, &mut self.index)
     }
 }
@@ -143,7 +144,7 @@ pub struct UntrustedToken<'a> {
     payload: &'a [u8],
     signature: &'a [u8],
     /// Where the claims' index goes once the signature holds.
-    index: &'a mut TopIndex,
+    index: &'a mut ClaimsIndex,
 }
 
 fn take<'b>(buf: &mut &'b mut [u8], segment: &[u8]) -> Result<&'b [u8], Error> {
@@ -285,7 +286,7 @@ impl<'a> UntrustedToken<'a> {
 pub struct VerifiedToken<'a> {
     header: Header<'a>,
     payload: &'a [u8],
-    index: &'a mut TopIndex,
+    index: &'a mut ClaimsIndex,
 }
 
 impl<'a> VerifiedToken<'a> {
