@@ -60,8 +60,10 @@ cargo test -p jwtguard --features serde --locked --test serde_claims
 cargo test -p jwtguard --features serde --locked --doc
 cargo test -p jwtguard --no-default-features --locked --lib --test rs256 --test wycheproof_rsa
 # The portable Montgomery code at every RSA width, with the x86-64 kernel compiled out (`asm` is
-# a default feature): the fallback must stay correct on its own.
-cargo test -p jwtguard --no-default-features --features rsa-4096 --locked --lib --test rs256 --test wycheproof_rsa
+# a default feature): the fallback must stay correct on its own (Wycheproof, the rsa-crate
+# differential at 2048/3072/4096 bits).
+cargo test -p jwtguard --no-default-features --features rsa-4096 --locked --lib --test rs256 \
+    --test wycheproof_rsa --test rs256_differential
 cargo clippy -p jwtguard --no-default-features --locked -- -D warnings
 missing=()
 target_installed "$EMBEDDED_TARGET" || missing+=("rust target $EMBEDDED_TARGET (rustup target add $EMBEDDED_TARGET)")
