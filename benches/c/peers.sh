@@ -25,7 +25,9 @@ fi
 out="$here/../target/c-peers"
 mkdir -p "$out"
 (cd "$root" && cargo build -q --release --locked -p jwtguard-ffi)
-(cd "$here/.." && cargo run -q --release --locked --bin fixtures "$out/fixtures")
+# Fixtures are data: the dev profile (dependencies at opt-level 3, see Cargo.toml) reuses the
+# build that `cargo test` made instead of a second, release build of the peers.
+(cd "$here/.." && cargo run -q --locked --bin fixtures "$out/fixtures")
 "${CC:-cc}" -std=c11 -O2 -Wall -Wextra -Werror -I"$root/include" "$here/peers.c" \
     "$root/target/release/libjwtguard.a" $(pkg-config --cflags --libs libjwt libcrypto) \
     -lpthread -ldl -lm -o "$out/peers"

@@ -42,7 +42,8 @@ pub struct Claims<'a> {
     /// The top-level members, recorded by the validating pass (kept in the `TokenBuf`):
     /// registered claims, permissions, metadata paths and the accessors start here instead of
     /// walking the object again.
-    index: &'a ClaimsIndex,
+    /// `None` for the empty claims set (no index: a static one would cost firmware flash).
+    index: Option<&'a ClaimsIndex>,
     pub(crate) iss: Option<Str<'a>>,
     pub(crate) sub: Option<Str<'a>>,
     pub(crate) aud: Option<Audience<'a>>,
@@ -54,9 +55,6 @@ pub struct Claims<'a> {
     pub(crate) iat: Option<u64>,
 }
 
-/// The index of `{}`: no members.
-static EMPTY_INDEX: ClaimsIndex = ClaimsIndex::new();
-
 fn string_claim(v: Value<'_>) -> Result<Str<'_>, Error> {
     v.as_str().ok_or(Error::ClaimType)
 }
@@ -66,21 +64,25 @@ fn date_claim(v: Value<'_>, round: Round) -> Result<u64, Error> {
 }
 
 /// Where a registered claim sits in the index: none.
+#[cfg(feature = "claims-cache")]
 const ABSENT: u8 = u8::MAX;
 
 /// What the claims' one pass leaves in the [`crate::TokenBuf`]: the index of the top-level
-/// members, and which of them are the registered claims, with their dates already parsed. The
-/// claims can then be rebuilt (by the C accessors, after the verify) with no second typing:
-/// the first one checked every type.
+/// members, and (feature `claims-cache`) which of them are the registered claims, with their
+/// dates already parsed. The claims can then be rebuilt (by the C accessors, after the verify)
+/// with no second typing: the first one checked every type.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ClaimsIndex {
     pub(crate) top: json::TopIndex,
     /// Index positions of iss, sub, aud, azp, jti, client_id (`ABSENT` when absent).
+    #[cfg(feature = "claims-cache")]
     at: [u8; 6],
     /// exp (rounded down), nbf and iat (rounded up).
+    #[cfg(feature = "claims-cache")]
     dates: [Option<u64>; 3],
     /// Whether `at` and `dates` describe every registered claim (false when the document has
     /// more members than the index holds; the claims are then typed again on each rebuild).
+    #[cfg(feature = "claims-cache")]
     typed: bool,
 }
 
@@ -88,8 +90,11 @@ impl ClaimsIndex {
     pub(crate) const fn new() -> Self {
         ClaimsIndex {
             top: json::TopIndex::new(),
+            #[cfg(feature = "claims-cache")]
             at: [ABSENT; 6],
+            #[cfg(feature = "claims-cache")]
             dates: [None; 3],
+            #[cfg(feature = "claims-cache")]
             typed: false,
         }
     }
@@ -103,26 +108,19 @@ impl<'a> Claims<'a> {
         *index = ClaimsIndex::new();
         json::index(payload, &mut keys, &mut index.top)?;
         // Type each registered claim once, here, and remember where it is.
-        let mut probe = Claims::empty();
-        for (i, (name, v)) in index.top.iter(payload).enumerate() {
-            let slot = match Registered::of(name) {
-                Some(Registered::Iss) => Some(0),
-                Some(Registered::Sub) => Some(1),
-                Some(Registered::Aud) => Some(2),
-                Some(Registered::Azp) => Some(3),
-                Some(Registered::Jti) => Some(4),
-                Some(Registered::ClientId) => Some(5),
-                _ => None,
-            };
-            probe.register(name, v)?;
-            if let (Some(slot), Ok(pos)) = (slot, u8::try_from(i))
-                && let Some(at) = index.at.get_mut(slot)
-            {
-                *at = pos;
+        #[cfg(feature = "claims-cache")]
+        {
+            let mut probe = Claims::empty();
+            for (i, (name, v)) in index.top.iter(payload).enumerate() {
+                if let (Some(slot), Ok(pos)) = (probe.register(name, v)?, u8::try_from(i))
+                    && let Some(at) = index.at.get_mut(slot)
+                {
+                    *at = pos;
+                }
             }
+            index.dates = [probe.exp, probe.nbf, probe.iat];
+            index.typed = index.top.complete();
         }
-        index.dates = [probe.exp, probe.nbf, probe.iat];
-        index.typed = index.top.complete();
         let index: &'a ClaimsIndex = index;
         Self::from_index(payload, index)
     }
@@ -135,9 +133,10 @@ impl<'a> Claims<'a> {
         let mut c = Claims {
             object,
             payload,
-            index,
+            index: Some(index),
             ..Claims::empty()
         };
+        #[cfg(feature = "claims-cache")]
         if index.typed {
             // Typed by `parse`: each value is known to be of its claim's type.
             let value = |slot: usize| {
@@ -171,31 +170,44 @@ impl<'a> Claims<'a> {
         Ok(c)
     }
 
-    /// Type a top-level member if it is a registered claim this crate reads.
+    /// Type a top-level member if it is a registered claim this crate reads; returns its
+    /// slot in [`ClaimsIndex`]'s positions for the string-valued ones.
     #[inline]
-    fn register(&mut self, name: Str<'a>, v: Value<'a>) -> Result<(), Error> {
-        match Registered::of(name) {
-            Some(Registered::Iss) => self.iss = Some(string_claim(v)?),
-            Some(Registered::Sub) => self.sub = Some(string_claim(v)?),
-            Some(Registered::Azp) => self.azp = Some(string_claim(v)?),
-            Some(Registered::Jti) => self.jti = Some(string_claim(v)?),
-            Some(Registered::ClientId) => self.client_id = Some(string_claim(v)?),
+    fn register(&mut self, name: Str<'a>, v: Value<'a>) -> Result<Option<usize>, Error> {
+        let Some(which) = Registered::of(name) else {
+            return Ok(None);
+        };
+        match which {
+            Registered::Iss => self.iss = Some(string_claim(v)?),
+            Registered::Sub => self.sub = Some(string_claim(v)?),
+            Registered::Aud => self.aud = Some(audience(v)?),
+            Registered::Azp => self.azp = Some(string_claim(v)?),
+            Registered::Jti => self.jti = Some(string_claim(v)?),
+            Registered::ClientId => self.client_id = Some(string_claim(v)?),
             // RFC 7519 §4.1.4: expired "on or after" exp, so round it down; nbf and iat
             // round up: both directions err towards rejecting.
-            Some(Registered::Exp) => self.exp = Some(date_claim(v, Round::Down)?),
-            Some(Registered::Nbf) => self.nbf = Some(date_claim(v, Round::Up)?),
-            Some(Registered::Iat) => self.iat = Some(date_claim(v, Round::Up)?),
-            Some(Registered::Aud) => self.aud = Some(audience(v)?),
-            None => {}
+            Registered::Exp => self.exp = Some(date_claim(v, Round::Down)?),
+            Registered::Nbf => self.nbf = Some(date_claim(v, Round::Up)?),
+            Registered::Iat => self.iat = Some(date_claim(v, Round::Up)?),
         }
-        Ok(())
+        // The string-valued claims' slots in `ClaimsIndex::at` (the dates are kept as values).
+        Ok(match which {
+            Registered::Iss => Some(0),
+            Registered::Sub => Some(1),
+            Registered::Aud => Some(2),
+            Registered::Azp => Some(3),
+            Registered::Jti => Some(4),
+            Registered::ClientId => Some(5),
+            Registered::Exp | Registered::Nbf | Registered::Iat => None,
+        })
     }
 
     /// The top-level member `name` (compared after unescaping), from the index.
     pub(crate) fn member(&self, name: &str) -> Option<Value<'a>> {
-        match self.index.top.get(self.payload, name) {
+        let top = &self.index?.top;
+        match top.get(self.payload, name) {
             Some(v) => Some(v),
-            None if self.index.top.complete() => None,
+            None if top.complete() => None,
             None => self.object.get(name),
         }
     }
@@ -205,7 +217,7 @@ impl<'a> Claims<'a> {
         Claims {
             object: Object::empty(),
             payload: b"{}",
-            index: &EMPTY_INDEX,
+            index: None,
             iss: None,
             sub: None,
             aud: None,
@@ -225,7 +237,7 @@ impl<'a> Claims<'a> {
     }
 
     /// The index the claims were parsed with (for copying them with their bytes).
-    pub(crate) fn index(&self) -> &'a ClaimsIndex {
+    pub(crate) fn index(&self) -> Option<&'a ClaimsIndex> {
         self.index
     }
 
@@ -366,24 +378,16 @@ impl Registered {
     /// Which registered claim `name` is. Compared after unescaping, like every member name, so
     /// `"\u0065xp"` is `exp`; the raw match is only a fast path.
     fn of(name: Str<'_>) -> Option<Self> {
-        // Names without escapes (all real ones) by a match on their bytes, which compiles to a
-        // switch on the length and one comparison.
-        let r = match name.raw() {
-            b"iss" => Registered::Iss,
-            b"sub" => Registered::Sub,
-            b"aud" => Registered::Aud,
-            b"azp" => Registered::Azp,
-            b"jti" => Registered::Jti,
-            b"exp" => Registered::Exp,
-            b"nbf" => Registered::Nbf,
-            b"iat" => Registered::Iat,
-            b"client_id" => Registered::ClientId,
-            raw if raw.contains(&b'\\') => {
-                return Self::ALL.iter().find(|(n, _)| name == *n).map(|(_, r)| *r);
-            }
-            _ => return None,
-        };
-        Some(r)
+        let raw = name.raw();
+        if !raw.contains(&b'\\') {
+            // Names without escapes (all real ones): their bytes are the name. One table, so
+            // the firmware build carries one copy of the names.
+            return Self::ALL
+                .iter()
+                .find(|(n, _)| crate::scan::bytes_eq(raw, n.as_bytes()))
+                .map(|(_, r)| *r);
+        }
+        Self::ALL.iter().find(|(n, _)| name == *n).map(|(_, r)| *r)
     }
 }
 
@@ -584,7 +588,7 @@ mod index_tests {
         doc.push_str(r#""iss":"late","exp":17,"permissions":["a"]}"#);
         let mut index = ClaimsIndex::new();
         let c = Claims::parse(doc.as_bytes(), &mut index).unwrap();
-        assert!(!c.index.top.complete());
+        assert!(!c.index.unwrap().top.complete());
         assert!(c.issuer().is_some_and(|s| s == "late"));
         assert_eq!(c.expires_at(), Some(17));
         assert_eq!(c.member("m0").map(|v| v.raw()), Some(&b"0"[..]));
@@ -608,7 +612,7 @@ mod index_tests {
         let doc = br#"{"\u0069ss":"a","e\u0078p":5,"sub":"s","d\u0061ta":{"x":1}}"#;
         let mut index = ClaimsIndex::new();
         let c = Claims::parse(doc, &mut index).unwrap();
-        assert!(c.index.top.complete());
+        assert!(c.index.unwrap().top.complete());
         assert!(c.issuer().is_some_and(|s| s == "a"));
         assert_eq!(c.expires_at(), Some(5));
         assert_eq!(c.value("data.x").map(|v| v.raw()), Some(&b"1"[..]));

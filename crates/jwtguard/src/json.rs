@@ -163,6 +163,7 @@ impl TopIndex {
     }
 
     /// The value of the recorded member at position `i` (document order).
+    #[cfg(feature = "claims-cache")]
     pub(crate) fn value_at<'d>(&self, doc: &'d [u8], i: usize) -> Option<Value<'d>> {
         let m = self.members.get(..usize::from(self.len))?.get(i)?;
         let raw = doc.get(usize::from(m.value_at)..usize::from(m.value_end))?;

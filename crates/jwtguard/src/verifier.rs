@@ -119,9 +119,9 @@ impl ValidatedClaims<'_> {
         // The payload is at most TOKEN_BUF_LEN bytes, so it fits; its index's offsets are
         // relative to it, so the index copies as it is.
         let (bytes, index) = owned.buf.parts_mut();
-        if let Some(dst) = bytes.get_mut(..raw.len()) {
+        if let (Some(dst), Some(from)) = (bytes.get_mut(..raw.len()), self.claims.index()) {
             dst.copy_from_slice(raw);
-            *index = *self.claims.index();
+            *index = *from;
             owned.end = raw.len();
         }
         owned
