@@ -237,8 +237,18 @@ impl OursC {
 
     #[inline]
     pub fn verify(&self, token: &str) -> bool {
+        let mut result = std::mem::MaybeUninit::uninit();
+        self.verify_into(token, &mut result)
+    }
+
+    /// `jwtguard_verify` into `result`; whether the token verified.
+    #[inline]
+    fn verify_into(
+        &self,
+        token: &str,
+        result: &mut std::mem::MaybeUninit<jwtguard_ffi::jwtguard_result>,
+    ) -> bool {
         use jwtguard_ffi::*;
-        let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
         // SAFETY: the verifier is valid; the token pair comes from a &str; result is writable.
         let st = unsafe {
             jwtguard_verify(
@@ -262,19 +272,7 @@ impl OursC {
     pub fn verify_and_read(&self, token: &str) -> bool {
         use jwtguard_ffi::*;
         let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
-        // SAFETY: the verifier is valid; the token pair comes from a &str; result is writable.
-        let st = unsafe {
-            jwtguard_verify(
-                self.verifier,
-                token.as_ptr(),
-                token.len(),
-                NOW,
-                std::ptr::null(),
-                0,
-                result.as_mut_ptr(),
-            )
-        };
-        if st != jwtguard_status::JWTGUARD_OK {
+        if !self.verify_into(token, &mut result) {
             return false;
         }
         let mut out = [0u8; 256];
