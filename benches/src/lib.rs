@@ -514,6 +514,28 @@ impl Floor {
     }
 }
 
+/// Every library's verifier for one fixture, configured alike: what the side-by-side runs and
+/// the allocation count measure.
+pub struct Adapters {
+    pub ours: Ours,
+    pub ours_c: OursC,
+    pub jsonwebtoken: JsonWebToken,
+    pub jwt_compact: JwtCompact,
+    pub jwt_simple: JwtSimple,
+}
+
+impl Adapters {
+    pub fn new(f: &Fixture) -> Self {
+        Self {
+            ours: Ours::new(f),
+            ours_c: OursC::new(f),
+            jsonwebtoken: JsonWebToken::new(f),
+            jwt_compact: JwtCompact::new(f),
+            jwt_simple: JwtSimple::new(f),
+        }
+    }
+}
+
 /// Assert that every library verifies `f` and rejects a tampered copy, so a bench never
 /// measures a fast failure. `jsonwebtoken` uses whichever provider the process installed.
 pub fn check_all(f: &Fixture) {

@@ -53,12 +53,13 @@ fn allocations_per_verify() {
     for (alg, len) in cases() {
         let f = fixture(alg, len);
         let t = f.token.as_str();
-        let (ours, ours_c) = (Ours::new(&f), OursC::new(&f));
-        let (jw, jc, js) = (
-            JsonWebToken::new(&f),
-            JwtCompact::new(&f),
-            JwtSimple::new(&f),
-        );
+        let Adapters {
+            ours,
+            ours_c,
+            jsonwebtoken: jw,
+            jwt_compact: jc,
+            jwt_simple: js,
+        } = Adapters::new(&f);
         let ours_n = per_call(|| ours.verify(t));
         let c_n = per_call(|| ours_c.verify(t));
         println!(

@@ -8,14 +8,23 @@ use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
 use crate::{c_bytes, c_kid, c_write, configure, guard};
 
-/// Shared body of the key loaders, on arguments already taken from C.
-fn load_key(
-    v: &mut jwtguard_verifier,
-    kid: Option<&str>,
-    data: &[u8],
-    load: impl FnOnce(&mut KeyRing<JWTGUARD_MAX_KEYS>, Option<&str>, &[u8]) -> Result<(), Error>,
-) -> Result<(), jwtguard_status> {
-    load(&mut v.keys, kid, data).map_err(jwtguard_status::from)
+/// The body of every `(kid, data)` key loader: take the verifier, the optional kid and the
+/// key bytes from C (in that order, so the first bad argument is the one reported), then run
+/// `$load` on the key ring.
+macro_rules! load_key {
+    ($verifier:expr, ($kid:expr, $kid_len:expr), ($data:expr, $len:expr), $load:expr) => {
+        guard(|| {
+            let v = configure!($verifier)?;
+            let kid = c_kid!($kid, $kid_len)?;
+            let data = c_bytes!($data, $len)?;
+            let load: fn(
+                &mut KeyRing<JWTGUARD_MAX_KEYS>,
+                Option<&str>,
+                &[u8],
+            ) -> Result<(), Error> = $load;
+            load(&mut v.keys, kid, data).map_err(jwtguard_status::from)
+        })
+    };
 }
 
 /// Load an HS256 secret (at least 32 bytes), bound to HS256 and to `kid` if given.
@@ -32,13 +41,8 @@ pub unsafe extern "C" fn jwtguard_verifier_add_hs256(
     data: *const u8,
     len: usize,
 ) -> jwtguard_status {
-    guard(|| {
-        load_key(
-            configure!(verifier)?,
-            c_kid!(kid, kid_len)?,
-            c_bytes!(data, len)?,
-            |ring, kid, data| ring.add_hs256(kid, data),
-        )
+    load_key!(verifier, (kid, kid_len), (data, len), |ring, kid, data| {
+        ring.add_hs256(kid, data)
     })
 }
 
@@ -56,17 +60,10 @@ pub unsafe extern "C" fn jwtguard_verifier_add_hs256_configured(
     data: *const u8,
     len: usize,
 ) -> jwtguard_status {
-    guard(|| {
-        load_key(
-            configure!(verifier)?,
-            c_kid!(kid, kid_len)?,
-            c_bytes!(data, len)?,
-            |ring, kid, data| {
-                core::str::from_utf8(data)
-                    .map_err(|_| Error::InvalidSecretFormat)
-                    .and_then(|s| ring.add_hs256_configured(kid, s))
-            },
-        )
+    load_key!(verifier, (kid, kid_len), (data, len), |ring, kid, data| {
+        core::str::from_utf8(data)
+            .map_err(|_| Error::InvalidSecretFormat)
+            .and_then(|s| ring.add_hs256_configured(kid, s))
     })
 }
 
@@ -84,13 +81,8 @@ pub unsafe extern "C" fn jwtguard_verifier_add_rsa_pem(
     data: *const u8,
     len: usize,
 ) -> jwtguard_status {
-    guard(|| {
-        load_key(
-            configure!(verifier)?,
-            c_kid!(kid, kid_len)?,
-            c_bytes!(data, len)?,
-            |ring, kid, data| ring.add_rs256_pem(kid, data),
-        )
+    load_key!(verifier, (kid, kid_len), (data, len), |ring, kid, data| {
+        ring.add_rs256_pem(kid, data)
     })
 }
 
@@ -108,13 +100,8 @@ pub unsafe extern "C" fn jwtguard_verifier_add_rsa_der(
     data: *const u8,
     len: usize,
 ) -> jwtguard_status {
-    guard(|| {
-        load_key(
-            configure!(verifier)?,
-            c_kid!(kid, kid_len)?,
-            c_bytes!(data, len)?,
-            |ring, kid, data| ring.add_rs256_der(kid, data),
-        )
+    load_key!(verifier, (kid, kid_len), (data, len), |ring, kid, data| {
+        ring.add_rs256_der(kid, data)
     })
 }
 

@@ -99,12 +99,13 @@ fn main() {
         let f = fixture(alg, len);
         check_all(&f);
         let t = f.token.as_str();
-        let (ours, ours_c) = (Ours::new(&f), OursC::new(&f));
-        let (jw, jc, js) = (
-            JsonWebToken::new(&f),
-            JwtCompact::new(&f),
-            JwtSimple::new(&f),
-        );
+        let Adapters {
+            ours,
+            ours_c,
+            jsonwebtoken: jw,
+            jwt_compact: jc,
+            jwt_simple: js,
+        } = Adapters::new(&f);
         let floor = Floor::new(&f);
         let mut cands: Vec<Candidate<'_>> = vec![
             ("jwtguard", Box::new(|| ours.verify(black_box(t)))),
