@@ -109,6 +109,16 @@ macro_rules! c_output {
     }};
 }
 
+/// [`c_output!`] for output that already exists as bytes: `Result<(), jwtguard_status>`.
+macro_rules! c_output_bytes {
+    ($out:expr, $cap:expr, $out_len:expr, $bytes:expr) => {{
+        // SAFETY: clause 3 of the contract (boundary.rs): `out` is NULL or `cap` writable bytes
+        // that no other argument overlaps, and `out_len` NULL or writable: what `write_bytes`
+        // requires.
+        unsafe { $crate::boundary::write_bytes($out, $cap, $out_len, $bytes) }
+    }};
+}
+
 /// A result that `jwtguard_verify` filled and that verified: its claims.
 macro_rules! verified {
     ($result:expr) => {{
@@ -194,6 +204,42 @@ pub(crate) unsafe fn write_with(
     Ok(())
 }
 
+/// The output convention of [`write_with`] for output that is already a byte slice (a claim's
+/// text without escapes, a value already in compact form): one copy, with no sizing pass and no
+/// zeroing, since nothing but the copy touches the caller's bytes.
+///
+/// # Safety
+/// As [`write_with`].
+pub(crate) unsafe fn write_bytes(
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+    bytes: &[u8],
+) -> Result<(), jwtguard_status> {
+    if out_len.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    let needed = bytes.len();
+    if needed > cap {
+        // SAFETY: checked non-NULL; the caller guarantees it is valid for a write.
+        unsafe { out_len.write(needed) };
+        return Err(JWTGUARD_BUFFER_TOO_SMALL);
+    }
+    if needed > 0 {
+        if out.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        // SAFETY: `out` has `cap >= needed` writable bytes (caller contract) that overlap no
+        // other argument, and `bytes` is a live Rust slice of `needed` bytes inside the result
+        // (which is not `out`, by the same contract): a non-overlapping copy of `needed` bytes
+        // through raw pointers, so no reference to the possibly uninitialised bytes is made.
+        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), out, needed) };
+    }
+    // SAFETY: checked non-NULL; the caller guarantees it is valid for a write.
+    unsafe { out_len.write(needed) };
+    Ok(())
+}
+
 /// Run `f`; if it panics, return `on_panic` instead, so no unwind crosses the C boundary.
 #[cfg(feature = "std")]
 pub(crate) fn contain<R>(on_panic: R, f: impl FnOnce() -> R) -> R {
@@ -238,4 +284,6 @@ pub(crate) fn flag(value: u32) -> Result<bool, jwtguard_status> {
     }
 }
 
-pub(crate) use {c_array, c_bytes, c_kid, c_output, c_text, c_write, configure, shared, verified};
+pub(crate) use {
+    c_array, c_bytes, c_kid, c_output, c_output_bytes, c_text, c_write, configure, shared, verified,
+};

@@ -4,8 +4,6 @@
 
 use core::mem::{align_of, size_of};
 
-use heapless::String;
-
 use crate::verifier::jwtguard_verifier;
 
 /// Keys a verifier holds.
@@ -46,9 +44,6 @@ pub const JWTGUARD_MAX_FIELDS: usize = 4;
 #[cfg(feature = "small")]
 pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 4;
 
-// `with_policy` collects issuers, audiences and parties in a permissions-sized list.
-const _: () = assert!(JWTGUARD_MAX_ENTRIES <= JWTGUARD_MAX_PERMISSIONS);
-
 /// Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
 /// `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
 /// Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 8-byte aligned.
@@ -77,7 +72,3 @@ const _: () = assert!(size_of::<jwtguard_verifier_storage>() == JWTGUARD_VERIFIE
 //                          7,864 with rsa-4096 on thumbv7em.
 const _: () = assert!(size_of::<jwtguard_verifier>() <= JWTGUARD_VERIFIER_STORAGE_SIZE);
 const _: () = assert!(align_of::<jwtguard_verifier>() <= align_of::<jwtguard_verifier_storage>());
-
-/// A configured string (issuer, audience, party, permission, metadata path).
-/// cbindgen:ignore
-pub(crate) type Text = String<JWTGUARD_MAX_TEXT>;

@@ -22,7 +22,7 @@ macro_rules! load_key {
                 Option<&str>,
                 &[u8],
             ) -> Result<(), Error> = $load;
-            load(&mut v.keys, kid, data).map_err(jwtguard_status::from)
+            load(v.core.keys_mut(), kid, data).map_err(jwtguard_status::from)
         })
     };
 }
@@ -118,7 +118,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwk(
     guard(|| {
         let v = configure!(verifier)?;
         let jwk = c_bytes!(jwk, len)?;
-        v.keys.add_jwk(jwk).map_err(Into::into)
+        v.core.keys_mut().add_jwk(jwk).map_err(Into::into)
     })
 }
 
@@ -141,7 +141,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwks(
     guard(|| {
         let v = configure!(verifier)?;
         let jwks = c_bytes!(jwks, len)?;
-        let report = v.keys.add_jwks(jwks)?;
+        let report = v.core.keys_mut().add_jwks(jwks)?;
         if !loaded.is_null() {
             c_write!(loaded, report.loaded)?;
         }
@@ -192,7 +192,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwks_report(
         }
         let v = configure!(verifier)?;
         let jwks = c_bytes!(jwks, len)?;
-        let r = v.keys.add_jwks(jwks)?;
+        let r = v.core.keys_mut().add_jwks(jwks)?;
         let out = jwtguard_jwks_report {
             loaded: r.loaded,
             skipped: r.skipped,

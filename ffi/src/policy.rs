@@ -1,25 +1,21 @@
 //! The verifier's policy setters: issuers, audiences, parties, permissions, metadata fields,
 //! time rules and profile switches. Each runs on a verifier that no other thread uses.
 
-use heapless::{String, Vec};
-use jwtguard_core::check_fields;
+use jwtguard_core::lists::MAX_CLAIM_NAME_LEN;
 
-use crate::capacity::Text;
+use crate::capacity::JWTGUARD_MAX_TEXT;
 use crate::status::jwtguard_status::{self, *};
-use crate::verifier::{Field, jwtguard_verifier};
+use crate::verifier::jwtguard_verifier;
 use crate::{c_text, configure, flag, guard, shared};
 
-fn push_text<const N: usize>(list: &mut Vec<Text, N>, s: &str) -> Result<(), jwtguard_status> {
-    let t = Text::try_from(s).map_err(|_| JWTGUARD_INVALID_ARGUMENT)?;
-    list.push(t).map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)
-}
-
-/// Shared body of the list setters: a non-empty UTF-8 entry appended to `list`.
-fn add_text<const N: usize>(list: &mut Vec<Text, N>, s: &str) -> Result<(), jwtguard_status> {
-    if s.is_empty() {
+/// A configured string from C: non-empty, and at most `limit` bytes. These are the argument
+/// checks the header documents (`JWTGUARD_INVALID_ARGUMENT`); the core then stores it, and a
+/// full list is its `CapacityExceeded`.
+fn entry(s: &str, limit: usize) -> Result<&str, jwtguard_status> {
+    if s.is_empty() || s.len() > limit {
         return Err(JWTGUARD_INVALID_ARGUMENT);
     }
-    push_text(list, s)
+    Ok(s)
 }
 
 /// Accept this `iss` (repeatable; none configured: iss is not checked).
@@ -32,7 +28,11 @@ pub unsafe extern "C" fn jwtguard_verifier_add_issuer(
     value: *const u8,
     len: usize,
 ) -> jwtguard_status {
-    guard(|| add_text(&mut configure!(verifier)?.issuers, c_text!(value, len)?))
+    guard(|| {
+        let value = entry(c_text!(value, len)?, JWTGUARD_MAX_TEXT)?;
+        let policy = configure!(verifier)?.core.policy_mut();
+        policy.add_issuer(value).map_err(Into::into)
+    })
 }
 
 /// Accept tokens whose `aud` contains this (repeatable). A token with an `aud` is rejected
@@ -46,7 +46,11 @@ pub unsafe extern "C" fn jwtguard_verifier_add_audience(
     value: *const u8,
     len: usize,
 ) -> jwtguard_status {
-    guard(|| add_text(&mut configure!(verifier)?.audiences, c_text!(value, len)?))
+    guard(|| {
+        let value = entry(c_text!(value, len)?, JWTGUARD_MAX_TEXT)?;
+        let policy = configure!(verifier)?.core.policy_mut();
+        policy.add_audience(value).map_err(Into::into)
+    })
 }
 
 /// Require `azp` to be one of these (repeatable).
@@ -59,7 +63,11 @@ pub unsafe extern "C" fn jwtguard_verifier_add_authorized_party(
     value: *const u8,
     len: usize,
 ) -> jwtguard_status {
-    guard(|| add_text(&mut configure!(verifier)?.parties, c_text!(value, len)?))
+    guard(|| {
+        let value = entry(c_text!(value, len)?, JWTGUARD_MAX_TEXT)?;
+        let policy = configure!(verifier)?.core.policy_mut();
+        policy.add_authorized_party(value).map_err(Into::into)
+    })
 }
 
 /// Require this permission of every token (repeatable; calls may add more).
@@ -72,7 +80,11 @@ pub unsafe extern "C" fn jwtguard_verifier_add_required_permission(
     value: *const u8,
     len: usize,
 ) -> jwtguard_status {
-    guard(|| add_text(&mut configure!(verifier)?.permissions, c_text!(value, len)?))
+    guard(|| {
+        let value = entry(c_text!(value, len)?, JWTGUARD_MAX_TEXT)?;
+        let policy = configure!(verifier)?.core.policy_mut();
+        policy.add_required_permission(value).map_err(Into::into)
+    })
 }
 
 /// The claim holding permissions: "permissions" by default, "scope" or "scp" for OAuth.
@@ -86,13 +98,9 @@ pub unsafe extern "C" fn jwtguard_verifier_set_permissions_claim(
     len: usize,
 ) -> jwtguard_status {
     guard(|| {
-        let v = configure!(verifier)?;
-        let s = c_text!(name, len)?;
-        if s.is_empty() {
-            return Err(JWTGUARD_INVALID_ARGUMENT);
-        }
-        v.permissions_claim = Some(String::try_from(s).map_err(|_| JWTGUARD_INVALID_ARGUMENT)?);
-        Ok(())
+        let name = entry(c_text!(name, len)?, MAX_CLAIM_NAME_LEN)?;
+        let policy = configure!(verifier)?.core.policy_mut();
+        policy.set_permissions_claim(name).map_err(Into::into)
     })
 }
 
@@ -113,24 +121,15 @@ pub unsafe extern "C" fn jwtguard_verifier_add_metadata_field(
 ) -> jwtguard_status {
     guard(|| {
         let required = flag(required)?;
-        let v = configure!(verifier)?;
-        let path = c_text!(path, path_len)?;
+        let path = entry(c_text!(path, path_len)?, JWTGUARD_MAX_TEXT)?;
         let name = c_text!(name, name_len)?;
-        let field = Field {
-            path: Text::try_from(path).map_err(|_| JWTGUARD_INVALID_ARGUMENT)?,
-            name: String::try_from(name).map_err(|_| JWTGUARD_INVALID_METADATA_FIELD)?,
-            required,
-        };
-        v.fields
-            .push(field)
-            .map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
-        // Check the whole list now, so a bad field fails configuration, not the first token.
-        let checked = v.with_policy(|p| check_fields(p.metadata_fields()));
-        if let Err(r) = checked {
-            v.fields.pop();
-            return Err(r.error.into());
-        }
-        Ok(())
+        let name = (!name.is_empty()).then_some(name);
+        let policy = configure!(verifier)?.core.policy_mut();
+        // The core checks the whole list with the new field, now, so a bad field fails
+        // configuration rather than the first token, and no token re-checks it.
+        policy
+            .add_metadata_field(path, name, required)
+            .map_err(|r| r.error.into())
     })
 }
 
@@ -143,7 +142,7 @@ pub unsafe extern "C" fn jwtguard_verifier_set_leeway(
     verifier: *mut jwtguard_verifier,
     seconds: u64,
 ) -> jwtguard_status {
-    guard(|| configure!(verifier).map(|v| v.leeway = seconds))
+    guard(|| configure!(verifier).map(|v| v.core.policy_mut().set_leeway(seconds)))
 }
 
 /// Reject tokens issued more than `seconds` ago (0: no limit; default). Makes iat required.
@@ -156,8 +155,8 @@ pub unsafe extern "C" fn jwtguard_verifier_set_max_age(
     seconds: u64,
 ) -> jwtguard_status {
     guard(|| {
-        let v = configure!(verifier)?;
-        v.max_age = (seconds > 0).then_some(seconds);
+        let policy = configure!(verifier)?.core.policy_mut();
+        policy.set_max_age((seconds > 0).then_some(seconds));
         Ok(())
     })
 }
@@ -174,7 +173,7 @@ pub unsafe extern "C" fn jwtguard_verifier_set_require_exp(
 ) -> jwtguard_status {
     guard(|| {
         let required = flag(required)?;
-        configure!(verifier).map(|v| v.require_exp = required)
+        configure!(verifier).map(|v| v.core.policy_mut().set_require_exp(required))
     })
 }
 
@@ -190,7 +189,7 @@ pub unsafe extern "C" fn jwtguard_verifier_set_require_sub(
 ) -> jwtguard_status {
     guard(|| {
         let required = flag(required)?;
-        configure!(verifier).map(|v| v.require_sub = required)
+        configure!(verifier).map(|v| v.core.policy_mut().set_require_sub(required))
     })
 }
 
@@ -207,7 +206,7 @@ pub unsafe extern "C" fn jwtguard_verifier_set_access_token_profile(
 ) -> jwtguard_status {
     guard(|| {
         let enabled = flag(enabled)?;
-        configure!(verifier).map(|v| v.access_token = enabled)
+        configure!(verifier).map(|v| v.core.policy_mut().set_access_token_profile(enabled))
     })
 }
 
@@ -222,7 +221,7 @@ pub unsafe extern "C" fn jwtguard_verifier_set_access_token_profile(
 pub unsafe extern "C" fn jwtguard_verifier_allow_any_issuer(
     verifier: *mut jwtguard_verifier,
 ) -> jwtguard_status {
-    guard(|| configure!(verifier).map(|v| v.any_issuer = true))
+    guard(|| configure!(verifier).map(|v| v.core.policy_mut().set_any_issuer(true)))
 }
 
 /// Declare that tokens carry no `aud`: with no `jwtguard_verifier_add_audience`, a token
@@ -235,7 +234,7 @@ pub unsafe extern "C" fn jwtguard_verifier_allow_any_issuer(
 pub unsafe extern "C" fn jwtguard_verifier_allow_no_audience(
     verifier: *mut jwtguard_verifier,
 ) -> jwtguard_status {
-    guard(|| configure!(verifier).map(|v| v.without_audience = true))
+    guard(|| configure!(verifier).map(|v| v.core.policy_mut().set_without_audience(true)))
 }
 
 /// Whether a token must carry a `kid`: 1 or 0 (the default). By default a token without `kid`
@@ -252,7 +251,7 @@ pub unsafe extern "C" fn jwtguard_verifier_set_require_kid(
 ) -> jwtguard_status {
     guard(|| {
         let required = flag(required)?;
-        configure!(verifier).map(|v| v.keys.require_kid(required))
+        configure!(verifier).map(|v| v.core.keys_mut().require_kid(required))
     })
 }
 

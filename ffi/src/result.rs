@@ -4,11 +4,12 @@
 
 use core::mem::{align_of, size_of};
 
-use jwtguard_core::{Error, MetadataField, OwnedClaims};
+use jwtguard_core::lists::FieldSpec;
+use jwtguard_core::{Error, MetadataField, TokenBuf, ValidatedClaims};
 
 use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
-use crate::{c_output, c_text, c_write, guard, shared, verified};
+use crate::{c_output, c_output_bytes, c_text, c_write, guard, shared, verified};
 
 pub(crate) const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
 
@@ -21,8 +22,8 @@ pub(crate) struct ResultInner {
     pub(crate) status: u32,
     pub(crate) field: i32,
     /// The token is decoded straight into this (no second buffer on the stack), with the
-    /// claims' member index; it holds claims only when `status` is `JWTGUARD_OK`.
-    pub(crate) claims: OwnedClaims,
+    /// claims' member index; it answers `validated_claims` only after a verify that passed.
+    pub(crate) buf: TokenBuf,
 }
 
 /// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
@@ -62,9 +63,10 @@ pub struct jwtguard_str {
 /// `result` must be NULL or point to a `jwtguard_result` that `jwtguard_verify` filled or the
 /// caller zero-initialised (documented on the type): its magic word is then an initialised
 /// integer, and only a result that carries the magic is read any further.
+#[inline(always)]
 pub(crate) unsafe fn verified_claims<'a>(
     result: *const jwtguard_result,
-) -> Result<&'a OwnedClaims, jwtguard_status> {
+) -> Result<ValidatedClaims<'a>, jwtguard_status> {
     if result.is_null() {
         return Err(JWTGUARD_NULL_ARGUMENT);
     }
@@ -86,7 +88,8 @@ pub(crate) unsafe fn verified_claims<'a>(
     if inner.status != JWTGUARD_OK as u32 {
         return Err(JWTGUARD_NO_RESULT);
     }
-    Ok(&inner.claims)
+    // The buffer itself knows whether its claims passed the whole chain.
+    inner.buf.validated_claims().ok_or(JWTGUARD_NO_RESULT)
 }
 
 /// Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they
@@ -137,18 +140,18 @@ pub unsafe extern "C" fn jwtguard_result_claims_json(
     ];
     guard(|| {
         let claims = verified!(result)?;
-        c_output!(out, cap, out_len, document(claims, &REGISTERED))
+        c_output!(out, cap, out_len, document(&claims, &REGISTERED))
     })
 }
 
 /// The output filler for a field document of `claims` (see `boundary::write_with`): written
 /// straight into the caller's buffer by the core's counting writer, so no internal scratch
 /// buffer can refuse a document that the caller's buffer would hold.
-fn document<'f>(
-    claims: &'f OwnedClaims,
-    fields: &'f [MetadataField<'f>],
+fn document<'f, F: FieldSpec>(
+    claims: &'f ValidatedClaims<'f>,
+    fields: &'f [F],
 ) -> impl Fn(&mut [u8]) -> Result<usize, jwtguard_status> + 'f {
-    move |buf| match claims.claims().metadata(fields, buf) {
+    move |buf| match claims.metadata(fields, buf) {
         Ok(n) => Ok(n),
         Err(r) if r.error == Error::BufferTooSmall => r.needed.ok_or(JWTGUARD_PANIC),
         Err(r) => Err(r.error.into()),
@@ -172,7 +175,8 @@ pub unsafe extern "C" fn jwtguard_result_metadata(
     guard(|| {
         let v = shared!(verifier)?;
         let claims = verified!(result)?;
-        v.with_policy(|p| c_output!(out, cap, out_len, document(claims, p.metadata_fields())))
+        let fields = v.core.policy().metadata_fields();
+        c_output!(out, cap, out_len, document(&claims, fields))
     })
 }
 
@@ -193,10 +197,15 @@ pub unsafe extern "C" fn jwtguard_result_claim(
     guard(|| {
         let claims = verified!(result)?;
         let path = c_text!(path, path_len)?;
-        let view = claims.claims();
-        let value = view.value(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
+        let value = claims.value(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
         match value.as_str() {
-            // A string: its unescaped UTF-8 text, decoded straight into the caller's buffer.
+            // A string without escapes is its own text: copied as it is (the validator checked
+            // its UTF-8 with the whole payload).
+            Some(text) if !text.raw().contains(&b'\\') => {
+                c_output_bytes!(out, cap, out_len, text.raw())
+            }
+            // A string with escapes: its unescaped UTF-8 text, decoded straight into the
+            // caller's buffer.
             Some(text) => c_output!(out, cap, out_len, |buf| {
                 let needed = text.len();
                 if buf.len() >= needed {
@@ -204,6 +213,11 @@ pub unsafe extern "C" fn jwtguard_result_claim(
                 }
                 Ok(needed)
             }),
+            // Anything else with no whitespace byte in it is already compact JSON (only
+            // whitespace outside strings is ever removed): copied as it is.
+            None if !value.raw().iter().any(u8::is_ascii_whitespace) => {
+                c_output_bytes!(out, cap, out_len, value.raw())
+            }
             // Anything else: compact JSON, written by the core's one-value writer.
             None => c_output!(out, cap, out_len, |buf| Ok(value.write_compact(buf))),
         }
@@ -221,6 +235,6 @@ pub unsafe extern "C" fn jwtguard_result_exp(
 ) -> jwtguard_status {
     guard(|| {
         let claims = verified!(result)?;
-        c_write!(exp, claims.claims().expires_at().unwrap_or(0))
+        c_write!(exp, claims.expires_at().unwrap_or(0))
     })
 }

@@ -303,6 +303,7 @@ impl From<Error> for jwtguard_status {
             Error::PrivateKey => JWTGUARD_PRIVATE_KEY,
             Error::IssuerNotConfigured => JWTGUARD_ISSUER_NOT_CONFIGURED,
             Error::AudienceNotConfigured => JWTGUARD_AUDIENCE_NOT_CONFIGURED,
+            Error::CapacityExceeded => JWTGUARD_CAPACITY_EXCEEDED,
             // `Error` is non_exhaustive; a new variant shows up here until it is mapped, and
             // the test over `Error::ALL` fails.
             _ => JWTGUARD_UNKNOWN_ERROR,
@@ -344,11 +345,7 @@ impl jwtguard_status {
             JWTGUARD_CLAIM_NOT_FOUND => c"Claim not found",
             JWTGUARD_PANIC => c"Internal error",
             JWTGUARD_UNKNOWN_ERROR => c"Unknown error",
-            other => core_error(other)
-                .and_then(|e| {
-                    core::ffi::CStr::from_bytes_with_nul(e.message_with_nul().as_bytes()).ok()
-                })
-                .unwrap_or(c"Unknown error"),
+            other => core_error(other).map_or(c"Unknown error", core_message),
         }
     }
 }
@@ -358,6 +355,38 @@ const fn cstr(s: &'static str) -> &'static core::ffi::CStr {
         Ok(c) => c,
         Err(_) => c"?",
     }
+}
+
+/// Longest core message, plus its NUL.
+const MESSAGE_ROOM: usize = 96;
+
+/// The core's messages, NUL-terminated, in `Error::ALL` order: copied at compile time, so C
+/// gets the core's text verbatim and the core needs no C-only API.
+static CORE_MESSAGES: [[u8; MESSAGE_ROOM]; Error::ALL.len()] = {
+    let mut table = [[0u8; MESSAGE_ROOM]; Error::ALL.len()];
+    let mut i = 0;
+    while i < Error::ALL.len() {
+        let text = Error::ALL[i].message().as_bytes();
+        // Fails the build if a message outgrows the room (the last byte stays the NUL).
+        assert!(text.len() < MESSAGE_ROOM);
+        let mut j = 0;
+        while j < text.len() {
+            table[i][j] = text[j];
+            j += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// `e`'s message as a C string.
+fn core_message(e: Error) -> &'static core::ffi::CStr {
+    Error::ALL
+        .iter()
+        .position(|x| *x == e)
+        .and_then(|i| CORE_MESSAGES.get(i))
+        .and_then(|m| core::ffi::CStr::from_bytes_until_nul(m).ok())
+        .unwrap_or(c"Unknown error")
 }
 
 /// The core error a code stands for, if it stands for one.

@@ -1,153 +1,38 @@
 //! The verifier object: what it holds (keys and the policy's configuration), and its
 //! lifetime (heap with `_new`/`_free`, caller storage with `_init`/`_deinit`).
 
-use heapless::{String, Vec};
-use jwtguard_core::{KeyRing, MetadataField, Policy};
+use jwtguard_core::lists::Owned;
+use jwtguard_core::{KeyRing, Policy, Verifier};
 
 use crate::capacity::*;
 use crate::status::jwtguard_status::{self, *};
 use crate::{c_write, contain, guard};
 
+/// The core policy storage the C verifier holds: its lists, in the header's capacities.
 /// cbindgen:ignore
-pub(crate) struct Field {
-    pub(crate) path: Text,
-    pub(crate) name: String<64>,
-    pub(crate) required: bool,
-}
+pub(crate) type Lists =
+    Owned<JWTGUARD_MAX_ENTRIES, JWTGUARD_MAX_PERMISSIONS, JWTGUARD_MAX_FIELDS, JWTGUARD_MAX_TEXT>;
 
 /// A verifier: keys plus policy. Configure it, then share it: `jwtguard_verify` takes a
 /// `const jwtguard_verifier *` and only reads it, so any number of threads may verify with one
 /// verifier at once, as long as none is still configuring it.
 pub struct jwtguard_verifier {
-    config: Config,
-}
-
-/// What a verifier holds (kept out of the header).
-/// cbindgen:ignore
-#[doc(hidden)]
-pub struct Config {
-    pub(crate) keys: KeyRing<JWTGUARD_MAX_KEYS>,
-    pub(crate) issuers: Vec<Text, JWTGUARD_MAX_ENTRIES>,
-    pub(crate) audiences: Vec<Text, JWTGUARD_MAX_ENTRIES>,
-    pub(crate) parties: Vec<Text, JWTGUARD_MAX_ENTRIES>,
-    pub(crate) permissions: Vec<Text, JWTGUARD_MAX_PERMISSIONS>,
-    pub(crate) permissions_claim: Option<String<64>>,
-    pub(crate) fields: Vec<Field, JWTGUARD_MAX_FIELDS>,
-    pub(crate) leeway: u64,
-    pub(crate) max_age: Option<u64>,
-    pub(crate) require_exp: bool,
-    pub(crate) require_sub: bool,
-    pub(crate) access_token: bool,
-    pub(crate) any_issuer: bool,
-    pub(crate) without_audience: bool,
+    /// The core's verifier, holding the whole configuration: the setters change it in place
+    /// and `jwtguard_verify` runs it, with nothing rebuilt per call.
+    pub(crate) core: Verifier<'static, JWTGUARD_MAX_KEYS, Lists>,
 }
 
 impl jwtguard_verifier {
-    pub(crate) fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Self {
-            config: Config::new(),
-        }
-    }
-}
-
-impl core::ops::Deref for jwtguard_verifier {
-    type Target = Config;
-    fn deref(&self) -> &Config {
-        &self.config
-    }
-}
-
-impl core::ops::DerefMut for jwtguard_verifier {
-    fn deref_mut(&mut self) -> &mut Config {
-        &mut self.config
-    }
-}
-
-impl Config {
-    fn new() -> Self {
-        Self {
-            keys: KeyRing::new(),
-            issuers: Vec::new(),
-            audiences: Vec::new(),
-            parties: Vec::new(),
-            permissions: Vec::new(),
-            permissions_claim: None,
-            fields: Vec::new(),
-            leeway: 0,
-            max_age: None,
-            require_exp: true,
-            require_sub: true,
-            access_token: false,
-            any_issuer: false,
-            without_audience: false,
+            core: Verifier::new(KeyRing::new(), Policy::owned()),
         }
     }
 
     /// The fail-safe defaults (as `Policy::check`): an issuer and an audience are configured,
     /// or explicitly waived. Two comparisons, so `jwtguard_verify` checks them on every call.
     pub(crate) fn setup_error(&self) -> Option<jwtguard_status> {
-        if self.issuers.is_empty() && !self.any_issuer {
-            return Some(JWTGUARD_ISSUER_NOT_CONFIGURED);
-        }
-        if self.audiences.is_empty() && !self.without_audience {
-            return Some(JWTGUARD_AUDIENCE_NOT_CONFIGURED);
-        }
-        None
-    }
-
-    /// Build the policy over this verifier's strings and run `f` with it.
-    pub(crate) fn with_policy<R>(&self, f: impl FnOnce(&Policy<'_>) -> R) -> R {
-        fn strs(v: &[Text]) -> Vec<&str, JWTGUARD_MAX_PERMISSIONS> {
-            v.iter().map(|s| s.as_str()).collect()
-        }
-        let (iss, aud, azp, perms) = (
-            strs(&self.issuers),
-            strs(&self.audiences),
-            strs(&self.parties),
-            strs(&self.permissions),
-        );
-        let fields: Vec<MetadataField<'_>, JWTGUARD_MAX_FIELDS> = self
-            .fields
-            .iter()
-            .map(|f| {
-                let base = if f.required {
-                    MetadataField::required(&f.path)
-                } else {
-                    MetadataField::optional(&f.path)
-                };
-                if f.name.is_empty() {
-                    base
-                } else {
-                    base.named(&f.name)
-                }
-            })
-            .collect();
-        let mut p = Policy::new();
-        if self.access_token {
-            p = p.access_token();
-        }
-        p = p
-            .issuers(&iss)
-            .audiences(&aud)
-            .authorized_parties(&azp)
-            .required_permissions(&perms)
-            .metadata(&fields)
-            .leeway(self.leeway)
-            .require_exp(self.require_exp)
-            .require_sub(self.require_sub);
-        if let Some(claim) = &self.permissions_claim {
-            p = p.permissions_claim(claim);
-        }
-        if let Some(age) = self.max_age {
-            p = p.max_age(age);
-        }
-        if self.any_issuer {
-            p = p.any_issuer();
-        }
-        if self.without_audience {
-            p = p.without_audience();
-        }
-        f(&p)
+        self.core.policy().check_fail_safe().err().map(Into::into)
     }
 }
 

@@ -37,7 +37,8 @@ pub unsafe extern "C" fn jwtguard_verify(
     // SAFETY: `result` is non-NULL, and the caller guarantees it writable for the call;
     // `jwtguard_result` is sized and aligned for ResultInner (static asserts in result.rs). Zeroing it in place (rather than writing a ResultInner value, which may be
     // built on the stack first) makes every field valid: 0 is JWTGUARD_OK for the status, and
-    // empty claims for the rest. The failed result written next keeps it well-formed if the
+    // an empty token buffer for the rest (every field of the core's `TokenBuf` is an integer or
+    // a bool, and all zeros is its empty value, as its documentation states). The failed result written next keeps it well-formed if the
     // library panics.
     unsafe { core::ptr::write_bytes(inner, 0, 1) };
     // SAFETY: initialised just above; no other reference to it exists during the call, because
@@ -59,11 +60,8 @@ pub unsafe extern "C" fn jwtguard_verify(
                 .push(c_text!(s.ptr, s.len)?)
                 .map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
         }
-        let outcome = v.with_policy(|p| {
-            inner
-                .claims
-                .verify_request_with(&v.keys, p, token, now, Request::new().require(&perms))
-        });
+        let request = Request::new().require(&perms);
+        let outcome = v.core.verify_request(token, now, &mut inner.buf, request);
         outcome.map(|_| ()).map_err(|r| {
             inner.field = r.field.and_then(|f| i32::try_from(f).ok()).unwrap_or(-1);
             jwtguard_status::from(r.error)

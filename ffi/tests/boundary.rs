@@ -432,3 +432,63 @@ fn every_policy_item_is_enforced_through_the_c_abi() {
         unsafe { jwtguard_verifier_free(v) };
     }
 }
+
+/// `jwtguard_result_claim`'s two ways out agree with the core: a string without escapes and a
+/// value already compact are copied as they are; an escaped string is unescaped and a value
+/// with whitespace is compacted. Each also reports the size needed to a buffer one byte short.
+#[test]
+fn claim_output_fast_and_general_paths() {
+    use jwtguard_status::*;
+    let token = sign(&format!(
+        concat!(
+            r#"{{"sub":"plain","esc":"a\"b\\c\u00e9","arr":["x", "y z"],"#,
+            r#""cmp":["x","y z"],"obj":{{ "k" : [1, 2] }},"n":12,"t":"tab\there","exp":{}}}"#
+        ),
+        NOW + 60
+    ));
+    let v = new_verifier();
+    let (s, r) = verify_into(v, &token);
+    assert_eq!(s, JWTGUARD_OK);
+    let cases: [(&str, &[u8]); 7] = [
+        ("sub", b"plain"),
+        ("esc", "a\"b\\c\u{e9}".as_bytes()),
+        ("arr", br#"["x","y z"]"#),
+        ("cmp", br#"["x","y z"]"#),
+        ("obj", br#"{"k":[1,2]}"#),
+        ("n", b"12"),
+        ("t", b"tab\there"),
+    ];
+    for (path, want) in cases {
+        let mut out = [0xAAu8; 64];
+        let mut len = 0usize;
+        let st = unsafe {
+            jwtguard_result_claim(
+                r.as_ptr(),
+                path.as_ptr(),
+                path.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+            )
+        };
+        assert_eq!(st, JWTGUARD_OK, "{path}");
+        assert_eq!(&out[..len], want, "{path}");
+        let mut needed = 0usize;
+        let st = unsafe {
+            jwtguard_result_claim(
+                r.as_ptr(),
+                path.as_ptr(),
+                path.len(),
+                out.as_mut_ptr(),
+                want.len() - 1,
+                &mut needed,
+            )
+        };
+        assert_eq!(
+            (st, needed),
+            (JWTGUARD_BUFFER_TOO_SMALL, want.len()),
+            "{path}"
+        );
+    }
+    unsafe { jwtguard_verifier_free(v) };
+}

@@ -5,7 +5,8 @@
 
 use crate::Error;
 use crate::json::{self, Array, Object, Str, Value};
-use crate::metadata::{self, MetadataField, Rejection};
+use crate::lists::FieldSpec;
+use crate::metadata::{self, Rejection};
 
 /// `aud`: one string or a non-empty array of strings (RFC 7519 §4.1.3).
 #[derive(Debug, Clone, Copy)]
@@ -79,7 +80,12 @@ pub(crate) struct ClaimsIndex {
     at: [u8; 6],
     /// exp (rounded down), nbf and iat (rounded up).
     #[cfg(feature = "claims-cache")]
-    dates: [Option<u64>; 3],
+    /// (Plain integers with a presence mask rather than `Option`s: every field of a
+    /// [`crate::TokenBuf`] is an integer, so all zeros is a valid empty buffer.)
+    dates: [u64; 3],
+    /// Bit `i` set: `dates[i]` is present.
+    #[cfg(feature = "claims-cache")]
+    dated: u8,
     /// Whether `at` and `dates` describe every registered claim (false when the document has
     /// more members than the index holds; the claims are then typed again on each rebuild).
     #[cfg(feature = "claims-cache")]
@@ -93,7 +99,9 @@ impl ClaimsIndex {
             #[cfg(feature = "claims-cache")]
             at: [ABSENT; 6],
             #[cfg(feature = "claims-cache")]
-            dates: [None; 3],
+            dates: [0; 3],
+            #[cfg(feature = "claims-cache")]
+            dated: 0,
             #[cfg(feature = "claims-cache")]
             typed: false,
         }
@@ -118,7 +126,14 @@ impl<'a> Claims<'a> {
                     *at = pos;
                 }
             }
-            index.dates = [probe.exp, probe.nbf, probe.iat];
+            let dates = [probe.exp, probe.nbf, probe.iat];
+            index.dated = 0;
+            for (i, d) in dates.iter().enumerate() {
+                if let (Some(d), Some(slot)) = (d, index.dates.get_mut(i)) {
+                    *slot = *d;
+                    index.dated |= 1 << i;
+                }
+            }
             index.typed = index.top.complete();
         }
         let index: &'a ClaimsIndex = index;
@@ -127,36 +142,50 @@ impl<'a> Claims<'a> {
 
     /// The claims of a payload that [`Claims::parse`] accepted with this `index`: no second
     /// validation, and no second typing either when every member was indexed.
+    #[inline]
     pub(crate) fn from_index(payload: &'a [u8], index: &'a ClaimsIndex) -> Result<Self, Error> {
         let top = &index.top;
         let object = Object::from_validated(payload).ok_or(Error::JsonSyntax)?;
-        let mut c = Claims {
-            object,
-            payload,
-            index: Some(index),
-            ..Claims::empty()
-        };
         #[cfg(feature = "claims-cache")]
         if index.typed {
-            // Typed by `parse`: each value is known to be of its claim's type.
+            // Typed by `parse`: each value is known to be of its claim's type. Built as one
+            // literal, so the claims are written once, in place (this runs per C accessor).
             let value = |slot: usize| {
                 let pos = *index.at.get(slot)?;
                 (pos != ABSENT)
                     .then(|| top.value_at(payload, usize::from(pos)))
                     .flatten()
             };
-            c.iss = value(0).and_then(|v| v.as_str());
-            c.sub = value(1).and_then(|v| v.as_str());
-            c.aud = value(2).and_then(|v| match v.as_str() {
-                Some(s) => Some(Audience::One(s)),
-                None => v.as_array().map(Audience::Many),
+            let text = |slot: usize| value(slot).and_then(|v| v.as_str());
+            let date = |i: usize| {
+                (index.dated & (1 << i) != 0)
+                    .then(|| index.dates.get(i).copied())
+                    .flatten()
+            };
+            return Ok(Claims {
+                object,
+                payload,
+                index: Some(index),
+                iss: text(0),
+                sub: text(1),
+                aud: value(2).and_then(|v| match v.as_str() {
+                    Some(s) => Some(Audience::One(s)),
+                    None => v.as_array().map(Audience::Many),
+                }),
+                azp: text(3),
+                jti: text(4),
+                client_id: text(5),
+                exp: date(0),
+                nbf: date(1),
+                iat: date(2),
             });
-            c.azp = value(3).and_then(|v| v.as_str());
-            c.jti = value(4).and_then(|v| v.as_str());
-            c.client_id = value(5).and_then(|v| v.as_str());
-            [c.exp, c.nbf, c.iat] = index.dates;
-            return Ok(c);
         }
+        let mut c = Claims {
+            object,
+            payload,
+            index: Some(index),
+            ..Claims::empty()
+        };
         // Names are unique (validated), so each registered claim is set at most once.
         for (name, v) in top.iter(payload) {
             c.register(name, v)?;
@@ -212,7 +241,7 @@ impl<'a> Claims<'a> {
         }
     }
 
-    /// An empty claims set (for [`crate::OwnedClaims`], which cannot fail to re-parse).
+    /// An empty claims set.
     pub(crate) fn empty() -> Self {
         Claims {
             object: Object::empty(),
@@ -232,13 +261,9 @@ impl<'a> Claims<'a> {
 
     /// The payload these claims were parsed from (the object, with any whitespace around it):
     /// what the index's offsets refer to.
+    #[cfg(feature = "serde")]
     pub(crate) fn payload(&self) -> &'a [u8] {
         self.payload
-    }
-
-    /// The index the claims were parsed with (for copying them with their bytes).
-    pub(crate) fn index(&self) -> Option<&'a ClaimsIndex> {
-        self.index
     }
 
     /// The whole claims object, for custom claims.
@@ -325,11 +350,7 @@ impl<'a> Claims<'a> {
 
     /// Write the user-data document for `fields` into `out` (see [`crate::MetadataField`]);
     /// returns its length.
-    pub fn metadata(
-        &self,
-        fields: &[MetadataField<'_>],
-        out: &mut [u8],
-    ) -> Result<usize, Rejection> {
+    pub fn metadata<F: FieldSpec>(&self, fields: &[F], out: &mut [u8]) -> Result<usize, Rejection> {
         metadata::write(self, fields, out)
     }
 

@@ -31,14 +31,6 @@ macro_rules! errors {
                 }
             }
 
-            /// [`Error::message`] with a NUL appended, for C callers.
-            #[doc(hidden)]
-            pub const fn message_with_nul(self) -> &'static str {
-                match self {
-                    $(Error::$name => concat!($msg, "\0"),)*
-                }
-            }
-
             /// The variant's name, as written in Rust (`"Expired"`).
             pub const fn name(self) -> &'static str {
                 match self {
@@ -154,6 +146,9 @@ errors! {
     /// No audience is configured and the policy did not say that none is wanted
     /// ([`crate::Policy::without_audience`]; RFC 7519 §4.1.3, RFC 8725 §3.9).
     AudienceNotConfigured => "No audience is configured: add one, or declare explicitly that tokens carry none",
+    /// A list of an owned policy ([`crate::lists::Owned`]) is full, or an entry is longer than
+    /// its strings hold.
+    CapacityExceeded => "Configuration capacity exceeded",
     /// An output buffer is too small ([`crate::Rejection`] says how many bytes are needed).
     BufferTooSmall => "Output buffer is too small",
 

@@ -89,6 +89,7 @@ pub mod json;
 mod jwk;
 mod keyfmt;
 mod keys;
+pub mod lists;
 mod metadata;
 mod permissions;
 mod policy;
@@ -119,9 +120,7 @@ pub use keys::{KeyRing, MAX_KID_LEN};
 pub use metadata::{MAX_FIELD_NAME_LEN, MetadataField, check_fields};
 pub use policy::Policy;
 pub use token::{MAX_TOKEN_LEN, TOKEN_BUF_LEN, TokenBuf, UntrustedToken, VerifiedToken};
-pub use verifier::{
-    Accepted, OwnedClaims, Request, ValidatedClaims, Verifier, verify_request_with,
-};
+pub use verifier::{Accepted, Request, ValidatedClaims, Verifier};
 
 /// The current time in unix seconds, from the system clock (`std` feature).
 #[cfg(feature = "std")]

@@ -10,6 +10,7 @@ use crate::Error;
 use crate::claims::Claims;
 pub(crate) use crate::error::Rejection;
 use crate::json::Value;
+use crate::lists::FieldSpec;
 
 /// Longest accepted output field name: "must be less than 64 characters".
 pub const MAX_FIELD_NAME_LEN: usize = 63;
@@ -60,14 +61,18 @@ impl<'p> MetadataField<'p> {
 
     /// The output name: the configured one, else the last path segment.
     pub fn field_name(&self) -> &'p str {
-        self.name
-            .unwrap_or_else(|| self.path.rsplit('.').next().unwrap_or(self.path))
+        self.name.unwrap_or_else(|| last_segment(self.path))
     }
+}
+
+/// A path's last segment: a field's default output name.
+pub(crate) fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
 }
 
 /// Check a field list: paths of non-empty segments, output names of 1 to 63 bytes, and no two
 /// fields with the same output name.
-pub fn check_fields(fields: &[MetadataField<'_>]) -> Result<(), Rejection> {
+pub fn check_fields<F: FieldSpec>(fields: &[F]) -> Result<(), Rejection> {
     for (i, f) in fields.iter().enumerate() {
         let bad = Rejection {
             error: Error::InvalidMetadataField,
@@ -75,7 +80,7 @@ pub fn check_fields(fields: &[MetadataField<'_>]) -> Result<(), Rejection> {
             needed: None,
         };
         let name = f.field_name();
-        if f.path.split('.').any(str::is_empty)
+        if f.path().split('.').any(str::is_empty)
             || name.is_empty()
             || name.len() > MAX_FIELD_NAME_LEN
         {
@@ -138,13 +143,19 @@ impl Sink<'_> {
     }
 }
 
-/// The policy's metadata rules without writing: the configuration holds and every required
-/// field is present.
-pub(crate) fn check(claims: &Claims<'_>, fields: &[MetadataField<'_>]) -> Result<(), Rejection> {
-    check_fields(fields)?;
+/// The policy's metadata rules without writing: the configuration holds (checked here unless
+/// it was when the fields were set) and every required field is present.
+pub(crate) fn check<F: FieldSpec>(
+    claims: &Claims<'_>,
+    fields: &[F],
+    already_checked: bool,
+) -> Result<(), Rejection> {
+    if !already_checked {
+        check_fields(fields)?;
+    }
     match fields
         .iter()
-        .position(|f| f.required && claims.value(f.path).is_none())
+        .position(|f| f.is_required() && claims.value(f.path()).is_none())
     {
         Some(i) => Err(Rejection {
             error: Error::MissingMetadataField,
@@ -156,19 +167,19 @@ pub(crate) fn check(claims: &Claims<'_>, fields: &[MetadataField<'_>]) -> Result
 }
 
 /// Write the user-data document for `fields` into `out`; returns its length.
-pub(crate) fn write(
+pub(crate) fn write<F: FieldSpec>(
     claims: &Claims<'_>,
-    fields: &[MetadataField<'_>],
+    fields: &[F],
     out: &mut [u8],
 ) -> Result<usize, Rejection> {
-    check(claims, fields)?;
+    check(claims, fields, false)?;
     write_checked(claims, fields, out)
 }
 
 /// [`write`] for fields already checked against these claims.
-pub(crate) fn write_checked(
+pub(crate) fn write_checked<F: FieldSpec>(
     claims: &Claims<'_>,
-    fields: &[MetadataField<'_>],
+    fields: &[F],
     out: &mut [u8],
 ) -> Result<usize, Rejection> {
     let mut sink = Sink { out, len: 0 };
@@ -177,7 +188,7 @@ pub(crate) fn write_checked(
     // Absent fields are optional ones (required ones were checked above): left out.
     for (f, v) in fields
         .iter()
-        .filter_map(|f| Some((f, claims.value(f.path)?)))
+        .filter_map(|f| Some((f, claims.value(f.path())?)))
     {
         if !first {
             sink.byte(b',');

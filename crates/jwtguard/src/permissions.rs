@@ -9,7 +9,7 @@ use crate::Error;
 use crate::json::{Str, Value};
 
 /// Check `required` against the claim's value (`None`: the claim is absent).
-pub(crate) fn check(claim: Option<Value<'_>>, required: &[&str]) -> Result<(), Error> {
+pub(crate) fn check<R: AsRef<str>>(claim: Option<Value<'_>>, required: &[R]) -> Result<(), Error> {
     if required.is_empty() {
         return Ok(());
     }
@@ -21,7 +21,7 @@ pub(crate) fn check(claim: Option<Value<'_>>, required: &[&str]) -> Result<(), E
             return Err(Error::ClaimType);
         }
         for r in required {
-            if !has_word(words, r.as_bytes()) {
+            if !has_word(words, r.as_ref().as_bytes()) {
                 return Err(Error::InsufficientPermissions);
             }
         }
@@ -32,7 +32,11 @@ pub(crate) fn check(claim: Option<Value<'_>>, required: &[&str]) -> Result<(), E
         return Err(Error::ClaimType);
     }
     for r in required {
-        if !array.iter().filter_map(|v| v.as_str()).any(|p| p == *r) {
+        if !array
+            .iter()
+            .filter_map(|v| v.as_str())
+            .any(|p| p == r.as_ref())
+        {
             return Err(Error::InsufficientPermissions);
         }
     }

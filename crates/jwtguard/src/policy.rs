@@ -14,32 +14,28 @@
 use crate::Error;
 use crate::claims::Claims;
 use crate::header::{self, Header};
+use crate::lists::{self, Borrowed, Owned, PolicyLists};
 use crate::metadata::{self, MetadataField, Rejection};
 use crate::permissions;
 
 /// What a token's claims must satisfy. Defaults: `exp` and `sub` required, `typ` (if present)
 /// must be `JWT`, no leeway, no issuer or audience configured.
+///
+/// The lists (issuers, audiences, parties, permissions, metadata fields) are borrowed slices
+/// by default; `Policy<'static, Owned<..>>` owns them instead, in fixed capacities, for a
+/// policy filled at run time (see [`crate::lists`]).
 #[derive(Debug, Clone, Copy)]
-pub struct Policy<'p> {
-    issuers: &'p [&'p str],
-    audiences: &'p [&'p str],
-    authorized_parties: &'p [&'p str],
+pub struct Policy<'p, L = Borrowed<'p>> {
+    lists: L,
     leeway: u64,
     max_age: Option<u64>,
     require_exp: bool,
     require_sub: bool,
-    typ: &'p str,
-    require_typ: bool,
-    require_client_id: bool,
-    require_jti: bool,
-    require_iat: bool,
-    require_iss: bool,
-    require_aud: bool,
+    /// Set by [`Policy::expected_type`]; else `JWT`, or `at+jwt` for the access-token profile.
+    typ: Option<&'p str>,
+    access_token: bool,
     any_issuer: bool,
     without_audience: bool,
-    permissions_claim: &'p str,
-    required_permissions: &'p [&'p str],
-    metadata: &'p [MetadataField<'p>],
 }
 
 impl Default for Policy<'_> {
@@ -49,51 +45,15 @@ impl Default for Policy<'_> {
 }
 
 impl<'p> Policy<'p> {
-    /// The strict defaults.
+    /// The strict defaults, over borrowed lists.
     pub const fn new() -> Self {
-        Self {
-            issuers: &[],
-            audiences: &[],
-            authorized_parties: &[],
-            leeway: 0,
-            max_age: None,
-            require_exp: true,
-            require_sub: true,
-            typ: "JWT",
-            require_typ: false,
-            require_client_id: false,
-            require_jti: false,
-            require_iat: false,
-            require_iss: false,
-            require_aud: false,
-            any_issuer: false,
-            without_audience: false,
-            permissions_claim: "permissions",
-            required_permissions: &[],
-            metadata: &[],
-        }
+        Self::with_lists(Borrowed::EMPTY)
     }
 
     /// Accept only these `iss` values, byte for byte. With none configured [`Policy::check`]
     /// fails with [`Error::IssuerNotConfigured`] unless [`Policy::any_issuer`] waived the check.
     pub const fn issuers(mut self, issuers: &'p [&'p str]) -> Self {
-        self.issuers = issuers;
-        self
-    }
-
-    /// Waive the issuer check explicitly: with no issuer configured, any `iss` (or none) is
-    /// accepted. For a verifier whose keys belong to one issuer and that checks nothing else
-    /// about it; RFC 8725 §3.8 recommends validating `iss`.
-    pub const fn any_issuer(mut self) -> Self {
-        self.any_issuer = true;
-        self
-    }
-
-    /// Declare that tokens carry no `aud`: with no audience configured, a token without `aud`
-    /// is accepted (one with `aud` is still rejected, RFC 7519 §4.1.3). Without this,
-    /// [`Policy::check`] fails with [`Error::AudienceNotConfigured`] when no audience is set.
-    pub const fn without_audience(mut self) -> Self {
-        self.without_audience = true;
+        self.lists.issuers = issuers;
         self
     }
 
@@ -101,90 +61,221 @@ impl<'p> Policy<'p> {
     /// when none is configured: RFC 7519 §4.1.3 says a recipient that does not find itself in
     /// `aud` MUST reject.
     pub const fn audiences(mut self, audiences: &'p [&'p str]) -> Self {
-        self.audiences = audiences;
+        self.lists.audiences = audiences;
         self
     }
 
     /// When non-empty, `azp` must be present and one of these.
     pub const fn authorized_parties(mut self, parties: &'p [&'p str]) -> Self {
-        self.authorized_parties = parties;
-        self
-    }
-
-    /// Clock skew allowed on `exp`, `nbf`, `iat` and the maximum age, in seconds.
-    pub const fn leeway(mut self, seconds: u64) -> Self {
-        self.leeway = seconds;
-        self
-    }
-
-    /// Reject tokens issued more than `seconds` ago (plus leeway); makes `iat` required.
-    pub const fn max_age(mut self, seconds: u64) -> Self {
-        self.max_age = Some(seconds);
-        self
-    }
-
-    /// Whether `exp` must be present (default `true`).
-    pub const fn require_exp(mut self, required: bool) -> Self {
-        self.require_exp = required;
-        self
-    }
-
-    /// Whether `sub` must be a non-empty string (default `true`).
-    pub const fn require_sub(mut self, required: bool) -> Self {
-        self.require_sub = required;
-        self
-    }
-
-    /// The `typ` a token may carry (compared as RFC 7515 §4.1.9 says: case-insensitively, with
-    /// an optional `application/` prefix). Default `JWT`. An absent `typ` is always accepted.
-    pub const fn expected_type(mut self, typ: &'p str) -> Self {
-        self.typ = typ;
+        self.lists.parties = parties;
         self
     }
 
     /// The claim holding the token's permissions: `permissions` (default), or `scope` / `scp`
-    /// for OAuth tokens. It may be an array of strings or one space-delimited string.
+    /// for OAuth tokens. It may be an array of strings or one space-delimited string. Set
+    /// explicitly, it wins over the access-token profile's `scope`, in either order.
     pub const fn permissions_claim(mut self, name: &'p str) -> Self {
-        self.permissions_claim = name;
+        self.lists.permissions_claim = Some(name);
         self
     }
 
     /// Permissions every token must grant (per-call requirements add to these).
     pub const fn required_permissions(mut self, permissions: &'p [&'p str]) -> Self {
-        self.required_permissions = permissions;
+        self.lists.permissions = permissions;
         self
     }
 
     /// Metadata fields to copy into the user-data document (see [`MetadataField`]).
     pub const fn metadata(mut self, fields: &'p [MetadataField<'p>]) -> Self {
-        self.metadata = fields;
+        self.lists.metadata = fields;
+        self
+    }
+}
+
+impl<const E: usize, const P: usize, const F: usize, const T: usize>
+    Policy<'static, Owned<E, P, F, T>>
+{
+    /// The strict defaults, over empty owned lists. Fill them with the `add_` methods.
+    pub const fn owned() -> Self {
+        Self::with_lists(Owned::new())
+    }
+
+    /// Also accept this `iss` (see [`Policy::issuers`]).
+    pub fn add_issuer(&mut self, issuer: &str) -> Result<(), Error> {
+        lists::push(self.lists.issuers_mut(), issuer)
+    }
+
+    /// Also accept this audience (see [`Policy::audiences`]).
+    pub fn add_audience(&mut self, audience: &str) -> Result<(), Error> {
+        lists::push(self.lists.audiences_mut(), audience)
+    }
+
+    /// Also accept this `azp` (see [`Policy::authorized_parties`]).
+    pub fn add_authorized_party(&mut self, party: &str) -> Result<(), Error> {
+        lists::push(self.lists.parties_mut(), party)
+    }
+
+    /// Also require this permission of every token (see [`Policy::required_permissions`]).
+    pub fn add_required_permission(&mut self, permission: &str) -> Result<(), Error> {
+        lists::push(self.lists.permissions_mut(), permission)
+    }
+
+    /// Read permissions from this claim (see [`Policy::permissions_claim`]).
+    pub fn set_permissions_claim(&mut self, name: &str) -> Result<(), Error> {
+        self.lists.set_permissions_claim(name)
+    }
+
+    /// Add a metadata field (`name` `None`: the path's last segment). The list is checked with
+    /// it, as [`check_fields`](crate::check_fields) does: a bad field is
+    /// [`Error::InvalidMetadataField`] naming its index, and is not added.
+    pub fn add_metadata_field(
+        &mut self,
+        path: &str,
+        name: Option<&str>,
+        required: bool,
+    ) -> Result<(), Rejection> {
+        self.lists.add_field(path, name, required)
+    }
+}
+
+impl<'p, L: PolicyLists> Policy<'p, L> {
+    const fn with_lists(lists: L) -> Self {
+        Self {
+            lists,
+            leeway: 0,
+            max_age: None,
+            require_exp: true,
+            require_sub: true,
+            typ: None,
+            access_token: false,
+            any_issuer: false,
+            without_audience: false,
+        }
+    }
+
+    /// Waive the issuer check explicitly: with no issuer configured, any `iss` (or none) is
+    /// accepted. For a verifier whose keys belong to one issuer and that checks nothing else
+    /// about it; RFC 8725 §3.8 recommends validating `iss`.
+    pub const fn any_issuer(mut self) -> Self {
+        self.set_any_issuer(true);
+        self
+    }
+
+    /// [`Policy::any_issuer`] in place (`false` restores the check).
+    pub const fn set_any_issuer(&mut self, waived: bool) {
+        self.any_issuer = waived;
+    }
+
+    /// Declare that tokens carry no `aud`: with no audience configured, a token without `aud`
+    /// is accepted (one with `aud` is still rejected, RFC 7519 §4.1.3). Without this,
+    /// [`Policy::check`] fails with [`Error::AudienceNotConfigured`] when no audience is set.
+    pub const fn without_audience(mut self) -> Self {
+        self.set_without_audience(true);
+        self
+    }
+
+    /// [`Policy::without_audience`] in place.
+    pub const fn set_without_audience(&mut self, declared: bool) {
+        self.without_audience = declared;
+    }
+
+    /// Clock skew allowed on `exp`, `nbf`, `iat` and the maximum age, in seconds.
+    pub const fn leeway(mut self, seconds: u64) -> Self {
+        self.set_leeway(seconds);
+        self
+    }
+
+    /// [`Policy::leeway`] in place.
+    pub const fn set_leeway(&mut self, seconds: u64) {
+        self.leeway = seconds;
+    }
+
+    /// Reject tokens issued more than `seconds` ago (plus leeway); makes `iat` required.
+    pub const fn max_age(mut self, seconds: u64) -> Self {
+        self.set_max_age(Some(seconds));
+        self
+    }
+
+    /// [`Policy::max_age`] in place (`None`: no limit, the default).
+    pub const fn set_max_age(&mut self, seconds: Option<u64>) {
+        self.max_age = seconds;
+    }
+
+    /// Whether `exp` must be present (default `true`).
+    pub const fn require_exp(mut self, required: bool) -> Self {
+        self.set_require_exp(required);
+        self
+    }
+
+    /// [`Policy::require_exp`] in place.
+    pub const fn set_require_exp(&mut self, required: bool) {
+        self.require_exp = required;
+    }
+
+    /// Whether `sub` must be a non-empty string (default `true`).
+    pub const fn require_sub(mut self, required: bool) -> Self {
+        self.set_require_sub(required);
+        self
+    }
+
+    /// [`Policy::require_sub`] in place.
+    pub const fn set_require_sub(&mut self, required: bool) {
+        self.require_sub = required;
+    }
+
+    /// The `typ` a token may carry (compared as RFC 7515 §4.1.9 says: case-insensitively, with
+    /// an optional `application/` prefix). Default `JWT` (`at+jwt` under
+    /// [`Policy::access_token`]). An absent `typ` is accepted unless the profile requires one.
+    pub const fn expected_type(mut self, typ: &'p str) -> Self {
+        self.typ = Some(typ);
         self
     }
 
     /// The OAuth 2.0 JWT access token profile (RFC 9068): `typ` must be present and be
     /// `at+jwt` (or `application/at+jwt`, §4); `iss`, `aud`, `client_id`, `iat` and `jti` are
     /// required (§2.2), so a token without `iss` or `aud` is rejected even when no issuer or
-    /// audience is configured; permissions come from `scope` (§2.2.3).
-    pub const fn access_token(mut self) -> Self {
-        self.require_iss = true;
-        self.require_aud = true;
-        self.typ = "at+jwt";
-        self.require_typ = true;
-        self.require_client_id = true;
-        self.require_jti = true;
-        self.require_iat = true;
-        self.permissions_claim = "scope";
+    /// audience is configured; permissions come from `scope` (§2.2.3) unless a permissions
+    /// claim is set.
+    pub const fn access_token(self) -> Self {
+        self.access_token_profile(true)
+    }
+
+    /// [`Policy::access_token`] on or off.
+    pub const fn access_token_profile(mut self, enabled: bool) -> Self {
+        self.set_access_token_profile(enabled);
         self
     }
 
+    /// [`Policy::access_token_profile`] in place.
+    pub const fn set_access_token_profile(&mut self, enabled: bool) {
+        self.access_token = enabled;
+    }
+
+    /// The lists.
+    pub fn lists(&self) -> &L {
+        &self.lists
+    }
+
     /// The configured metadata fields.
-    pub fn metadata_fields(&self) -> &'p [MetadataField<'p>] {
-        self.metadata
+    pub fn metadata_fields(&self) -> &[L::Field] {
+        self.lists.metadata()
     }
 
     /// The claim permissions are read from.
-    pub fn permissions_claim_name(&self) -> &'p str {
-        self.permissions_claim
+    pub fn permissions_claim_name(&self) -> &str {
+        match self.lists.permissions_claim() {
+            Some(name) => name,
+            None if self.access_token => "scope",
+            None => "permissions",
+        }
+    }
+
+    fn expected_typ(&self) -> &str {
+        match self.typ {
+            Some(typ) => typ,
+            None if self.access_token => "at+jwt",
+            None => "JWT",
+        }
     }
 
     /// Check the configuration itself; call it once at start-up to fail early rather than on
@@ -192,56 +283,81 @@ impl<'p> Policy<'p> {
     /// with [`Policy::any_issuer`]) and an audience (or [`Policy::without_audience`] said),
     /// and the metadata fields must be well formed.
     pub fn check(&self) -> Result<(), Rejection> {
-        if self.issuers.is_empty() && !self.any_issuer {
-            return Err(Error::IssuerNotConfigured.into());
+        self.check_fail_safe()?;
+        if L::FIELDS_CHECKED {
+            return Ok(());
         }
-        if self.audiences.is_empty() && !self.without_audience {
-            return Err(Error::AudienceNotConfigured.into());
+        metadata::check_fields(self.lists.metadata())
+    }
+
+    /// The fail-safe defaults of [`Policy::check`] alone: two comparisons, cheap enough for a
+    /// binding to run on every token.
+    pub fn check_fail_safe(&self) -> Result<(), Error> {
+        if self.lists.issuers().is_empty() && !self.any_issuer {
+            return Err(Error::IssuerNotConfigured);
         }
-        metadata::check_fields(self.metadata)
+        if self.lists.audiences().is_empty() && !self.without_audience {
+            return Err(Error::AudienceNotConfigured);
+        }
+        Ok(())
     }
 
     /// The header stage of the policy: `typ`.
     pub(crate) fn check_header(&self, header: &Header<'_>) -> Result<(), Error> {
         match header.typ {
-            Some(t) if !header::typ_matches(&t, self.typ) => Err(Error::UnexpectedType),
-            None if self.require_typ => Err(Error::UnexpectedType),
+            Some(t) if !header::typ_matches(&t, self.expected_typ()) => Err(Error::UnexpectedType),
+            // RFC 9068 §4: an access token must say it is one.
+            None if self.access_token => Err(Error::UnexpectedType),
             _ => Ok(()),
         }
     }
 
     /// Profile claims, then permissions: the policy's and the call's.
-    pub(crate) fn check_grants(&self, c: &Claims<'_>, required: &[&str]) -> Result<(), Error> {
-        if self.require_client_id && c.client_id.is_none() {
+    pub(crate) fn check_grants<R: AsRef<str>>(
+        &self,
+        c: &Claims<'_>,
+        required: &[R],
+    ) -> Result<(), Error> {
+        if self.access_token && c.client_id.is_none() {
             return Err(Error::MissingClientId);
         }
-        if self.require_jti && c.jti.is_none() {
+        if self.access_token && c.jti.is_none() {
             return Err(Error::MissingJwtId);
         }
-        let claim = c.member(self.permissions_claim);
-        permissions::check(claim, self.required_permissions)?;
+        let claim = c.member(self.permissions_claim_name());
+        permissions::check(claim, self.lists.required_permissions())?;
         permissions::check(claim, required)
+    }
+
+    /// Required metadata fields present (and the field list well formed, unless it was checked
+    /// when it was set).
+    pub(crate) fn check_metadata(&self, c: &Claims<'_>) -> Result<(), Rejection> {
+        metadata::check(c, self.lists.metadata(), L::FIELDS_CHECKED)
     }
 
     /// Time, then `iss`, `aud`, `azp`, `sub`, each reporting its first failure.
     pub(crate) fn check_claims(&self, c: &Claims<'_>, now: u64) -> Result<(), Error> {
         self.check_time(c, now)?;
-        if !self.issuers.is_empty() || self.require_iss {
+        let issuers = self.lists.issuers();
+        // RFC 9068 §2.2: an access token must carry iss and aud.
+        if !issuers.is_empty() || self.access_token {
             let iss = c.iss.ok_or(Error::InvalidIssuer)?;
-            if !self.issuers.is_empty() && !self.issuers.iter().any(|i| iss == *i) {
+            if !issuers.is_empty() && !issuers.iter().any(|i| iss == i.as_ref()) {
                 return Err(Error::InvalidIssuer);
             }
         }
+        let audiences = self.lists.audiences();
         if let Some(aud) = c.aud {
-            if !self.audiences.iter().any(|a| aud.contains(a)) {
+            if !audiences.iter().any(|a| aud.contains(a.as_ref())) {
                 return Err(Error::InvalidAudience);
             }
-        } else if !self.audiences.is_empty() || self.require_aud {
+        } else if !audiences.is_empty() || self.access_token {
             return Err(Error::InvalidAudience);
         }
-        if !self.authorized_parties.is_empty() {
+        let parties = self.lists.authorized_parties();
+        if !parties.is_empty() {
             let azp = c.azp.ok_or(Error::InvalidAuthorizedParty)?;
-            if !self.authorized_parties.iter().any(|p| azp == *p) {
+            if !parties.iter().any(|p| azp == p.as_ref()) {
                 return Err(Error::InvalidAuthorizedParty);
             }
         }
@@ -266,7 +382,7 @@ impl<'p> Policy<'p> {
         if c.iat.is_some_and(|iat| iat > now_plus_leeway) {
             return Err(Error::IssuedInFuture);
         }
-        if self.require_iat && c.iat.is_none() {
+        if self.access_token && c.iat.is_none() {
             return Err(Error::MissingIssuedAt);
         }
         if let Some(max_age) = self.max_age {

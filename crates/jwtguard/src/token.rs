@@ -76,7 +76,8 @@ use crate::claims::ClaimsIndex;
 use crate::header::Header;
 use crate::json::Str;
 use crate::keys::{KeyMaterial, KeyRing};
-use crate::metadata::{self, Rejection};
+use crate::lists::PolicyLists;
+use crate::metadata::Rejection;
 use crate::policy::Policy;
 use crate::scan;
 use crate::verifier::ValidatedClaims;
@@ -94,7 +95,12 @@ pub const TOKEN_BUF_LEN: usize = (MAX_TOKEN_LEN - 2) / 4 * 3 + 2;
 ///
 /// Verification borrows it, and the returned claims borrow from it: that is how the verify path
 /// avoids both the heap and returning large values. Reuse one per thread, or put one in a
-/// `static` on a device.
+/// `static` on a device. After a successful verify the buffer also answers
+/// [`TokenBuf::validated_claims`], so a caller that must keep the result past the call (the C
+/// binding's `jwtguard_result` is one) keeps the buffer, not a copy.
+///
+/// Every field is an integer, a `bool` or an array of them, and all zeros is the empty buffer
+/// ([`TokenBuf::new`]): the C binding relies on that to initialise one in caller memory.
 #[derive(Clone)]
 pub struct TokenBuf {
     bytes: [u8; TOKEN_BUF_LEN],
@@ -102,6 +108,12 @@ pub struct TokenBuf {
     /// Here rather than in [`Claims`], which is copied by value: the index is 258 bytes, and
     /// on the firmware build keeping it in `Claims` cost 2 KiB of stack.
     index: ClaimsIndex,
+    /// Where the decoded payload is in `bytes`, recorded by [`UntrustedToken::parse`].
+    payload_start: usize,
+    payload_end: usize,
+    /// Whether the payload passed [`VerifiedToken::validate`]: set only there, as its last
+    /// step, and cleared first thing by every parse into this buffer.
+    validated: bool,
 }
 
 impl TokenBuf {
@@ -110,22 +122,27 @@ impl TokenBuf {
         Self {
             bytes: [0; TOKEN_BUF_LEN],
             index: ClaimsIndex::new(),
+            payload_start: 0,
+            payload_end: 0,
+            validated: false,
         }
     }
-}
 
-impl TokenBuf {
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    pub(crate) fn index(&self) -> &ClaimsIndex {
-        &self.index
-    }
-
-    /// The bytes and the index, borrowed apart.
-    pub(crate) fn parts_mut(&mut self) -> (&mut [u8], &mut ClaimsIndex) {
-        (&mut self.bytes, &mut self.index)
+    /// The claims of the last token parsed into this buffer, if that token passed the whole
+    /// chain (signature and policy: [`crate::Verifier::verify`] answered `Ok`); `None` after a
+    /// failure, and before any token. Nothing is parsed or validated again: the claims are
+    /// rebuilt from the member index kept beside the bytes.
+    #[inline]
+    pub fn validated_claims(&self) -> Option<ValidatedClaims<'_>> {
+        if !self.validated {
+            return None;
+        }
+        let raw = self.bytes.get(self.payload_start..self.payload_end)?;
+        // These bytes and their index passed before and are unchanged (only a parse changes
+        // them, and it clears `validated` first); a failure here would be a bug.
+        Claims::from_index(raw, &self.index)
+            .ok()
+            .map(ValidatedClaims::new)
     }
 }
 
@@ -145,6 +162,8 @@ pub struct UntrustedToken<'a> {
     signature: &'a [u8],
     /// Where the claims' index goes once the signature holds.
     index: &'a mut ClaimsIndex,
+    /// The buffer's validated flag, for the last step to set.
+    validated: &'a mut bool,
 }
 
 fn take<'b>(buf: &mut &'b mut [u8], segment: &[u8]) -> Result<&'b [u8], Error> {
@@ -164,6 +183,8 @@ impl<'a> UntrustedToken<'a> {
     /// Every format check runs before the header is parsed, so the first failure is reported in
     /// the order format -> header.
     pub fn parse(token: &'a [u8], buf: &'a mut TokenBuf) -> Result<Self, Error> {
+        // Whatever the buffer held is gone from here on, verified or not.
+        buf.validated = false;
         if token.len() > MAX_TOKEN_LEN {
             return Err(Error::TokenTooLong);
         }
@@ -206,7 +227,14 @@ impl<'a> UntrustedToken<'a> {
         let signing_input = token.get(..h.len().saturating_add(1).saturating_add(p.len()));
         let signing_input = signing_input.ok_or(Error::Malformed)?;
 
-        let (mut rest, index) = buf.parts_mut();
+        let TokenBuf {
+            bytes,
+            index,
+            payload_start,
+            payload_end,
+            validated,
+        } = buf;
+        let mut rest = &mut bytes[..];
         // A dot in the payload means more than three segments (a JWE has five): `Malformed`,
         // whichever segment's decoding noticed first, so format errors keep their order.
         let extra_dot = |e| {
@@ -219,6 +247,9 @@ impl<'a> UntrustedToken<'a> {
         let header = take(&mut rest, h).map_err(extra_dot)?;
         let payload = take(&mut rest, p).map_err(extra_dot)?;
         let signature = take(&mut rest, s).map_err(extra_dot)?;
+        // The payload follows the header in the buffer: its place, without pointer arithmetic.
+        *payload_start = header.len();
+        *payload_end = header.len().saturating_add(payload.len());
 
         let header = Header::parse(header)?;
         Ok(Self {
@@ -227,6 +258,7 @@ impl<'a> UntrustedToken<'a> {
             payload,
             signature,
             index,
+            validated,
         })
     }
 
@@ -266,6 +298,7 @@ impl<'a> UntrustedToken<'a> {
                         header: self.header,
                         payload: self.payload,
                         index: self.index,
+                        validated: self.validated,
                     });
                 }
                 Err(Error::SignatureLength) => {}
@@ -287,6 +320,7 @@ pub struct VerifiedToken<'a> {
     header: Header<'a>,
     payload: &'a [u8],
     index: &'a mut ClaimsIndex,
+    validated: &'a mut bool,
 }
 
 impl<'a> VerifiedToken<'a> {
@@ -315,25 +349,31 @@ impl<'a> VerifiedToken<'a> {
     ///
     /// Order, first failure wins: `typ` -> claim format -> time -> iss -> aud -> azp -> sub ->
     /// profile claims -> permissions -> required metadata fields.
-    pub fn validate(self, policy: &Policy<'_>, now: u64) -> Result<ValidatedClaims<'a>, Error> {
+    pub fn validate<L: PolicyLists>(
+        self,
+        policy: &Policy<'_, L>,
+        now: u64,
+    ) -> Result<ValidatedClaims<'a>, Error> {
         self.validate_for(policy, now, &[]).map_err(|r| r.error)
     }
 
     /// [`VerifiedToken::validate`] with this call's required permissions on top of the
     /// policy's; a rejection names the metadata field it is about.
-    pub(crate) fn validate_for(
+    pub(crate) fn validate_for<L: PolicyLists>(
         self,
-        policy: &Policy<'_>,
+        policy: &Policy<'_, L>,
         now: u64,
         required: &[&str],
     ) -> Result<ValidatedClaims<'a>, Rejection> {
         policy.check_header(&self.header)?;
-        let claims = self.claims()?;
+        let claims = Claims::parse(self.payload, self.index)?;
         policy.check_claims(&claims, now)?;
         policy.check_grants(&claims, required)?;
         // Required metadata fields are policy: every entry point enforces them, whether or not
         // the caller asks for the document.
-        metadata::check(&claims, policy.metadata_fields())?;
+        policy.check_metadata(&claims)?;
+        // The last step: from here the buffer answers `TokenBuf::validated_claims`.
+        *self.validated = true;
         Ok(ValidatedClaims::new(claims))
     }
 }

@@ -5,13 +5,14 @@ use core::ops::Deref;
 use crate::Error;
 use crate::claims::Claims;
 use crate::keys::KeyRing;
+use crate::lists::{Borrowed, PolicyLists};
 use crate::metadata::{self, Rejection};
-
 use crate::policy::Policy;
 use crate::token::{TokenBuf, UntrustedToken};
 
-/// Claims that passed signature verification and the whole policy. Only [`Verifier::verify`]
-/// makes one.
+/// Claims that passed signature verification and the whole policy. Only
+/// [`crate::VerifiedToken::validate`] makes one ([`Verifier::verify`] ends with it, and
+/// [`TokenBuf::validated_claims`] gives its claims back later).
 #[derive(Debug, Clone, Copy)]
 pub struct ValidatedClaims<'a> {
     claims: Claims<'a>,
@@ -19,6 +20,7 @@ pub struct ValidatedClaims<'a> {
 
 impl<'a> ValidatedClaims<'a> {
     /// Only [`crate::VerifiedToken::validate`] calls this, after the whole policy held.
+    #[inline]
     pub(crate) fn new(claims: Claims<'a>) -> Self {
         Self { claims }
     }
@@ -28,103 +30,6 @@ impl<'a> Deref for ValidatedClaims<'a> {
     type Target = Claims<'a>;
     fn deref(&self) -> &Claims<'a> {
         &self.claims
-    }
-}
-
-/// Validated claims in storage that owns its bytes (about 1.8 KiB, no heap), for callers that
-/// must keep a result past the call that made it, such as the C binding. Its claims are empty
-/// until [`OwnedClaims::verify_request_with`] succeeds on it (the token is decoded straight into
-/// it, with no second buffer and no copy) or [`ValidatedClaims::to_owned_claims`] makes one, so
-/// non-empty claims carry the same guarantee as [`ValidatedClaims`].
-#[derive(Clone)]
-pub struct OwnedClaims {
-    buf: TokenBuf,
-    /// Where in `buf` the validated claims' payload is (its index is in `buf` too); an empty
-    /// range means none.
-    start: usize,
-    end: usize,
-}
-
-impl OwnedClaims {
-    /// Storage holding no claims.
-    pub const fn new() -> Self {
-        Self {
-            buf: TokenBuf::new(),
-            start: 0,
-            end: 0,
-        }
-    }
-
-    /// The claims again, borrowed from this storage (empty if none were validated into it).
-    /// Nothing is validated again: the payload's member index was kept from the verify.
-    pub fn claims(&self) -> Claims<'_> {
-        match self.buf.bytes().get(self.start..self.end) {
-            // These bytes and their index passed before and are unchanged; a failure here would
-            // be a bug.
-            Some(raw) if !raw.is_empty() => {
-                Claims::from_index(raw, self.buf.index()).unwrap_or_else(|_| Claims::empty())
-            }
-            _ => Claims::empty(),
-        }
-    }
-
-    /// [`verify_request_with`], decoding the token into this storage: on success the claims
-    /// stay here for [`OwnedClaims::claims`], and the metadata length is returned; on failure
-    /// the storage holds no claims.
-    pub fn verify_request_with<const N: usize>(
-        &mut self,
-        keys: &KeyRing<N>,
-        policy: &Policy<'_>,
-        token: &[u8],
-        now: u64,
-        request: Request<'_>,
-    ) -> Result<usize, Rejection> {
-        (self.start, self.end) = (0, 0);
-        let base = self.buf.bytes().as_ptr() as usize;
-        let verified = verify_request_with(keys, policy, token, now, &mut self.buf, request)?;
-        let raw = verified.claims.payload();
-        // The claims borrow from `buf`; keep their place in it as plain offsets, so the borrow
-        // can end here.
-        let start = (raw.as_ptr() as usize).wrapping_sub(base);
-        let span = (start, start.saturating_add(raw.len()));
-        let metadata_len = verified.metadata_len;
-        if self.buf.bytes().get(span.0..span.1).is_none() {
-            // Unreachable: the claims are always decoded into `buf`.
-            return Err(Error::Malformed.into());
-        }
-        (self.start, self.end) = span;
-        Ok(metadata_len)
-    }
-}
-
-impl Default for OwnedClaims {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl core::fmt::Debug for OwnedClaims {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("OwnedClaims")
-            .field("len", &self.end.saturating_sub(self.start))
-            .finish()
-    }
-}
-
-impl ValidatedClaims<'_> {
-    /// Copy the claims into an [`OwnedClaims`].
-    pub fn to_owned_claims(&self) -> OwnedClaims {
-        let mut owned = OwnedClaims::new();
-        let raw = self.claims.payload();
-        // The payload is at most TOKEN_BUF_LEN bytes, so it fits; its index's offsets are
-        // relative to it, so the index copies as it is.
-        let (bytes, index) = owned.buf.parts_mut();
-        if let (Some(dst), Some(from)) = (bytes.get_mut(..raw.len()), self.claims.index()) {
-            dst.copy_from_slice(raw);
-            *index = *from;
-            owned.end = raw.len();
-        }
-        owned
     }
 }
 
@@ -164,16 +69,19 @@ pub struct Accepted<'a> {
 }
 
 /// Keys plus policy: configure once, then share (`&Verifier` is `Sync`; verification takes
-/// `&self` and touches no shared mutable state).
+/// `&self` and touches no shared mutable state). The policy's lists are borrowed by default;
+/// a verifier with an owned policy (`Verifier<'static, N, Owned<..>>`) holds its whole
+/// configuration and can be filled at run time through [`Verifier::keys_mut`] and
+/// [`Verifier::policy_mut`].
 #[derive(Debug, Clone)]
-pub struct Verifier<'p, const N: usize> {
+pub struct Verifier<'p, const N: usize, L = Borrowed<'p>> {
     keys: KeyRing<N>,
-    policy: Policy<'p>,
+    policy: Policy<'p, L>,
 }
 
-impl<'p, const N: usize> Verifier<'p, N> {
+impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
     /// A verifier over `keys`, enforcing `policy`.
-    pub const fn new(keys: KeyRing<N>, policy: Policy<'p>) -> Self {
+    pub const fn new(keys: KeyRing<N>, policy: Policy<'p, L>) -> Self {
         Self { keys, policy }
     }
 
@@ -182,9 +90,19 @@ impl<'p, const N: usize> Verifier<'p, N> {
         &self.keys
     }
 
+    /// The key ring, to load keys into.
+    pub fn keys_mut(&mut self) -> &mut KeyRing<N> {
+        &mut self.keys
+    }
+
     /// The policy.
-    pub fn policy(&self) -> &Policy<'p> {
+    pub fn policy(&self) -> &Policy<'p, L> {
         &self.policy
+    }
+
+    /// The policy, to change.
+    pub fn policy_mut(&mut self) -> &mut Policy<'p, L> {
+        &mut self.policy
     }
 
     /// Verify `token` at `now` (unix seconds), decoding into `buf`: everything in the policy,
@@ -204,7 +122,9 @@ impl<'p, const N: usize> Verifier<'p, N> {
         now: u64,
         buf: &'a mut TokenBuf,
     ) -> Result<ValidatedClaims<'a>, Error> {
-        self.run(token, now, buf, &[]).map_err(|r| r.error)
+        UntrustedToken::parse(token, buf)?
+            .verify_signature(&self.keys)?
+            .validate(&self.policy, now)
     }
 
     /// The whole pipeline in one call: [`Verifier::verify`], then the call's own required
@@ -216,54 +136,16 @@ impl<'p, const N: usize> Verifier<'p, N> {
         buf: &'a mut TokenBuf,
         request: Request<'_>,
     ) -> Result<Accepted<'a>, Rejection> {
-        verify_request_with(&self.keys, &self.policy, token, now, buf, request)
+        let claims = UntrustedToken::parse(token, buf)?
+            .verify_signature(&self.keys)?
+            .validate_for(&self.policy, now, request.required_permissions)?;
+        let metadata_len = match request.metadata {
+            Some(out) => metadata::write_checked(&claims, self.policy.metadata_fields(), out)?,
+            None => 0,
+        };
+        Ok(Accepted {
+            claims,
+            metadata_len,
+        })
     }
-
-    fn run<'a>(
-        &self,
-        token: &'a [u8],
-        now: u64,
-        buf: &'a mut TokenBuf,
-        required: &[&str],
-    ) -> Result<ValidatedClaims<'a>, Rejection> {
-        run(&self.keys, &self.policy, token, now, buf, required)
-    }
 }
-
-/// The whole chain: parse, check the signature, validate. Every entry point is this.
-fn run<'a, const N: usize>(
-    keys: &KeyRing<N>,
-    policy: &Policy<'_>,
-    token: &'a [u8],
-    now: u64,
-    buf: &'a mut TokenBuf,
-    required: &[&str],
-) -> Result<ValidatedClaims<'a>, Rejection> {
-    UntrustedToken::parse(token, buf)?
-        .verify_signature(keys)?
-        .validate_for(policy, now, required)
-}
-
-/// [`Verifier::verify_request`] over a key ring and a policy held separately: for callers
-/// (such as the C binding) that keep the policy's strings themselves and build a [`Policy`]
-/// over them per call, without moving or copying keys.
-pub fn verify_request_with<'a, const N: usize>(
-    keys: &KeyRing<N>,
-    policy: &Policy<'_>,
-    token: &'a [u8],
-    now: u64,
-    buf: &'a mut TokenBuf,
-    request: Request<'_>,
-) -> Result<Accepted<'a>, Rejection> {
-    let claims = run(keys, policy, token, now, buf, request.required_permissions)?;
-    let metadata_len = match request.metadata {
-        Some(out) => metadata::write_checked(&claims, policy.metadata_fields(), out)?,
-        None => 0,
-    };
-    Ok(Accepted {
-        claims,
-        metadata_len,
-    })
-}
-
-impl<'p, const N: usize> Verifier<'p, N> {}
