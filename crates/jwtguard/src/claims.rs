@@ -142,7 +142,9 @@ impl<'a> Claims<'a> {
 
     /// The claims of a payload that [`Claims::parse`] accepted with this `index`: no second
     /// validation, and no second typing either when every member was indexed.
-    #[inline]
+    // Inlined where the cache makes it cheap (the C accessors run it per call); the firmware
+    // build, without the cache, keeps one copy for the flash.
+    #[cfg_attr(feature = "claims-cache", inline)]
     pub(crate) fn from_index(payload: &'a [u8], index: &'a ClaimsIndex) -> Result<Self, Error> {
         let top = &index.top;
         let object = Object::from_validated(payload).ok_or(Error::JsonSyntax)?;

@@ -132,7 +132,7 @@ impl TokenBuf {
     /// chain (signature and policy: [`crate::Verifier::verify`] answered `Ok`); `None` after a
     /// failure, and before any token. Nothing is parsed or validated again: the claims are
     /// rebuilt from the member index kept beside the bytes.
-    #[inline]
+    #[cfg_attr(feature = "claims-cache", inline)]
     pub fn validated_claims(&self) -> Option<ValidatedClaims<'_>> {
         if !self.validated {
             return None;
