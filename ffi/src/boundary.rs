@@ -119,14 +119,22 @@ macro_rules! c_output_bytes {
     }};
 }
 
-/// A result that `jwtguard_verify` filled and that verified: its claims.
+/// A result that `jwtguard_verify` filled and that verified: binds `$claims` to a
+/// `&ValidatedClaims` for the rest of the enclosing closure, or returns `JWTGUARD_NULL_ARGUMENT`
+/// / `JWTGUARD_NO_RESULT` from it. A statement rather than an expression so the claims are
+/// borrowed where the buffer rebuilt them, not moved through a `Result` (a 180-byte copy per
+/// accessor call).
 macro_rules! verified {
-    ($result:expr) => {{
+    ($result:expr => $claims:ident) => {
         // SAFETY: the accessor's contract: `result` is NULL or a `jwtguard_result` that the
         // caller zero-initialised or `jwtguard_verify` filled, and no thread writes it during
-        // the call: what `result::verified_claims` requires.
-        unsafe { $crate::result::verified_claims($result) }
-    }};
+        // the call: what `result::verified_buf` requires.
+        let buf = unsafe { $crate::result::verified_buf($result) }?;
+        let held = buf.validated_claims();
+        let Some($claims) = held.as_ref() else {
+            return Err($crate::status::jwtguard_status::JWTGUARD_NO_RESULT);
+        };
+    };
 }
 
 /// `(ptr, len)` as a slice of `T`. NULL is allowed only with `len == 0`.

@@ -57,16 +57,17 @@ pub struct jwtguard_str {
     pub len: usize,
 }
 
-/// The result behind a pointer, if `jwtguard_verify` filled it and it verified.
+/// The token buffer of the result behind a pointer, if `jwtguard_verify` filled it and it
+/// verified.
 ///
 /// # Safety
 /// `result` must be NULL or point to a `jwtguard_result` that `jwtguard_verify` filled or the
 /// caller zero-initialised (documented on the type): its magic word is then an initialised
 /// integer, and only a result that carries the magic is read any further.
 #[inline(always)]
-pub(crate) unsafe fn verified_claims<'a>(
+pub(crate) unsafe fn verified_buf<'a>(
     result: *const jwtguard_result,
-) -> Result<ValidatedClaims<'a>, jwtguard_status> {
+) -> Result<&'a TokenBuf, jwtguard_status> {
     if result.is_null() {
         return Err(JWTGUARD_NULL_ARGUMENT);
     }
@@ -88,8 +89,8 @@ pub(crate) unsafe fn verified_claims<'a>(
     if inner.status != JWTGUARD_OK as u32 {
         return Err(JWTGUARD_NO_RESULT);
     }
-    // The buffer itself knows whether its claims passed the whole chain.
-    inner.buf.validated_claims().ok_or(JWTGUARD_NO_RESULT)
+    // The buffer itself knows whether its claims passed the whole chain (`verified!` asks it).
+    Ok(&inner.buf)
 }
 
 /// Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they
@@ -103,7 +104,7 @@ pub unsafe extern "C" fn jwtguard_result_field(result: *const jwtguard_result) -
         return -1;
     }
     let inner = result.cast::<ResultInner>();
-    // SAFETY: as in `verified`: non-NULL, a zero-initialised or filled result by this
+    // SAFETY: as in `verified_buf`: non-NULL, a zero-initialised or filled result by this
     // function's contract, `magic` its first field, any u64 valid.
     if unsafe { core::ptr::addr_of!((*inner).magic).read() } != RESULT_MAGIC {
         return -1;
@@ -139,8 +140,8 @@ pub unsafe extern "C" fn jwtguard_result_claims_json(
         MetadataField::optional("client_id"),
     ];
     guard(|| {
-        let claims = verified!(result)?;
-        c_output!(out, cap, out_len, document(&claims, &REGISTERED))
+        verified!(result => claims);
+        c_output!(out, cap, out_len, document(claims, &REGISTERED))
     })
 }
 
@@ -174,9 +175,9 @@ pub unsafe extern "C" fn jwtguard_result_metadata(
 ) -> jwtguard_status {
     guard(|| {
         let v = shared!(verifier)?;
-        let claims = verified!(result)?;
+        verified!(result => claims);
         let fields = v.core.policy().metadata_fields();
-        c_output!(out, cap, out_len, document(&claims, fields))
+        c_output!(out, cap, out_len, document(claims, fields))
     })
 }
 
@@ -195,7 +196,7 @@ pub unsafe extern "C" fn jwtguard_result_claim(
     out_len: *mut usize,
 ) -> jwtguard_status {
     guard(|| {
-        let claims = verified!(result)?;
+        verified!(result => claims);
         let path = c_text!(path, path_len)?;
         let value = claims.value(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
         match value.as_str() {
@@ -234,7 +235,7 @@ pub unsafe extern "C" fn jwtguard_result_exp(
     exp: *mut u64,
 ) -> jwtguard_status {
     guard(|| {
-        let claims = verified!(result)?;
+        verified!(result => claims);
         c_write!(exp, claims.expires_at().unwrap_or(0))
     })
 }

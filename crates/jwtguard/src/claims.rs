@@ -306,6 +306,10 @@ impl<'a> Claims<'a> {
     /// The value at a dot path (`user_data.name`), any type. Member names containing dots are
     /// reachable through [`Claims::object`] instead.
     pub fn value(&self, path: &str) -> Option<Value<'a>> {
+        // A top-level name (most lookups) straight from the index, without splitting.
+        if !path.as_bytes().contains(&b'.') {
+            return self.member(Some(path).filter(|s| !s.is_empty())?);
+        }
         let mut segs = path.split('.');
         let mut v = self.member(segs.next().filter(|s| !s.is_empty())?)?;
         for seg in segs {

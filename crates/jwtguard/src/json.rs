@@ -177,7 +177,13 @@ impl TopIndex {
         recorded.iter().find_map(|m| {
             let escaped = m.name_at & ESCAPED as u16 != 0;
             let name_at = usize::from(m.name_at & !(ESCAPED as u16));
-            let raw = doc.get(name_at..usize::from(m.name_end))?;
+            let name_end = usize::from(m.name_end);
+            // An unescaped name of another length cannot match: ruled out from the recorded
+            // offsets alone, before any byte is read (most members of a lookup end here).
+            if !escaped && name_end.wrapping_sub(name_at) != name.len() {
+                return None;
+            }
+            let raw = doc.get(name_at..name_end)?;
             let same = if escaped {
                 Str { raw } == name
             } else {
