@@ -202,7 +202,7 @@ pub unsafe extern "C" fn jwtguard_result_claim(
         match value.as_str() {
             // A string without escapes is its own text: copied as it is (the validator checked
             // its UTF-8 with the whole payload).
-            Some(text) if !text.raw().contains(&b'\\') => {
+            Some(text) if text.verbatim().is_some() => {
                 c_output_bytes!(out, cap, out_len, text.raw())
             }
             // A string with escapes: its unescaped UTF-8 text, decoded straight into the

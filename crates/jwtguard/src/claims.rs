@@ -7,6 +7,7 @@ use crate::Error;
 use crate::json::{self, Array, Object, Str, Value};
 use crate::lists::FieldSpec;
 use crate::metadata::{self, Rejection};
+use crate::scan;
 
 /// `aud`: one string or a non-empty array of strings (RFC 7519 §4.1.3).
 #[derive(Debug, Clone, Copy)]
@@ -45,15 +46,15 @@ pub struct Claims<'a> {
     /// walking the object again.
     /// `None` for the empty claims set (no index: a static one would cost firmware flash).
     index: Option<&'a ClaimsIndex>,
-    pub(crate) iss: Option<Str<'a>>,
-    pub(crate) sub: Option<Str<'a>>,
-    pub(crate) aud: Option<Audience<'a>>,
-    pub(crate) azp: Option<Str<'a>>,
-    pub(crate) jti: Option<Str<'a>>,
-    pub(crate) client_id: Option<Str<'a>>,
-    pub(crate) exp: Option<u64>,
-    pub(crate) nbf: Option<u64>,
-    pub(crate) iat: Option<u64>,
+    iss: Option<Str<'a>>,
+    sub: Option<Str<'a>>,
+    aud: Option<Audience<'a>>,
+    azp: Option<Str<'a>>,
+    jti: Option<Str<'a>>,
+    client_id: Option<Str<'a>>,
+    exp: Option<u64>,
+    nbf: Option<u64>,
+    iat: Option<u64>,
 }
 
 fn string_claim(v: Value<'_>) -> Result<Str<'_>, Error> {
@@ -140,54 +141,48 @@ impl<'a> Claims<'a> {
         Self::from_index(payload, index)
     }
 
+    /// [`Claims::from_index`] for a caller that only needs to know whether it worked (a
+    /// `TokenBuf` giving back its validated claims, once per C accessor call): built in place
+    /// as one value, because a `Claims` is about 180 bytes and every move of it through a
+    /// `Result` was a `memcpy` of that.
+    #[cfg_attr(feature = "claims-cache", inline)]
+    pub(crate) fn rebuild(payload: &'a [u8], index: &'a ClaimsIndex) -> Option<Self> {
+        #[cfg(feature = "claims-cache")]
+        if index.typed {
+            return Some(Claims {
+                object: Object::from_validated(payload)?,
+                payload,
+                index: Some(index),
+                iss: None,
+                sub: None,
+                aud: None,
+                azp: None,
+                jti: None,
+                client_id: None,
+                exp: None,
+                nbf: None,
+                iat: None,
+            });
+        }
+        Self::from_index(payload, index).ok()
+    }
+
     /// The claims of a payload that [`Claims::parse`] accepted with this `index`: no second
     /// validation, and no second typing either when every member was indexed.
-    // Inlined where the cache makes it cheap (the C accessors run it per call); the firmware
-    // build, without the cache, keeps one copy for the flash.
-    #[cfg_attr(feature = "claims-cache", inline)]
     pub(crate) fn from_index(payload: &'a [u8], index: &'a ClaimsIndex) -> Result<Self, Error> {
         let top = &index.top;
         let object = Object::from_validated(payload).ok_or(Error::JsonSyntax)?;
-        #[cfg(feature = "claims-cache")]
-        if index.typed {
-            // Typed by `parse`: each value is known to be of its claim's type. Built as one
-            // literal, so the claims are written once, in place (this runs per C accessor).
-            let value = |slot: usize| {
-                let pos = *index.at.get(slot)?;
-                (pos != ABSENT)
-                    .then(|| top.value_at(payload, usize::from(pos)))
-                    .flatten()
-            };
-            let text = |slot: usize| value(slot).and_then(|v| v.as_str());
-            let date = |i: usize| {
-                (index.dated & (1 << i) != 0)
-                    .then(|| index.dates.get(i).copied())
-                    .flatten()
-            };
-            return Ok(Claims {
-                object,
-                payload,
-                index: Some(index),
-                iss: text(0),
-                sub: text(1),
-                aud: value(2).and_then(|v| match v.as_str() {
-                    Some(s) => Some(Audience::One(s)),
-                    None => v.as_array().map(Audience::Many),
-                }),
-                azp: text(3),
-                jti: text(4),
-                client_id: text(5),
-                exp: date(0),
-                nbf: date(1),
-                iat: date(2),
-            });
-        }
         let mut c = Claims {
             object,
             payload,
             index: Some(index),
             ..Claims::empty()
         };
+        // Typed by `parse`: the getters read each registered claim from the index when asked.
+        #[cfg(feature = "claims-cache")]
+        if index.typed {
+            return Ok(c);
+        }
         // Names are unique (validated), so each registered claim is set at most once.
         for (name, v) in top.iter(payload) {
             c.register(name, v)?;
@@ -243,6 +238,33 @@ impl<'a> Claims<'a> {
         }
     }
 
+    /// Registered string-valued claim `slot` from the index that `parse` typed: `None` when
+    /// the claims were not typed into an index (the fields hold them), else the value if the
+    /// claim is present.
+    #[cfg(feature = "claims-cache")]
+    #[inline]
+    fn cached(&self, slot: usize) -> Option<Option<Value<'a>>> {
+        let index = self.index.filter(|i| i.typed)?;
+        let pos = *index.at.get(slot)?;
+        Some(
+            (pos != ABSENT)
+                .then(|| index.top.value_at(self.payload, usize::from(pos)))
+                .flatten(),
+        )
+    }
+
+    /// Date `i` (exp, nbf, iat) from the typed index, as [`Claims::cached`].
+    #[cfg(feature = "claims-cache")]
+    #[inline]
+    fn cached_date(&self, i: usize) -> Option<Option<u64>> {
+        let index = self.index.filter(|i| i.typed)?;
+        Some(
+            (index.dated & (1 << i) != 0)
+                .then(|| index.dates.get(i).copied())
+                .flatten(),
+        )
+    }
+
     /// An empty claims set.
     pub(crate) fn empty() -> Self {
         Claims {
@@ -275,31 +297,58 @@ impl<'a> Claims<'a> {
 
     /// `iss` (RFC 7519 §4.1.1).
     pub fn issuer(&self) -> Option<Str<'a>> {
+        #[cfg(feature = "claims-cache")]
+        if let Some(v) = self.cached(0) {
+            return v.and_then(|v| v.as_str());
+        }
         self.iss
     }
 
     /// `sub` (RFC 7519 §4.1.2).
     pub fn subject(&self) -> Option<Str<'a>> {
+        #[cfg(feature = "claims-cache")]
+        if let Some(v) = self.cached(1) {
+            return v.and_then(|v| v.as_str());
+        }
         self.sub
     }
 
     /// `aud` (RFC 7519 §4.1.3).
     pub fn audience(&self) -> Option<Audience<'a>> {
+        #[cfg(feature = "claims-cache")]
+        if let Some(v) = self.cached(2) {
+            return v.and_then(|v| match v.as_str() {
+                Some(s) => Some(Audience::One(s)),
+                None => v.as_array().map(Audience::Many),
+            });
+        }
         self.aud
     }
 
     /// `azp`, the authorized party (OpenID Connect Core §2).
     pub fn authorized_party(&self) -> Option<Str<'a>> {
+        #[cfg(feature = "claims-cache")]
+        if let Some(v) = self.cached(3) {
+            return v.and_then(|v| v.as_str());
+        }
         self.azp
     }
 
     /// `jti` (RFC 7519 §4.1.7).
     pub fn jwt_id(&self) -> Option<Str<'a>> {
+        #[cfg(feature = "claims-cache")]
+        if let Some(v) = self.cached(4) {
+            return v.and_then(|v| v.as_str());
+        }
         self.jti
     }
 
     /// `client_id` (RFC 8693 §4.3, RFC 9068 §2.2).
     pub fn client_id(&self) -> Option<Str<'a>> {
+        #[cfg(feature = "claims-cache")]
+        if let Some(v) = self.cached(5) {
+            return v.and_then(|v| v.as_str());
+        }
         self.client_id
     }
 
@@ -307,7 +356,7 @@ impl<'a> Claims<'a> {
     /// reachable through [`Claims::object`] instead.
     pub fn value(&self, path: &str) -> Option<Value<'a>> {
         // A top-level name (most lookups) straight from the index, without splitting.
-        if !path.as_bytes().contains(&b'.') {
+        if scan::find_byte(path.as_bytes(), 0, b'.').is_none() {
             return self.member(Some(path).filter(|s| !s.is_empty())?);
         }
         let mut segs = path.split('.');
@@ -362,16 +411,28 @@ impl<'a> Claims<'a> {
 
     /// `exp` in unix seconds, rounded down (RFC 7519 §4.1.4).
     pub fn expires_at(&self) -> Option<u64> {
+        #[cfg(feature = "claims-cache")]
+        if let Some(d) = self.cached_date(0) {
+            return d;
+        }
         self.exp
     }
 
     /// `nbf` in unix seconds, rounded up (RFC 7519 §4.1.5).
     pub fn not_before(&self) -> Option<u64> {
+        #[cfg(feature = "claims-cache")]
+        if let Some(d) = self.cached_date(1) {
+            return d;
+        }
         self.nbf
     }
 
     /// `iat` in unix seconds, rounded up (RFC 7519 §4.1.6).
     pub fn issued_at(&self) -> Option<u64> {
+        #[cfg(feature = "claims-cache")]
+        if let Some(d) = self.cached_date(2) {
+            return d;
+        }
         self.iat
     }
 }

@@ -106,8 +106,23 @@ struct Member {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TopIndex {
     members: [Member; TOP_MEMBERS],
+    /// One byte per member from its name's first byte and length ([`name_tag`]; 0 for a name
+    /// with escapes), so a lookup tests a word of members at a time and compares names only
+    /// where the tag matches.
+    tags: [u8; TOP_MEMBERS],
     len: u8,
     complete: bool,
+}
+
+/// A name's tag: its first byte mixed with its length, never 0 (0 marks an escaped name, whose
+/// raw bytes are not its text, so every lookup must compare it).
+#[inline(always)]
+fn name_tag(raw: &[u8]) -> u8 {
+    let len = raw.len() as u8; // only mixed in: truncation just makes more names share a tag
+    match raw.first().copied().unwrap_or(0) ^ len.wrapping_mul(37) {
+        0 => 1,
+        t => t,
+    }
 }
 
 impl TopIndex {
@@ -119,12 +134,13 @@ impl TopIndex {
                 value_at: 0,
                 value_end: 0,
             }; TOP_MEMBERS],
+            tags: [0; TOP_MEMBERS],
             len: 0,
             complete: true,
         }
     }
 
-    fn push(&mut self, name: (usize, usize), escaped: bool, value: (usize, usize)) {
+    fn push(&mut self, doc: &[u8], name: (usize, usize), escaped: bool, value: (usize, usize)) {
         let off = |x: usize| u16::try_from(x).ok().filter(|&x| u32::from(x) < ESCAPED);
         let member = (|| {
             Some(Member {
@@ -134,9 +150,14 @@ impl TopIndex {
                 value_end: off(value.1)?,
             })
         })();
-        match (member, self.members.get_mut(usize::from(self.len))) {
-            (Some(m), Some(slot)) => {
+        let i = usize::from(self.len);
+        match (member, self.members.get_mut(i), self.tags.get_mut(i)) {
+            (Some(m), Some(slot), Some(tag)) => {
                 *slot = m;
+                *tag = match doc.get(name.0..name.1) {
+                    Some(raw) if !escaped => name_tag(raw),
+                    _ => 0,
+                };
                 self.len = self.len.saturating_add(1);
             }
             _ => self.complete = false,
@@ -173,26 +194,44 @@ impl TopIndex {
     /// The recorded member named `name`, compared byte for byte after unescaping (raw bytes
     /// when the name has no escapes, which is the same thing).
     pub(crate) fn get<'d>(&self, doc: &'d [u8], name: &str) -> Option<Value<'d>> {
-        let recorded = self.members.get(..usize::from(self.len)).unwrap_or(&[]);
-        recorded.iter().find_map(|m| {
-            let escaped = m.name_at & ESCAPED as u16 != 0;
-            let name_at = usize::from(m.name_at & !(ESCAPED as u16));
-            let name_end = usize::from(m.name_end);
-            // An unescaped name of another length cannot match: ruled out from the recorded
-            // offsets alone, before any byte is read (most members of a lookup end here).
-            if !escaped && name_end.wrapping_sub(name_at) != name.len() {
-                return None;
+        let len = usize::from(self.len);
+        let tags = self.tags.get(..len)?;
+        let want = name_tag(name.as_bytes());
+        let mut base: usize = 0;
+        for word in tags.chunks(scan::WORD) {
+            // The members whose tag is `want` or 0 (escaped), a word at a time; the test may
+            // flag extra bytes above a true one, never miss one, and each flagged member is
+            // compared in full below.
+            let mut flagged = scan::tag_bytes(word, want);
+            while flagged != 0 {
+                let i = base.saturating_add((flagged.trailing_zeros() / 8) as usize);
+                flagged &= flagged.wrapping_sub(1);
+                if let Some(v) = self.member_named(doc, i, name) {
+                    return Some(v);
+                }
             }
-            let raw = doc.get(name_at..name_end)?;
-            let same = if escaped {
-                Str { raw } == name
-            } else {
-                scan::bytes_eq(raw, name.as_bytes())
-            };
-            same.then(|| doc.get(usize::from(m.value_at)..usize::from(m.value_end)))
-                .flatten()
-                .map(|raw| Value { raw })
-        })
+            base = base.saturating_add(word.len());
+        }
+        None
+    }
+
+    /// Member `i`'s value if its name is `name`, compared byte for byte after unescaping (raw
+    /// bytes when the name has no escapes, which is the same thing).
+    #[inline(always)]
+    fn member_named<'d>(&self, doc: &'d [u8], i: usize, name: &str) -> Option<Value<'d>> {
+        let m = self.members.get(..usize::from(self.len))?.get(i)?;
+        let escaped = m.name_at & ESCAPED as u16 != 0;
+        let raw = doc.get(usize::from(m.name_at & !(ESCAPED as u16))..usize::from(m.name_end))?;
+        let same = if escaped {
+            Str { raw } == name
+        } else {
+            scan::bytes_eq(raw, name.as_bytes())
+        };
+        if !same {
+            return None;
+        }
+        let raw = doc.get(usize::from(m.value_at)..usize::from(m.value_end))?;
+        Some(Value { raw })
     }
 }
 
@@ -413,7 +452,12 @@ impl Validator<'_, '_, '_> {
             if depth == 1
                 && let Some(top) = self.top.as_deref_mut()
             {
-                top.push((name_at, name_end), key_escaped, (value_at, self.pos));
+                top.push(
+                    self.doc,
+                    (name_at, name_end),
+                    key_escaped,
+                    (value_at, self.pos),
+                );
             }
             self.ws();
             match self.bump() {
@@ -841,6 +885,16 @@ impl<'a> Str<'a> {
         self.raw
     }
 
+    /// The text's UTF-8 bytes, borrowed from the payload, when the string has no escapes (its
+    /// raw content is then its text): a zero-copy view for callers that want bytes, without
+    /// the UTF-8 check [`Str::as_str`] makes to hand out a `&str` (the validator already
+    /// checked the encoding of the whole document).
+    pub fn verbatim(&self) -> Option<&'a [u8]> {
+        scan::find_byte(self.raw, 0, b'\\')
+            .is_none()
+            .then_some(self.raw)
+    }
+
     /// The text, borrowed from the payload, when the string has no escapes (the usual case);
     /// otherwise [`Escaped`], with the size [`Str::unescape_into`] needs. Never a silent
     /// "absent": a string with escapes is a present string.
@@ -1157,5 +1211,57 @@ mod tests {
         assert!(o.get_path("b.c.d").is_none());
         assert!(o.get_path("a.").is_none());
         assert!(o.get("z").is_none());
+    }
+
+    /// The tag-filtered lookup agrees with walking the object, for every name present and for
+    /// absent ones: escaped names, names whose tags collide, members across several words of
+    /// tags, and documents with more members than the index holds.
+    #[test]
+    fn index_lookup_agrees_with_the_walk() {
+        use std::format;
+        use std::string::String;
+        use std::vec::Vec;
+        let mut docs: Vec<String> = [
+            r#"{"iss":1,"sub":2,"aud":3,"azp":4,"exp":5,"nbf":6,"iat":7,"sid":8,"permissions":9}"#,
+            r#"{"\u0073ub":1,"sub2":2,"s":3,"":4,"su\u0062x":5}"#,
+            // Same first byte and length (same tag), and 0x25 ^ (1 * 37) == 0 -> tag 1.
+            r#"{"ab":1,"ac":2,"ad":3,"%":4,"\u0001":5}"#,
+        ]
+        .iter()
+        .map(|d| String::from(*d))
+        .collect();
+        for n in [7, 8, 9, 15, 16, 17, 31, 32, 33, 40] {
+            let body: Vec<String> = (0..n).map(|i| format!(r#""m{i}":{i}"#)).collect();
+            docs.push(format!("{{{}}}", body.join(",")));
+        }
+        for d in &docs {
+            let mut keys = [0u32; MAX_JSON_MEMBERS];
+            let mut top = TopIndex::new();
+            index(d.as_bytes(), &mut keys, &mut top).unwrap();
+            let object = Object::from_validated(d.as_bytes()).unwrap();
+            let mut names: Vec<String> = object
+                .members()
+                .map(|(k, _)| k.bytes().map(char::from).collect())
+                .collect();
+            names.extend(["zz", "m99", "sub3", "a", "ae"].map(String::from));
+            for name in &names {
+                let walked = object.get(name).map(|v| v.raw());
+                let looked = top.get(d.as_bytes(), name).map(|v| v.raw());
+                if top.complete() || looked.is_some() {
+                    assert_eq!(looked, walked, "{d} {name}");
+                } else {
+                    // Past the index: `Claims::member` walks the object for these.
+                    assert!(
+                        object
+                            .members()
+                            .position(|(k, _)| k == name.as_str())
+                            .unwrap_or(0)
+                            >= TOP_MEMBERS
+                            || walked.is_none(),
+                        "{d} {name}"
+                    );
+                }
+            }
+        }
     }
 }

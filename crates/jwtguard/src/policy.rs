@@ -318,10 +318,10 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         c: &Claims<'_>,
         required: &[R],
     ) -> Result<(), Error> {
-        if self.access_token && c.client_id.is_none() {
+        if self.access_token && c.client_id().is_none() {
             return Err(Error::MissingClientId);
         }
-        if self.access_token && c.jti.is_none() {
+        if self.access_token && c.jwt_id().is_none() {
             return Err(Error::MissingJwtId);
         }
         let claim = c.member(self.permissions_claim_name());
@@ -341,13 +341,13 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         let issuers = self.lists.issuers();
         // RFC 9068 §2.2: an access token must carry iss and aud.
         if !issuers.is_empty() || self.access_token {
-            let iss = c.iss.ok_or(Error::InvalidIssuer)?;
+            let iss = c.issuer().ok_or(Error::InvalidIssuer)?;
             if !issuers.is_empty() && !issuers.iter().any(|i| iss == i.as_ref()) {
                 return Err(Error::InvalidIssuer);
             }
         }
         let audiences = self.lists.audiences();
-        if let Some(aud) = c.aud {
+        if let Some(aud) = c.audience() {
             if !audiences.iter().any(|a| aud.contains(a.as_ref())) {
                 return Err(Error::InvalidAudience);
             }
@@ -356,12 +356,12 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         }
         let parties = self.lists.authorized_parties();
         if !parties.is_empty() {
-            let azp = c.azp.ok_or(Error::InvalidAuthorizedParty)?;
+            let azp = c.authorized_party().ok_or(Error::InvalidAuthorizedParty)?;
             if !parties.iter().any(|p| azp == p.as_ref()) {
                 return Err(Error::InvalidAuthorizedParty);
             }
         }
-        if self.require_sub && c.sub.is_none_or(|s| s.is_empty()) {
+        if self.require_sub && c.subject().is_none_or(|s| s.is_empty()) {
             return Err(Error::InvalidSubject);
         }
         Ok(())
@@ -370,23 +370,23 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
     /// RFC 7519 §4.1.4-§4.1.6. Sums saturate: an `exp` near `u64::MAX` plus leeway means
     /// "never", not a wrap to the past.
     fn check_time(&self, c: &Claims<'_>, now: u64) -> Result<(), Error> {
-        match c.exp {
+        match c.expires_at() {
             Some(exp) if now >= exp.saturating_add(self.leeway) => return Err(Error::Expired),
             None if self.require_exp => return Err(Error::MissingExpiration),
             _ => {}
         }
         let now_plus_leeway = now.saturating_add(self.leeway);
-        if c.nbf.is_some_and(|nbf| nbf > now_plus_leeway) {
+        if c.not_before().is_some_and(|nbf| nbf > now_plus_leeway) {
             return Err(Error::NotYetValid);
         }
-        if c.iat.is_some_and(|iat| iat > now_plus_leeway) {
+        if c.issued_at().is_some_and(|iat| iat > now_plus_leeway) {
             return Err(Error::IssuedInFuture);
         }
-        if self.access_token && c.iat.is_none() {
+        if self.access_token && c.issued_at().is_none() {
             return Err(Error::MissingIssuedAt);
         }
         if let Some(max_age) = self.max_age {
-            let iat = c.iat.ok_or(Error::MissingIssuedAt)?;
+            let iat = c.issued_at().ok_or(Error::MissingIssuedAt)?;
             if now.saturating_sub(iat) > max_age.saturating_add(self.leeway) {
                 return Err(Error::TooOld);
             }

@@ -18,7 +18,7 @@
 /// The word: the machine's (8 bytes on x86-64 and aarch64, 4 on Cortex-M, where emulating a
 /// u64 would double the code for nothing).
 type Word = usize;
-const WORD: usize = core::mem::size_of::<Word>();
+pub(crate) const WORD: usize = core::mem::size_of::<Word>();
 const LO: Word = Word::MAX / 0xff;
 const HI: Word = LO << 7;
 
@@ -68,6 +68,26 @@ fn first(hay: &[u8], from: usize, flag: impl Fn(Word) -> Word, slow: impl Fn(u8)
     match pairs.remainder().iter().position(|&b| slow(b)) {
         Some(i) => at + i,
         None => hay.len(),
+    }
+}
+
+/// High bit set in each byte of `bytes` (at most a word of them) that is `tag` or 0: every such
+/// byte is flagged, and bytes above a flagged one may be flagged too (see the module comment),
+/// so callers check each flagged byte. Bytes past the slice are not flagged.
+#[inline(always)]
+pub(crate) fn tag_bytes(bytes: &[u8], tag: u8) -> Word {
+    let mut w = [0u8; WORD];
+    let n = bytes.len().min(WORD);
+    if let (Some(dst), Some(src)) = (w.get_mut(..n), bytes.get(..n)) {
+        dst.copy_from_slice(src);
+    }
+    let x = Word::from_le_bytes(w);
+    let hits = zero_bytes(x ^ (LO * Word::from(tag))) | zero_bytes(x);
+    // Only the slice's own bytes (the padding is zero, and would be flagged).
+    if n < WORD {
+        hits & ((1 << (8 * n)) - 1)
+    } else {
+        hits
     }
 }
 
@@ -161,5 +181,28 @@ mod tests {
             }
         }
         assert_eq!(string_stop(b"abc", 7), 3);
+    }
+
+    #[test]
+    fn tag_bytes_flags_every_match_and_nothing_past_the_slice() {
+        for len in 1..=WORD {
+            for hit in 0..len {
+                for tag in [1u8, 0x7f, 0x80, 0xff] {
+                    let other = if tag == 0xff { 2 } else { tag + 1 };
+                    let mut bytes = [other; WORD];
+                    bytes[hit] = tag;
+                    let flags = tag_bytes(&bytes[..len], tag);
+                    assert_ne!(flags & (0x80 << (8 * hit)), 0, "{len} {hit} {tag}");
+                    // The lowest flag is exact, and nothing past `len` is flagged.
+                    assert_eq!((flags.trailing_zeros() / 8) as usize, hit);
+                    if len < WORD {
+                        assert_eq!(flags >> (8 * len), 0);
+                    }
+                    // A zero (escaped name) is always flagged too.
+                    bytes[hit] = 0;
+                    assert_ne!(tag_bytes(&bytes[..len], tag) & (0x80 << (8 * hit)), 0);
+                }
+            }
+        }
     }
 }

@@ -108,9 +108,10 @@ pub struct TokenBuf {
     /// Here rather than in [`Claims`], which is copied by value: the index is 258 bytes, and
     /// on the firmware build keeping it in `Claims` cost 2 KiB of stack.
     index: ClaimsIndex,
-    /// Where the decoded payload is in `bytes`, recorded by [`UntrustedToken::parse`].
-    payload_start: usize,
-    payload_end: usize,
+    /// Where the decoded payload is in `bytes`, recorded by [`UntrustedToken::parse`] (`u16`:
+    /// the buffer is under 64 KiB, checked below).
+    payload_start: u16,
+    payload_end: u16,
     /// Whether the payload passed [`VerifiedToken::validate`]: set only there, as its last
     /// step, and cleared first thing by every parse into this buffer.
     validated: bool,
@@ -137,14 +138,16 @@ impl TokenBuf {
         if !self.validated {
             return None;
         }
-        let raw = self.bytes.get(self.payload_start..self.payload_end)?;
+        let raw = self
+            .bytes
+            .get(usize::from(self.payload_start)..usize::from(self.payload_end))?;
         // These bytes and their index passed before and are unchanged (only a parse changes
         // them, and it clears `validated` first); a failure here would be a bug.
-        Claims::from_index(raw, &self.index)
-            .ok()
-            .map(ValidatedClaims::new)
+        Claims::rebuild(raw, &self.index).map(ValidatedClaims::new)
     }
 }
+
+const _: () = assert!(TOKEN_BUF_LEN <= u16::MAX as usize);
 
 impl Default for TokenBuf {
     fn default() -> Self {
@@ -248,8 +251,10 @@ impl<'a> UntrustedToken<'a> {
         let payload = take(&mut rest, p).map_err(extra_dot)?;
         let signature = take(&mut rest, s).map_err(extra_dot)?;
         // The payload follows the header in the buffer: its place, without pointer arithmetic.
-        *payload_start = header.len();
-        *payload_end = header.len().saturating_add(payload.len());
+        // Both fit: they are offsets into the buffer (asserted under 64 KiB below).
+        *payload_start = u16::try_from(header.len()).unwrap_or(u16::MAX);
+        *payload_end =
+            u16::try_from(header.len().saturating_add(payload.len())).unwrap_or(u16::MAX);
 
         let header = Header::parse(header)?;
         Ok(Self {
