@@ -109,7 +109,7 @@ pub(crate) struct TopIndex {
     /// One byte per member from its name's first byte and length ([`name_tag`]; 0 for a name
     /// with escapes), so a lookup tests a word of members at a time and compares names only
     /// where the tag matches.
-    tags: [u8; TOP_MEMBERS],
+    tags: [scan::Word; TOP_MEMBERS / scan::WORD],
     len: u8,
     complete: bool,
 }
@@ -134,7 +134,7 @@ impl TopIndex {
                 value_at: 0,
                 value_end: 0,
             }; TOP_MEMBERS],
-            tags: [0; TOP_MEMBERS],
+            tags: [0; TOP_MEMBERS / scan::WORD],
             len: 0,
             complete: true,
         }
@@ -151,13 +151,14 @@ impl TopIndex {
             })
         })();
         let i = usize::from(self.len);
-        match (member, self.members.get_mut(i), self.tags.get_mut(i)) {
-            (Some(m), Some(slot), Some(tag)) => {
+        match (member, self.members.get_mut(i)) {
+            (Some(m), Some(slot)) => {
                 *slot = m;
-                *tag = match doc.get(name.0..name.1) {
+                let tag = match doc.get(name.0..name.1) {
                     Some(raw) if !escaped => name_tag(raw),
                     _ => 0,
                 };
+                scan::put_byte(&mut self.tags, i, tag);
                 self.len = self.len.saturating_add(1);
             }
             _ => self.complete = false,
@@ -195,14 +196,16 @@ impl TopIndex {
     /// when the name has no escapes, which is the same thing).
     pub(crate) fn get<'d>(&self, doc: &'d [u8], name: &str) -> Option<Value<'d>> {
         let len = usize::from(self.len);
-        let tags = self.tags.get(..len)?;
         let want = name_tag(name.as_bytes());
         let mut base: usize = 0;
-        for word in tags.chunks(scan::WORD) {
+        for &word in &self.tags {
+            if base >= len {
+                break;
+            }
             // The members whose tag is `want` or 0 (escaped), a word at a time; the test may
             // flag extra bytes above a true one, never miss one, and each flagged member is
             // compared in full below.
-            let mut flagged = scan::tag_bytes(word, want);
+            let mut flagged = scan::tag_bytes(word, want, len.saturating_sub(base));
             while flagged != 0 {
                 let i = base.saturating_add((flagged.trailing_zeros() / 8) as usize);
                 flagged &= flagged.wrapping_sub(1);
@@ -210,21 +213,20 @@ impl TopIndex {
                     return Some(v);
                 }
             }
-            base = base.saturating_add(word.len());
+            base = base.saturating_add(scan::WORD);
         }
         None
     }
 
-    /// Member `i`'s value if its name is `name`, compared byte for byte after unescaping (raw
-    /// bytes when the name has no escapes, which is the same thing).
+    /// Member `i`'s value if its name is `name`, compared byte for byte (raw bytes when the
+    /// name has no escapes, which is the same thing as comparing the text).
     #[inline(always)]
     fn member_named<'d>(&self, doc: &'d [u8], i: usize, name: &str) -> Option<Value<'d>> {
         let m = self.members.get(..usize::from(self.len))?.get(i)?;
-        let escaped = m.name_at & ESCAPED as u16 != 0;
-        let raw = doc.get(usize::from(m.name_at & !(ESCAPED as u16))..usize::from(m.name_end))?;
-        let same = if escaped {
-            Str { raw } == name
+        let same = if m.name_at & ESCAPED as u16 != 0 {
+            escaped_name_is(doc, m, name)
         } else {
+            let raw = doc.get(usize::from(m.name_at)..usize::from(m.name_end))?;
             scan::bytes_eq(raw, name.as_bytes())
         };
         if !same {
@@ -233,6 +235,14 @@ impl TopIndex {
         let raw = doc.get(usize::from(m.value_at)..usize::from(m.value_end))?;
         Some(Value { raw })
     }
+}
+
+/// Whether an escaped member name unescapes to `name` (rare: kept out of the lookup loop).
+#[inline(never)]
+fn escaped_name_is(doc: &[u8], m: &Member, name: &str) -> bool {
+    let at = usize::from(m.name_at & !(ESCAPED as u16));
+    doc.get(at..usize::from(m.name_end))
+        .is_some_and(|raw| Str { raw } == name)
 }
 
 struct Validator<'d, 'k, 't> {

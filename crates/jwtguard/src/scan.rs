@@ -17,7 +17,7 @@
 
 /// The word: the machine's (8 bytes on x86-64 and aarch64, 4 on Cortex-M, where emulating a
 /// u64 would double the code for nothing).
-type Word = usize;
+pub(crate) type Word = usize;
 pub(crate) const WORD: usize = core::mem::size_of::<Word>();
 const LO: Word = Word::MAX / 0xff;
 const HI: Word = LO << 7;
@@ -71,19 +71,21 @@ fn first(hay: &[u8], from: usize, flag: impl Fn(Word) -> Word, slow: impl Fn(u8)
     }
 }
 
-/// High bit set in each byte of `bytes` (at most a word of them) that is `tag` or 0: every such
-/// byte is flagged, and bytes above a flagged one may be flagged too (see the module comment),
-/// so callers check each flagged byte. Bytes past the slice are not flagged.
+/// Set byte `i` of a little-endian array of words (which was 0) to `byte`.
 #[inline(always)]
-pub(crate) fn tag_bytes(bytes: &[u8], tag: u8) -> Word {
-    let mut w = [0u8; WORD];
-    let n = bytes.len().min(WORD);
-    if let (Some(dst), Some(src)) = (w.get_mut(..n), bytes.get(..n)) {
-        dst.copy_from_slice(src);
+pub(crate) fn put_byte(words: &mut [Word], i: usize, byte: u8) {
+    if let Some(w) = words.get_mut(i / WORD) {
+        *w |= Word::from(byte) << (8 * (i % WORD));
     }
-    let x = Word::from_le_bytes(w);
-    let hits = zero_bytes(x ^ (LO * Word::from(tag))) | zero_bytes(x);
-    // Only the slice's own bytes (the padding is zero, and would be flagged).
+}
+
+/// High bit set in each of the first `n` bytes of `word` (little-endian byte order) that is
+/// `tag` or 0: every such byte is flagged, and bytes above a flagged one may be flagged too
+/// (see the module comment), so callers check each flagged byte. Bytes from `n` on are not
+/// flagged.
+#[inline(always)]
+pub(crate) fn tag_bytes(word: Word, tag: u8, n: usize) -> Word {
+    let hits = zero_bytes(word ^ (LO * Word::from(tag))) | zero_bytes(word);
     if n < WORD {
         hits & ((1 << (8 * n)) - 1)
     } else {
@@ -185,22 +187,23 @@ mod tests {
 
     #[test]
     fn tag_bytes_flags_every_match_and_nothing_past_the_slice() {
+        let word = |b: &[u8; WORD]| Word::from_le_bytes(*b);
         for len in 1..=WORD {
             for hit in 0..len {
                 for tag in [1u8, 0x7f, 0x80, 0xff] {
                     let other = if tag == 0xff { 2 } else { tag + 1 };
                     let mut bytes = [other; WORD];
                     bytes[hit] = tag;
-                    let flags = tag_bytes(&bytes[..len], tag);
+                    let flags = tag_bytes(word(&bytes), tag, len);
                     assert_ne!(flags & (0x80 << (8 * hit)), 0, "{len} {hit} {tag}");
-                    // The lowest flag is exact, and nothing past `len` is flagged.
+                    // The lowest flag is exact, and nothing from `len` on is flagged.
                     assert_eq!((flags.trailing_zeros() / 8) as usize, hit);
                     if len < WORD {
                         assert_eq!(flags >> (8 * len), 0);
                     }
                     // A zero (escaped name) is always flagged too.
                     bytes[hit] = 0;
-                    assert_ne!(tag_bytes(&bytes[..len], tag) & (0x80 << (8 * hit)), 0);
+                    assert_ne!(tag_bytes(word(&bytes), tag, len) & (0x80 << (8 * hit)), 0);
                 }
             }
         }
