@@ -193,6 +193,16 @@ errors! {
     /// gateway given the RSA public key file as its HMAC secret would let anyone holding that
     /// public key mint tokens (RS256/HS256 confusion, RFC 8725 §2.1). Load it as a key instead.
     SecretIsKey => "HMAC secret is a PEM, DER or JWK key: load it as a key, not as a secret",
+    /// A key of another type than the algorithm it was loaded for needs (an EC key for RS256,
+    /// an RSA key for ES256, a P-384 key for ES256, an HMAC algorithm for a public key): the
+    /// key is bound to one algorithm, and it must be able to verify it.
+    KeyTypeMismatch => "Key type does not fit the algorithm",
+    /// An EC public key that is not a point of its curve, or is the identity (SEC 1
+    /// §3.2.2.1); an Ed25519 key that does not decode (RFC 8032 §5.1.3).
+    InvalidPublicKey => "Public key is not a valid curve point",
+    /// An Ed25519 public key of small order: signatures under it prove nothing (RFC 8032
+    /// §5.1.7, the strict checks of RFC 8037 deployments).
+    WeakKey => "Public key is of small order",
 }
 
 impl fmt::Display for Error {

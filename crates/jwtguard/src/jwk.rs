@@ -1,10 +1,17 @@
 //! JSON Web Keys (RFC 7517) and key sets, loaded into a [`KeyRing`] without allocation.
 //!
-//! A JWK is usable here when (RFC 7517 §4, RFC 7518 §6):
-//! - `kty` is `RSA` (for RS256; `n` and `e` base64url, RFC 7518 §6.3.1) or `oct` (for HS256;
-//!   `k` base64url, RFC 7518 §6.4.1);
+//! A JWK is usable here when (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2):
+//! - `kty` is `RSA` (`n`, `e`, RFC 7518 §6.3.1), `oct` (`k`, §6.4.1), `EC` with `crv` `P-256`
+//!   or `P-384` (`x`, `y` at the full coordinate length, §6.2.1), or `OKP` with `crv`
+//!   `Ed25519` (`x`, RFC 8037 §2);
 //! - `use`, if present, is `sig` (§4.2); `key_ops`, if present, contains `verify` (§4.3);
-//! - `alg`, if present, is the algorithm the key type gives (`RS256` or `HS256`, §4.4).
+//! - `alg`, if present, is a signature algorithm of the key's type, and the key is bound to it.
+//!   Without `alg` the binding is the type's default: RS256 for `RSA`, HS256 for `oct`, the
+//!   curve's (ES256 for P-256, ES384 for P-384) for `EC`, EdDSA for `Ed25519`.
+//!
+//! A key of another type or curve, for another use, or for an algorithm this build leaves out,
+//! is not for us: [`KeyRing::add_jwks`] skips and counts it. A key whose `alg` belongs to
+//! another key type is malformed ([`Error::KeyTypeMismatch`]).
 //!
 //! The `k` of an `oct` key is secret, so it is decoded with `base64ct`, whose timing does not
 //! depend on the data; public values (`n`, `e`) use the faster table decoder.
@@ -14,7 +21,8 @@ use zeroize::Zeroize;
 
 use crate::Error;
 use crate::alg::Algorithm;
-use crate::alg::rs256::Rs256Key;
+use crate::alg::hmac::HmacKey;
+use crate::alg::rsa::RsaKey;
 use crate::b64;
 use crate::json::{self, Object, Str};
 use crate::keys::{KeyMaterial, KeyRing, MAX_KID_LEN};
@@ -55,11 +63,12 @@ fn b64_member<'a>(obj: &Object<'a>, name: &str) -> Result<&'a [u8], Error> {
     s.as_str().map(str::as_bytes).map_err(|_| Error::KeyFormat)
 }
 
-/// Whether the JWK's `use`, `key_ops` and `alg` allow verifying `alg` signatures.
-/// `Ok(false)`: a well-formed key that is not for us. `Err`: malformed members.
-fn usable_for(obj: &Object<'_>, alg: Algorithm) -> Result<bool, Error> {
+/// The algorithm the JWK is for, given its type's algorithms (`family`, the first being the
+/// default): `Ok(None)` when `use`, `key_ops` or `alg` say it is not a signature key for us
+/// (or its algorithm is not built); `Err` for malformed members.
+fn binding(obj: &Object<'_>, family: &[Algorithm]) -> Result<Option<Algorithm>, Error> {
     if text(obj, "use")?.is_some_and(|u| u != "sig") {
-        return Ok(false);
+        return Ok(None);
     }
     if let Some(ops) = obj.get("key_ops") {
         let ops = ops.as_array().ok_or(Error::KeyFormat)?;
@@ -69,13 +78,19 @@ fn usable_for(obj: &Object<'_>, alg: Algorithm) -> Result<bool, Error> {
             verify |= op == "verify";
         }
         if !verify {
-            return Ok(false);
+            return Ok(None);
         }
     }
-    match text(obj, "alg")? {
-        Some(a) => Ok(a == alg.name()),
-        None => Ok(true),
-    }
+    let alg = match text(obj, "alg")? {
+        None => family.first().copied(),
+        Some(name) => match Algorithm::ALL.iter().copied().find(|a| name == a.name()) {
+            // Not a JWS signature algorithm we know (`RSA-OAEP`, `ES512`, ...): not for us.
+            None => return Ok(None),
+            Some(a) if !family.contains(&a) => return Err(Error::KeyTypeMismatch),
+            Some(a) => Some(a),
+        },
+    };
+    Ok(alg.filter(|a| a.is_built()))
 }
 
 /// A parsed JWK, or why it is not for us.
@@ -85,18 +100,30 @@ enum Parsed {
     NotForUs,
 }
 
+/// A fixed-length base64url member (EC coordinates, Ed25519 keys) decoded into `out`.
+#[cfg(any(feature = "ecdsa", feature = "eddsa"))]
+fn fixed<'o>(obj: &Object<'_>, name: &str, out: &'o mut [u8]) -> Result<&'o [u8], Error> {
+    let want = out.len();
+    let got = b64::decode(b64_member(obj, name)?, out).map_err(|_| Error::KeyFormat)?;
+    if got.len() != want {
+        return Err(Error::KeyFormat);
+    }
+    Ok(got)
+}
+
 fn parse(obj: &Object<'_>) -> Result<Parsed, Error> {
+    use Algorithm::*;
     let kty = text(obj, "kty")?.ok_or(Error::KeyFormat)?;
     if kty == "RSA" {
-        if !usable_for(obj, Algorithm::RS256)? {
+        let Some(alg) = binding(obj, &[RS256, RS384, RS512, PS256, PS384, PS512])? else {
             return Ok(Parsed::NotForUs);
-        }
+        };
         // RFC 7518 §6.3.2: `d` (and the CRT members) make it a private key. Verifying needs
         // only `n` and `e`, and a gateway given the signing key should be told.
         if obj.get("d").is_some() {
             return Err(Error::PrivateKey);
         }
-        let mut n = [0u8; crate::alg::rs256::MAX_LEN];
+        let mut n = [0u8; crate::alg::rsa::MAX_LEN];
         let mut e = [0u8; 8];
         let n = b64::decode(b64_member(obj, "n")?, &mut n).map_err(|_| Error::KeyFormat)?;
         let e = b64::decode(b64_member(obj, "e")?, &mut e).map_err(|_| Error::KeyFormat)?;
@@ -105,20 +132,75 @@ fn parse(obj: &Object<'_>) -> Result<Parsed, Error> {
         if n.first() == Some(&0) || e.first() == Some(&0) {
             return Err(Error::KeyFormat);
         }
-        return Ok(Parsed::Key(KeyMaterial::Rs256(Rs256Key::from_components(
-            n, e,
-        )?)));
+        let key = RsaKey::from_components(n, e)?.for_algorithm(alg)?;
+        return Ok(Parsed::Key(KeyMaterial::Rsa(key)));
     }
     if kty == "oct" {
-        if !usable_for(obj, Algorithm::HS256)? {
+        let Some(alg) = binding(obj, &[HS256, HS384, HS512])? else {
             return Ok(Parsed::NotForUs);
-        }
+        };
         let mut k = [0u8; MAX_JWK_SECRET_LEN];
         let result = Base64UrlUnpadded::decode(b64_member(obj, "k")?, &mut k)
             .map_err(|_| Error::KeyFormat)
-            .and_then(crate::alg::hs256::Hs256Key::new);
+            .and_then(|secret| HmacKey::for_algorithm(alg, secret));
         k.zeroize();
-        return Ok(Parsed::Key(KeyMaterial::Hs256(result?)));
+        return Ok(Parsed::Key(KeyMaterial::Hmac(result?)));
+    }
+    if kty == "EC" {
+        let crv = text(obj, "crv")?.ok_or(Error::KeyFormat)?;
+        // The coordinate size, and the SEC 1 uncompressed point's: 04 || x || y.
+        let (family, size, point_len) = if crv == "P-256" {
+            (ES256, 32, 65)
+        } else if crv == "P-384" {
+            (ES384, 48, 97)
+        } else {
+            // P-521 (ES512), secp256k1 (ES256K) and others: not for us.
+            return Ok(Parsed::NotForUs);
+        };
+        let Some(_alg) = binding(obj, &[family])? else {
+            return Ok(Parsed::NotForUs);
+        };
+        if obj.get("d").is_some() {
+            return Err(Error::PrivateKey);
+        }
+        #[cfg(feature = "ecdsa")]
+        {
+            // SEC 1 uncompressed: 04 || x || y, each the full coordinate length (RFC 7518
+            // §6.2.1.2-3).
+            let mut point = [0u8; 1 + 2 * 48];
+            let (tag, xy) = point.split_at_mut(1);
+            tag.copy_from_slice(&[0x04]);
+            let (x, rest) = xy.split_at_mut(size);
+            fixed(obj, "x", x)?;
+            fixed(obj, "y", rest.get_mut(..size).ok_or(Error::KeyFormat)?)?;
+            let point = point.get(..point_len).ok_or(Error::KeyFormat)?;
+            let key = crate::alg::ecdsa::EcKey::from_sec1(_alg, point)?;
+            return Ok(Parsed::Key(KeyMaterial::Ec(key)));
+        }
+        #[cfg(not(feature = "ecdsa"))]
+        {
+            let _ = (size, point_len);
+            return Ok(Parsed::NotForUs);
+        }
+    }
+    if kty == "OKP" {
+        if text(obj, "crv")?.is_none_or(|c| c != "Ed25519") {
+            // Ed448, X25519, X448: not for us (RFC 8037 §2).
+            return Ok(Parsed::NotForUs);
+        }
+        let Some(_alg) = binding(obj, &[EdDSA])? else {
+            return Ok(Parsed::NotForUs);
+        };
+        if obj.get("d").is_some() {
+            return Err(Error::PrivateKey);
+        }
+        #[cfg(feature = "eddsa")]
+        {
+            let mut x = [0u8; 32];
+            fixed(obj, "x", &mut x)?;
+            let key = crate::alg::eddsa::Ed25519Key::from_bytes(&x)?;
+            return Ok(Parsed::Key(KeyMaterial::Ed25519(key)));
+        }
     }
     Ok(Parsed::NotForUs)
 }

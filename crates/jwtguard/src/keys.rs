@@ -13,8 +13,12 @@ use heapless::Vec;
 
 use crate::Error;
 use crate::alg::Algorithm;
-use crate::alg::hs256::{self, Hs256Key};
-use crate::alg::rs256::Rs256Key;
+#[cfg(feature = "ecdsa")]
+use crate::alg::ecdsa::EcKey;
+#[cfg(feature = "eddsa")]
+use crate::alg::eddsa::Ed25519Key;
+use crate::alg::hmac::{self, HmacKey};
+use crate::alg::rsa::RsaKey;
 use crate::json::Str;
 use crate::keyfmt;
 
@@ -25,20 +29,40 @@ pub const MAX_KID_LEN: usize = 64;
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum KeyMaterial {
-    Hs256(Hs256Key),
-    Rs256(Rs256Key),
+    Hmac(HmacKey),
+    Rsa(RsaKey),
+    #[cfg(feature = "ecdsa")]
+    Ec(EcKey),
+    #[cfg(feature = "eddsa")]
+    Ed25519(Ed25519Key),
 }
 
 impl KeyMaterial {
+    /// The one algorithm the key answers to.
     pub(crate) fn algorithm(&self) -> Algorithm {
         match self {
-            KeyMaterial::Hs256(_) => Algorithm::HS256,
-            KeyMaterial::Rs256(_) => Algorithm::RS256,
+            KeyMaterial::Hmac(k) => k.algorithm(),
+            KeyMaterial::Rsa(k) => k.algorithm(),
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::Ec(k) => k.algorithm(),
+            #[cfg(feature = "eddsa")]
+            KeyMaterial::Ed25519(k) => k.algorithm(),
+        }
+    }
+
+    /// Check `signature` over `message` with the key's algorithm.
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        match self {
+            KeyMaterial::Hmac(k) => k.verify(message, signature),
+            KeyMaterial::Rsa(k) => k.verify(message, signature),
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::Ec(k) => k.verify(message, signature),
+            #[cfg(feature = "eddsa")]
+            KeyMaterial::Ed25519(k) => k.verify(message, signature),
         }
     }
 }
 
-/// One loaded key.
 #[derive(Debug, Clone)]
 pub(crate) struct Key {
     kid: Option<Vec<u8, MAX_KID_LEN>>,
@@ -90,14 +114,13 @@ impl<const N: usize> KeyRing<N> {
 
     /// Load an HS256 secret of at least 32 bytes (RFC 7518 §3.2), with an optional key id.
     pub fn add_hs256(&mut self, kid: Option<&str>, secret: &[u8]) -> Result<(), Error> {
-        let material = KeyMaterial::Hs256(Hs256Key::new(secret)?);
-        self.push(kid, material)
+        self.add_hmac(Algorithm::HS256, kid, secret)
     }
 
     /// Load an HS256 secret that must also have the form custom-JWT backends accept for
     /// configured signing keys: 32 to 512 characters of `[A-Za-z0-9_-]`.
     pub fn add_hs256_configured(&mut self, kid: Option<&str>, secret: &str) -> Result<(), Error> {
-        if !hs256::is_configurable_secret(secret.as_bytes()) {
+        if !hmac::is_configurable_secret(secret.as_bytes()) {
             return Err(Error::InvalidSecretFormat);
         }
         self.add_hs256(kid, secret.as_bytes())
@@ -106,13 +129,34 @@ impl<const N: usize> KeyRing<N> {
     /// Load an RSA public key for RS256 from DER: SPKI (`PUBLIC KEY`) or PKCS#1
     /// (`RSA PUBLIC KEY`).
     pub fn add_rs256_der(&mut self, kid: Option<&str>, der: &[u8]) -> Result<(), Error> {
-        self.push(kid, KeyMaterial::Rs256(keyfmt::from_der(der)?))
+        self.push(kid, KeyMaterial::Rsa(keyfmt::from_der(der)?))
     }
 
     /// Load an RSA public key for RS256 from PEM (`BEGIN PUBLIC KEY` or
     /// `BEGIN RSA PUBLIC KEY`).
     pub fn add_rs256_pem(&mut self, kid: Option<&str>, pem: &[u8]) -> Result<(), Error> {
-        self.push(kid, KeyMaterial::Rs256(keyfmt::from_pem(pem)?))
+        self.push(kid, KeyMaterial::Rsa(keyfmt::from_pem(pem)?))
+    }
+
+    /// Load an HMAC secret bound to `alg` (HS256, HS384 or HS512), at least as long as the
+    /// hash output (32, 48 or 64 bytes, RFC 7518 §3.2). A public-key algorithm is
+    /// [`Error::KeyTypeMismatch`].
+    pub fn add_hmac(&mut self, alg: Algorithm, kid: Option<&str>, secret: &[u8]) -> Result<(), Error> {
+        self.push(kid, KeyMaterial::Hmac(HmacKey::for_algorithm(alg, secret)?))
+    }
+
+    /// Load a public key bound to `alg` from DER: SPKI (RSA, EC P-256/P-384, Ed25519) or
+    /// PKCS#1 `RSAPublicKey`. The key must fit the algorithm: an RSA key for RS256/384/512 or
+    /// PS256/384/512, a P-256 key for ES256, a P-384 key for ES384, an Ed25519 key for EdDSA;
+    /// anything else is [`Error::KeyTypeMismatch`]. An algorithm the build leaves out is
+    /// [`Error::UnsupportedAlgorithm`].
+    pub fn add_der(&mut self, alg: Algorithm, kid: Option<&str>, der: &[u8]) -> Result<(), Error> {
+        self.push(kid, keyfmt::material_from_der(alg, der)?)
+    }
+
+    /// [`KeyRing::add_der`] from PEM (`BEGIN PUBLIC KEY`, or `BEGIN RSA PUBLIC KEY`).
+    pub fn add_pem(&mut self, alg: Algorithm, kid: Option<&str>, pem: &[u8]) -> Result<(), Error> {
+        self.push(kid, keyfmt::material_from_pem(alg, pem)?)
     }
 
     /// Load an RSA public key for RS256 from its big-endian modulus and exponent.
@@ -122,7 +166,7 @@ impl<const N: usize> KeyRing<N> {
         n: &[u8],
         e: &[u8],
     ) -> Result<(), Error> {
-        self.push(kid, KeyMaterial::Rs256(Rs256Key::from_components(n, e)?))
+        self.push(kid, KeyMaterial::Rsa(RsaKey::from_components(n, e)?))
     }
 
     pub(crate) fn push(&mut self, kid: Option<&str>, material: KeyMaterial) -> Result<(), Error> {

@@ -109,8 +109,12 @@ struct ReadmeDoctests;
 struct GuideDoctests;
 
 pub use alg::Algorithm;
-pub use alg::hs256::{Hs256Key, is_configurable_secret};
-pub use alg::rs256::{RSA_MAX_BITS, RSA_MIN_BITS, Rs256Key};
+#[cfg(feature = "ecdsa")]
+pub use alg::ecdsa::EcKey;
+#[cfg(feature = "eddsa")]
+pub use alg::eddsa::Ed25519Key;
+pub use alg::hmac::{HmacKey, Hs256Key, is_configurable_secret};
+pub use alg::rsa::{RSA_MAX_BITS, RSA_MIN_BITS, RsaKey, Rs256Key};
 pub use bearer::bearer_token;
 pub use claims::{Audience, Claims};
 pub use error::{Error, Rejection};

@@ -75,7 +75,7 @@ use crate::claims::Claims;
 use crate::claims::ClaimsIndex;
 use crate::header::Header;
 use crate::json::Str;
-use crate::keys::{KeyMaterial, KeyRing};
+use crate::keys::KeyRing;
 use crate::lists::PolicyLists;
 use crate::metadata::Rejection;
 use crate::policy::Policy;
@@ -293,10 +293,7 @@ impl<'a> UntrustedToken<'a> {
         // is `SignatureLength` only if no candidate had its length, else `InvalidSignature`.
         let mut length_matched = false;
         for key in candidates.iter() {
-            let result = match key {
-                KeyMaterial::Hs256(k) => k.verify(self.signing_input, self.signature),
-                KeyMaterial::Rs256(k) => k.verify(self.signing_input, self.signature),
-            };
+            let result = key.verify(self.signing_input, self.signature);
             match result {
                 Ok(()) => {
                     return Ok(VerifiedToken {

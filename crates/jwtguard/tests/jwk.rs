@@ -78,23 +78,38 @@ fn jwk_rules() {
     for (jwk, want) in [
         (rsa_jwk(2048, r#","use":"enc""#), Error::UnsupportedKeyType),
         (
-            rsa_jwk(2048, r#","alg":"RS512""#),
+            rsa_jwk(2048, r#","alg":"RSA-OAEP""#),
             Error::UnsupportedKeyType,
         ),
+        // An algorithm of another key type is a malformed key, not someone else's.
         (
             rsa_jwk(2048, r#","alg":"HS256""#),
-            Error::UnsupportedKeyType,
+            Error::KeyTypeMismatch,
         ),
+        (rsa_jwk(2048, r#","alg":"ES256""#), Error::KeyTypeMismatch),
         (
             rsa_jwk(2048, r#","key_ops":["encrypt"]"#),
             Error::UnsupportedKeyType,
         ),
         (
             oct_jwk(SECRET, r#","alg":"RS256""#),
+            Error::KeyTypeMismatch,
+        ),
+        // Coordinates shorter than the curve's field size (RFC 7518 §6.2.1.2).
+        (
+            r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#.into(),
+            if cfg!(feature = "ecdsa") {
+                Error::KeyFormat
+            } else {
+                Error::UnsupportedKeyType
+            },
+        ),
+        (
+            r#"{"kty":"EC","crv":"P-521","x":"AA","y":"AA"}"#.into(),
             Error::UnsupportedKeyType,
         ),
         (
-            r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#.into(),
+            r#"{"kty":"OKP","crv":"X25519","x":"AA"}"#.into(),
             Error::UnsupportedKeyType,
         ),
         (r#"{"kty":"RSA","n":"AQAB"}"#.into(), Error::KeyFormat),
@@ -139,7 +154,7 @@ fn jwks_loads_usable_keys_and_counts_the_rest() {
         rsa_jwk(4096, r#","kid":"b""#),
         oct_jwk(SECRET, r#","kid":"h""#),
         rsa_jwk(3072, r#","kid":"enc","use":"enc""#),
-        r#"{"kty":"EC","kid":"ec","crv":"P-256","x":"AA","y":"AA"}"#,
+        r#"{"kty":"EC","kid":"ec","crv":"P-521","x":"AA","y":"AA"}"#,
         rsa_jwk(2048, r#","kid":"ps","alg":"PS256""#),
         r#"{"kty":"RSA","kid":"small","n":"AQAB","e":"AQAB"}"#,
     );
@@ -152,7 +167,12 @@ fn jwks_loads_usable_keys_and_counts_the_rest() {
             report.rejected,
             report.left_out
         ),
-        (3, 3, 1, 0)
+        // The PS256 key loads when the build has `rsa-pss`, and is skipped otherwise.
+        if cfg!(feature = "rsa-pss") {
+            (4, 2, 1, 0)
+        } else {
+            (3, 3, 1, 0)
+        }
     );
     assert_eq!(report.first_rejection, Some(Error::RsaModulusTooSmall));
     let v = Verifier::new(r, POLICY);

@@ -1,6 +1,8 @@
-//! RS256: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3, RFC 8017 §8.2.2), with no heap.
+//! RSA signatures with no heap: RS256/384/512, RSASSA-PKCS1-v1_5 with SHA-2 (RFC 7518 §3.3,
+//! RFC 8017 §8.2.2), and PS256/384/512, RSASSA-PSS (RFC 7518 §3.5, RFC 8017 §8.1.2; the
+//! encoding check is in `pss.rs`).
 //!
-//! Verification recomputes `EM' = 00 01 FF..FF 00 || DigestInfo(SHA-256) || H` and compares
+//! PKCS#1 v1.5 verification recomputes `EM' = 00 01 FF..FF 00 || DigestInfo || H` and compares
 //! all of it with `s^e mod n` (RFC 8017 §8.2.2 step 4). The padding is never parsed, which is
 //! what keeps out the Bleichenbacher'06 family of forgeries. Only the DigestInfo with the
 //! explicit NULL parameter is accepted (RFC 8017 §9.2 note 1).
@@ -13,10 +15,10 @@
 //! neither, which keeps firmware images small (crypto-bigint's generic set-up was 9.8 KB of a
 //! Cortex-M4 image).
 
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::mont::{self, Modulus, W, limbs};
+use super::{Algorithm, Hash};
 use crate::Error;
 
 /// Smallest modulus accepted, in bits (RFC 7518 §3.3: "2048 bits or larger MUST be used").
@@ -30,10 +32,21 @@ pub const RSA_MAX_BITS: usize = 2048;
 pub(crate) const MAX_LEN: usize = RSA_MAX_BITS / 8;
 
 /// `DigestInfo ::= SEQUENCE { AlgorithmIdentifier { id-sha256, NULL }, OCTET STRING (32) }`,
-/// DER, up to the hash (RFC 8017 §9.2 note 1).
+/// DER, up to the hash (RFC 8017 §9.2 note 1); the SHA-384 and SHA-512 ones differ in the
+/// lengths and the OID's last arc.
 const DIGEST_INFO_SHA256: [u8; 19] = [
     0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
     0x00, 0x04, 0x20,
+];
+#[cfg(feature = "rsa-sha512")]
+const DIGEST_INFO_SHA384: [u8; 19] = [
+    0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05,
+    0x00, 0x04, 0x30,
+];
+#[cfg(feature = "rsa-sha512")]
+const DIGEST_INFO_SHA512: [u8; 19] = [
+    0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05,
+    0x00, 0x04, 0x40,
 ];
 
 /// A public modulus in Montgomery form: the modulus (both word orders), `-n^-1 mod 2^w` and
@@ -76,14 +89,21 @@ macro_rules! with_width {
     };
 }
 
-/// An RSA public key admitted for RS256: 2048 to 4096 bits, n odd, e odd and in 3..2^32.
+/// An RSA public key, 2048 to 4096 bits, n odd, e odd and in 3..2^32, bound to one of RS256,
+/// RS384, RS512, PS256, PS384 or PS512 (RS256 unless [`RsaKey::for_algorithm`] says otherwise):
+/// a key loaded for RS256 never answers a PS256 token, and back.
 #[derive(Clone, Debug)]
-pub struct Rs256Key {
+pub struct RsaKey {
     width: Width,
     /// Modulus length in bytes, which is also the only valid signature length.
     n_len: usize,
     e: u32,
+    alg: Algorithm,
 }
+
+/// The RS256 key type of earlier versions: an [`RsaKey`], which its constructors bind to
+/// RS256.
+pub type Rs256Key = RsaKey;
 
 fn strip_zeros(mut b: &[u8]) -> &[u8] {
     while let Some((0, rest)) = b.split_first() {
@@ -100,8 +120,9 @@ fn params<const L: usize>(n: &[u8]) -> Result<Params<L>, Error> {
     Ok(Params { m, r2 })
 }
 
-impl Rs256Key {
-    /// Admit a key from its big-endian modulus and exponent (leading zero bytes allowed).
+impl RsaKey {
+    /// Admit a key from its big-endian modulus and exponent (leading zero bytes allowed),
+    /// bound to RS256.
     pub fn from_components(n: &[u8], e: &[u8]) -> Result<Self, Error> {
         let n = strip_zeros(n);
         let bits = match n.first() {
@@ -142,7 +163,35 @@ impl Rs256Key {
             width,
             n_len: n.len(),
             e,
+            alg: Algorithm::RS256,
         })
+    }
+
+    /// The same key bound to `alg` instead: an RSA algorithm (RS256/384/512, PS256/384/512),
+    /// else [`Error::KeyTypeMismatch`]; one this build leaves out is
+    /// [`Error::UnsupportedAlgorithm`].
+    pub fn for_algorithm(mut self, alg: Algorithm) -> Result<Self, Error> {
+        if !matches!(
+            alg,
+            Algorithm::RS256
+                | Algorithm::RS384
+                | Algorithm::RS512
+                | Algorithm::PS256
+                | Algorithm::PS384
+                | Algorithm::PS512
+        ) {
+            return Err(Error::KeyTypeMismatch);
+        }
+        if !alg.is_built() {
+            return Err(Error::UnsupportedAlgorithm);
+        }
+        self.alg = alg;
+        Ok(self)
+    }
+
+    /// The algorithm the key is bound to.
+    pub fn algorithm(&self) -> Algorithm {
+        self.alg
     }
 
     /// The modulus size in bits.
@@ -155,11 +204,11 @@ impl Rs256Key {
         self.e
     }
 
-    /// Verify an RS256 signature over `message`.
+    /// Verify a signature over `message` with the key's algorithm.
     ///
-    /// The signature must be exactly as long as the modulus (RFC 8017 §8.2.2 step 1), else
-    /// [`Error::SignatureLength`]; a value of n or more, or any mismatch of the recomputed
-    /// block, is [`Error::InvalidSignature`].
+    /// The signature must be exactly as long as the modulus (RFC 8017 §8.2.2 step 1, §8.1.2
+    /// step 1), else [`Error::SignatureLength`]; a value of n or more, or any mismatch of the
+    /// encoded message, is [`Error::InvalidSignature`].
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         if signature.len() != self.n_len {
             return Err(Error::SignatureLength);
@@ -170,15 +219,24 @@ impl Rs256Key {
         if !ok {
             return Err(Error::InvalidSignature);
         }
-        let mut expected = [0u8; MAX_LEN];
-        let expected = expected
-            .get_mut(..self.n_len)
-            .ok_or(Error::SignatureLength)?;
-        encode_emsa_pkcs1_sha256(message, expected).ok_or(Error::InvalidSignature)?;
-        if bool::from(em.ct_eq(expected)) {
-            Ok(())
-        } else {
-            Err(Error::InvalidSignature)
+        let hash = self.alg.hash();
+        match self.alg {
+            #[cfg(feature = "rsa-pss")]
+            Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
+                super::pss::verify(hash, message, em, self.modulus_bits())
+            }
+            _ => {
+                let mut expected = [0u8; MAX_LEN];
+                let expected = expected
+                    .get_mut(..self.n_len)
+                    .ok_or(Error::SignatureLength)?;
+                encode_emsa_pkcs1(hash, message, expected).ok_or(Error::InvalidSignature)?;
+                if bool::from(em.ct_eq(expected)) {
+                    Ok(())
+                } else {
+                    Err(Error::InvalidSignature)
+                }
+            }
         }
     }
 }
@@ -195,18 +253,29 @@ fn rsavp1<const L: usize>(p: &Params<L>, e: u32, sig: &[u8], em: &mut [u8]) -> b
     mont::to_be(&p.m.pow(&s, e, &p.r2), em)
 }
 
-/// EMSA-PKCS1-v1_5-ENCODE with SHA-256 (RFC 8017 §9.2) into `out`, which is the modulus length.
-fn encode_emsa_pkcs1_sha256(message: &[u8], out: &mut [u8]) -> Option<()> {
-    let hash = Sha256::digest(message);
-    let t_len = DIGEST_INFO_SHA256.len().checked_add(hash.len())?;
+/// EMSA-PKCS1-v1_5-ENCODE (RFC 8017 §9.2) into `out`, which is the modulus length.
+fn encode_emsa_pkcs1(hash: Hash, message: &[u8], out: &mut [u8]) -> Option<()> {
+    let info: &[u8] = match hash {
+        Hash::Sha256 => &DIGEST_INFO_SHA256,
+        #[cfg(feature = "rsa-sha512")]
+        Hash::Sha384 => &DIGEST_INFO_SHA384,
+        #[cfg(feature = "rsa-sha512")]
+        Hash::Sha512 => &DIGEST_INFO_SHA512,
+        // A key cannot be bound to RS384/RS512 without the feature.
+        #[cfg(not(feature = "rsa-sha512"))]
+        _ => return None,
+    };
+    let digest = hash.digest(&[message]);
+    let h_bytes = digest.as_slice();
+    let t_len = info.len().checked_add(h_bytes.len())?;
     // At least 8 bytes of 0xFF padding (RFC 8017 §9.2 step 5) - always true for >= 2048 bits.
     let ps_end = out.len().checked_sub(t_len)?.checked_sub(1)?;
     let (head, tail) = out.split_at_mut(ps_end);
     let (zero, t) = tail.split_first_mut()?;
     *zero = 0;
-    let (info, h) = t.split_at_mut(DIGEST_INFO_SHA256.len());
-    info.copy_from_slice(&DIGEST_INFO_SHA256);
-    h.copy_from_slice(&hash);
+    let (info_out, h) = t.split_at_mut(info.len());
+    info_out.copy_from_slice(info);
+    h.copy_from_slice(h_bytes);
     let (lead, ps) = head.split_at_mut(2);
     lead.copy_from_slice(&[0x00, 0x01]);
     ps.fill(0xff);
