@@ -141,7 +141,12 @@ impl<const N: usize> KeyRing<N> {
     /// Load an HMAC secret bound to `alg` (HS256, HS384 or HS512), at least as long as the
     /// hash output (32, 48 or 64 bytes, RFC 7518 §3.2). A public-key algorithm is
     /// [`Error::KeyTypeMismatch`].
-    pub fn add_hmac(&mut self, alg: Algorithm, kid: Option<&str>, secret: &[u8]) -> Result<(), Error> {
+    pub fn add_hmac(
+        &mut self,
+        alg: Algorithm,
+        kid: Option<&str>,
+        secret: &[u8],
+    ) -> Result<(), Error> {
         self.push(kid, KeyMaterial::Hmac(HmacKey::for_algorithm(alg, secret)?))
     }
 

@@ -114,7 +114,7 @@ pub use alg::ecdsa::EcKey;
 #[cfg(feature = "eddsa")]
 pub use alg::eddsa::Ed25519Key;
 pub use alg::hmac::{HmacKey, Hs256Key, is_configurable_secret};
-pub use alg::rsa::{RSA_MAX_BITS, RSA_MIN_BITS, RsaKey, Rs256Key};
+pub use alg::rsa::{RSA_MAX_BITS, RSA_MIN_BITS, Rs256Key, RsaKey};
 pub use bearer::bearer_token;
 pub use claims::{Audience, Claims};
 pub use error::{Error, Rejection};

@@ -82,19 +82,13 @@ fn jwk_rules() {
             Error::UnsupportedKeyType,
         ),
         // An algorithm of another key type is a malformed key, not someone else's.
-        (
-            rsa_jwk(2048, r#","alg":"HS256""#),
-            Error::KeyTypeMismatch,
-        ),
+        (rsa_jwk(2048, r#","alg":"HS256""#), Error::KeyTypeMismatch),
         (rsa_jwk(2048, r#","alg":"ES256""#), Error::KeyTypeMismatch),
         (
             rsa_jwk(2048, r#","key_ops":["encrypt"]"#),
             Error::UnsupportedKeyType,
         ),
-        (
-            oct_jwk(SECRET, r#","alg":"RS256""#),
-            Error::KeyTypeMismatch,
-        ),
+        (oct_jwk(SECRET, r#","alg":"RS256""#), Error::KeyTypeMismatch),
         // Coordinates shorter than the curve's field size (RFC 7518 §6.2.1.2).
         (
             r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#.into(),

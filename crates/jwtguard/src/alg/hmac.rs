@@ -6,7 +6,6 @@ use subtle::ConstantTimeEq;
 use super::Algorithm;
 use crate::Error;
 
-
 /// The keyed HMAC state, one per hash.
 #[derive(Clone)]
 enum State {

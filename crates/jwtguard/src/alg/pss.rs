@@ -32,7 +32,10 @@ pub(crate) fn verify(
     let h_len = hash.len();
     let s_len = h_len;
     // Step 3.
-    let db_len = em_len.checked_sub(h_len).and_then(|x| x.checked_sub(1)).ok_or(bad)?;
+    let db_len = em_len
+        .checked_sub(h_len)
+        .and_then(|x| x.checked_sub(1))
+        .ok_or(bad)?;
     if db_len < s_len.saturating_add(1) {
         return Err(bad);
     }
@@ -45,7 +48,9 @@ pub(crate) fn verify(
     let (masked_db, h) = body.split_at(db_len);
     // Step 6: the leftmost 8*emLen - emBits bits of the masked DB must be zero.
     let zero_bits = em_len.saturating_mul(8).saturating_sub(em_bits);
-    let top_mask: u8 = 0xff_u8.checked_shr(u32::try_from(zero_bits).map_err(|_| bad)?).unwrap_or(0);
+    let top_mask: u8 = 0xff_u8
+        .checked_shr(u32::try_from(zero_bits).map_err(|_| bad)?)
+        .unwrap_or(0);
     if masked_db.first().is_some_and(|b| b & !top_mask != 0) {
         return Err(bad);
     }
