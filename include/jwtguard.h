@@ -1,5 +1,6 @@
 /*
- * jwtguard: verify JSON Web Tokens (HS256, RS256) from C and C++, with no malloc required.
+ * jwtguard: verify JSON Web Tokens (HS256/384/512, RS256/384/512, PS256/384/512, ES256/384,
+ * EdDSA) from C and C++, with no malloc required.
  *
  * Conventions
  * - Every symbol starts with jwtguard_ / JWTGUARD_.
@@ -39,6 +40,50 @@
  * jwtguard_verifier_add_issuer(v, JWTGUARD_LIT("https://issuer.example")). The empty literals
  * around `s` make anything but a string literal a compile error. */
 #define JWTGUARD_LIT(s) (const uint8_t *)("" s ""), (sizeof("" s "") - 1)
+
+/* Storage alignment: the verifier storage is 16-byte aligned (SHA-512's state holds a 128-bit
+ * counter). */
+#if defined(_MSC_VER)
+#define JWTGUARD_ALIGNED(n) __declspec(align(n))
+#else
+#define JWTGUARD_ALIGNED(n) __attribute__((aligned(n)))
+#endif
+
+// HMAC with SHA-256.
+#define JWTGUARD_ALG_HS256 1
+
+// HMAC with SHA-384.
+#define JWTGUARD_ALG_HS384 2
+
+// HMAC with SHA-512.
+#define JWTGUARD_ALG_HS512 3
+
+// RSASSA-PKCS1-v1_5 with SHA-256.
+#define JWTGUARD_ALG_RS256 4
+
+// RSASSA-PKCS1-v1_5 with SHA-384.
+#define JWTGUARD_ALG_RS384 5
+
+// RSASSA-PKCS1-v1_5 with SHA-512.
+#define JWTGUARD_ALG_RS512 6
+
+// RSASSA-PSS with SHA-256 (MGF1 SHA-256, 32-byte salt).
+#define JWTGUARD_ALG_PS256 7
+
+// RSASSA-PSS with SHA-384 (MGF1 SHA-384, 48-byte salt).
+#define JWTGUARD_ALG_PS384 8
+
+// RSASSA-PSS with SHA-512 (MGF1 SHA-512, 64-byte salt).
+#define JWTGUARD_ALG_PS512 9
+
+// ECDSA on P-256 with SHA-256.
+#define JWTGUARD_ALG_ES256 10
+
+// ECDSA on P-384 with SHA-384.
+#define JWTGUARD_ALG_ES384 11
+
+// EdDSA with Ed25519.
+#define JWTGUARD_ALG_EDDSA 12
 
 #if !defined(JWTGUARD_SMALL)
 // Keys a verifier holds.
@@ -170,7 +215,8 @@ typedef enum jwtguard_status {
   JWTGUARD_JSON_NOT_OBJECT = 107,
   // The header has no alg.
   JWTGUARD_MISSING_ALGORITHM = 200,
-  // alg is none, unknown, or mis-cased.
+  // alg is none, unknown, mis-cased, or of a family this build leaves out (also for key
+  // loading with such an algorithm).
   JWTGUARD_UNSUPPORTED_ALGORITHM = 201,
   // alg, kid or typ is not a string.
   JWTGUARD_INVALID_HEADER_PARAMETER = 202,
@@ -256,6 +302,14 @@ typedef enum jwtguard_status {
   JWTGUARD_SECRET_IS_KEY = 812,
   // A private key where a public key is expected (pass the public key).
   JWTGUARD_PRIVATE_KEY = 813,
+  // A key of another type than its algorithm needs (an EC key for RS256, a P-384 key for
+  // ES256, an HMAC algorithm for a public key).
+  JWTGUARD_KEY_TYPE_MISMATCH = 814,
+  // An EC public key that is not a point of its curve (or is the identity), or an Ed25519
+  // key that does not decode.
+  JWTGUARD_INVALID_PUBLIC_KEY = 815,
+  // An Ed25519 public key of small order.
+  JWTGUARD_WEAK_KEY = 816,
   // A metadata field is misconfigured (empty path segment, name of 64+ bytes, duplicate name).
   JWTGUARD_INVALID_METADATA_FIELD = 900,
   // No issuer is configured and none was waived (jwtguard_verifier_allow_any_issuer).
@@ -299,8 +353,9 @@ typedef struct jwtguard_result {
 
 // Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
 // `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
-// Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 8-byte aligned.
-typedef struct jwtguard_verifier_storage {
+// Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 16-byte aligned (the HMAC-SHA-512 state
+// holds a 128-bit counter).
+typedef struct JWTGUARD_ALIGNED(16) jwtguard_verifier_storage {
   uint64_t _opaque[JWTGUARD_VERIFIER_STORAGE_WORDS];
 } jwtguard_verifier_storage;
 
@@ -315,6 +370,19 @@ typedef struct jwtguard_str {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// The code of the algorithm named `(name, len)` as a JWS header spells it ("ES256",
+// "EdDSA"; case-sensitive) into `*out`. `JWTGUARD_UNSUPPORTED_ALGORITHM` for a name this
+// build does not verify.
+//
+// # Safety
+// `(name, len)` readable; `out` writable.
+enum jwtguard_status jwtguard_algorithm_from_name(const uint8_t *name, size_t len, uint32_t *out);
+
+// The name of algorithm `code` as a JWS header spells it ("PS256"), static and
+// NUL-terminated; NULL for a code that is not an algorithm. Codes this build leaves out still
+// have their name.
+const char *jwtguard_algorithm_name(uint32_t code);
 
 // Find the token in an `Authorization` header value (`Bearer <token>`, scheme
 // case-insensitive). On success `*token` / `*token_len` point into `value` (no copy).
@@ -374,7 +442,50 @@ enum jwtguard_status jwtguard_verifier_add_rsa_der(struct jwtguard_verifier *ver
                                                    const uint8_t *data,
                                                    size_t len);
 
-// Load one JWK (RSA for RS256, oct for HS256); its own "kid" is used.
+// Load a public key bound to `alg` (a `JWTGUARD_ALG_*` code) from PEM: "PUBLIC KEY" (SPKI of
+// an RSA, EC P-256/P-384 or Ed25519 key) or "RSA PUBLIC KEY". The key must fit the algorithm
+// (RSA for RS*/PS*, P-256 for ES256, P-384 for ES384, Ed25519 for EdDSA), else
+// `JWTGUARD_KEY_TYPE_MISMATCH`; an unknown code is `JWTGUARD_INVALID_ARGUMENT` and one this
+// build leaves out `JWTGUARD_UNSUPPORTED_ALGORITHM`. A `kid_len` of 0 loads a key without an id.
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+// `(data, len)` must be readable.
+enum jwtguard_status jwtguard_verifier_add_key_pem(struct jwtguard_verifier *verifier,
+                                                   uint32_t alg,
+                                                   const uint8_t *kid,
+                                                   size_t kid_len,
+                                                   const uint8_t *data,
+                                                   size_t len);
+
+// `jwtguard_verifier_add_key_pem` from DER (SPKI, or PKCS#1 for RSA).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+// `(data, len)` must be readable.
+enum jwtguard_status jwtguard_verifier_add_key_der(struct jwtguard_verifier *verifier,
+                                                   uint32_t alg,
+                                                   const uint8_t *kid,
+                                                   size_t kid_len,
+                                                   const uint8_t *data,
+                                                   size_t len);
+
+// Load an HMAC secret bound to `alg` (`JWTGUARD_ALG_HS256`, `_HS384` or `_HS512`), at least
+// as long as the hash output (32, 48 or 64 bytes, else `JWTGUARD_KEY_TOO_SHORT`). A public-key
+// algorithm is `JWTGUARD_KEY_TYPE_MISMATCH`. A `kid_len` of 0 loads a key without an id.
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+// `(data, len)` must be readable.
+enum jwtguard_status jwtguard_verifier_add_hmac(struct jwtguard_verifier *verifier,
+                                                uint32_t alg,
+                                                const uint8_t *kid,
+                                                size_t kid_len,
+                                                const uint8_t *data,
+                                                size_t len);
+
+// Load one JWK (RSA, oct, EC P-256/P-384, OKP Ed25519), bound to its "alg" or to its type's
+// default (RS256, HS256, the curve's ES256/ES384, EdDSA); its own "kid" is used.
 //
 // # Safety
 // `verifier` must be valid and not in use by another thread; `(jwk, len)` must be readable.

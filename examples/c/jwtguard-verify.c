@@ -33,8 +33,12 @@ static const char *usage_text =
     "usage: jwtguard-verify [options] [TOKEN ...]     no TOKEN: read one token per line from stdin\n"
     "  --hs256 KID=SECRET        HS256 secret (repeatable; KID may be empty: \"=SECRET\")\n"
     "  --hs256-file KID=PATH     secret read from a file (trailing newline stripped)\n"
-    "  --jwks PATH               JWKS document (RSA and oct keys)\n"
-    "  --rsa-pem KID=PATH        RSA public key, PEM (PKCS#1 or SPKI); --rsa-der KID=PATH for DER\n"
+    "  --jwks PATH               JWKS document (RSA, oct, EC P-256/P-384, OKP Ed25519 keys)\n"
+    "  --rsa-pem KID=PATH        RSA public key for RS256, PEM (PKCS#1 or SPKI); --rsa-der for DER\n"
+    "  --key-pem ALG:KID=PATH    public key bound to ALG, PEM (SPKI, or PKCS#1 for RSA);\n"
+    "                            --key-der ALG:KID=PATH for DER. ALG: RS256 RS384 RS512 PS256\n"
+    "                            PS384 PS512 ES256 ES384 EdDSA (as the library was built)\n"
+    "  --hmac-file ALG:KID=PATH  HMAC secret for HS256, HS384 or HS512, read from a file\n"
     "  --jwk PATH                one JWK\n"
     "  --iss ISSUER  --aud AUDIENCE  --azp PARTY          (each repeatable)\n"
     "  --any-iss                 accept any issuer (without it, no --iss is a setup error)\n"
@@ -152,6 +156,7 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
         return -1;
     } else {
         static const char *with_value[] = {"--hs256", "--hs256-file", "--rsa-pem", "--rsa-der", "--jwks", "--jwk",
+                                           "--key-pem", "--key-der", "--hmac-file",
                                            "--iss", "--aud", "--azp", "--leeway", "--now", "--require",
                                            "--permissions-claim", "--field"};
         bool known = false;
@@ -178,6 +183,27 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
                 s = jwtguard_verifier_add_rsa_pem(v, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
             } else {
                 s = jwtguard_verifier_add_rsa_der(v, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
+            }
+            free(data);
+        } else if (!strcmp(opt, "--key-pem") || !strcmp(opt, "--key-der") || !strcmp(opt, "--hmac-file")) {
+            /* ALG:KID=PATH: the algorithm the key is bound to, by its JWS name. */
+            char *colon = strchr(arg, ':');
+            if (!colon) return fail_usage("expected ALG:KID=PATH", arg);
+            *colon = '\0';
+            uint32_t alg;
+            if (jwtguard_algorithm_from_name((const uint8_t *)arg, strlen(arg), &alg) != JWTGUARD_OK)
+                return fail_usage("unknown or unsupported algorithm", arg);
+            if (!split_kid(colon + 1, &kid, &kid_len, &value)) return fail_usage("expected ALG:KID=PATH", colon + 1);
+            size_t len;
+            char *data = read_file(o, value, &len);
+            if (!data) return fail_usage("cannot read", value);
+            if (!strcmp(opt, "--hmac-file")) {
+                while (len && (data[len - 1] == '\n' || data[len - 1] == '\r')) len--;
+                s = jwtguard_verifier_add_hmac(v, alg, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
+            } else if (!strcmp(opt, "--key-pem")) {
+                s = jwtguard_verifier_add_key_pem(v, alg, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
+            } else {
+                s = jwtguard_verifier_add_key_der(v, alg, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
             }
             free(data);
         } else if (!strcmp(opt, "--jwks") || !strcmp(opt, "--jwk")) {

@@ -19,6 +19,15 @@ use rsa::traits::PublicKeyParts;
 const NOW: u64 = 1_700_000_000;
 const SECRET: &str = "231a58b00632c9c4d8ac02b268ca4caf8dd48fd020e3dffa72666523d860988f";
 
+/// HMAC of `msg` under `key` with the digest `$d`.
+macro_rules! hmac_tag {
+    ($d:ty, $key:expr, $msg:expr) => {{
+        let mut m = Hmac::<$d>::new_from_slice($key).unwrap();
+        m.update($msg);
+        m.finalize().into_bytes().to_vec()
+    }};
+}
+
 fn b64(b: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(b)
 }
@@ -270,4 +279,138 @@ fn main() {
     h.push_str("#endif\n");
     std::fs::write(format!("{out}/embedded_vectors.h"), h).unwrap();
     eprintln!("wrote {} tokens to {out}", samples.len());
+    algorithm_samples(&out);
+}
+
+/// One key and one valid token per algorithm (`algs.jwks.json`, `algs.tokens.txt`, one token
+/// per line in `Algorithm::ALL` order), plus PEM files and an HS512 secret for the CLI's
+/// `--key-pem` and `--hmac-file`. Deterministic: ECDSA signs with RFC 6979 nonces, Ed25519 and
+/// PKCS#1 v1.5 are deterministic, and PSS draws its salt from a seeded generator.
+fn algorithm_samples(out: &str) {
+    use p256::pkcs8::{EncodePublicKey as _, LineEnding};
+    use rand_chacha::rand_core::SeedableRng;
+    use rsa::signature::RandomizedSigner;
+    let rsa_key = key(2048);
+    let pk = rsa_key.to_public_key();
+    let (n, e) = (b64(&pk.n().to_bytes_be()), b64(&pk.e().to_bytes_be()));
+    let es256 = p256::ecdsa::SigningKey::from_slice(&[0x25; 32]).unwrap();
+    let es384 = p384::ecdsa::SigningKey::from_slice(&[0x38; 48]).unwrap();
+    let ed = ed25519_dalek::SigningKey::from_bytes(&[0xed; 32]);
+    let secret = |len: usize| -> Vec<u8> { (0..len).map(|i| b'a' + (i % 26) as u8).collect() };
+    let mut pss_rng = rand_chacha::ChaCha8Rng::seed_from_u64(7520);
+    let mut keys = Vec::new();
+    let mut tokens = String::new();
+    let user = r#","permissions":["leagues:read"],"user_data":{"name":"Jean Valjean"}"#;
+    for alg in [
+        "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+        "ES384", "EdDSA",
+    ] {
+        let kid = format!("{}-key", alg.to_ascii_lowercase());
+        let header = format!(r#"{{"alg":"{alg}","typ":"JWT","kid":"{kid}"}}"#);
+        let input = format!(
+            "{}.{}",
+            b64(header.as_bytes()),
+            b64(claims(user, NOW + 3600).as_bytes())
+        );
+        let m = input.as_bytes();
+        let (jwk, sig): (String, Vec<u8>) = match alg {
+            "HS256" | "HS384" | "HS512" => {
+                let k = secret(match alg {
+                    "HS256" => 32,
+                    "HS384" => 48,
+                    _ => 64,
+                });
+                let sig = match alg {
+                    "HS256" => hmac_tag!(sha2::Sha256, &k, m),
+                    "HS384" => hmac_tag!(sha2::Sha384, &k, m),
+                    _ => hmac_tag!(sha2::Sha512, &k, m),
+                };
+                if alg == "HS512" {
+                    std::fs::write(format!("{out}/hs512.secret"), &k).unwrap();
+                }
+                (
+                    format!(
+                        r#"{{"kty":"oct","kid":"{kid}","alg":"{alg}","k":"{}"}}"#,
+                        b64(&k)
+                    ),
+                    sig,
+                )
+            }
+            "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" => {
+                use rsa::sha2::{Sha256, Sha384, Sha512};
+                let k = rsa_key.clone();
+                let sig = match alg {
+                    "RS256" => rsa::pkcs1v15::SigningKey::<Sha256>::new(k).sign(m).to_vec(),
+                    "RS384" => rsa::pkcs1v15::SigningKey::<Sha384>::new(k).sign(m).to_vec(),
+                    "RS512" => rsa::pkcs1v15::SigningKey::<Sha512>::new(k).sign(m).to_vec(),
+                    "PS256" => rsa::pss::BlindedSigningKey::<Sha256>::new(k)
+                        .sign_with_rng(&mut pss_rng, m)
+                        .to_vec(),
+                    "PS384" => rsa::pss::BlindedSigningKey::<Sha384>::new(k)
+                        .sign_with_rng(&mut pss_rng, m)
+                        .to_vec(),
+                    _ => rsa::pss::BlindedSigningKey::<Sha512>::new(k)
+                        .sign_with_rng(&mut pss_rng, m)
+                        .to_vec(),
+                };
+                (
+                    format!(r#"{{"kty":"RSA","kid":"{kid}","alg":"{alg}","n":"{n}","e":"{e}"}}"#),
+                    sig,
+                )
+            }
+            "ES256" => {
+                let point = es256.verifying_key().to_sec1_point(false);
+                let sig: p256::ecdsa::Signature = p256::ecdsa::signature::Signer::sign(&es256, m);
+                let pem = es256
+                    .verifying_key()
+                    .to_public_key_pem(LineEnding::LF)
+                    .unwrap();
+                std::fs::write(format!("{out}/es256.pub.pem"), pem).unwrap();
+                (
+                    format!(
+                        r#"{{"kty":"EC","kid":"{kid}","crv":"P-256","x":"{}","y":"{}"}}"#,
+                        b64(&point.as_bytes()[1..33]),
+                        b64(&point.as_bytes()[33..])
+                    ),
+                    sig.to_bytes().to_vec(),
+                )
+            }
+            "ES384" => {
+                let point = es384.verifying_key().to_sec1_point(false);
+                let sig: p384::ecdsa::Signature = p384::ecdsa::signature::Signer::sign(&es384, m);
+                (
+                    format!(
+                        r#"{{"kty":"EC","kid":"{kid}","crv":"P-384","alg":"ES384","x":"{}","y":"{}"}}"#,
+                        b64(&point.as_bytes()[1..49]),
+                        b64(&point.as_bytes()[49..])
+                    ),
+                    sig.to_bytes().to_vec(),
+                )
+            }
+            _ => {
+                let sig = ed25519_dalek::Signer::sign(&ed, m);
+                let pem = ed25519_dalek::pkcs8::EncodePublicKey::to_public_key_pem(
+                    &ed.verifying_key(),
+                    ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF,
+                )
+                .unwrap();
+                std::fs::write(format!("{out}/ed25519.pub.pem"), pem).unwrap();
+                (
+                    format!(
+                        r#"{{"kty":"OKP","kid":"{kid}","crv":"Ed25519","x":"{}"}}"#,
+                        b64(ed.verifying_key().as_bytes())
+                    ),
+                    sig.to_bytes().to_vec(),
+                )
+            }
+        };
+        keys.push(jwk);
+        writeln!(tokens, "{input}.{}", b64(&sig)).unwrap();
+    }
+    std::fs::write(
+        format!("{out}/algs.jwks.json"),
+        format!("{{\"keys\":[\n{}\n]}}\n", keys.join(",\n")),
+    )
+    .unwrap();
+    std::fs::write(format!("{out}/algs.tokens.txt"), tokens).unwrap();
 }

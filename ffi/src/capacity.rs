@@ -46,8 +46,9 @@ pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 4;
 
 /// Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
 /// `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
-/// Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 8-byte aligned.
-#[repr(C)]
+/// Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 16-byte aligned (the HMAC-SHA-512 state
+/// holds a 128-bit counter).
+#[repr(C, align(16))]
 pub struct jwtguard_verifier_storage {
     _opaque: [u64; JWTGUARD_VERIFIER_STORAGE_WORDS],
 }

@@ -1,8 +1,11 @@
-//! Key loading: HMAC secrets, RSA public keys (PEM, DER, JWK) and JWKS documents, each key
-//! bound to one algorithm when it is loaded (the core's `KeyRing`).
+//! Key loading: HMAC secrets, public keys (RSA, EC P-256/P-384, Ed25519 as PEM, DER or JWK) and
+//! JWKS documents, each key bound to one algorithm when it is loaded (the core's `KeyRing`).
+//! The RS256/HS256 loaders of the first versions stay; `_add_key_pem`, `_add_key_der` and
+//! `_add_hmac` take the algorithm as a `JWTGUARD_ALG_*` code.
 
 use jwtguard_core::{Error, KeyRing};
 
+use crate::algorithm::algorithm;
 use crate::capacity::JWTGUARD_MAX_KEYS;
 use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
@@ -13,16 +16,29 @@ use crate::{c_bytes, c_kid, c_write, configure, guard};
 /// `$load` on the key ring.
 macro_rules! load_key {
     ($verifier:expr, ($kid:expr, $kid_len:expr), ($data:expr, $len:expr), $load:expr) => {
+        load_key!(
+            $verifier,
+            (),
+            ($kid, $kid_len),
+            ($data, $len),
+            |ring, (), kid, data| {
+                let load: fn(
+                    &mut KeyRing<JWTGUARD_MAX_KEYS>,
+                    Option<&str>,
+                    &[u8],
+                ) -> Result<(), Error> = $load;
+                load(ring, kid, data)
+            }
+        )
+    };
+    ($verifier:expr, $alg:expr, ($kid:expr, $kid_len:expr), ($data:expr, $len:expr), $load:expr) => {
         guard(|| {
             let v = configure!($verifier)?;
+            let alg = $alg;
             let kid = c_kid!($kid, $kid_len)?;
             let data = c_bytes!($data, $len)?;
-            let load: fn(
-                &mut KeyRing<JWTGUARD_MAX_KEYS>,
-                Option<&str>,
-                &[u8],
-            ) -> Result<(), Error> = $load;
-            load(v.core.keys_mut(), kid, data).map_err(jwtguard_status::from)
+            let load = $load;
+            load(v.core.keys_mut(), alg, kid, data).map_err(jwtguard_status::from)
         })
     };
 }
@@ -105,7 +121,83 @@ pub unsafe extern "C" fn jwtguard_verifier_add_rsa_der(
     })
 }
 
-/// Load one JWK (RSA for RS256, oct for HS256); its own "kid" is used.
+/// Load a public key bound to `alg` (a `JWTGUARD_ALG_*` code) from PEM: "PUBLIC KEY" (SPKI of
+/// an RSA, EC P-256/P-384 or Ed25519 key) or "RSA PUBLIC KEY". The key must fit the algorithm
+/// (RSA for RS*/PS*, P-256 for ES256, P-384 for ES384, Ed25519 for EdDSA), else
+/// `JWTGUARD_KEY_TYPE_MISMATCH`; an unknown code is `JWTGUARD_INVALID_ARGUMENT` and one this
+/// build leaves out `JWTGUARD_UNSUPPORTED_ALGORITHM`. A `kid_len` of 0 loads a key without an id.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_key_pem(
+    verifier: *mut jwtguard_verifier,
+    alg: u32,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    load_key!(
+        verifier,
+        algorithm(alg)?,
+        (kid, kid_len),
+        (data, len),
+        |ring: &mut KeyRing<JWTGUARD_MAX_KEYS>, alg, kid, data| { ring.add_pem(alg, kid, data) }
+    )
+}
+
+/// `jwtguard_verifier_add_key_pem` from DER (SPKI, or PKCS#1 for RSA).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_key_der(
+    verifier: *mut jwtguard_verifier,
+    alg: u32,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    load_key!(
+        verifier,
+        algorithm(alg)?,
+        (kid, kid_len),
+        (data, len),
+        |ring: &mut KeyRing<JWTGUARD_MAX_KEYS>, alg, kid, data| { ring.add_der(alg, kid, data) }
+    )
+}
+
+/// Load an HMAC secret bound to `alg` (`JWTGUARD_ALG_HS256`, `_HS384` or `_HS512`), at least
+/// as long as the hash output (32, 48 or 64 bytes, else `JWTGUARD_KEY_TOO_SHORT`). A public-key
+/// algorithm is `JWTGUARD_KEY_TYPE_MISMATCH`. A `kid_len` of 0 loads a key without an id.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(data, len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_hmac(
+    verifier: *mut jwtguard_verifier,
+    alg: u32,
+    kid: *const u8,
+    kid_len: usize,
+    data: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    load_key!(
+        verifier,
+        algorithm(alg)?,
+        (kid, kid_len),
+        (data, len),
+        |ring: &mut KeyRing<JWTGUARD_MAX_KEYS>, alg, kid, data| { ring.add_hmac(alg, kid, data) }
+    )
+}
+
+/// Load one JWK (RSA, oct, EC P-256/P-384, OKP Ed25519), bound to its "alg" or to its type's
+/// default (RS256, HS256, the curve's ES256/ES384, EdDSA); its own "kid" is used.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread; `(jwk, len)` must be readable.

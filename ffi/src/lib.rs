@@ -23,6 +23,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![allow(non_camel_case_types)]
 
+mod algorithm;
 mod bearer;
 mod boundary;
 mod capacity;
@@ -38,6 +39,7 @@ pub(crate) use boundary::{
     guard, shared, verified,
 };
 
+pub use algorithm::*;
 pub use bearer::*;
 pub use capacity::*;
 pub use keys::*;

@@ -57,7 +57,8 @@ pub enum jwtguard_status {
 
     /// The header has no alg.
     JWTGUARD_MISSING_ALGORITHM = 200,
-    /// alg is none, unknown, or mis-cased.
+    /// alg is none, unknown, mis-cased, or of a family this build leaves out (also for key
+    /// loading with such an algorithm).
     JWTGUARD_UNSUPPORTED_ALGORITHM = 201,
     /// alg, kid or typ is not a string.
     JWTGUARD_INVALID_HEADER_PARAMETER = 202,
@@ -149,6 +150,14 @@ pub enum jwtguard_status {
     JWTGUARD_SECRET_IS_KEY = 812,
     /// A private key where a public key is expected (pass the public key).
     JWTGUARD_PRIVATE_KEY = 813,
+    /// A key of another type than its algorithm needs (an EC key for RS256, a P-384 key for
+    /// ES256, an HMAC algorithm for a public key).
+    JWTGUARD_KEY_TYPE_MISMATCH = 814,
+    /// An EC public key that is not a point of its curve (or is the identity), or an Ed25519
+    /// key that does not decode.
+    JWTGUARD_INVALID_PUBLIC_KEY = 815,
+    /// An Ed25519 public key of small order.
+    JWTGUARD_WEAK_KEY = 816,
 
     /// A metadata field is misconfigured (empty path segment, name of 64+ bytes, duplicate name).
     JWTGUARD_INVALID_METADATA_FIELD = 900,
@@ -227,6 +236,9 @@ macro_rules! every_status {
             JWTGUARD_NO_USABLE_KEYS,
             JWTGUARD_SECRET_IS_KEY,
             JWTGUARD_PRIVATE_KEY,
+            JWTGUARD_KEY_TYPE_MISMATCH,
+            JWTGUARD_INVALID_PUBLIC_KEY,
+            JWTGUARD_WEAK_KEY,
             JWTGUARD_INVALID_METADATA_FIELD,
             JWTGUARD_ISSUER_NOT_CONFIGURED,
             JWTGUARD_AUDIENCE_NOT_CONFIGURED,
@@ -301,6 +313,9 @@ impl From<Error> for jwtguard_status {
             Error::NoUsableKeys => JWTGUARD_NO_USABLE_KEYS,
             Error::SecretIsKey => JWTGUARD_SECRET_IS_KEY,
             Error::PrivateKey => JWTGUARD_PRIVATE_KEY,
+            Error::KeyTypeMismatch => JWTGUARD_KEY_TYPE_MISMATCH,
+            Error::InvalidPublicKey => JWTGUARD_INVALID_PUBLIC_KEY,
+            Error::WeakKey => JWTGUARD_WEAK_KEY,
             Error::IssuerNotConfigured => JWTGUARD_ISSUER_NOT_CONFIGURED,
             Error::AudienceNotConfigured => JWTGUARD_AUDIENCE_NOT_CONFIGURED,
             Error::CapacityExceeded => JWTGUARD_CAPACITY_EXCEEDED,

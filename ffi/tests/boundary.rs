@@ -157,7 +157,7 @@ fn jwks_report_gives_counts_and_the_first_reason() {
         .map(|i| oct(&format!("k{i}")))
         .collect();
     keys.push(r#"{"kty":"RSA","kid":"small","n":"AQAB","e":"AQAB"}"#.to_string());
-    keys.push(r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#.to_string());
+    keys.push(r#"{"kty":"EC","crv":"P-521","x":"AA","y":"AA"}"#.to_string());
     let jwks = format!(r#"{{"keys":[{}]}}"#, keys.join(","));
     let v = jwtguard_verifier_new();
     let mut report = std::mem::MaybeUninit::<jwtguard_jwks_report>::uninit();

@@ -113,6 +113,27 @@ case_ "the line after an over-long one" 1 '"ok":true' --stdin "$long_line
 $rs" -- --jwks "$data/jwks.json" "${policy[@]}"
 # An RSA public key given as an HMAC secret is refused (RS/HS confusion).
 case_ "public key as HS256 secret" 2 JWTGUARD_SECRET_IS_KEY -- --hs256-file "k=$keys/rsa2048.pub.pem" "$hs"
+# Every algorithm (issue 17): one token of each from a JWKS of one key per algorithm, in
+# Algorithm order; then keys given as PEM and an HMAC secret file, each bound to its algorithm.
+alg_token() { sed -n "${1}p" "$data/algs.tokens.txt"; }
+algs=(HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 EdDSA)
+for i in "${!algs[@]}"; do
+    case_ "${algs[$i]} from the JWKS" 0 '"sub":"user_24601"' -- --jwks "$data/algs.jwks.json" "${policy[@]}" "$(alg_token $((i + 1)))"
+done
+case_ "all twelve on stdin" 0 '"ok":true' --stdin "$(cat "$data/algs.tokens.txt")" -- --jwks "$data/algs.jwks.json" "${policy[@]}"
+case_ "--key-pem ES256" 0 '"ok":true' -- --key-pem "ES256:es256-key=$data/es256.pub.pem" "${policy[@]}" "$(alg_token 10)"
+case_ "--key-pem EdDSA" 0 '"ok":true' -- --key-pem "EdDSA:eddsa-key=$data/ed25519.pub.pem" "${policy[@]}" "$(alg_token 12)"
+case_ "--key-pem PS256 (RSA SPKI)" 0 '"ok":true' -- --key-pem "PS256:ps256-key=$keys/rsa2048.pub.pem" "${policy[@]}" "$(alg_token 7)"
+case_ "--key-der RS512 (PKCS#1)" 0 '"ok":true' -- --key-der "RS512:rs512-key=$keys/rsa2048.pkcs1.der" "${policy[@]}" "$(alg_token 6)"
+case_ "--hmac-file HS512" 0 '"ok":true' -- --hmac-file "HS512:hs512-key=$data/hs512.secret" "${policy[@]}" "$(alg_token 3)"
+# A key is bound to the algorithm it was loaded for: the RSA key for PS256 does not answer an
+# RS256 token of the same kid, and an EC key cannot be loaded for RS256.
+case_ "PS256 key, RS256 token" 1 JWTGUARD_ALGORITHM_MISMATCH -- --key-pem "PS256:rs256-key=$keys/rsa2048.pub.pem" "${policy[@]}" "$(alg_token 4)"
+case_ "EC key for RS256" 2 JWTGUARD_KEY_TYPE_MISMATCH -- --key-pem "RS256:k=$data/es256.pub.pem" "$(alg_token 4)"
+case_ "ES256 key for ES384" 2 JWTGUARD_KEY_TYPE_MISMATCH -- --key-pem "ES384:k=$data/es256.pub.pem" "$(alg_token 11)"
+case_ "unknown algorithm name" 2 "unknown or unsupported algorithm" -- --key-pem "ES512:k=$data/es256.pub.pem" "$(alg_token 10)"
+case_ "--key-pem without ALG" 2 "expected ALG:KID=PATH" -- --key-pem "k=$data/es256.pub.pem" "$(alg_token 10)"
+case_ "--help lists --key-pem" 0 "key-pem ALG:KID=PATH" -- --help
 case_ "--help" 0 "usage:" -- --help
 case_ "--help states the number rules" 0 "digits only" -- --help
 

@@ -125,7 +125,9 @@ static void test_other_error_classes(const jwtguard_verifier *v) {
     CHECK_STATUS(jwtguard_verifier_add_hs256_configured(k, NULL, 0, S("0123456789012345678901234567890123456789+")), JWTGUARD_INVALID_SECRET_FORMAT);
     CHECK_STATUS(jwtguard_verifier_add_rsa_pem(k, S("x"), S("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")), JWTGUARD_KEY_FORMAT);
     CHECK_STATUS(jwtguard_verifier_add_rsa_der(k, NULL, 0, S("\x30\x00")), JWTGUARD_KEY_FORMAT);
-    CHECK_STATUS(jwtguard_verifier_add_jwk(k, S("{\"kty\":\"EC\"}")), JWTGUARD_UNSUPPORTED_KEY_TYPE);
+    CHECK_STATUS(jwtguard_verifier_add_jwk(k, S("{\"kty\":\"EC\",\"crv\":\"P-521\"}")), JWTGUARD_UNSUPPORTED_KEY_TYPE);
+    /* an EC JWK without its curve is malformed (RFC 7518 6.2.1.1) */
+    CHECK_STATUS(jwtguard_verifier_add_jwk(k, S("{\"kty\":\"EC\"}")), JWTGUARD_KEY_FORMAT);
     CHECK_STATUS(jwtguard_verifier_add_jwks(k, S("{\"keys\":[]}"), NULL, NULL), JWTGUARD_NO_USABLE_KEYS);
     CHECK_STATUS(jwtguard_verifier_add_metadata_field(k, S("a..b"), NULL, 0, false), JWTGUARD_INVALID_METADATA_FIELD);
     CHECK_STATUS(jwtguard_verifier_add_issuer(k, S("")), JWTGUARD_INVALID_ARGUMENT);
@@ -372,8 +374,55 @@ static void test_threads(const jwtguard_verifier *v) {
     CHECK(errors == 0);
 }
 
+/* Issue 17: every algorithm, each key bound to one at load. */
+static void test_algorithms(void) {
+    jwtguard_verifier *v = jwtguard_verifier_new();
+    size_t len, loaded = 0, skipped = 99;
+    char *set = slurp("algs.jwks.json", &len);
+    CHECK_STATUS(jwtguard_verifier_add_jwks(v, (const uint8_t *)set, len, &loaded, &skipped), JWTGUARD_OK);
+    CHECK(loaded == 12 && skipped == 0);
+    free(set);
+    CHECK_STATUS(jwtguard_verifier_add_issuer(v, S("https://issuer.example")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_audience(v, S("api.example")), JWTGUARD_OK);
+    char *text = slurp("algs.tokens.txt", NULL), *save = NULL;
+    int n = 0;
+    jwtguard_result r;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++)
+        CHECK_STATUS(verify(v, line, &r), JWTGUARD_OK);
+    CHECK(n == 12);
+    free(text);
+    jwtguard_verifier_free(v);
+
+    /* Names and codes. */
+    uint32_t code = 0;
+    CHECK_STATUS(jwtguard_algorithm_from_name(S("PS384"), &code), JWTGUARD_OK);
+    CHECK(code == JWTGUARD_ALG_PS384 && strcmp(jwtguard_algorithm_name(code), "PS384") == 0);
+    CHECK_STATUS(jwtguard_algorithm_from_name(S("ES512"), &code), JWTGUARD_UNSUPPORTED_ALGORITHM);
+    CHECK_STATUS(jwtguard_algorithm_from_name(S("eddsa"), &code), JWTGUARD_UNSUPPORTED_ALGORITHM);
+    CHECK(jwtguard_algorithm_name(0) == NULL && jwtguard_algorithm_name(13) == NULL);
+
+    /* Loading with an algorithm: the key must fit it; codes are mapped totally. */
+    jwtguard_verifier *k = jwtguard_verifier_new();
+    char *ec = slurp("es256.pub.pem", &len);
+    CHECK_STATUS(jwtguard_verifier_add_key_pem(k, JWTGUARD_ALG_ES256, S("ec"), (const uint8_t *)ec, len), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_key_pem(k, JWTGUARD_ALG_ES384, S("ec2"), (const uint8_t *)ec, len), JWTGUARD_KEY_TYPE_MISMATCH);
+    CHECK_STATUS(jwtguard_verifier_add_key_pem(k, JWTGUARD_ALG_RS256, S("ec3"), (const uint8_t *)ec, len), JWTGUARD_KEY_TYPE_MISMATCH);
+    CHECK_STATUS(jwtguard_verifier_add_key_pem(k, 0, S("ec4"), (const uint8_t *)ec, len), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_add_key_pem(k, 0xffffffffu, S("ec5"), (const uint8_t *)ec, len), JWTGUARD_INVALID_ARGUMENT);
+    /* an EC public key is not an HMAC secret */
+    CHECK_STATUS(jwtguard_verifier_add_hmac(k, JWTGUARD_ALG_HS256, S("h"), (const uint8_t *)ec, len), JWTGUARD_SECRET_IS_KEY);
+    free(ec);
+    CHECK_STATUS(jwtguard_verifier_add_hmac(k, JWTGUARD_ALG_HS512, S("h"), S("0123456789012345678901234567890123456789012345678901234567890")), JWTGUARD_KEY_TOO_SHORT);
+    CHECK_STATUS(jwtguard_verifier_add_hmac(k, JWTGUARD_ALG_ES256, S("h"), S("0123456789012345678901234567890123456789")), JWTGUARD_KEY_TYPE_MISMATCH);
+    CHECK_STATUS(jwtguard_verifier_add_key_der(k, JWTGUARD_ALG_EDDSA, S("d"), S("\x30\x00")), JWTGUARD_KEY_FORMAT);
+    CHECK(strcmp(jwtguard_error_name(JWTGUARD_KEY_TYPE_MISMATCH), "JWTGUARD_KEY_TYPE_MISMATCH") == 0);
+    CHECK(strcmp(jwtguard_error_message(JWTGUARD_WEAK_KEY), "Public key is of small order") == 0);
+    jwtguard_verifier_free(k);
+}
+
 int main(void) {
     load_samples();
+    test_algorithms();
     jwtguard_verifier *v = jwtguard_verifier_new();
     CHECK(v != NULL);
     CHECK_STATUS(configure(v), JWTGUARD_OK);
