@@ -26,6 +26,19 @@ seed jwk_import jwks "$data/jwks.json"
 seed jwk_import jwk "$data/rsa-2024.jwk.json"
 seed jwk_import oct '{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}'
 for f in "$keys"/*.pub.pem "$keys"/*.der "$keys"/rsa2048.pkcs1.pem; do seed key_import "$(basename "$f")" "$f"; done
+# Issue 17: whole tokens of every algorithm (a first byte with the high bit set selects the
+# whole-token mode of verify_algorithms), and public keys of every type.
+i=0
+while IFS= read -r line; do
+    i=$((i + 1))
+    mkdir -p seeds/verify_algorithms
+    printf '\x80%s' "$line" > "seeds/verify_algorithms/alg$i"
+    seed parse_token "alg$i" "$line"
+done < "$data/algs.tokens.txt"
+for f in "$data"/es256.pub.pem "$data"/ed25519.pub.pem "$keys"/rsa2048.pub.pem "$keys"/rsa2048.spki.der "$keys"/rsa2048.pkcs1.der; do
+    seed key_import_any "$(basename "$f")" "$f"
+done
+seed jwk_import algs "$data/algs.jwks.json"
 seed c_abi empty ""
 seed claims_structured empty ""
 seed rs256_differential empty ""
