@@ -6,6 +6,8 @@
 //! accepts the fixture and rejects a tampered copy, and the benches call it before measuring.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod timing;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};

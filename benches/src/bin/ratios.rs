@@ -11,50 +11,10 @@
 //! 1.00 means jwtguard is faster), by minimum.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use jwtguard_benches::timing::{Candidate, fmt, measure};
 use jwtguard_benches::*;
-
-type Candidate<'a> = (&'static str, Box<dyn Fn() -> bool + 'a>);
-
-/// Per-call times of each candidate, `rounds` rounds of about `batch` each, the order rotated
-/// every round.
-fn measure(cands: &[Candidate<'_>], rounds: usize, batch: Duration) -> Vec<Vec<f64>> {
-    let iters: Vec<u32> = cands
-        .iter()
-        .map(|(name, f)| {
-            let start = Instant::now();
-            let mut n = 0u32;
-            while start.elapsed() < batch / 4 || n < 2 {
-                assert!(black_box(f()), "{name} rejected the token");
-                n += 1;
-            }
-            (n * 4).max(1)
-        })
-        .collect();
-    let mut times = vec![Vec::with_capacity(rounds); cands.len()];
-    for round in 0..rounds {
-        for k in 0..cands.len() {
-            let i = (k + round) % cands.len();
-            let f = &cands[i].1;
-            let start = Instant::now();
-            for _ in 0..iters[i] {
-                assert!(black_box(f()));
-            }
-            times[i].push(start.elapsed().as_secs_f64() / f64::from(iters[i]));
-        }
-    }
-    times
-}
-
-fn fmt(secs: f64) -> String {
-    let ns = secs * 1e9;
-    if ns < 1000.0 {
-        format!("{ns:.0} ns")
-    } else {
-        format!("{:.2} µs", ns / 1000.0)
-    }
-}
 
 fn main() {
     let mut provider = "aws-lc".to_string();

@@ -487,10 +487,12 @@ fn ed25519_small_order_and_non_canonical() {
     }
     assert_eq!(carry, 0);
     assert_eq!(key.verify(msg, &malleated), Err(Error::InvalidSignature));
-    // R of small order.
-    let mut small_r = sig;
-    small_r[..32].copy_from_slice(&identity);
-    assert_eq!(key.verify(msg, &small_r), Err(Error::InvalidSignature));
+    // R of small order: each of the eight 8-torsion points.
+    for t in curve25519_dalek::constants::EIGHT_TORSION.iter() {
+        let mut small_r = sig;
+        small_r[..32].copy_from_slice(t.compress().as_bytes());
+        assert_eq!(key.verify(msg, &small_r), Err(Error::InvalidSignature));
+    }
     // Not 64 bytes.
     assert_eq!(key.verify(msg, &sig[..63]), Err(Error::SignatureLength));
 }
