@@ -26,8 +26,10 @@ skip_or_fail "the firmware example" ${missing[@]+"${missing[@]}"}
 # for the rest of the script to measure.
 LIB=target/$TARGET/firmware/libjwtguard.a
 rm -f "$LIB"
+# JWTGUARD_FIRMWARE_FEATURES adds algorithm families (say "ecdsa") to measure what each costs;
+# the budgets below are for the default firmware build, HS256 and RS256 only.
 filtered "$CDYLIB_NOTE" cargo build -q --locked -p jwtguard-ffi --profile firmware --target "$TARGET" \
-    --no-default-features --features firmware
+    --no-default-features --features "firmware ${JWTGUARD_FIRMWARE_FEATURES:-}"
 
 mkdir -p "$OUT"
 CFLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -g -std=c99

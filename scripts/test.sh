@@ -89,6 +89,9 @@ scripts/cross-test.sh
 
 step "benches crate: every peer verifies and rejects; jwtguard allocates nothing (own workspace)"
 (cd benches && cargo clippy --all-targets --locked -- -D warnings && cargo test --locked)
+# Every algorithm family against jsonwebtoken: both accept each token (3 timing rounds only;
+# the real bench runs 300: benches/README).
+(cd benches && cargo run -q --locked --bin algorithms -- --rounds 3 >/dev/null)
 # The C peers' harness (libjwt, OpenSSL floors): built, and every candidate accepts the token
 # and rejects a tampered copy, with 3 timing rounds (the real bench runs 300: benches/README).
 benches/c/peers.sh 3

@@ -44,4 +44,3 @@ pub fn fmt(secs: f64) -> String {
         format!("{:.2} µs", ns / 1000.0)
     }
 }
-

@@ -77,4 +77,24 @@ fn allocations_per_verify() {
             alg.label()
         );
     }
+
+    // Every algorithm (issue 17): the sample JWKS and one token per algorithm; jwtguard makes
+    // no allocation on any of them (the key set is loaded before counting).
+    let mut keys = jwtguard::KeyRing::<12>::new();
+    keys.add_jwks(include_bytes!("../../examples/data/algs.jwks.json"))
+        .unwrap();
+    static ALG_POLICY: jwtguard::Policy<'static> = jwtguard::Policy::new()
+        .issuers(&["https://issuer.example"])
+        .audiences(&["api.example"]);
+    let v = jwtguard::Verifier::new(keys, ALG_POLICY);
+    let tokens = include_str!("../../examples/data/algs.tokens.txt");
+    assert_eq!(tokens.lines().count(), 12);
+    for (alg, t) in jwtguard::Algorithm::ALL.iter().zip(tokens.lines()) {
+        let n = per_call(|| {
+            let mut buf = jwtguard::TokenBuf::new();
+            v.verify(t.as_bytes(), 1_700_000_000, &mut buf).is_ok()
+        });
+        println!("| {} | {n} |", alg.name());
+        assert_eq!(n, 0.0, "jwtguard allocated on {alg:?}");
+    }
 }

@@ -65,19 +65,34 @@ fn cases() -> Vec<Case> {
         use rsa::sha2::{Sha256, Sha384, Sha512};
         let k = rsa_key.clone();
         let (sig, pem): (Vec<u8>, String) = match alg {
-            Algorithm::RS256 => (rsa::pkcs1v15::SigningKey::<Sha256>::new(k).sign(m).to_vec(), rsa_pem.clone()),
-            Algorithm::RS384 => (rsa::pkcs1v15::SigningKey::<Sha384>::new(k).sign(m).to_vec(), rsa_pem.clone()),
-            Algorithm::RS512 => (rsa::pkcs1v15::SigningKey::<Sha512>::new(k).sign(m).to_vec(), rsa_pem.clone()),
+            Algorithm::RS256 => (
+                rsa::pkcs1v15::SigningKey::<Sha256>::new(k).sign(m).to_vec(),
+                rsa_pem.clone(),
+            ),
+            Algorithm::RS384 => (
+                rsa::pkcs1v15::SigningKey::<Sha384>::new(k).sign(m).to_vec(),
+                rsa_pem.clone(),
+            ),
+            Algorithm::RS512 => (
+                rsa::pkcs1v15::SigningKey::<Sha512>::new(k).sign(m).to_vec(),
+                rsa_pem.clone(),
+            ),
             Algorithm::PS256 => (
-                rsa::pss::BlindedSigningKey::<Sha256>::new(k).sign_with_rng(&mut rng, m).to_vec(),
+                rsa::pss::BlindedSigningKey::<Sha256>::new(k)
+                    .sign_with_rng(&mut rng, m)
+                    .to_vec(),
                 rsa_pem.clone(),
             ),
             Algorithm::PS384 => (
-                rsa::pss::BlindedSigningKey::<Sha384>::new(k).sign_with_rng(&mut rng, m).to_vec(),
+                rsa::pss::BlindedSigningKey::<Sha384>::new(k)
+                    .sign_with_rng(&mut rng, m)
+                    .to_vec(),
                 rsa_pem.clone(),
             ),
             Algorithm::PS512 => (
-                rsa::pss::BlindedSigningKey::<Sha512>::new(k).sign_with_rng(&mut rng, m).to_vec(),
+                rsa::pss::BlindedSigningKey::<Sha512>::new(k)
+                    .sign_with_rng(&mut rng, m)
+                    .to_vec(),
                 rsa_pem.clone(),
             ),
             Algorithm::ES256 => {
@@ -135,7 +150,9 @@ impl Ours {
 
     fn verify(&self, token: &str) -> bool {
         let mut buf = TokenBuf::new();
-        self.verifier.verify(token.as_bytes(), NOW, &mut buf).is_ok()
+        self.verifier
+            .verify(token.as_bytes(), NOW, &mut buf)
+            .is_ok()
     }
 }
 
@@ -188,7 +205,12 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--provider" => provider = args.next().expect("--provider aws-lc|rust-crypto"),
-            "--rounds" => rounds = args.next().and_then(|r| r.parse().ok()).expect("--rounds N"),
+            "--rounds" => {
+                rounds = args
+                    .next()
+                    .and_then(|r| r.parse().ok())
+                    .expect("--rounds N")
+            }
             other => panic!("unknown argument {other}"),
         }
     }
