@@ -141,6 +141,17 @@ class Verifier {
   [[nodiscard]] jwtguard_status add_rsa_der(std::string_view kid, std::string_view der) {
     return jwtguard_verifier_add_rsa_der(v_, kid_ptr(kid), kid.size(), bytes(der), der.size());
   }
+  // Keys bound to an algorithm (a JWTGUARD_ALG_* code): public keys as PEM or DER (SPKI, or
+  // PKCS#1 for RSA), HMAC secrets for HS256/384/512.
+  [[nodiscard]] jwtguard_status add_key_pem(uint32_t alg, std::string_view kid, std::string_view pem) {
+    return jwtguard_verifier_add_key_pem(v_, alg, kid_ptr(kid), kid.size(), bytes(pem), pem.size());
+  }
+  [[nodiscard]] jwtguard_status add_key_der(uint32_t alg, std::string_view kid, std::string_view der) {
+    return jwtguard_verifier_add_key_der(v_, alg, kid_ptr(kid), kid.size(), bytes(der), der.size());
+  }
+  [[nodiscard]] jwtguard_status add_hmac(uint32_t alg, std::string_view kid, std::string_view secret) {
+    return jwtguard_verifier_add_hmac(v_, alg, kid_ptr(kid), kid.size(), bytes(secret), secret.size());
+  }
   [[nodiscard]] jwtguard_status set_require_kid(bool required) { return jwtguard_verifier_set_require_kid(v_, required ? 1u : 0u); }
 
   // ---- policy ----

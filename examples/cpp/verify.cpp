@@ -94,6 +94,20 @@ int main() {
   expect(jwtguard_verifier_add_issuer(raw, JWTGUARD_LIT("https://issuer.example")) == JWTGUARD_OK, "get()");
   expect(w.allow_no_audience() == JWTGUARD_OK, "allow_no_audience");
 
-  std::printf("%d passed, %d failed\n", 35 - failures, failures);
+  // Keys bound to their algorithm (issue 17): an ES256 key, an EdDSA key, an HS512 secret.
+  jwtguard::Verifier a;
+  expect(a.add_key_pem(JWTGUARD_ALG_ES256, "es256-key", slurp("es256.pub.pem")) == JWTGUARD_OK, "add_key_pem ES256");
+  expect(a.add_key_pem(JWTGUARD_ALG_EDDSA, "eddsa-key", slurp("ed25519.pub.pem")) == JWTGUARD_OK, "add_key_pem EdDSA");
+  expect(a.add_hmac(JWTGUARD_ALG_HS512, "hs512-key", slurp("hs512.secret")) == JWTGUARD_OK, "add_hmac HS512");
+  expect(a.add_key_pem(JWTGUARD_ALG_RS256, "x", slurp("es256.pub.pem")) == JWTGUARD_KEY_TYPE_MISMATCH, "type mismatch");
+  expect(a.add_issuer("https://issuer.example") == JWTGUARD_OK && a.add_audience("api.example") == JWTGUARD_OK, "policy");
+  std::vector<std::string> algs;
+  std::istringstream alg_lines(slurp("algs.tokens.txt"));
+  for (std::string line; std::getline(alg_lines, line);) algs.push_back(line);
+  expect(algs.size() == 12 && a.verify(algs[2], now).ok() && a.verify(algs[9], now).ok() && a.verify(algs[11], now).ok(),
+         "HS512, ES256, EdDSA tokens verify");
+  expect(algs.size() == 12 && a.verify(algs[10], now).status() == JWTGUARD_UNKNOWN_KEY, "no ES384 key loaded");
+
+  std::printf("%d passed, %d failed\n", 41 - failures, failures);
   return failures ? 1 : 0;
 }
