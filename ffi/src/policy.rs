@@ -104,9 +104,11 @@ pub unsafe extern "C" fn jwtguard_verifier_set_permissions_claim(
     })
 }
 
-/// Copy the claim at dot `path` into the metadata document as `name` (NULL/0: the path's last
-/// segment). `required` (0 or 1): reject tokens without it. A path with an empty segment
-/// (`a..b`, `.a`, `a.`) is `JWTGUARD_INVALID_METADATA_FIELD`.
+/// Copy the claim at `path` into the metadata document as `name` (NULL/0: the path's last
+/// segment). `required` (0 or 1): reject tokens without it. `path` is a dot path, or a JSON
+/// Pointer starting with `/` (RFC 6901; see `jwtguard_result_claim`). A dot path with an empty
+/// segment (`a..b`, `.a`, `a.`), a malformed pointer (`~` not followed by `0` or `1`), or a
+/// pointer whose last token has escapes and no `name`, is `JWTGUARD_INVALID_METADATA_FIELD`.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread; the pairs readable.

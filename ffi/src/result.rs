@@ -181,8 +181,10 @@ pub unsafe extern "C" fn jwtguard_result_metadata(
     })
 }
 
-/// Copy the claim at dot `path` into `(out, cap)`: a string claim as its unescaped UTF-8 text,
-/// any other as compact JSON. `JWTGUARD_CLAIM_NOT_FOUND` when absent.
+/// Copy the claim at `path` into `(out, cap)`: a string claim as its unescaped UTF-8 text,
+/// any other as compact JSON. `JWTGUARD_CLAIM_NOT_FOUND` when absent. `path` is a dot path
+/// (`user_data.name`), or, starting with `/`, a JSON Pointer (RFC 6901) for names that contain
+/// dots and for array elements: `/https:~1~1example.com~1roles`, `/emails/0`.
 ///
 /// # Safety
 /// `(path, path_len)` readable; other pointers as for `jwtguard_result_claims_json`.

@@ -492,3 +492,60 @@ fn claim_output_fast_and_general_paths() {
     }
     unsafe { jwtguard_verifier_free(v) };
 }
+
+/// JSON Pointer paths through the C accessor and metadata fields (issue 20, §3).
+#[test]
+fn json_pointer_paths() {
+    use jwtguard_status::*;
+    let token = sign(&format!(
+        r#"{{"sub":"u","https://example.com/roles":["a","b"],"exp":{}}}"#,
+        NOW + 60
+    ));
+    let v = new_verifier();
+    let path = "/https:~1~1example.com~1roles";
+    let name = "roles";
+    let st = unsafe {
+        jwtguard_verifier_add_metadata_field(
+            v,
+            path.as_ptr(),
+            path.len(),
+            name.as_ptr(),
+            name.len(),
+            1,
+        )
+    };
+    assert_eq!(st, JWTGUARD_OK);
+    let unnamed = unsafe {
+        jwtguard_verifier_add_metadata_field(v, path.as_ptr(), path.len(), std::ptr::null(), 0, 0)
+    };
+    assert_eq!(unnamed, JWTGUARD_INVALID_METADATA_FIELD);
+    let (s, r) = verify_into(v, &token);
+    assert_eq!(s, JWTGUARD_OK);
+    for (p, want) in [
+        (path, &br#"["a","b"]"#[..]),
+        ("/https:~1~1example.com~1roles/1", b"b"),
+    ] {
+        let mut out = [0u8; 64];
+        let mut len = 0usize;
+        let st = unsafe {
+            jwtguard_result_claim(
+                r.as_ptr(),
+                p.as_ptr(),
+                p.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+            )
+        };
+        assert_eq!((st, &out[..len]), (JWTGUARD_OK, want), "{p}");
+    }
+    let mut out = [0u8; 64];
+    let mut len = 0usize;
+    let st =
+        unsafe { jwtguard_result_metadata(v, r.as_ptr(), out.as_mut_ptr(), out.len(), &mut len) };
+    assert_eq!(
+        (st, &out[..len]),
+        (JWTGUARD_OK, &br#"{"roles":["a","b"]}"#[..])
+    );
+    unsafe { jwtguard_verifier_free(v) };
+}

@@ -7,6 +7,7 @@ use crate::Error;
 use crate::json::{self, Array, Object, Str, Value};
 use crate::lists::FieldSpec;
 use crate::metadata::{self, Rejection};
+use crate::pointer;
 use crate::scan;
 
 /// `aud`: one string or a non-empty array of strings (RFC 7519 §4.1.3).
@@ -352,9 +353,14 @@ impl<'a> Claims<'a> {
         self.client_id
     }
 
-    /// The value at a dot path (`user_data.name`), any type. Member names containing dots are
-    /// reachable through [`Claims::object`] instead.
+    /// The value at a path, any type: a dot path (`user_data.name`), or a JSON Pointer
+    /// (RFC 6901) when the path starts with `/`, for member names that contain dots
+    /// (`/https:~1~1example.com~1roles`) and array elements (`/emails/0`).
     pub fn value(&self, path: &str) -> Option<Value<'a>> {
+        // A JSON Pointer (RFC 6901), for names that contain dots: `/https:~1~1example.com~1roles`.
+        if pointer::is_pointer(path) {
+            return pointer::walk(path, |name| self.member(name));
+        }
         // A top-level name (most lookups) straight from the index, without splitting.
         if scan::find_byte(path.as_bytes(), 0, b'.').is_none() {
             return self.member(Some(path).filter(|s| !s.is_empty())?);

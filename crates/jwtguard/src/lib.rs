@@ -92,6 +92,7 @@ mod keys;
 pub mod lists;
 mod metadata;
 mod permissions;
+mod pointer;
 mod policy;
 mod scan;
 mod token;

@@ -65,9 +65,15 @@ impl<'p> MetadataField<'p> {
     }
 }
 
-/// A path's last segment: a field's default output name.
+/// A path's last segment: a field's default output name (a pointer's last token; see
+/// [`check_fields`] for one with escapes).
 pub(crate) fn last_segment(path: &str) -> &str {
-    path.rsplit('.').next().unwrap_or(path)
+    let sep = if crate::pointer::is_pointer(path) {
+        '/'
+    } else {
+        '.'
+    };
+    path.rsplit(sep).next().unwrap_or(path)
 }
 
 /// Check a field list: paths of non-empty segments, output names of 1 to 63 bytes, and no two
@@ -80,10 +86,16 @@ pub fn check_fields<F: FieldSpec>(fields: &[F]) -> Result<(), Rejection> {
             needed: None,
         };
         let name = f.field_name();
-        if f.path().split('.').any(str::is_empty)
-            || name.is_empty()
-            || name.len() > MAX_FIELD_NAME_LEN
-        {
+        // A pointer must be well formed, and one whose last token has escapes (`~1`) must be
+        // named: its default name would be the escaped text.
+        let bad_path = if crate::pointer::is_pointer(f.path()) {
+            !crate::pointer::is_valid(f.path())
+                || (name == last_segment(f.path())
+                    && crate::pointer::last_plain_token(f.path()).is_none())
+        } else {
+            f.path().split('.').any(str::is_empty)
+        };
+        if bad_path || name.is_empty() || name.len() > MAX_FIELD_NAME_LEN {
             return Err(bad);
         }
         if fields
