@@ -561,9 +561,11 @@ enum jwtguard_status jwtguard_verifier_set_permissions_claim(struct jwtguard_ver
                                                              const uint8_t *name,
                                                              size_t len);
 
-// Copy the claim at dot `path` into the metadata document as `name` (NULL/0: the path's last
-// segment). `required` (0 or 1): reject tokens without it. A path with an empty segment
-// (`a..b`, `.a`, `a.`) is `JWTGUARD_INVALID_METADATA_FIELD`.
+// Copy the claim at `path` into the metadata document as `name` (NULL/0: the path's last
+// segment). `required` (0 or 1): reject tokens without it. `path` is a dot path, or a JSON
+// Pointer starting with `/` (RFC 6901; see `jwtguard_result_claim`). A dot path with an empty
+// segment (`a..b`, `.a`, `a.`), a malformed pointer (`~` not followed by `0` or `1`), or a
+// pointer whose last token has escapes and no `name`, is `JWTGUARD_INVALID_METADATA_FIELD`.
 //
 // # Safety
 // `verifier` must be valid and not in use by another thread; the pairs readable.
@@ -631,14 +633,24 @@ enum jwtguard_status jwtguard_verifier_allow_any_issuer(struct jwtguard_verifier
 enum jwtguard_status jwtguard_verifier_allow_no_audience(struct jwtguard_verifier *verifier);
 
 // Whether a token must carry a `kid`: 1 or 0 (the default). By default a token without `kid`
-// is tried against every key of its algorithm; with 1 it is `JWTGUARD_MISSING_KEY_ID`, so a
-// kid-less token cannot make the verifier run an RSA check against each key. Any other value
-// is `JWTGUARD_INVALID_ARGUMENT`.
+// is tried against the keys of its algorithm, at most `jwtguard_verifier_set_kidless_limit`
+// of them; with 1 it is `JWTGUARD_MISSING_KEY_ID`. Any other value is
+// `JWTGUARD_INVALID_ARGUMENT`.
 //
 // # Safety
 // `verifier` must be valid and not in use by another thread.
 enum jwtguard_status jwtguard_verifier_set_require_kid(struct jwtguard_verifier *verifier,
                                                        uint32_t required);
+
+// At most `limit` keys (1 to 255; default 4) are tried for a token without `kid`: the first
+// ones of its algorithm, in load order, so a kid-less token cannot make the verifier run an
+// RSA check against every key of a large set. 0 or more than 255 is
+// `JWTGUARD_INVALID_ARGUMENT` (`jwtguard_verifier_set_require_kid` refuses kid-less tokens).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread.
+enum jwtguard_status jwtguard_verifier_set_kidless_limit(struct jwtguard_verifier *verifier,
+                                                         uint32_t limit);
 
 // The first setup error of a configured verifier, or `JWTGUARD_OK`: call it once at start-up
 // to fail there rather than on the first token. Today that is `JWTGUARD_ISSUER_NOT_CONFIGURED`
@@ -680,8 +692,10 @@ enum jwtguard_status jwtguard_result_metadata(const struct jwtguard_verifier *ve
                                               size_t cap,
                                               size_t *out_len);
 
-// Copy the claim at dot `path` into `(out, cap)`: a string claim as its unescaped UTF-8 text,
-// any other as compact JSON. `JWTGUARD_CLAIM_NOT_FOUND` when absent.
+// Copy the claim at `path` into `(out, cap)`: a string claim as its unescaped UTF-8 text,
+// any other as compact JSON. `JWTGUARD_CLAIM_NOT_FOUND` when absent. `path` is a dot path
+// (`user_data.name`), or, starting with `/`, a JSON Pointer (RFC 6901) for names that contain
+// dots and for array elements: `/https:~1~1example.com~1roles`, `/emails/0`.
 //
 // # Safety
 // `(path, path_len)` readable; other pointers as for `jwtguard_result_claims_json`.

@@ -44,6 +44,7 @@ static const char *usage_text =
     "  --any-iss                 accept any issuer (without it, no --iss is a setup error)\n"
     "  --no-aud                  tokens carry no aud (without it, no --aud is a setup error)\n"
     "  --require-kid             a token without kid is rejected (JWTGUARD_MISSING_KEY_ID)\n"
+    "  --kidless-limit N         a token without kid is tried against at most N keys (default 4)\n"
     "  --leeway SECONDS          default 0\n"
     "  --now UNIX_SECONDS        default: the system clock\n"
     "  --require PERMISSION      (repeatable)   --permissions-claim NAME (default permissions)\n"
@@ -158,7 +159,7 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
         static const char *with_value[] = {"--hs256", "--hs256-file", "--rsa-pem", "--rsa-der", "--jwks", "--jwk",
                                            "--key-pem", "--key-der", "--hmac-file",
                                            "--iss", "--aud", "--azp", "--leeway", "--now", "--require",
-                                           "--permissions-claim", "--field"};
+                                           "--permissions-claim", "--field", "--kidless-limit"};
         bool known = false;
         for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) known |= !strcmp(opt, with_value[k]);
         if (!known) return fail_usage("unknown option", opt);
@@ -223,6 +224,10 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
             uint64_t n;
             if (!parse_u64(arg, &n)) return fail_usage("not a number of seconds", arg);
             s = jwtguard_verifier_set_leeway(v, n);
+        } else if (!strcmp(opt, "--kidless-limit")) {
+            uint64_t n;
+            if (!parse_u64(arg, &n) || n > UINT32_MAX) return fail_usage("not a number of keys", arg);
+            s = jwtguard_verifier_set_kidless_limit(v, (uint32_t)n);
         } else if (!strcmp(opt, "--now")) {
             if (!parse_u64(arg, &o->now)) return fail_usage("not a unix time", arg);
             o->now_set = true;

@@ -240,9 +240,9 @@ pub unsafe extern "C" fn jwtguard_verifier_allow_no_audience(
 }
 
 /// Whether a token must carry a `kid`: 1 or 0 (the default). By default a token without `kid`
-/// is tried against every key of its algorithm; with 1 it is `JWTGUARD_MISSING_KEY_ID`, so a
-/// kid-less token cannot make the verifier run an RSA check against each key. Any other value
-/// is `JWTGUARD_INVALID_ARGUMENT`.
+/// is tried against the keys of its algorithm, at most `jwtguard_verifier_set_kidless_limit`
+/// of them; with 1 it is `JWTGUARD_MISSING_KEY_ID`. Any other value is
+/// `JWTGUARD_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread.
@@ -254,6 +254,27 @@ pub unsafe extern "C" fn jwtguard_verifier_set_require_kid(
     guard(|| {
         let required = flag(required)?;
         configure!(verifier).map(|v| v.core.keys_mut().require_kid(required))
+    })
+}
+
+/// At most `limit` keys (1 to 255; default 4) are tried for a token without `kid`: the first
+/// ones of its algorithm, in load order, so a kid-less token cannot make the verifier run an
+/// RSA check against every key of a large set. 0 or more than 255 is
+/// `JWTGUARD_INVALID_ARGUMENT` (`jwtguard_verifier_set_require_kid` refuses kid-less tokens).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_set_kidless_limit(
+    verifier: *mut jwtguard_verifier,
+    limit: u32,
+) -> jwtguard_status {
+    guard(|| {
+        let limit = u8::try_from(limit)
+            .ok()
+            .and_then(core::num::NonZeroU8::new)
+            .ok_or(JWTGUARD_INVALID_ARGUMENT)?;
+        configure!(verifier).map(|v| v.core.keys_mut().kidless_limit(limit))
     })
 }
 

@@ -549,3 +549,25 @@ fn json_pointer_paths() {
     );
     unsafe { jwtguard_verifier_free(v) };
 }
+
+/// The kid-less limit through the C ABI: integers mapped totally (issue 20, §1).
+#[test]
+fn kidless_limit_is_checked() {
+    use jwtguard_status::*;
+    let v = new_verifier();
+    unsafe {
+        for bad in [0u32, 256, u32::MAX] {
+            assert_eq!(
+                jwtguard_verifier_set_kidless_limit(v, bad),
+                JWTGUARD_INVALID_ARGUMENT
+            );
+        }
+        assert_eq!(jwtguard_verifier_set_kidless_limit(v, 1), JWTGUARD_OK);
+        assert_eq!(jwtguard_verifier_set_kidless_limit(v, 255), JWTGUARD_OK);
+        // The verifier's one key is first in load order: a kid-less token still finds it.
+        assert_eq!(jwtguard_verifier_set_kidless_limit(v, 1), JWTGUARD_OK);
+    }
+    let token = sign(&format!(r#"{{"sub":"u","exp":{}}}"#, NOW + 60));
+    assert_eq!(verify(v, &token), JWTGUARD_OK);
+    unsafe { jwtguard_verifier_free(v) };
+}

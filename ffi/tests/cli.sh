@@ -134,6 +134,9 @@ case_ "ES256 key for ES384" 2 JWTGUARD_KEY_TYPE_MISMATCH -- --key-pem "ES384:k=$
 case_ "unknown algorithm name" 2 "unknown or unsupported algorithm" -- --key-pem "ES512:k=$data/es256.pub.pem" "$(alg_token 10)"
 case_ "--key-pem without ALG" 2 "expected ALG:KID=PATH" -- --key-pem "k=$data/es256.pub.pem" "$(alg_token 10)"
 case_ "--help lists --key-pem" 0 "key-pem ALG:KID=PATH" -- --help
+# A kid-less HS256 token is tried against at most --kidless-limit keys (issue 20).
+case_ "--kidless-limit 2" 0 '"ok":true' -- --kidless-limit 2 --hs256 "hmac-1=$(head -1 "$data/hs256.secret")" "${policy[@]}" "$hs"
+case_ "--kidless-limit 0" 2 JWTGUARD_INVALID_ARGUMENT -- --kidless-limit 0 --hs256 "=$(head -1 "$data/hs256.secret")" "${policy[@]}" "$hs"
 case_ "--help" 0 "usage:" -- --help
 case_ "--help states the number rules" 0 "digits only" -- --help
 

@@ -77,7 +77,15 @@ pub(crate) struct Key {
 pub struct KeyRing<const N: usize> {
     keys: Vec<Key, N>,
     require_kid: bool,
+    /// At most this many keys are tried for a token without `kid`.
+    kidless_limit: u8,
 }
+
+/// How many keys of its algorithm a token without `kid` is tried against by default: enough for
+/// a backend rotating a few signing secrets, few enough that a kid-less token cannot make a
+/// gateway run an RSA check against every key of a large set (RFC 8725 §3.1's "do not trust
+/// the header" applied to cost).
+pub const DEFAULT_KIDLESS_LIMIT: u8 = 4;
 
 impl<const N: usize> Default for KeyRing<N> {
     fn default() -> Self {
@@ -91,15 +99,23 @@ impl<const N: usize> KeyRing<N> {
         Self {
             keys: Vec::new(),
             require_kid: false,
+            kidless_limit: DEFAULT_KIDLESS_LIMIT,
         }
     }
 
     /// Whether a token must name its key (`kid`). By default a token without `kid` is tried
-    /// against every key of its algorithm, in load order; with this set it is
-    /// [`Error::MissingKeyId`], so a kid-less token cannot make the verifier run an RSA check
-    /// against each key.
+    /// against the keys of its algorithm, in load order, up to [`KeyRing::kidless_limit`];
+    /// with this set it is [`Error::MissingKeyId`].
     pub fn require_kid(&mut self, required: bool) {
         self.require_kid = required;
+    }
+
+    /// At most `limit` keys (default [`DEFAULT_KIDLESS_LIMIT`]) are tried for a token without
+    /// `kid`, the first ones of its algorithm in load order: the cost a kid-less token can cause
+    /// is bounded whatever the size of the set. Keys with a `kid` count too, since a kid-less
+    /// token is tried against them. ([`KeyRing::require_kid`] refuses kid-less tokens.)
+    pub fn kidless_limit(&mut self, limit: core::num::NonZeroU8) {
+        self.kidless_limit = limit.get();
     }
 
     /// How many keys are loaded.
@@ -211,6 +227,7 @@ impl<const N: usize> KeyRing<N> {
                 Ok(Candidates {
                     keys: core::slice::from_ref(key),
                     alg,
+                    limit: 1,
                 })
             }
             None if self.require_kid => Err(Error::MissingKeyId),
@@ -225,6 +242,7 @@ impl<const N: usize> KeyRing<N> {
                 Ok(Candidates {
                     keys: &self.keys,
                     alg,
+                    limit: usize::from(self.kidless_limit),
                 })
             }
         }
@@ -235,6 +253,8 @@ impl<const N: usize> KeyRing<N> {
 pub(crate) struct Candidates<'s> {
     keys: &'s [Key],
     alg: Algorithm,
+    /// How many of them may be tried.
+    limit: usize,
 }
 
 impl<'s> Candidates<'s> {
@@ -243,5 +263,6 @@ impl<'s> Candidates<'s> {
             .iter()
             .map(|k| &k.material)
             .filter(|m| m.algorithm() == self.alg)
+            .take(self.limit)
     }
 }

@@ -121,7 +121,7 @@ pub use claims::{Audience, Claims};
 pub use error::{Error, Rejection};
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 pub use jwk::{JwksReport, MAX_JWK_SECRET_LEN};
-pub use keys::{KeyRing, MAX_KID_LEN};
+pub use keys::{DEFAULT_KIDLESS_LIMIT, KeyRing, MAX_KID_LEN};
 pub use metadata::{MAX_FIELD_NAME_LEN, MetadataField, check_fields};
 pub use policy::Policy;
 pub use token::{MAX_TOKEN_LEN, TOKEN_BUF_LEN, TokenBuf, UntrustedToken, VerifiedToken};

@@ -165,3 +165,37 @@ fn verifier_is_shareable_between_threads() {
         }
     });
 }
+
+/// A token without `kid` is tried against at most `kidless_limit` keys of its algorithm (issue
+/// 20: a kid-less token must not make a gateway run a check against every key of a large set).
+#[test]
+fn kidless_tokens_try_at_most_the_limit() {
+    let secrets: Vec<Vec<u8>> = (0..6u8).map(|i| vec![b'a' + i; 32]).collect();
+    let token_of = |i: usize| sign(HEADER, &claims_with(""), &secrets[i]);
+    let mut keys = KeyRing::<8>::new();
+    for s in &secrets {
+        keys.add_hs256(None, s).unwrap();
+    }
+    let v = Verifier::new(keys.clone(), POLICY);
+    // The default limit is 4: the 4th key is tried, the 5th and 6th are not.
+    assert_eq!(jwtguard::DEFAULT_KIDLESS_LIMIT, 4);
+    assert_eq!(check_with(&v, token_of(3).as_bytes(), NOW), Ok(()));
+    for i in [4, 5] {
+        assert_eq!(
+            check_with(&v, token_of(i).as_bytes(), NOW),
+            Err(Error::InvalidSignature),
+            "key {i}"
+        );
+    }
+    // A higher limit reaches them; a limit of 1 tries only the first key.
+    keys.kidless_limit(core::num::NonZeroU8::new(6).unwrap());
+    let v = Verifier::new(keys.clone(), POLICY);
+    assert_eq!(check_with(&v, token_of(5).as_bytes(), NOW), Ok(()));
+    keys.kidless_limit(core::num::NonZeroU8::MIN);
+    let v = Verifier::new(keys, POLICY);
+    assert_eq!(check_with(&v, token_of(0).as_bytes(), NOW), Ok(()));
+    assert_eq!(
+        check_with(&v, token_of(1).as_bytes(), NOW),
+        Err(Error::InvalidSignature)
+    );
+}
