@@ -93,6 +93,8 @@ http {
     auth_jwtguard_authorized_party https://app.example;
     auth_jwtguard_leeway 30s;
     auth_jwtguard_realm "jwtguard-test";
+    # The verdict of each request, by status name (issue 20): never the token.
+    log_format verdict '\$status \$jwtguard_error';
 
     # The upstream: echoes the headers the module passed.
     server {
@@ -136,6 +138,20 @@ http {
             satisfy any;
             allow 127.0.0.1;
             deny all;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
+        # The token from a session cookie or a query argument instead of the Authorization
+        # header (issue 20).
+        location /cookie/ {
+            auth_jwtguard_token \$cookie_session;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
+        location /query/ {
+            auth_jwtguard_token \$arg_access_token;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
+        location /logged/ {
+            access_log $PREFIX/logs/verdicts.log verdict;
             proxy_pass http://127.0.0.1:$UPSTREAM;
         }
         location /load/ { }
@@ -336,6 +352,30 @@ check "static file behind the module" 200 /load/index.txt "Bearer $valid" "" ok
 check "server-wide on, keys in a location: verified there" 200 "http://127.0.0.1:$SPARSE/load/index.txt" "Bearer $valid" "" ok
 check "server-wide on, keys in a location: no token there" 401 "http://127.0.0.1:$SPARSE/load/index.txt" "" 'Bearer realm="jwtguard-test"'
 check "server-wide on, no key for this request: refused, not passed" 500 "http://127.0.0.1:$SPARSE/open/index.txt" "Bearer $valid"
+echo "==> token sources and \$jwtguard_error (issue 20)"
+check "token from a cookie" 200 /cookie/x "" "" 'sub=[user_24601]' -H "Cookie: other=1; session=$valid"
+check "cookie source: no cookie is no credentials" 401 /cookie/x "" 'WWW-Authenticate: Bearer realm="jwtguard-test"'
+check "cookie source: the Authorization header is not read" 401 /cookie/x "Bearer $valid"
+check "cookie source: an expired token" 401 /cookie/x "" 'error_description="Token has expired"' '' \
+    -H "Cookie: session=$expired"
+check "token from a query argument" 200 "/query/x?access_token=$valid" "" "" 'sub=[user_24601]'
+check "query source: a wrong audience" 401 "/query/x?access_token=$wrong_aud" "" 'error_description="Invalid audience."'
+: >"$PREFIX/logs/verdicts.log"
+check "logged: valid" 200 /logged/x "Bearer $valid"
+check "logged: expired" 401 /logged/x "Bearer $expired"
+check "logged: no token" 401 /logged/x ""
+check "logged: an unknown kid" 401 /logged/x "Bearer $unknown_kid"
+sleep 0.2
+want_log=$'200 JWTGUARD_OK\n401 JWTGUARD_EXPIRED\n401 JWTGUARD_MISSING_BEARER_TOKEN\n401 JWTGUARD_UNKNOWN_KEY'
+if [ "$(cat "$PREFIX/logs/verdicts.log")" = "$want_log" ] && ! grep -qF "${valid%%.*}" "$PREFIX/logs/verdicts.log"; then
+    pass=$((pass + 1))
+    echo "    ok  \$jwtguard_error in the access log: one status name per request, no token"
+else
+    fail=$((fail + 1))
+    echo "    FAIL \$jwtguard_error in the access log:"
+    sed 's/^/        /' "$PREFIX/logs/verdicts.log"
+fi
+
 echo "==> key rotation: a new JWKS takes effect on reload (nginx -s reload), old keys stop working"
 cp "$PREFIX/conf/jwks.json" "$PREFIX/conf/jwks.json.orig"
 # The rotated set keeps only the 3072-bit key and the HMAC key; rsa-2024 is retired.

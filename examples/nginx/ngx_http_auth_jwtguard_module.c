@@ -9,6 +9,10 @@
  * header (RFC 6750 §2.1), verifies the token against ngx_time(), checks the location's required
  * permissions, and on success passes the configured claims upstream as request headers.
  *
+ * The token comes from the Authorization header, or from the variable `auth_jwtguard_token` names
+ * (a session cookie, a query argument). `$jwtguard_error` is the outcome's status name, for
+ * access logs and `map`; the token itself is never logged.
+ *
  * Responses follow RFC 6750 §3: no credentials -> 401 with `Bearer realm="..."`; a malformed
  * Authorization header -> 400 `error="invalid_request"`; a bad token -> 401
  * `error="invalid_token"` with jwtguard's message as error_description; missing permissions ->
@@ -49,6 +53,7 @@ typedef struct {
     ngx_flag_t no_audience;   /* auth_jwtguard_allow_no_audience */
     ngx_array_t *permissions;   /* of ngx_str_t: required at this level */
     ngx_array_t *claim_headers; /* of jwtguard_claim_header_t */
+    ngx_http_complex_value_t *token; /* auth_jwtguard_token; NULL: the Authorization header */
 
     /* Built at merge time from the above; NULL until then. */
     jwtguard_verifier *verifier;
@@ -58,6 +63,8 @@ typedef struct {
 
 typedef struct {
     jwtguard_result *result; /* set when the token verified */
+    jwtguard_status status;  /* the outcome, for $jwtguard_error */
+    ngx_uint_t ran;          /* whether the module looked at this request's token */
 } ngx_http_auth_jwtguard_ctx_t;
 
 /* HS256 secret file contents, wiped once every level's verifier is built (postconfiguration):
@@ -127,6 +134,10 @@ static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
     {ngx_string("auth_jwtguard_claim_header"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE2,
      ngx_http_auth_jwtguard_claim_header, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
 
+    {ngx_string("auth_jwtguard_token"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_http_set_complex_value_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, token), NULL},
+
     ngx_null_command};
 
 static ngx_http_module_t ngx_http_auth_jwtguard_module_ctx = {
@@ -173,6 +184,7 @@ static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->no_audience = NGX_CONF_UNSET;
     conf->permissions = NGX_CONF_UNSET_PTR;
     conf->claim_headers = NGX_CONF_UNSET_PTR;
+    conf->token = NGX_CONF_UNSET_PTR;
     return conf;
 }
 
@@ -458,6 +470,7 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_value(conf->no_audience, prev->no_audience, 0);
     ngx_conf_merge_ptr_value(conf->permissions, prev->permissions, NULL);
     ngx_conf_merge_ptr_value(conf->claim_headers, prev->claim_headers, NULL);
+    ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
 
     for (size_t i = 0; i < conf->realm.len; i++) {
         if (conf->realm.data[i] == '"' || conf->realm.data[i] == '\\' || conf->realm.data[i] < 0x20) {
@@ -710,27 +723,54 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
 
     /* Every call verifies: there is no "already verified" shortcut, which would skip this
      * location's permissions if a request ever reached the handler twice. (An internal
-     * redirect clears module contexts anyway.) */
+     * redirect clears module contexts anyway.) The context records the outcome for
+     * $jwtguard_error, whatever it is. */
     ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
-
-    if (r->headers_in.authorization == NULL)
-        return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_OK);
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->pool, sizeof(*ctx));
+        if (ctx == NULL)
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        ngx_http_set_ctx(r, ctx, ngx_http_auth_jwtguard_module);
+    }
+    ctx->ran = 1;
+    ctx->result = NULL;
 
     const uint8_t *token = NULL;
     size_t token_len = 0;
-    ngx_str_t *auth = &r->headers_in.authorization->value;
-    jwtguard_status s = jwtguard_bearer_token(auth->data, auth->len, &token, &token_len);
-    if (s == JWTGUARD_NOT_BEARER)
-        /* Another scheme: no bearer credentials at all (RFC 6750 §3.1: no error code). */
-        return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_OK);
-    if (s != JWTGUARD_OK)
-        return challenge(r, lcf, NGX_HTTP_BAD_REQUEST, "invalid_request", s);
+    jwtguard_status s;
+    if (lcf->token != NULL) {
+        /* auth_jwtguard_token: the token is the variable's value (a cookie, an argument); the
+         * Authorization header is not looked at. */
+        ngx_str_t value;
+        if (ngx_http_complex_value(r, lcf->token, &value) != NGX_OK)
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (value.len == 0) {
+            ctx->status = JWTGUARD_MISSING_BEARER_TOKEN;
+            return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_OK);
+        }
+        token = value.data;
+        token_len = value.len;
+    } else {
+        if (r->headers_in.authorization == NULL) {
+            ctx->status = JWTGUARD_MISSING_BEARER_TOKEN;
+            return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_OK);
+        }
+        ngx_str_t *auth = &r->headers_in.authorization->value;
+        s = jwtguard_bearer_token(auth->data, auth->len, &token, &token_len);
+        ctx->status = s;
+        if (s == JWTGUARD_NOT_BEARER)
+            /* Another scheme: no bearer credentials at all (RFC 6750 §3.1: no error code). */
+            return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_OK);
+        if (s != JWTGUARD_OK)
+            return challenge(r, lcf, NGX_HTTP_BAD_REQUEST, "invalid_request", s);
+    }
 
     jwtguard_result *res = ngx_palloc(r->pool, sizeof(jwtguard_result));
     if (res == NULL)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     s = jwtguard_verify(lcf->verifier, token, token_len, (uint64_t)ngx_time(), lcf->required,
                         lcf->n_required, res);
+    ctx->status = s;
     if (s == JWTGUARD_INSUFFICIENT_PERMISSIONS)
         return challenge(r, lcf, NGX_HTTP_FORBIDDEN, "insufficient_scope", s);
     if (((int)s >= 1 && (int)s < 100) || (int)s >= 900) {
@@ -741,12 +781,6 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
     if (s != JWTGUARD_OK)
         return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, "invalid_token", s);
 
-    if (ctx == NULL) {
-        ctx = ngx_pcalloc(r->pool, sizeof(*ctx));
-        if (ctx == NULL)
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        ngx_http_set_ctx(r, ctx, ngx_http_auth_jwtguard_module);
-    }
     ctx->result = res;
     if (add_claim_headers(r, lcf, res) != NGX_OK)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -793,8 +827,35 @@ static ngx_int_t prefix_variable(ngx_http_request_t *r, ngx_http_variable_value_
     return claim_variable(r, v, &path);
 }
 
+/* $jwtguard_error: the status name of the module's verdict on this request ("JWTGUARD_OK",
+ * "JWTGUARD_EXPIRED", "JWTGUARD_MISSING_BEARER_TOKEN" when there was no token, ...); not found
+ * when the module did not run (auth_jwtguard off). A static string: never the token. */
+static ngx_int_t error_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                uintptr_t data)
+{
+    (void)data;
+    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
+    if (ctx == NULL || !ctx->ran) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+    const char *name = jwtguard_error_name((uint32_t)ctx->status);
+    v->data = (u_char *)name;
+    v->len = ngx_strlen(name);
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    return NGX_OK;
+}
+
 static ngx_int_t ngx_http_auth_jwtguard_add_variables(ngx_conf_t *cf)
 {
+    ngx_str_t error = ngx_string("jwtguard_error");
+    ngx_http_variable_t *ev = ngx_http_add_variable(cf, &error, NGX_HTTP_VAR_NOCACHEABLE);
+    if (ev == NULL)
+        return NGX_ERROR;
+    ev->get_handler = error_variable;
+
     ngx_str_t sub = ngx_string("jwt_sub");
     ngx_http_variable_t *v = ngx_http_add_variable(cf, &sub, NGX_HTTP_VAR_NOCACHEABLE);
     if (v == NULL)
