@@ -706,6 +706,37 @@ enum jwtguard_status jwtguard_result_claim(const struct jwtguard_result *result,
                                            size_t cap,
                                            size_t *out_len);
 
+// Copy the claim at `path` into `(out, cap)` as header text: a string as its unescaped text,
+// an array of strings as its elements' texts joined by `(sep, sep_len)` (", " for HTTP
+// headers), anything else as compact JSON (as `jwtguard_result_claim`). An empty array gives
+// the empty text. `JWTGUARD_CLAIM_NOT_FOUND` when absent.
+//
+// # Safety
+// `(path, path_len)` and `(sep, sep_len)` readable; other pointers as for
+// `jwtguard_result_claims_json`.
+enum jwtguard_status jwtguard_result_claim_joined(const struct jwtguard_result *result,
+                                                  const uint8_t *path,
+                                                  size_t path_len,
+                                                  const uint8_t *sep,
+                                                  size_t sep_len,
+                                                  uint8_t *out,
+                                                  size_t cap,
+                                                  size_t *out_len);
+
+// Whether the claim at `path` equals `(value, len)` byte for byte (a string claim, compared as
+// its unescaped text), or, for an array, contains it: `JWTGUARD_OK` if so,
+// `JWTGUARD_CLAIM_NOT_FOUND` if not or if the claim is absent. For claim requirements a
+// gateway checks per route (`auth_jwtguard_require_claim`).
+//
+// # Safety
+// `(path, path_len)` and `(value, len)` readable; `result` as for
+// `jwtguard_result_claims_json`.
+enum jwtguard_status jwtguard_result_claim_matches(const struct jwtguard_result *result,
+                                                   const uint8_t *path,
+                                                   size_t path_len,
+                                                   const uint8_t *value,
+                                                   size_t len);
+
 // The token's `exp` (0 if absent) of a verified result.
 //
 // # Safety

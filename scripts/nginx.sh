@@ -150,6 +150,14 @@ http {
             auth_jwtguard_token \$arg_access_token;
             proxy_pass http://127.0.0.1:$UPSTREAM;
         }
+        # Claim requirements (all must hold), and an array claim passed as a header, by JSON
+        # Pointer because the claim's name is a URL (issue 20).
+        location /roles/ {
+            auth_jwtguard_require_claim /https:~1~1example.com~1roles admin ops;
+            auth_jwtguard_require_claim org acme;
+            auth_jwtguard_claim_header X-Vars /https:~1~1example.com~1roles;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
         location /logged/ {
             access_log $PREFIX/logs/verdicts.log verdict;
             proxy_pass http://127.0.0.1:$UPSTREAM;
@@ -234,6 +242,8 @@ bad_conf "a claim path with an empty segment" 'has an empty segment' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_claim_header X-A user_data..name;'
 bad_conf "a claim path ending in a dot" 'has an empty segment' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_claim_header X-A user_data.;'
+bad_conf "a claim requirement without a value" 'invalid number of arguments' \
+    'auth_jwtguard_jwks jwks.json; auth_jwtguard_require_claim org;'
 
 echo "==> starting nginx on 127.0.0.1:$PORT"
 "$NGINX" -p "$PREFIX" -c conf/nginx.conf
@@ -352,6 +362,17 @@ check "static file behind the module" 200 /load/index.txt "Bearer $valid" "" ok
 check "server-wide on, keys in a location: verified there" 200 "http://127.0.0.1:$SPARSE/load/index.txt" "Bearer $valid" "" ok
 check "server-wide on, keys in a location: no token there" 401 "http://127.0.0.1:$SPARSE/load/index.txt" "" 'Bearer realm="jwtguard-test"'
 check "server-wide on, no key for this request: refused, not passed" 500 "http://127.0.0.1:$SPARSE/open/index.txt" "Bearer $valid"
+echo "==> claim requirements and array claims as headers (issue 20)"
+roles_ok=$("$MINT" "$RS" "$(claims ',"https://example.com/roles":["ops","dev"],"org":"acme"')")
+roles_bad=$("$MINT" "$RS" "$(claims ',"https://example.com/roles":["dev"],"org":"acme"')")
+org_bad=$("$MINT" "$RS" "$(claims ',"https://example.com/roles":["admin"],"org":"other"')")
+check "require_claim: an array holding one value, and an equal string" 200 /roles/x "Bearer $roles_ok" "" \
+    'vars=[ops, dev]'
+check "require_claim: the array holds none of the values" 403 /roles/x "Bearer $roles_bad" \
+    'error="insufficient_scope"'
+check "require_claim: every requirement must hold" 403 /roles/x "Bearer $org_bad" 'error="insufficient_scope"'
+check "require_claim: a token without the claims" 403 /roles/x "Bearer $valid" 'error="insufficient_scope"'
+
 echo "==> token sources and \$jwtguard_error (issue 20)"
 check "token from a cookie" 200 /cookie/x "" "" 'sub=[user_24601]' -H "Cookie: other=1; session=$valid"
 check "cookie source: no cookie is no credentials" 401 /cookie/x "" 'WWW-Authenticate: Bearer realm="jwtguard-test"'

@@ -38,8 +38,16 @@ typedef struct {
 
 typedef struct {
     ngx_str_t header; /* request header passed upstream */
-    ngx_str_t path;   /* claim path, dot-separated */
+    ngx_str_t path;   /* claim path: dot-separated, or a JSON Pointer (RFC 6901) */
 } jwtguard_claim_header_t;
+
+/* auth_jwtguard_require_claim PATH VALUE...: the claim must equal one of the values, or, for an
+ * array claim, contain one. */
+typedef struct {
+    ngx_str_t path;
+    ngx_str_t *values;
+    ngx_uint_t n_values;
+} jwtguard_claim_requirement_t;
 
 typedef struct {
     ngx_flag_t enable;
@@ -54,6 +62,7 @@ typedef struct {
     ngx_array_t *permissions;   /* of ngx_str_t: required at this level */
     ngx_array_t *claim_headers; /* of jwtguard_claim_header_t */
     ngx_http_complex_value_t *token; /* auth_jwtguard_token; NULL: the Authorization header */
+    ngx_array_t *requirements;  /* of jwtguard_claim_requirement_t, all must hold */
 
     /* Built at merge time from the above; NULL until then. */
     jwtguard_verifier *verifier;
@@ -82,6 +91,7 @@ static ngx_int_t ngx_http_auth_jwtguard_init(ngx_conf_t *cf);
 static char *ngx_http_auth_jwtguard_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_auth_jwtguard_claim_header(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_auth_jwtguard_text(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_auth_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 #define JWTGUARD_ALL_LEVELS (NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF)
 
@@ -134,6 +144,9 @@ static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
     {ngx_string("auth_jwtguard_claim_header"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE2,
      ngx_http_auth_jwtguard_claim_header, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
 
+    {ngx_string("auth_jwtguard_require_claim"), JWTGUARD_ALL_LEVELS | NGX_CONF_2MORE,
+     ngx_http_auth_jwtguard_require_claim, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
+
     {ngx_string("auth_jwtguard_token"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
      ngx_http_set_complex_value_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_auth_jwtguard_loc_conf_t, token), NULL},
@@ -185,6 +198,7 @@ static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->permissions = NGX_CONF_UNSET_PTR;
     conf->claim_headers = NGX_CONF_UNSET_PTR;
     conf->token = NGX_CONF_UNSET_PTR;
+    conf->requirements = NGX_CONF_UNSET_PTR;
     return conf;
 }
 
@@ -356,9 +370,11 @@ static char *ngx_http_auth_jwtguard_claim_header(ngx_conf_t *cf, ngx_command_t *
         return NGX_CONF_ERROR;
     }
     /* A dot path with an empty segment (a..b, .a, a.) names no claim: a configuration error,
-     * not a header that is silently never set. */
+     * not a header that is silently never set. (A path starting with '/' is a JSON Pointer,
+     * whose member names may hold dots.) */
     u_char *path = value[2].data, *end = value[2].data + value[2].len;
-    if (path[0] == '.' || end[-1] == '.' || ngx_strnstr(path, "..", value[2].len) != NULL) {
+    if (path[0] != '/' &&
+        (path[0] == '.' || end[-1] == '.' || ngx_strnstr(path, "..", value[2].len) != NULL)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": claim path \"%V\" has an empty segment",
                            &cmd->name, &value[2]);
         return NGX_CONF_ERROR;
@@ -374,6 +390,55 @@ static char *ngx_http_auth_jwtguard_claim_header(ngx_conf_t *cf, ngx_command_t *
     h->header = value[1];
     h->path = value[2];
     return NGX_CONF_OK;
+}
+
+static char *ngx_http_auth_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf = conf;
+    ngx_str_t *value = cf->args->elts;
+    for (ngx_uint_t i = 1; i < cf->args->nelts; i++) {
+        if (value[i].len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": empty claim path or value",
+                               &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+    }
+    if (lcf->requirements == NGX_CONF_UNSET_PTR) {
+        lcf->requirements = ngx_array_create(cf->pool, 2, sizeof(jwtguard_claim_requirement_t));
+        if (lcf->requirements == NULL)
+            return NGX_CONF_ERROR;
+    }
+    jwtguard_claim_requirement_t *req = ngx_array_push(lcf->requirements);
+    if (req == NULL)
+        return NGX_CONF_ERROR;
+    req->path = value[1];
+    /* cf->args is reused for the next directive: keep copies of the values (their bytes live
+     * in the configuration's pool already). */
+    req->n_values = cf->args->nelts - 2;
+    req->values = ngx_palloc(cf->pool, req->n_values * sizeof(ngx_str_t));
+    if (req->values == NULL)
+        return NGX_CONF_ERROR;
+    ngx_memcpy(req->values, &value[2], req->n_values * sizeof(ngx_str_t));
+    return NGX_CONF_OK;
+}
+
+/* Whether every auth_jwtguard_require_claim of the location holds for the verified token. */
+static ngx_uint_t claims_required_hold(ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                                       const jwtguard_result *res)
+{
+    if (lcf->requirements == NULL)
+        return 1;
+    jwtguard_claim_requirement_t *req = lcf->requirements->elts;
+    for (ngx_uint_t i = 0; i < lcf->requirements->nelts; i++) {
+        ngx_uint_t any = 0;
+        for (ngx_uint_t j = 0; j < req[i].n_values && !any; j++)
+            any = jwtguard_result_claim_matches(res, req[i].path.data, req[i].path.len,
+                                                req[i].values[j].data,
+                                                req[i].values[j].len) == JWTGUARD_OK;
+        if (!any)
+            return 0;
+    }
+    return 1;
 }
 
 static void free_verifier(void *data)
@@ -471,6 +536,7 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_ptr_value(conf->permissions, prev->permissions, NULL);
     ngx_conf_merge_ptr_value(conf->claim_headers, prev->claim_headers, NULL);
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
+    ngx_conf_merge_ptr_value(conf->requirements, prev->requirements, NULL);
 
     for (size_t i = 0; i < conf->realm.len; i++) {
         if (conf->realm.data[i] == '"' || conf->realm.data[i] == '\\' || conf->realm.data[i] < 0x20) {
@@ -586,14 +652,19 @@ static ngx_int_t challenge(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_con
 static u_char *claim_value(ngx_http_request_t *r, const jwtguard_result *res, ngx_str_t *path,
                            size_t *len)
 {
+    /* Arrays of strings are joined with ", " (the list form of HTTP field values, RFC 9110
+     * §5.6.1); strings are their text, anything else compact JSON. */
+    static const uint8_t sep[] = ", ";
     size_t n = 0;
-    jwtguard_status s = jwtguard_result_claim(res, path->data, path->len, NULL, 0, &n);
+    jwtguard_status s =
+        jwtguard_result_claim_joined(res, path->data, path->len, sep, 2, NULL, 0, &n);
     if (s != JWTGUARD_BUFFER_TOO_SMALL && s != JWTGUARD_OK)
         return NULL;
     u_char *buf = ngx_pnalloc(r->pool, n + 1);
     if (buf == NULL)
         return NULL;
-    if (jwtguard_result_claim(res, path->data, path->len, buf, n + 1, len) != JWTGUARD_OK)
+    if (jwtguard_result_claim_joined(res, path->data, path->len, sep, 2, buf, n + 1, len) !=
+        JWTGUARD_OK)
         return NULL;
     for (size_t i = 0; i < *len; i++) {
         if (buf[i] < 0x20 || buf[i] == 0x7f) {
@@ -781,6 +852,12 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
     if (s != JWTGUARD_OK)
         return challenge(r, lcf, NGX_HTTP_UNAUTHORIZED, "invalid_token", s);
 
+    /* Claim requirements: the token is valid but does not grant this route, so 403 as for a
+     * missing permission (RFC 6750 §3.1's insufficient_scope: more privileges are needed). */
+    if (!claims_required_hold(lcf, res)) {
+        ctx->status = JWTGUARD_CLAIM_NOT_FOUND;
+        return challenge(r, lcf, NGX_HTTP_FORBIDDEN, "insufficient_scope", JWTGUARD_CLAIM_NOT_FOUND);
+    }
     ctx->result = res;
     if (add_claim_headers(r, lcf, res) != NGX_OK)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -9,7 +9,7 @@ use jwtguard_core::{Error, MetadataField, TokenBuf, ValidatedClaims};
 
 use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
-use crate::{c_output, c_output_bytes, c_text, c_write, guard, shared, verified};
+use crate::{c_bytes, c_output, c_output_bytes, c_text, c_write, guard, shared, verified};
 
 pub(crate) const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
 
@@ -223,6 +223,97 @@ pub unsafe extern "C" fn jwtguard_result_claim(
             }
             // Anything else: compact JSON, written by the core's one-value writer.
             None => c_output!(out, cap, out_len, |buf| Ok(value.write_compact(buf))),
+        }
+    })
+}
+
+/// Copy the claim at `path` into `(out, cap)` as header text: a string as its unescaped text,
+/// an array of strings as its elements' texts joined by `(sep, sep_len)` (", " for HTTP
+/// headers), anything else as compact JSON (as `jwtguard_result_claim`). An empty array gives
+/// the empty text. `JWTGUARD_CLAIM_NOT_FOUND` when absent.
+///
+/// # Safety
+/// `(path, path_len)` and `(sep, sep_len)` readable; other pointers as for
+/// `jwtguard_result_claims_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_claim_joined(
+    result: *const jwtguard_result,
+    path: *const u8,
+    path_len: usize,
+    sep: *const u8,
+    sep_len: usize,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        verified!(result => claims);
+        let path = c_text!(path, path_len)?;
+        let sep = c_bytes!(sep, sep_len)?;
+        let value = claims.value(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
+        let strings = value
+            .as_array()
+            .filter(|a| a.iter().all(|e| e.as_str().is_some()));
+        let Some(array) = strings else {
+            // Not an array of strings: what `jwtguard_result_claim` gives.
+            // SAFETY: this function's own contract is `jwtguard_result_claim`'s plus a readable
+            // separator; `path` is the caller's bytes, checked as UTF-8 above.
+            return unsafe {
+                jwtguard_result_claim(result, path.as_ptr(), path.len(), out, cap, out_len)
+            }
+            .into_result();
+        };
+        c_output!(out, cap, out_len, |buf| {
+            let mut at = 0usize;
+            for (i, text) in array.iter().filter_map(|e| e.as_str()).enumerate() {
+                if i > 0 {
+                    if let Some(dst) = buf.get_mut(at..at.saturating_add(sep.len())) {
+                        dst.copy_from_slice(sep);
+                    }
+                    at = at.saturating_add(sep.len());
+                }
+                let n = text.len();
+                if let Some(dst) = buf.get_mut(at..at.saturating_add(n)) {
+                    text.unescape_into(dst).map_err(|_| JWTGUARD_PANIC)?;
+                }
+                at = at.saturating_add(n);
+            }
+            Ok(at)
+        })
+    })
+}
+
+/// Whether the claim at `path` equals `(value, len)` byte for byte (a string claim, compared as
+/// its unescaped text), or, for an array, contains it: `JWTGUARD_OK` if so,
+/// `JWTGUARD_CLAIM_NOT_FOUND` if not or if the claim is absent. For claim requirements a
+/// gateway checks per route (`auth_jwtguard_require_claim`).
+///
+/// # Safety
+/// `(path, path_len)` and `(value, len)` readable; `result` as for
+/// `jwtguard_result_claims_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_claim_matches(
+    result: *const jwtguard_result,
+    path: *const u8,
+    path_len: usize,
+    value: *const u8,
+    len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        verified!(result => claims);
+        let path = c_text!(path, path_len)?;
+        let want = c_text!(value, len)?;
+        let claim = claims.value(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
+        let hit = match (claim.as_str(), claim.as_array()) {
+            (Some(text), _) => text == want,
+            (None, Some(array)) => array.iter().any(|e| e.as_str().is_some_and(|t| t == want)),
+            // Numbers, booleans and null: as their JSON text (`true`, `42`).
+            (None, None) => claim.raw() == want.as_bytes(),
+        };
+        if hit {
+            Ok(())
+        } else {
+            Err(JWTGUARD_CLAIM_NOT_FOUND)
         }
     })
 }

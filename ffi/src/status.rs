@@ -327,6 +327,15 @@ impl From<Error> for jwtguard_status {
 }
 
 impl jwtguard_status {
+    /// `Ok` for `JWTGUARD_OK`, else the status as an error (for composing entry points).
+    pub(crate) fn into_result(self) -> Result<(), jwtguard_status> {
+        if self == JWTGUARD_OK {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
     /// The code whose value is `raw`, if there is one: C hands statuses back as integers, and
     /// only values that are codes become the enum.
     pub(crate) fn from_raw(raw: u32) -> Option<Self> {

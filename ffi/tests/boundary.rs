@@ -571,3 +571,70 @@ fn kidless_limit_is_checked() {
     assert_eq!(verify(v, &token), JWTGUARD_OK);
     unsafe { jwtguard_verifier_free(v) };
 }
+
+/// Header text and claim requirements through the C ABI (issue 20, §3): arrays of strings
+/// joined, strings as text, the rest compact JSON; a claim equal to a value, or an array
+/// holding it.
+#[test]
+fn claim_joined_and_matches() {
+    use jwtguard_status::*;
+    let token = sign(&format!(
+        r#"{{"sub":"u","roles":["admin","o\"ps"],"none":[],"org":"acme","n":42,"ok":true,"obj":{{"a": 1}},"mixed":["a",1],"exp":{}}}"#,
+        NOW + 60
+    ));
+    let v = new_verifier();
+    let (s, r) = verify_into(v, &token);
+    assert_eq!(s, JWTGUARD_OK);
+    let joined = |path: &str, cap: usize| {
+        let mut out = vec![0u8; cap];
+        let mut len = 0usize;
+        let sep = ", ";
+        let st = unsafe {
+            jwtguard_result_claim_joined(
+                r.as_ptr(),
+                path.as_ptr(),
+                path.len(),
+                sep.as_ptr(),
+                sep.len(),
+                out.as_mut_ptr(),
+                cap,
+                &mut len,
+            )
+        };
+        (
+            st,
+            String::from_utf8_lossy(&out[..len.min(cap)]).into_owned(),
+            len,
+        )
+    };
+    assert_eq!(
+        joined("roles", 64),
+        (JWTGUARD_OK, r#"admin, o"ps"#.into(), 11)
+    );
+    assert_eq!(joined("none", 64), (JWTGUARD_OK, String::new(), 0));
+    assert_eq!(joined("org", 64), (JWTGUARD_OK, "acme".into(), 4));
+    assert_eq!(joined("n", 64), (JWTGUARD_OK, "42".into(), 2));
+    assert_eq!(joined("obj", 64), (JWTGUARD_OK, r#"{"a":1}"#.into(), 7));
+    assert_eq!(joined("mixed", 64), (JWTGUARD_OK, r#"["a",1]"#.into(), 7));
+    assert_eq!(joined("nope", 64).0, JWTGUARD_CLAIM_NOT_FOUND);
+    let (st, _, needed) = joined("roles", 5);
+    assert_eq!((st, needed), (JWTGUARD_BUFFER_TOO_SMALL, 11));
+    let matches = |path: &str, value: &str| unsafe {
+        jwtguard_result_claim_matches(
+            r.as_ptr(),
+            path.as_ptr(),
+            path.len(),
+            value.as_ptr(),
+            value.len(),
+        )
+    };
+    assert_eq!(matches("org", "acme"), JWTGUARD_OK);
+    assert_eq!(matches("org", "Acme"), JWTGUARD_CLAIM_NOT_FOUND);
+    assert_eq!(matches("roles", "o\"ps"), JWTGUARD_OK);
+    assert_eq!(matches("roles", "admi"), JWTGUARD_CLAIM_NOT_FOUND);
+    assert_eq!(matches("n", "42"), JWTGUARD_OK);
+    assert_eq!(matches("ok", "true"), JWTGUARD_OK);
+    assert_eq!(matches("none", "x"), JWTGUARD_CLAIM_NOT_FOUND);
+    assert_eq!(matches("absent", "x"), JWTGUARD_CLAIM_NOT_FOUND);
+    unsafe { jwtguard_verifier_free(v) };
+}
