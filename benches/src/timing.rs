@@ -44,3 +44,55 @@ pub fn fmt(secs: f64) -> String {
         format!("{:.2} µs", ns / 1000.0)
     }
 }
+
+/// The command line both ratio binaries take: `[--provider aws-lc|rust-crypto] [--rounds N]
+/// [FILTER]`. Installs the jsonwebtoken provider (process-wide) and returns the options.
+pub struct Args {
+    /// Rounds per group.
+    pub rounds: usize,
+    /// Only groups whose name contains this.
+    pub filter: String,
+    /// jsonwebtoken's name with its provider, for the tables.
+    pub jsonwebtoken: &'static str,
+    /// The provider as given.
+    pub provider: String,
+}
+
+impl Args {
+    pub fn parse() -> Self {
+        let mut provider = "aws-lc".to_string();
+        let mut rounds = 300usize;
+        let mut filter = String::new();
+        let mut args = std::env::args().skip(1);
+        while let Some(a) = args.next() {
+            match a.as_str() {
+                "--provider" => provider = args.next().expect("--provider aws-lc|rust-crypto"),
+                "--rounds" => {
+                    rounds = args
+                        .next()
+                        .and_then(|r| r.parse().ok())
+                        .expect("--rounds N")
+                }
+                "--bench" => {} // cargo bench passes it
+                f => filter = f.to_string(),
+            }
+        }
+        let aws_lc = match provider.as_str() {
+            "aws-lc" => true,
+            "rust-crypto" => false,
+            p => panic!("unknown provider {p}: aws-lc or rust-crypto"),
+        };
+        crate::install_jsonwebtoken_provider(aws_lc);
+        let jsonwebtoken = if aws_lc {
+            "jsonwebtoken+aws-lc-rs"
+        } else {
+            "jsonwebtoken+rust_crypto"
+        };
+        Self {
+            rounds,
+            filter,
+            jsonwebtoken,
+            provider,
+        }
+    }
+}

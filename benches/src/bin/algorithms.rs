@@ -3,7 +3,7 @@
 //! reference), RS384, RS512, PS256, PS384, PS512 on one 2048-bit key, ES256, ES384 and EdDSA.
 //! Every candidate must accept its token before it is timed.
 //!
-//! `cargo run --release --bin algorithms [-- --provider aws-lc|rust-crypto] [--rounds N]`
+//! `cargo run --release --bin algorithms [-- --provider aws-lc|rust-crypto] [--rounds N] [FILTER]`
 //!
 //! Prints each group's minima and jwtguard's ratio to jsonwebtoken, and jwtguard's own cost of
 //! each RSA scheme relative to RS256 on the same key.
@@ -14,7 +14,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jwtguard::{Algorithm, KeyRing, TokenBuf, Verifier};
-use jwtguard_benches::timing::{Candidate, fmt, measure};
+use jwtguard_benches::timing::{Args, Candidate, fmt, measure};
 use jwtguard_benches::*;
 use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer};
@@ -48,17 +48,11 @@ fn cases() -> Vec<Case> {
         r#"{{"iss":"{ISSUER}","sub":"user_2abc","aud":"{AUDIENCE}","azp":"{PARTY}","exp":4000000000,"nbf":1600000000,"iat":1600000000,"sid":"sess_2xyz","permissions":["read","write"],"org_id":"org_2mno","email":"jean@example.com","name":"Jean Valjean"}}"#
     );
     let mut out = Vec::new();
-    for alg in [
-        Algorithm::RS256,
-        Algorithm::RS384,
-        Algorithm::RS512,
-        Algorithm::PS256,
-        Algorithm::PS384,
-        Algorithm::PS512,
-        Algorithm::ES256,
-        Algorithm::ES384,
-        Algorithm::EdDSA,
-    ] {
+    // Every public-key algorithm, RS256 first (the reference the others are compared with).
+    for &alg in Algorithm::ALL
+        .iter()
+        .filter(|a| !matches!(a, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512))
+    {
         let header = format!(r#"{{"alg":"{}","typ":"JWT","kid":"k"}}"#, alg.name());
         let input = format!("{}.{}", b64(header.as_bytes()), b64(claims.as_bytes()));
         let m = input.as_bytes();
@@ -199,32 +193,20 @@ impl Theirs {
 }
 
 fn main() {
-    let mut provider = "aws-lc".to_string();
-    let mut rounds = 300usize;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--provider" => provider = args.next().expect("--provider aws-lc|rust-crypto"),
-            "--rounds" => {
-                rounds = args
-                    .next()
-                    .and_then(|r| r.parse().ok())
-                    .expect("--rounds N")
-            }
-            other => panic!("unknown argument {other}"),
-        }
-    }
-    install_jsonwebtoken_provider(provider == "aws-lc");
-    let name = if provider == "aws-lc" {
-        "jsonwebtoken+aws-lc-rs"
-    } else {
-        "jsonwebtoken+rust_crypto"
-    };
+    let Args {
+        rounds,
+        filter,
+        jsonwebtoken: name,
+        ..
+    } = Args::parse();
     println!("{rounds} interleaved rounds per group; ratio = jwtguard's minimum / {name}'s\n");
     println!("| group | jwtguard | {name} | jwtguard ÷ {name} |");
     println!("|---|---:|---:|---:|");
     let mut ours_min = Vec::new();
     for c in cases() {
+        if !c.alg.name().contains(filter.as_str()) {
+            continue;
+        }
         let (ours, theirs) = (Ours::new(&c), Theirs::new(&c));
         let t = c.token.as_str();
         assert!(ours.verify(t) && theirs.verify(t), "{:?} fixture", c.alg);
@@ -244,9 +226,14 @@ fn main() {
         );
         ours_min.push((c.alg, a));
     }
-    let rs256 = ours_min[0].1;
+    let Some(&(_, rs256)) = ours_min.iter().find(|(a, _)| *a == Algorithm::RS256) else {
+        return;
+    };
     println!("\njwtguard, each RSA scheme against RS256 on the same 2048-bit key:");
-    for (alg, t) in ours_min.iter().take(6) {
+    for (alg, t) in ours_min
+        .iter()
+        .filter(|(a, _)| a.name().starts_with(['R', 'P']))
+    {
         println!("- {}: {:.2}×", alg.name(), t / rs256);
     }
 }

@@ -13,38 +13,16 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use jwtguard_benches::timing::{Candidate, fmt, measure};
+use jwtguard_benches::timing::{Args, Candidate, fmt, measure};
 use jwtguard_benches::*;
 
 fn main() {
-    let mut provider = "aws-lc".to_string();
-    let mut rounds = 300usize;
-    let mut filter = String::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--provider" => provider = args.next().expect("--provider aws-lc|rust-crypto"),
-            "--rounds" => {
-                rounds = args
-                    .next()
-                    .and_then(|r| r.parse().ok())
-                    .expect("--rounds N")
-            }
-            "--bench" => {} // cargo bench passes it
-            f => filter = f.to_string(),
-        }
-    }
-    let aws_lc = match provider.as_str() {
-        "aws-lc" => true,
-        "rust-crypto" => false,
-        p => panic!("unknown provider {p}: aws-lc or rust-crypto"),
-    };
-    install_jsonwebtoken_provider(aws_lc);
-    let jw_name = if aws_lc {
-        "jsonwebtoken+aws-lc-rs"
-    } else {
-        "jsonwebtoken+rust_crypto"
-    };
+    let Args {
+        rounds,
+        filter,
+        jsonwebtoken: jw_name,
+        provider,
+    } = Args::parse();
     println!(
         "{rounds} interleaved rounds per group, jsonwebtoken with {provider}; ratio = jwtguard's \
          minimum / the candidate's minimum\n"
