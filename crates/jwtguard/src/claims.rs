@@ -150,20 +150,11 @@ impl<'a> Claims<'a> {
     pub(crate) fn rebuild(payload: &'a [u8], index: &'a ClaimsIndex) -> Option<Self> {
         #[cfg(feature = "claims-cache")]
         if index.typed {
-            return Some(Claims {
-                object: Object::from_validated(payload)?,
+            return Some(Claims::bare(
+                Object::from_validated(payload)?,
                 payload,
-                index: Some(index),
-                iss: None,
-                sub: None,
-                aud: None,
-                azp: None,
-                jti: None,
-                client_id: None,
-                exp: None,
-                nbf: None,
-                iat: None,
-            });
+                Some(index),
+            ));
         }
         Self::from_index(payload, index).ok()
     }
@@ -268,10 +259,17 @@ impl<'a> Claims<'a> {
 
     /// An empty claims set.
     pub(crate) fn empty() -> Self {
+        Claims::bare(Object::empty(), b"{}", None)
+    }
+
+    /// Claims over `object` with no registered claim typed into the fields (they are read from
+    /// a typed index, or filled in by the caller). One literal, built where it is returned.
+    #[inline]
+    const fn bare(object: Object<'a>, payload: &'a [u8], index: Option<&'a ClaimsIndex>) -> Self {
         Claims {
-            object: Object::empty(),
-            payload: b"{}",
-            index: None,
+            object,
+            payload,
+            index,
             iss: None,
             sub: None,
             aud: None,
