@@ -351,6 +351,15 @@ typedef struct jwtguard_result {
   uint64_t _opaque[JWTGUARD_RESULT_WORDS];
 } jwtguard_result;
 
+// A `(ptr, len)` string for lists passed to `jwtguard_verify`, and for the values
+// `jwtguard_result_claims_batch` gives back.
+typedef struct jwtguard_str {
+  // The bytes (need not be NUL-terminated).
+  const uint8_t *ptr;
+  // Their count.
+  size_t len;
+} jwtguard_str;
+
 // Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
 // `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
 // Its size is `JWTGUARD_VERIFIER_STORAGE_SIZE` bytes, 16-byte aligned (the HMAC-SHA-512 state
@@ -358,14 +367,6 @@ typedef struct jwtguard_result {
 typedef struct JWTGUARD_ALIGNED(16) jwtguard_verifier_storage {
   uint64_t _opaque[JWTGUARD_VERIFIER_STORAGE_WORDS];
 } jwtguard_verifier_storage;
-
-// A `(ptr, len)` string for lists passed to `jwtguard_verify`.
-typedef struct jwtguard_str {
-  // The bytes (need not be NUL-terminated).
-  const uint8_t *ptr;
-  // Their count.
-  size_t len;
-} jwtguard_str;
 
 #ifdef __cplusplus
 extern "C" {
@@ -705,6 +706,25 @@ enum jwtguard_status jwtguard_result_claim(const struct jwtguard_result *result,
                                            uint8_t *out,
                                            size_t cap,
                                            size_t *out_len);
+
+// Read several claims in one call: for each of the `n` paths (as `jwtguard_result_claim`
+// takes them), `values[i]` gets the claim's text, rendered as `jwtguard_result_claim` renders
+// it and stored one after the other in `(out, cap)`, or `{NULL, 0}` when the claim is absent
+// (not an error: a gateway copying claims to headers skips what a token lacks). `*out_len`
+// gets the bytes used, or with `JWTGUARD_BUFFER_TOO_SMALL` the size needed for all of them;
+// on any status but `JWTGUARD_OK`, `values` is not to be read. One call pays the boundary's
+// checks once for all the claims.
+//
+// # Safety
+// `(paths, n)` readable, each path's `(ptr, len)` readable; `values` NULL (with `n == 0`) or
+// `n` writable `jwtguard_str`s; other pointers as for `jwtguard_result_claims_json`.
+enum jwtguard_status jwtguard_result_claims_batch(const struct jwtguard_result *result,
+                                                  const struct jwtguard_str *paths,
+                                                  size_t n,
+                                                  uint8_t *out,
+                                                  size_t cap,
+                                                  struct jwtguard_str *values,
+                                                  size_t *out_len);
 
 // Copy the claim at `path` into `(out, cap)` as header text: a string as its unescaped text,
 // an array of strings as its elements' texts joined by `(sep, sep_len)` (", " for HTTP

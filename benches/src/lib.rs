@@ -300,6 +300,43 @@ impl OursC {
         }
         std::hint::black_box(total) > 0
     }
+
+    /// The same five claims as [`OursC::verify_and_read`], in one `jwtguard_result_claims_batch`
+    /// call.
+    pub fn verify_and_read_batch(&self, token: &str) -> bool {
+        use jwtguard_ffi::*;
+        const PATHS: [&str; 5] = ["sub", "iss", "azp", "sid", "permissions"];
+        let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+        if !self.verify_into(token, &mut result) {
+            return false;
+        }
+        let paths = PATHS.map(|p| jwtguard_str {
+            ptr: p.as_ptr(),
+            len: p.len(),
+        });
+        let mut values = [jwtguard_str {
+            ptr: std::ptr::null(),
+            len: 0,
+        }; 5];
+        let mut out = [0u8; 256];
+        let mut total = 0usize;
+        // SAFETY: `result` was filled by jwtguard_verify above; the paths, values and output
+        // come from live locals of the lengths given.
+        let st = unsafe {
+            jwtguard_result_claims_batch(
+                result.as_ptr(),
+                paths.as_ptr(),
+                paths.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                values.as_mut_ptr(),
+                &mut total,
+            )
+        };
+        st == jwtguard_status::JWTGUARD_OK
+            && values.iter().all(|v| !v.ptr.is_null())
+            && std::hint::black_box(total) > 0
+    }
 }
 
 impl Drop for OursC {
@@ -548,6 +585,21 @@ pub fn check_all(f: &Fixture) {
         "jwtguard on {:?}",
         f.alg
     );
+    let ours_c = OursC::new(f);
+    for (what, read) in [
+        ("verify", OursC::verify as fn(&OursC, &str) -> bool),
+        ("verify and read 5 claims", OursC::verify_and_read),
+        (
+            "verify and read 5 claims in a batch",
+            OursC::verify_and_read_batch,
+        ),
+    ] {
+        assert!(
+            read(&ours_c, &f.token) && !read(&ours_c, &bad),
+            "jwtguard's C ABI ({what}) on {:?}",
+            f.alg
+        );
+    }
     let jw = JsonWebToken::new(f);
     assert!(
         jw.verify(&f.token) && !jw.verify(&bad),

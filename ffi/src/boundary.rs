@@ -8,7 +8,8 @@
 //! 2. a verifier pointer is NULL or comes from `jwtguard_verifier_new` / `_init` and has not
 //!    been freed; while it is being configured (`*mut`), no other thread uses it, and while it
 //!    verifies (`*const`), no thread configures it;
-//! 3. an out-parameter is NULL or valid for a write of its type, and an output buffer
+//! 3. an out-parameter is NULL or valid for a write of its type (an out array `(ptr, n)`: `n`
+//!    consecutive such elements), and an output buffer
 //!    `(out, cap)` is NULL or `cap` writable bytes that no other argument overlaps.
 //!
 //! Each macro below turns one kind of argument into a value using exactly one clause, so the
@@ -109,13 +110,30 @@ macro_rules! c_output {
     }};
 }
 
-/// [`c_output!`] for output that already exists as bytes: `Result<(), jwtguard_status>`.
-macro_rules! c_output_bytes {
-    ($out:expr, $cap:expr, $out_len:expr, $bytes:expr) => {{
-        // SAFETY: clause 3 of the contract (boundary.rs): `out` is NULL or `cap` writable bytes
-        // that no other argument overlaps, and `out_len` NULL or writable: what `write_bytes`
-        // requires.
-        unsafe { $crate::boundary::write_bytes($out, $cap, $out_len, $bytes) }
+/// An out array `(ptr, n)` as `Result<&mut [MaybeUninit<T>], jwtguard_status>`: its elements
+/// are written, never read.
+macro_rules! c_out_array {
+    ($ptr:expr, $n:expr) => {{
+        // SAFETY: clause 3 of the contract (boundary.rs): NULL with `n == 0` (checked by
+        // `out_array`) or `n` consecutive writable elements that no other argument overlaps,
+        // which is what `out_array` requires; the slice is used only during the call.
+        unsafe { $crate::boundary::out_array($ptr, $n) }
+    }};
+}
+
+/// An output buffer `(out, cap)` to fill piece by piece: `Result<OutCursor, jwtguard_status>`.
+/// NULL is allowed only with `cap == 0` (a sizing call).
+macro_rules! cursor {
+    ($out:expr, $cap:expr) => {{
+        let (out, cap): (*mut u8, usize) = ($out, $cap);
+        if out.is_null() && cap != 0 {
+            Err($crate::status::jwtguard_status::JWTGUARD_NULL_ARGUMENT)
+        } else {
+            // SAFETY: clause 3 of the contract (boundary.rs): `out` is NULL or `cap` writable
+            // bytes that no other argument overlaps, which is what `OutCursor::new` requires;
+            // the cursor lives only for the call.
+            Ok(unsafe { $crate::boundary::OutCursor::new(out, cap) })
+        }
     }};
 }
 
@@ -164,8 +182,43 @@ pub(crate) unsafe fn array<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], 
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
 }
 
+/// `(ptr, n)` as an out array of `T`. NULL is allowed only with `n == 0`.
+///
+/// # Safety
+/// A non-NULL `ptr` must point to `n` aligned, writable `T`s, possibly uninitialised, that
+/// nothing else reads or writes for `'a`.
+pub(crate) unsafe fn out_array<'a, T>(
+    ptr: *mut T,
+    n: usize,
+) -> Result<&'a mut [core::mem::MaybeUninit<T>], jwtguard_status> {
+    let ptr = ptr.cast::<core::mem::MaybeUninit<T>>();
+    // `array`'s checks (NULL only with n == 0, alignment, a size that fits `isize`), on the
+    // elements as `MaybeUninit<T>`, whose shared view of uninitialised memory is sound; the
+    // view ends on this line, before the unique one below is made.
+    // SAFETY: the caller guarantees `n` elements at `ptr` that nothing else uses for 'a, and a
+    // `MaybeUninit<T>` (T's layout) may hold any bits: what `array` requires for this line.
+    let n = unsafe { array(ptr.cast_const(), n) }?.len();
+    if n == 0 {
+        return Ok(&mut []);
+    }
+    // SAFETY: `array` accepted `(ptr, n)` with n > 0, so `ptr` is non-NULL and aligned and the
+    // size fits `isize`; the caller guarantees `n` writable elements that only this slice uses
+    // for 'a, and `MaybeUninit<T>` is valid for any bits, uninitialised ones included.
+    Ok(unsafe { core::slice::from_raw_parts_mut(ptr, n) })
+}
+
 /// Input text must be UTF-8.
 pub(crate) fn utf8(b: &[u8]) -> Result<&str, jwtguard_status> {
+    // Paths, names and issuers are short and nearly always ASCII: on hosts, an inline
+    // word-at-a-time test instead of a call to the full decoder (it was 8% of reading a claim
+    // through the C ABI). Firmware keeps the call: inlined into every setter it cost 744 B of
+    // flash.
+    #[cfg(feature = "std")]
+    if b.is_ascii() {
+        // SAFETY: every byte is below 0x80 (checked just above), and a run of ASCII bytes is
+        // valid UTF-8, which is all `from_utf8_unchecked` requires.
+        return Ok(unsafe { core::str::from_utf8_unchecked(b) });
+    }
     core::str::from_utf8(b).map_err(|_| JWTGUARD_INVALID_ARGUMENT)
 }
 
@@ -212,40 +265,70 @@ pub(crate) unsafe fn write_with(
     Ok(())
 }
 
-/// The output convention of [`write_with`] for output that is already a byte slice (a claim's
-/// text without escapes, a value already in compact form): one copy, with no sizing pass and no
-/// zeroing, since nothing but the copy touches the caller's bytes.
-///
-/// # Safety
-/// As [`write_with`].
-pub(crate) unsafe fn write_bytes(
+/// An output buffer `(out, cap)` filled piece by piece (`jwtguard_result_claims_batch`): each
+/// piece goes after the previous one if it fits, and the cursor counts what the whole output
+/// needs either way, so one pass both writes and sizes.
+pub(crate) struct OutCursor {
     out: *mut u8,
     cap: usize,
-    out_len: *mut usize,
-    bytes: &[u8],
-) -> Result<(), jwtguard_status> {
-    if out_len.is_null() {
-        return Err(JWTGUARD_NULL_ARGUMENT);
+    /// Bytes the pieces so far need; those below `cap` are written.
+    at: usize,
+}
+
+impl OutCursor {
+    /// # Safety
+    /// `out` must be NULL or point to `cap` writable bytes that no Rust value and no other
+    /// argument overlaps, for as long as the cursor lives (clause 3 of the contract). A NULL
+    /// `out` is taken as `cap == 0`: everything is sized, nothing written.
+    pub(crate) unsafe fn new(out: *mut u8, cap: usize) -> Self {
+        let cap = if out.is_null() { 0 } else { cap };
+        Self { out, cap, at: 0 }
     }
-    let needed = bytes.len();
-    if needed > cap {
-        // SAFETY: checked non-NULL; the caller guarantees it is valid for a write.
-        unsafe { out_len.write(needed) };
-        return Err(JWTGUARD_BUFFER_TOO_SMALL);
+
+    /// Bytes the whole output needs so far.
+    pub(crate) fn needed(&self) -> usize {
+        self.at
     }
-    if needed > 0 {
-        if out.is_null() {
-            return Err(JWTGUARD_NULL_ARGUMENT);
+
+    /// Room for the next `n` bytes: where they go, or `None` if they do not fit (then nothing
+    /// more is written, only counted: the output is all or nothing, and the caller asks again
+    /// with the size needed).
+    fn reserve(&mut self, n: usize) -> Option<*mut u8> {
+        let start = self.at;
+        self.at = start.saturating_add(n);
+        if self.at > self.cap {
+            self.cap = 0;
+            return None;
         }
-        // SAFETY: `out` has `cap >= needed` writable bytes (caller contract) that overlap no
-        // other argument, and `bytes` is a live Rust slice of `needed` bytes inside the result
-        // (which is not `out`, by the same contract): a non-overlapping copy of `needed` bytes
-        // through raw pointers, so no reference to the possibly uninitialised bytes is made.
-        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), out, needed) };
+        // SAFETY: `start + n <= cap` (checked above) and `out` has `cap` bytes (the
+        // constructor's contract), so the offset stays in bounds of that one allocation.
+        Some(unsafe { self.out.add(start) })
     }
-    // SAFETY: checked non-NULL; the caller guarantees it is valid for a write.
-    unsafe { out_len.write(needed) };
-    Ok(())
+
+    /// Append `bytes`: where they were written, or `None` if they did not fit.
+    pub(crate) fn put(&mut self, bytes: &[u8]) -> Option<*const u8> {
+        let dst = self.reserve(bytes.len())?;
+        // SAFETY: `reserve` gave `bytes.len()` writable bytes that are this cursor's alone
+        // (pieces never overlap, since `at` only grows, and no other argument overlaps `out`),
+        // and `bytes` is a live Rust slice elsewhere: a non-overlapping raw copy, with no
+        // reference made to the possibly uninitialised destination.
+        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, bytes.len()) };
+        Some(dst.cast_const())
+    }
+
+    /// Append `n` bytes written by `fill` into a zeroed slice of exactly `n` bytes.
+    pub(crate) fn put_with(&mut self, n: usize, fill: impl FnOnce(&mut [u8])) -> Option<*const u8> {
+        let dst = self.reserve(n)?;
+        // SAFETY: `reserve` gave `n` writable bytes that are this cursor's alone (as in `put`).
+        // They may be uninitialised, so they are zeroed through the raw pointer before the
+        // slice is made; the slice lives only for `fill`.
+        let slice = unsafe {
+            core::ptr::write_bytes(dst, 0, n);
+            core::slice::from_raw_parts_mut(dst, n)
+        };
+        fill(slice);
+        Some(dst.cast_const())
+    }
 }
 
 /// Run `f`; if it panics, return `on_panic` instead, so no unwind crosses the C boundary.
@@ -293,5 +376,6 @@ pub(crate) fn flag(value: u32) -> Result<bool, jwtguard_status> {
 }
 
 pub(crate) use {
-    c_array, c_bytes, c_kid, c_output, c_output_bytes, c_text, c_write, configure, shared, verified,
+    c_array, c_bytes, c_kid, c_out_array, c_output, c_text, c_write, configure, cursor, shared,
+    verified,
 };

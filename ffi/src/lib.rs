@@ -35,8 +35,8 @@ mod verifier;
 mod verify;
 
 pub(crate) use boundary::{
-    c_array, c_bytes, c_kid, c_output, c_output_bytes, c_text, c_write, configure, contain, flag,
-    guard, shared, verified,
+    c_array, c_bytes, c_kid, c_out_array, c_output, c_text, c_write, configure, contain, cursor,
+    flag, guard, shared, verified,
 };
 
 pub use algorithm::*;

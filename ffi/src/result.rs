@@ -4,12 +4,16 @@
 
 use core::mem::{align_of, size_of};
 
+use jwtguard_core::json::Value;
 use jwtguard_core::lists::FieldSpec;
 use jwtguard_core::{Error, MetadataField, TokenBuf, ValidatedClaims};
 
+use crate::boundary::OutCursor;
 use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
-use crate::{c_bytes, c_output, c_output_bytes, c_text, c_write, guard, shared, verified};
+use crate::{
+    c_array, c_bytes, c_out_array, c_output, c_text, c_write, cursor, guard, shared, verified,
+};
 
 pub(crate) const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
 
@@ -47,7 +51,8 @@ const _: () = assert!(size_of::<jwtguard_result>() == JWTGUARD_RESULT_SIZE);
 const _: () = assert!(size_of::<ResultInner>() <= JWTGUARD_RESULT_SIZE);
 const _: () = assert!(align_of::<ResultInner>() <= align_of::<jwtguard_result>());
 
-/// A `(ptr, len)` string for lists passed to `jwtguard_verify`.
+/// A `(ptr, len)` string for lists passed to `jwtguard_verify`, and for the values
+/// `jwtguard_result_claims_batch` gives back.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct jwtguard_str {
@@ -55,6 +60,14 @@ pub struct jwtguard_str {
     pub ptr: *const u8,
     /// Their count.
     pub len: usize,
+}
+
+impl jwtguard_str {
+    /// `{NULL, 0}`: no value.
+    const NONE: Self = Self {
+        ptr: core::ptr::null(),
+        len: 0,
+    };
 }
 
 /// The token buffer of the result behind a pointer, if `jwtguard_verify` filled it and it
@@ -201,29 +214,103 @@ pub unsafe extern "C" fn jwtguard_result_claim(
         verified!(result => claims);
         let path = c_text!(path, path_len)?;
         let value = claims.value(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
-        match value.as_str() {
-            // A string without escapes is its own text: copied as it is (the validator checked
-            // its UTF-8 with the whole payload).
-            Some(text) if text.verbatim().is_some() => {
-                c_output_bytes!(out, cap, out_len, text.raw())
-            }
-            // A string with escapes: its unescaped UTF-8 text, decoded straight into the
-            // caller's buffer.
-            Some(text) => c_output!(out, cap, out_len, |buf| {
-                let needed = text.len();
-                if buf.len() >= needed {
-                    text.unescape_into(buf).map_err(|_| JWTGUARD_PANIC)?;
-                }
-                Ok(needed)
-            }),
-            // Anything else with no whitespace byte in it is already compact JSON (only
-            // whitespace outside strings is ever removed): copied as it is.
-            None if !value.raw().iter().any(u8::is_ascii_whitespace) => {
-                c_output_bytes!(out, cap, out_len, value.raw())
-            }
-            // Anything else: compact JSON, written by the core's one-value writer.
-            None => c_output!(out, cap, out_len, |buf| Ok(value.write_compact(buf))),
+        if out_len.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
         }
+        let mut cursor = cursor!(out, cap)?;
+        put_claim(value, &mut cursor)?;
+        let needed = cursor.needed();
+        c_write!(out_len, needed)?;
+        if needed > cap {
+            return Err(JWTGUARD_BUFFER_TOO_SMALL);
+        }
+        Ok(())
+    })
+}
+
+/// Append one claim's text to `cursor`, as `jwtguard_result_claim` renders it: where it was
+/// written, or `None` if it did not fit (it is counted either way).
+fn put_claim(
+    value: Value<'_>,
+    cursor: &mut OutCursor,
+) -> Result<Option<*const u8>, jwtguard_status> {
+    Ok(match value.as_str() {
+        // A string without escapes is its own text: copied as it is (the validator checked its
+        // UTF-8 with the whole payload).
+        Some(text) => match text.verbatim() {
+            Some(bytes) => cursor.put(bytes),
+            // With escapes: its unescaped UTF-8 text, decoded straight into the caller's buffer.
+            None => {
+                let mut decoded = true;
+                let at = cursor.put_with(text.len(), |dst| {
+                    decoded = text.unescape_into(dst).is_ok();
+                });
+                if !decoded {
+                    return Err(JWTGUARD_PANIC);
+                }
+                at
+            }
+        },
+        // Anything else with no whitespace byte in it is already compact JSON (only whitespace
+        // outside strings is ever removed): copied as it is.
+        None if !value.raw().iter().any(u8::is_ascii_whitespace) => cursor.put(value.raw()),
+        // Anything else: compact JSON, written by the core's one-value writer.
+        None => cursor.put_with(value.write_compact(&mut []), |dst| {
+            value.write_compact(dst);
+        }),
+    })
+}
+
+/// Read several claims in one call: for each of the `n` paths (as `jwtguard_result_claim`
+/// takes them), `values[i]` gets the claim's text, rendered as `jwtguard_result_claim` renders
+/// it and stored one after the other in `(out, cap)`, or `{NULL, 0}` when the claim is absent
+/// (not an error: a gateway copying claims to headers skips what a token lacks). `*out_len`
+/// gets the bytes used, or with `JWTGUARD_BUFFER_TOO_SMALL` the size needed for all of them;
+/// on any status but `JWTGUARD_OK`, `values` is not to be read. One call pays the boundary's
+/// checks once for all the claims.
+///
+/// # Safety
+/// `(paths, n)` readable, each path's `(ptr, len)` readable; `values` NULL (with `n == 0`) or
+/// `n` writable `jwtguard_str`s; other pointers as for `jwtguard_result_claims_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_claims_batch(
+    result: *const jwtguard_result,
+    paths: *const jwtguard_str,
+    n: usize,
+    out: *mut u8,
+    cap: usize,
+    values: *mut jwtguard_str,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        verified!(result => claims);
+        let paths: &[jwtguard_str] = c_array!(paths, n)?;
+        let slots = c_out_array!(values, n)?;
+        if out_len.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        let mut cursor = cursor!(out, cap)?;
+        for (p, slot) in paths.iter().zip(slots.iter_mut()) {
+            let path = c_text!(p.ptr, p.len)?;
+            let before = cursor.needed();
+            let written = match claims.value(path) {
+                Some(value) => put_claim(value, &mut cursor)?,
+                None => None,
+            };
+            slot.write(match written {
+                Some(ptr) => jwtguard_str {
+                    ptr,
+                    len: cursor.needed().saturating_sub(before),
+                },
+                None => jwtguard_str::NONE,
+            });
+        }
+        let needed = cursor.needed();
+        c_write!(out_len, needed)?;
+        if needed > cap {
+            return Err(JWTGUARD_BUFFER_TOO_SMALL);
+        }
+        Ok(())
     })
 }
 

@@ -493,6 +493,142 @@ fn claim_output_fast_and_general_paths() {
     unsafe { jwtguard_verifier_free(v) };
 }
 
+/// `jwtguard_result_claims_batch` renders every claim as `jwtguard_result_claim` does, one after
+/// the other in one buffer, with `{NULL, 0}` for an absent one; a buffer one byte short of the
+/// whole is `JWTGUARD_BUFFER_TOO_SMALL` with the size needed for all, and NULL arguments are
+/// refused.
+#[test]
+fn claims_batch_matches_single_reads() {
+    use jwtguard_status::*;
+    let token = sign(&format!(
+        concat!(
+            r#"{{"sub":"plain","esc":"a\"b\\c\u00e9","obj":{{ "k" : [1, 2] }},"n":12,"#,
+            r#""https://x.example/r":["a","b"],"exp":{}}}"#
+        ),
+        NOW + 60
+    ));
+    let v = new_verifier();
+    let (s, r) = verify_into(v, &token);
+    assert_eq!(s, JWTGUARD_OK);
+    let paths = [
+        "sub",
+        "missing",
+        "esc",
+        "obj",
+        "n",
+        "/https:~1~1x.example~1r",
+        "obj.k",
+    ];
+    let wants: [Option<&[u8]>; 7] = [
+        Some(b"plain"),
+        None,
+        Some("a\"b\\c\u{e9}".as_bytes()),
+        Some(br#"{"k":[1,2]}"#),
+        Some(b"12"),
+        Some(br#"["a","b"]"#),
+        Some(b"[1,2]"),
+    ];
+    let strs: Vec<jwtguard_str> = paths
+        .iter()
+        .map(|p| jwtguard_str {
+            ptr: p.as_ptr(),
+            len: p.len(),
+        })
+        .collect();
+    let total: usize = wants.iter().flatten().map(|w| w.len()).sum();
+    let batch = |out: &mut [u8], cap: usize, values: &mut [jwtguard_str], len: &mut usize| unsafe {
+        jwtguard_result_claims_batch(
+            r.as_ptr(),
+            strs.as_ptr(),
+            strs.len(),
+            out.as_mut_ptr(),
+            cap,
+            values.as_mut_ptr(),
+            len,
+        )
+    };
+    let none = jwtguard_str {
+        ptr: std::ptr::null(),
+        len: 0,
+    };
+    let mut out = [0xAAu8; 128];
+    let mut values = vec![none; strs.len()];
+    let mut len = 0usize;
+    assert_eq!(batch(&mut out, 128, &mut values, &mut len), JWTGUARD_OK);
+    assert_eq!(len, total);
+    let range = out.as_ptr_range();
+    for ((path, want), got) in paths.iter().zip(wants).zip(&values) {
+        match want {
+            None => assert!(got.ptr.is_null() && got.len == 0, "{path}"),
+            Some(w) => {
+                assert!(range.contains(&got.ptr), "{path}: points into the buffer");
+                let bytes = unsafe { std::slice::from_raw_parts(got.ptr, got.len) };
+                assert_eq!(bytes, w, "{path}");
+            }
+        }
+    }
+    let mut needed = 0usize;
+    assert_eq!(
+        batch(&mut out, total - 1, &mut values, &mut needed),
+        JWTGUARD_BUFFER_TOO_SMALL
+    );
+    assert_eq!(needed, total);
+    // A sizing call: NULL buffer with capacity 0.
+    let mut sized = 0usize;
+    let st = unsafe {
+        jwtguard_result_claims_batch(
+            r.as_ptr(),
+            strs.as_ptr(),
+            strs.len(),
+            std::ptr::null_mut(),
+            0,
+            values.as_mut_ptr(),
+            &mut sized,
+        )
+    };
+    assert_eq!((st, sized), (JWTGUARD_BUFFER_TOO_SMALL, total));
+    unsafe {
+        assert_eq!(
+            jwtguard_result_claims_batch(
+                r.as_ptr(),
+                strs.as_ptr(),
+                strs.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                std::ptr::null_mut(),
+                &mut len,
+            ),
+            JWTGUARD_NULL_ARGUMENT
+        );
+        assert_eq!(
+            jwtguard_result_claims_batch(
+                r.as_ptr(),
+                strs.as_ptr(),
+                strs.len(),
+                std::ptr::null_mut(),
+                8,
+                values.as_mut_ptr(),
+                &mut len,
+            ),
+            JWTGUARD_NULL_ARGUMENT
+        );
+        let zeroed = std::mem::MaybeUninit::<jwtguard_result>::zeroed();
+        assert_eq!(
+            jwtguard_result_claims_batch(
+                zeroed.as_ptr(),
+                strs.as_ptr(),
+                strs.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                values.as_mut_ptr(),
+                &mut len,
+            ),
+            JWTGUARD_NO_RESULT
+        );
+    }
+    unsafe { jwtguard_verifier_free(v) };
+}
+
 /// JSON Pointer paths through the C accessor and metadata fields (issue 20, §3).
 #[test]
 fn json_pointer_paths() {

@@ -52,6 +52,10 @@ fn main() {
                 "jwtguard-c-abi+5-claims",
                 Box::new(|| ours_c.verify_and_read(black_box(t))),
             ),
+            (
+                "jwtguard-c-abi+5-claims-batch",
+                Box::new(|| ours_c.verify_and_read_batch(black_box(t))),
+            ),
             (jw_name, Box::new(|| jw.verify(black_box(t)))),
             ("jwt-compact", Box::new(|| jc.verify(black_box(t)))),
             ("jwt-simple", Box::new(|| js.verify(black_box(t)))),

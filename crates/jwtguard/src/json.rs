@@ -106,7 +106,7 @@ struct Member {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TopIndex {
     members: [Member; TOP_MEMBERS],
-    /// One byte per member from its name's first byte and length ([`name_tag`]; 0 for a name
+    /// One byte per member from its name's first and last bytes and length ([`name_tag`]; 0 for a name
     /// with escapes), so a lookup tests a word of members at a time and compares names only
     /// where the tag matches.
     tags: [scan::Word; TOP_MEMBERS / scan::WORD],
@@ -114,12 +114,16 @@ pub(crate) struct TopIndex {
     complete: bool,
 }
 
-/// A name's tag: its first byte mixed with its length, never 0 (0 marks an escaped name, whose
-/// raw bytes are not its text, so every lookup must compare it).
+/// A name's tag: its first and last bytes mixed with its length, never 0 (0 marks an escaped
+/// name, whose raw bytes are not its text, so every lookup must compare it). The last byte
+/// separates the registered names that share a first byte and a length (`iss`/`iat`,
+/// `aud`/`azp`, `sub`/`sid`), so a lookup of one compares one name, not two.
 #[inline(always)]
 fn name_tag(raw: &[u8]) -> u8 {
     let len = raw.len() as u8; // only mixed in: truncation just makes more names share a tag
-    match raw.first().copied().unwrap_or(0) ^ len.wrapping_mul(37) {
+    let first = raw.first().copied().unwrap_or(0);
+    let last = raw.last().copied().unwrap_or(0);
+    match first ^ last.rotate_left(3) ^ len.wrapping_mul(37) {
         0 => 1,
         t => t,
     }

@@ -175,6 +175,23 @@ static void test_accessors(const jwtguard_verifier *v) {
     CHECK_STATUS(jwtguard_result_claim(&r, S("nope"), out, sizeof out, &len), JWTGUARD_CLAIM_NOT_FOUND);
     CHECK_STATUS(jwtguard_result_claim(&r, S("user_data.name"), out, 3, &len), JWTGUARD_BUFFER_TOO_SMALL);
     CHECK(len == 12);
+    {
+        /* Several claims in one call, as a gateway copying claims to headers reads them. */
+        const jwtguard_str paths[3] = {{JWTGUARD_LIT("user_data.name")}, {JWTGUARD_LIT("nope")},
+                                       {JWTGUARD_LIT("exp")}};
+        jwtguard_str values[3];
+        uint8_t both[32];
+        size_t used = 0;
+        CHECK_STATUS(jwtguard_result_claims_batch(&r, paths, 3, both, sizeof both, values, &used),
+                     JWTGUARD_OK);
+        CHECK(used == 22);
+        CHECK(values[0].len == 12 && memcmp(values[0].ptr, "Jean Valjean", 12) == 0);
+        CHECK(values[1].ptr == NULL && values[1].len == 0);
+        CHECK(values[2].len == 10 && memcmp(values[2].ptr, "1700003600", 10) == 0);
+        CHECK_STATUS(jwtguard_result_claims_batch(&r, paths, 3, both, 21, values, &used),
+                     JWTGUARD_BUFFER_TOO_SMALL);
+        CHECK(used == 22);
+    }
     uint64_t exp = 0;
     CHECK_STATUS(jwtguard_result_exp(&r, &exp), JWTGUARD_OK);
     CHECK(exp == NOW + 3600);
