@@ -266,6 +266,8 @@ typedef enum jwtguard_status {
   JWTGUARD_MISSING_JWT_ID = 607,
   // A required metadata field is absent; the result says which.
   JWTGUARD_MISSING_METADATA_FIELD = 608,
+  // iss belongs to another provider than the key that verified the token.
+  JWTGUARD_ISSUER_KEY_MISMATCH = 609,
   // A required permission is not granted (HTTP 403, insufficient_scope).
   JWTGUARD_INSUFFICIENT_PERMISSIONS = 700,
   // The Authorization scheme is not Bearer.

@@ -118,6 +118,9 @@ errors! {
     // ---- registered claims (RFC 7519 §4.1.1-§4.1.3, OIDC Core §2 for azp) ----
     /// `iss` is absent or not one of the configured issuers (RFC 7519 §4.1.1).
     InvalidIssuer => "Invalid issuer.",
+    /// The token's `iss` is another provider's than the one whose key verified it
+    /// ([`crate::Providers`]; RFC 8725 §3.8: the key must belong to the issuer).
+    IssuerKeyMismatch => "Issuer is not the signing key's provider",
     /// `aud` is absent or names none of the configured audiences (RFC 7519 §4.1.3).
     InvalidAudience => "Invalid audience.",
     /// Authorized parties are configured and `azp` is absent or not one of them (OIDC Core §2).

@@ -204,11 +204,19 @@ impl<const N: usize> KeyRing<N> {
             .map_err(|_| Error::KeyRingFull)
     }
 
-    /// The keys a token may be checked against, per the rules in the module docs.
+    /// How many keys a token of `alg` without `kid` is tried against, at most `cap`: 0 when the
+    /// ring requires a `kid`.
+    pub(crate) fn kidless_candidates(&self, alg: Algorithm, cap: usize) -> usize {
+        self.select(alg, None, cap).map_or(0, |c| c.iter().count())
+    }
+
+    /// The keys a token may be checked against, per the rules in the module docs; a token
+    /// without `kid` gets at most `kidless_cap` of them on top of the ring's own limit.
     pub(crate) fn select<'s>(
         &'s self,
         alg: Algorithm,
         kid: Option<Str<'_>>,
+        kidless_cap: usize,
     ) -> Result<Candidates<'s>, Error> {
         match kid {
             Some(kid) => {
@@ -242,7 +250,7 @@ impl<const N: usize> KeyRing<N> {
                 Ok(Candidates {
                     keys: &self.keys,
                     alg,
-                    limit: usize::from(self.kidless_limit),
+                    limit: usize::from(self.kidless_limit).min(kidless_cap),
                 })
             }
         }

@@ -94,6 +94,7 @@ mod metadata;
 mod permissions;
 mod pointer;
 mod policy;
+mod providers;
 mod scan;
 mod token;
 #[cfg(feature = "serde")]
@@ -124,6 +125,7 @@ pub use jwk::{JwksReport, MAX_JWK_SECRET_LEN};
 pub use keys::{DEFAULT_KIDLESS_LIMIT, KeyRing, MAX_KID_LEN};
 pub use metadata::{MAX_FIELD_NAME_LEN, MetadataField, check_fields};
 pub use policy::Policy;
+pub use providers::Providers;
 pub use token::{MAX_TOKEN_LEN, TOKEN_BUF_LEN, TokenBuf, UntrustedToken, VerifiedToken};
 pub use verifier::{Accepted, Request, ValidatedClaims, Verifier};
 

@@ -14,6 +14,7 @@
 use crate::Error;
 use crate::claims::Claims;
 use crate::header::{self, Header};
+use crate::json::Str;
 use crate::lists::{self, Borrowed, Owned, PolicyLists};
 use crate::metadata::{self, MetadataField, Rejection};
 use crate::permissions;
@@ -300,6 +301,17 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
             return Err(Error::AudienceNotConfigured);
         }
         Ok(())
+    }
+
+    /// Whether the policy lists issuers (a waiver is not a list): what binding keys to issuers
+    /// needs ([`crate::Providers`]).
+    pub(crate) fn names_issuers(&self) -> bool {
+        !self.lists.issuers().is_empty()
+    }
+
+    /// Whether `iss` is one of the policy's issuers, byte for byte.
+    pub(crate) fn lists_issuer(&self, iss: &Str<'_>) -> bool {
+        self.lists.issuers().iter().any(|i| *iss == i.as_ref())
     }
 
     /// The header stage of the policy: `typ`.

@@ -287,22 +287,26 @@ impl<'a> UntrustedToken<'a> {
         self,
         keys: &KeyRing<N>,
     ) -> Result<VerifiedToken<'a>, Error> {
-        let candidates = keys.select(self.header.alg, self.header.kid)?;
+        self.check_signature(keys, usize::MAX)?;
+        Ok(self.into_verified())
+    }
+
+    /// Whether one of the keys `keys` selects verifies the signature; a token without `kid`
+    /// tries at most `kidless_cap` of them, on top of the ring's own limit
+    /// ([`crate::Providers`] shares one cap between its key rings).
+    pub(crate) fn check_signature<const N: usize>(
+        &self,
+        keys: &KeyRing<N>,
+        kidless_cap: usize,
+    ) -> Result<(), Error> {
+        let candidates = keys.select(self.header.alg, self.header.kid, kidless_cap)?;
         // Keys of one algorithm can still want different signature lengths (RSA keys of 2048
         // and 3072 bits in one JWKS), so a length mismatch only rules out that key. The token
         // is `SignatureLength` only if no candidate had its length, else `InvalidSignature`.
         let mut length_matched = false;
         for key in candidates.iter() {
-            let result = key.verify(self.signing_input, self.signature);
-            match result {
-                Ok(()) => {
-                    return Ok(VerifiedToken {
-                        header: self.header,
-                        payload: self.payload,
-                        index: self.index,
-                        validated: self.validated,
-                    });
-                }
+            match key.verify(self.signing_input, self.signature) {
+                Ok(()) => return Ok(()),
                 Err(Error::SignatureLength) => {}
                 Err(_) => length_matched = true,
             }
@@ -312,6 +316,16 @@ impl<'a> UntrustedToken<'a> {
         } else {
             Error::SignatureLength
         })
+    }
+
+    /// The next state, once [`UntrustedToken::check_signature`] said the signature holds.
+    pub(crate) fn into_verified(self) -> VerifiedToken<'a> {
+        VerifiedToken {
+            header: self.header,
+            payload: self.payload,
+            index: self.index,
+            validated: self.validated,
+        }
     }
 }
 
@@ -367,9 +381,24 @@ impl<'a> VerifiedToken<'a> {
         now: u64,
         required: &[&str],
     ) -> Result<ValidatedClaims<'a>, Rejection> {
+        self.validate_with(policy, now, required, |_| Error::InvalidIssuer)
+    }
+
+    /// [`VerifiedToken::validate_for`], with `wrong_issuer` naming what an issuer the policy
+    /// does not list is ([`crate::Providers`] tells another provider's issuer apart).
+    pub(crate) fn validate_with<L: PolicyLists>(
+        self,
+        policy: &Policy<'_, L>,
+        now: u64,
+        required: &[&str],
+        wrong_issuer: impl FnOnce(&Claims<'a>) -> Error,
+    ) -> Result<ValidatedClaims<'a>, Rejection> {
         policy.check_header(&self.header)?;
         let claims = Claims::parse(self.payload, self.index)?;
-        policy.check_claims(&claims, now)?;
+        match policy.check_claims(&claims, now) {
+            Err(Error::InvalidIssuer) => return Err(wrong_issuer(&claims).into()),
+            other => other?,
+        }
         policy.check_grants(&claims, required)?;
         // Required metadata fields are policy: every entry point enforces them, whether or not
         // the caller asks for the document.

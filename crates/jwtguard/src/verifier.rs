@@ -36,8 +36,8 @@ impl<'a> Deref for ValidatedClaims<'a> {
 /// What one call asks for beyond the policy.
 #[derive(Debug, Default)]
 pub struct Request<'r> {
-    required_permissions: &'r [&'r str],
-    metadata: Option<&'r mut [u8]>,
+    pub(crate) required_permissions: &'r [&'r str],
+    pub(crate) metadata: Option<&'r mut [u8]>,
 }
 
 impl<'r> Request<'r> {

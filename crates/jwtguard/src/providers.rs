@@ -1,0 +1,229 @@
+//! Several identity providers behind one gateway, each issuer bound to its own keys
+//! (RFC 8725 §3.8: "the issuer ... and the key used to sign the JWT" must belong together).
+//!
+//! A provider is a [`Verifier`]: its keys and its policy (issuers, audiences, authorized
+//! parties, leeway, required claims, permissions claim, `require_kid`). A [`Providers`] set
+//! verifies a token against all of them without ever choosing the provider from the payload,
+//! which is not authenticated yet:
+//! 1. the header's `alg` and `kid` pick candidate keys in each provider, in the order the
+//!    providers were given (a `kid` names at most one key per provider; a token without `kid`
+//!    is tried against the keys of its algorithm, at most [`Providers::kidless_limit`] of them
+//!    in all, and not at all in a provider that requires a `kid`);
+//! 2. the key that verifies the signature names its provider;
+//! 3. that provider's policy, and only that one, validates the claims. Its issuers must include
+//!    the token's `iss`: an `iss` that another provider lists is
+//!    [`Error::IssuerKeyMismatch`] (a token of provider A's key claiming to come from
+//!    provider B), any other is [`Error::InvalidIssuer`].
+//!
+//! Every provider of a set must list its issuers ([`crate::Policy::issuers`]): a provider that
+//! waived the issuer check ([`crate::Policy::any_issuer`]) would accept any issuer with its
+//! keys, which is the confusion this type exists to prevent ([`Error::IssuerNotConfigured`]).
+
+use core::num::NonZeroU8;
+
+use crate::Error;
+use crate::claims::Claims;
+use crate::keys::DEFAULT_KIDLESS_LIMIT;
+use crate::lists::{Borrowed, PolicyLists};
+use crate::metadata::{self, Rejection};
+use crate::token::{TokenBuf, UntrustedToken};
+use crate::verifier::{Accepted, Request, ValidatedClaims, Verifier};
+
+/// Providers, each a [`Verifier`] with its own keys and policy, verified as one (see the
+/// module docs). Borrows the verifiers: configure each, then build the set over them.
+///
+/// ```
+/// use jwtguard::{Error, KeyRing, Policy, Providers, TokenBuf, Verifier};
+/// # fn keys(secret: &[u8]) -> KeyRing<2> {
+/// #     let mut k = KeyRing::new();
+/// #     k.add_hs256(None, secret).unwrap();
+/// #     k
+/// # }
+/// let clerk = Verifier::new(
+///     keys(b"clerk-secret-of-at-least-32-bytes!!"),
+///     Policy::new().issuers(&["https://clerk.example"]).without_audience(),
+/// );
+/// let auth0 = Verifier::new(
+///     keys(b"auth0-secret-of-at-least-32-bytes!!"),
+///     Policy::new().issuers(&["https://auth0.example/"]).audiences(&["api"]),
+/// );
+/// let list = [&clerk, &auth0];
+/// let providers = Providers::new(&list)?;
+/// # let token = b"e30.e30.";
+/// let mut buf = TokenBuf::new();
+/// match providers.verify(token, 1_700_000_000, &mut buf) {
+///     Ok((0, claims)) => { /* Clerk's token: its key, its issuer, its policy */ }
+///     Ok((_, claims)) => { /* Auth0's */ }
+///     Err(Error::IssuerKeyMismatch) => { /* one provider's key, another's issuer */ }
+///     Err(e) => { /* 401 with e.message() */ }
+/// }
+/// # Ok::<(), jwtguard::Rejection>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Providers<'s, 'p, const N: usize, L = Borrowed<'p>> {
+    list: &'s [&'s Verifier<'p, N, L>],
+    kidless_limit: u8,
+}
+
+impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
+    /// A set over `list`, tried in this order. Each provider's policy must pass
+    /// [`crate::Policy::check`] and list its issuers ([`Error::IssuerNotConfigured`]).
+    pub fn new(list: &'s [&'s Verifier<'p, N, L>]) -> Result<Self, Rejection> {
+        let set = Self::unchecked(list);
+        for provider in list {
+            provider.policy().check()?;
+        }
+        set.check_bound()?;
+        Ok(set)
+    }
+
+    /// A set over `list` whose policies the caller checks ([`Providers::check_bound`] is run
+    /// on every token anyway): for a binding whose verifiers can be reconfigured between calls.
+    pub const fn unchecked(list: &'s [&'s Verifier<'p, N, L>]) -> Self {
+        Self {
+            list,
+            kidless_limit: DEFAULT_KIDLESS_LIMIT,
+        }
+    }
+
+    /// At most `limit` keys (default [`DEFAULT_KIDLESS_LIMIT`]) are tried for a token without
+    /// `kid`, in all providers together: the cost of a kid-less token does not grow with the
+    /// number of providers. Each key ring's own limit applies as well.
+    pub const fn kidless_limit(mut self, limit: NonZeroU8) -> Self {
+        self.kidless_limit = limit.get();
+        self
+    }
+
+    /// The providers, in order.
+    pub fn list(&self) -> &'s [&'s Verifier<'p, N, L>] {
+        self.list
+    }
+
+    /// What binding keys to issuers needs of every provider: the fail-safe defaults of its
+    /// policy, and a list of issuers (not a waiver).
+    pub fn check_bound(&self) -> Result<(), Error> {
+        for provider in self.list {
+            provider.policy().check_fail_safe()?;
+            if !provider.policy().names_issuers() {
+                return Err(Error::IssuerNotConfigured);
+            }
+        }
+        Ok(())
+    }
+
+    /// Verify `token` at `now`, decoding into `buf`: which provider's key verified it (its
+    /// index in the list), and the claims its policy validated. The order of checks is
+    /// [`Verifier::verify`]'s, with the provider found at the key stage.
+    pub fn verify<'a>(
+        &self,
+        token: &'a [u8],
+        now: u64,
+        buf: &'a mut TokenBuf,
+    ) -> Result<(usize, ValidatedClaims<'a>), Error> {
+        self.verify_for(token, now, buf, &[]).map_err(|r| r.error)
+    }
+
+    /// [`Verifier::verify_request`] over the set: the call's required permissions, then the
+    /// metadata fields of the provider that verified the token.
+    pub fn verify_request<'a>(
+        &self,
+        token: &'a [u8],
+        now: u64,
+        buf: &'a mut TokenBuf,
+        request: Request<'_>,
+    ) -> Result<(usize, Accepted<'a>), Rejection> {
+        let (i, claims) = self.verify_for(token, now, buf, request.required_permissions)?;
+        let provider = self.list.get(i).ok_or(Error::UnknownKey)?;
+        let metadata_len = match request.metadata {
+            Some(out) => {
+                metadata::write_checked(&claims, provider.policy().metadata_fields(), out)?
+            }
+            None => 0,
+        };
+        Ok((
+            i,
+            Accepted {
+                claims,
+                metadata_len,
+            },
+        ))
+    }
+
+    fn verify_for<'a>(
+        &self,
+        token: &'a [u8],
+        now: u64,
+        buf: &'a mut TokenBuf,
+        required: &[&str],
+    ) -> Result<(usize, ValidatedClaims<'a>), Rejection> {
+        let untrusted = UntrustedToken::parse(token, buf)?;
+        let i = self.find_key(&untrusted)?;
+        let provider = self.list.get(i).ok_or(Error::UnknownKey)?;
+        provider.policy().check_fail_safe()?;
+        if !provider.policy().names_issuers() {
+            return Err(Error::IssuerNotConfigured.into());
+        }
+        let claims = untrusted.into_verified().validate_with(
+            provider.policy(),
+            now,
+            required,
+            |claims| self.other_issuer(i, claims),
+        )?;
+        Ok((i, claims))
+    }
+
+    /// The first provider one of whose keys verifies the signature. When none does, the most
+    /// telling failure of all providers: a signature that was checked and failed, then a length
+    /// that fit no key, then a key of another algorithm, then a missing `kid`, then no key.
+    fn find_key(&self, token: &UntrustedToken<'_>) -> Result<usize, Error> {
+        let rank = |e: Error| match e {
+            Error::InvalidSignature => 4,
+            Error::SignatureLength => 3,
+            Error::AlgorithmMismatch => 2,
+            Error::MissingKeyId => 1,
+            _ => 0,
+        };
+        let kidless = token.key_id().is_none();
+        let mut budget = usize::from(self.kidless_limit);
+        let mut worst = Error::UnknownKey;
+        for (i, provider) in self.list.iter().enumerate() {
+            if kidless && budget == 0 {
+                break;
+            }
+            match token.check_signature(provider.keys(), budget) {
+                Ok(()) => return Ok(i),
+                Err(e) => {
+                    if rank(e) > rank(worst) {
+                        worst = e;
+                    }
+                }
+            }
+            if kidless {
+                let tried = provider
+                    .keys()
+                    .kidless_candidates(token.algorithm(), budget);
+                budget = budget.saturating_sub(tried);
+            }
+        }
+        Err(worst)
+    }
+
+    /// What a token verified by provider `i`'s key is when its `iss` is not one of `i`'s
+    /// issuers: [`Error::IssuerKeyMismatch`] if another provider lists it, else
+    /// [`Error::InvalidIssuer`].
+    fn other_issuer(&self, i: usize, claims: &Claims<'_>) -> Error {
+        let Some(iss) = claims.issuer() else {
+            return Error::InvalidIssuer;
+        };
+        let listed_elsewhere = self
+            .list
+            .iter()
+            .enumerate()
+            .any(|(j, p)| j != i && p.policy().lists_issuer(&iss));
+        if listed_elsewhere {
+            Error::IssuerKeyMismatch
+        } else {
+            Error::InvalidIssuer
+        }
+    }
+}
