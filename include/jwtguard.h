@@ -146,6 +146,16 @@
 #endif
 
 #if !defined(JWTGUARD_SMALL)
+// Providers (verifiers) a `jwtguard_providers` set holds.
+#define JWTGUARD_MAX_PROVIDERS 8
+#endif
+
+#if defined(JWTGUARD_SMALL)
+// Providers (verifiers) a `jwtguard_providers` set holds.
+#define JWTGUARD_MAX_PROVIDERS 2
+#endif
+
+#if !defined(JWTGUARD_SMALL)
 // Bytes of `jwtguard_verifier_storage`.
 #define JWTGUARD_VERIFIER_STORAGE_SIZE 45056
 #endif
@@ -162,6 +172,12 @@
 
 // `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
 #define JWTGUARD_VERIFIER_STORAGE_WORDS (JWTGUARD_VERIFIER_STORAGE_SIZE / 8)
+
+// Bytes of `jwtguard_providers`: a header word pair and one pointer per provider.
+#define JWTGUARD_PROVIDERS_SIZE (16 + (8 * JWTGUARD_MAX_PROVIDERS))
+
+// `JWTGUARD_PROVIDERS_SIZE` in 8-byte words.
+#define JWTGUARD_PROVIDERS_WORDS (JWTGUARD_PROVIDERS_SIZE / 8)
 
 // Bytes of `jwtguard_result`.
 #define JWTGUARD_RESULT_SIZE 1888
@@ -342,6 +358,24 @@ typedef struct jwtguard_jwks_report {
   uint32_t first_rejection;
 } jwtguard_jwks_report;
 
+// A set of providers, each a `jwtguard_verifier` with its own keys and policy: a token is
+// checked by the policy of the provider whose key verified its signature, and its `iss` must
+// be one of that provider's issuers (`JWTGUARD_ISSUER_KEY_MISMATCH` when it is another
+// provider's). Caller memory, `JWTGUARD_PROVIDERS_SIZE` bytes: `jwtguard_providers_init` it,
+// then add the verifiers, which must stay valid, and not be configured, while the set verifies.
+typedef struct jwtguard_providers {
+  uint64_t _opaque[JWTGUARD_PROVIDERS_WORDS];
+} jwtguard_providers;
+
+// A `(ptr, len)` string for lists passed to `jwtguard_verify`, and for the values
+// `jwtguard_result_claims_batch` gives back.
+typedef struct jwtguard_str {
+  // The bytes (need not be NUL-terminated).
+  const uint8_t *ptr;
+  // Their count.
+  size_t len;
+} jwtguard_str;
+
 // The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
 // for the `jwtguard_result_*` accessors. About 1.9 KiB; declare it on the stack or as a
 // `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
@@ -352,15 +386,6 @@ typedef struct jwtguard_jwks_report {
 typedef struct jwtguard_result {
   uint64_t _opaque[JWTGUARD_RESULT_WORDS];
 } jwtguard_result;
-
-// A `(ptr, len)` string for lists passed to `jwtguard_verify`, and for the values
-// `jwtguard_result_claims_batch` gives back.
-typedef struct jwtguard_str {
-  // The bytes (need not be NUL-terminated).
-  const uint8_t *ptr;
-  // Their count.
-  size_t len;
-} jwtguard_str;
 
 // Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
 // `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
@@ -664,12 +689,74 @@ enum jwtguard_status jwtguard_verifier_set_kidless_limit(struct jwtguard_verifie
 // `verifier` must be NULL or valid.
 enum jwtguard_status jwtguard_verifier_check(const struct jwtguard_verifier *verifier);
 
+// Make an empty set in `*set` (no malloc), with a kid-less limit of 4.
+//
+// # Safety
+// `set` must be NULL or point to `JWTGUARD_PROVIDERS_SIZE` writable bytes.
+enum jwtguard_status jwtguard_providers_init(struct jwtguard_providers *set);
+
+// Add `provider` to the set: its index is the number of providers added before it, and
+// `jwtguard_result_provider` reports it. `JWTGUARD_CAPACITY_EXCEEDED` when the set holds
+// `JWTGUARD_MAX_PROVIDERS`; `JWTGUARD_INVALID_ARGUMENT` for a verifier already in the set.
+// The set keeps the pointer: the verifier must outlive the set's use.
+//
+// # Safety
+// `set` NULL or made by `jwtguard_providers_init`, not in use by another thread; `provider`
+// NULL or a valid verifier.
+enum jwtguard_status jwtguard_providers_add(struct jwtguard_providers *set,
+                                            const struct jwtguard_verifier *provider);
+
+// At most `limit` keys (1 to 255; default 4) are tried for a token without `kid`, in all the
+// set's providers together; each verifier's own limit applies as well.
+//
+// # Safety
+// `set` NULL or made by `jwtguard_providers_init`, not in use by another thread.
+enum jwtguard_status jwtguard_providers_set_kidless_limit(struct jwtguard_providers *set,
+                                                          uint32_t limit);
+
+// `jwtguard_verify` over the set: the provider whose key verifies the signature checks the
+// claims with its policy (its issuers, audiences, leeway, required claims), and
+// `jwtguard_result_provider` says which it was. A provider whose issuer check is waived
+// (`jwtguard_verifier_allow_any_issuer`) answers `JWTGUARD_ISSUER_NOT_CONFIGURED`: in a set,
+// every provider must list its issuers.
+//
+// Thread safety: as `jwtguard_verify`, for the set and every verifier in it.
+//
+// # Safety
+// `set` made by `jwtguard_providers_init`, and every verifier added still valid and not being
+// configured; other arguments as `jwtguard_verify`.
+enum jwtguard_status jwtguard_providers_verify(const struct jwtguard_providers *set,
+                                               const uint8_t *token,
+                                               size_t token_len,
+                                               uint64_t now,
+                                               const struct jwtguard_str *required,
+                                               size_t n_required,
+                                               struct jwtguard_result *result);
+
+// The first setup error of the set, or `JWTGUARD_OK`: each provider's fail-safe defaults
+// (`jwtguard_verifier_check`), and a list of issuers for each
+// (`JWTGUARD_ISSUER_NOT_CONFIGURED` for a provider that waived the check). Call it once at
+// start-up: `jwtguard_providers_verify` only checks the provider that verified a token.
+//
+// # Safety
+// `set` NULL or made by `jwtguard_providers_init`, with every verifier added still valid and
+// not being configured.
+enum jwtguard_status jwtguard_providers_check(const struct jwtguard_providers *set);
+
 // Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they
 // were added, from 0), or -1.
 //
 // # Safety
 // `result` must be NULL or point to a `jwtguard_result`.
 int32_t jwtguard_result_field(const struct jwtguard_result *result);
+
+// Which provider of the `jwtguard_providers` set verified the token (the order they were
+// added, from 0), or -1: for a failed verify, and for a result of `jwtguard_verify`. The
+// accessor `jwtguard_result_metadata` wants that provider's verifier.
+//
+// # Safety
+// `result` must be NULL or point to a `jwtguard_result`.
+int32_t jwtguard_result_provider(const struct jwtguard_result *result);
 
 // Copy the registered claims present (iss, sub, aud, azp, exp, nbf, iat, jti, client_id) as a
 // compact JSON object into `(out, cap)`; `*out_len` gets its length, or the size needed with

@@ -50,6 +50,12 @@ static const char *usage_text =
     "  --require PERMISSION      (repeatable)   --permissions-claim NAME (default permissions)\n"
     "  --field PATH[:NAME][!]    metadata field, ! = required (repeatable)\n"
     "  --access-token            RFC 9068 profile\n"
+    "  --provider                start the next identity provider: the key and policy options\n"
+    "                            after it are its own (before the first, the first provider's).\n"
+    "                            A token is checked by the policy of the provider whose key\n"
+    "                            verified it, and its iss must be one of that provider's --iss\n"
+    "                            (JWTGUARD_ISSUER_KEY_MISMATCH when another provider's)\n"
+    "  --providers-kidless-limit N  keys a kid-less token may try in all providers (default 4)\n"
     "  --bearer                  inputs are Authorization header values\n"
     "Numbers are decimal digits only (no sign, no spaces), at most 2^64-1. Lines on stdin are\n"
     "at most 2304 bytes; a longer one is rejected (JWTGUARD_TOKEN_TOO_LONG). Giving no token at\n"
@@ -58,10 +64,14 @@ static const char *usage_text =
     "With no options at all, verifies the bundled sample data in " JWTGUARD_DATA_DIR ".\n";
 
 struct options {
-    jwtguard_verifier *verifier;
+    jwtguard_verifier *verifier; /* the provider being configured */
+    jwtguard_verifier *providers[JWTGUARD_MAX_PROVIDERS];
+    size_t n_providers;
+    uint32_t providers_kidless_limit;
     uint64_t now;
     bool now_set;
     bool bearer;
+    jwtguard_providers set; /* over `providers`, when there are several */
     jwtguard_str required[MAX_REQUIRED];
     size_t n_required;
     const char *base_dir; /* relative paths in an args file resolve against its directory */
@@ -152,6 +162,10 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
         s = jwtguard_verifier_allow_no_audience(v);
     } else if (!strcmp(opt, "--require-kid")) {
         s = jwtguard_verifier_set_require_kid(v, 1);
+    } else if (!strcmp(opt, "--provider")) {
+        if (o->n_providers == JWTGUARD_MAX_PROVIDERS) return fail_usage("too many --provider", NULL);
+        if (!(o->verifier = jwtguard_verifier_new())) return fail_usage("out of memory", NULL);
+        o->providers[o->n_providers++] = o->verifier;
     } else if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
         fputs(usage_text, stdout);
         return -1;
@@ -159,7 +173,8 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
         static const char *with_value[] = {"--hs256", "--hs256-file", "--rsa-pem", "--rsa-der", "--jwks", "--jwk",
                                            "--key-pem", "--key-der", "--hmac-file",
                                            "--iss", "--aud", "--azp", "--leeway", "--now", "--require",
-                                           "--permissions-claim", "--field", "--kidless-limit"};
+                                           "--permissions-claim", "--field", "--kidless-limit",
+                                           "--providers-kidless-limit"};
         bool known = false;
         for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) known |= !strcmp(opt, with_value[k]);
         if (!known) return fail_usage("unknown option", opt);
@@ -228,6 +243,10 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
             uint64_t n;
             if (!parse_u64(arg, &n) || n > UINT32_MAX) return fail_usage("not a number of keys", arg);
             s = jwtguard_verifier_set_kidless_limit(v, (uint32_t)n);
+        } else if (!strcmp(opt, "--providers-kidless-limit")) {
+            uint64_t n;
+            if (!parse_u64(arg, &n) || n == 0 || n > 255) return fail_usage("not a number of keys (1-255)", arg);
+            o->providers_kidless_limit = (uint32_t)n;
         } else if (!strcmp(opt, "--now")) {
             if (!parse_u64(arg, &o->now)) return fail_usage("not a unix time", arg);
             o->now_set = true;
@@ -292,7 +311,9 @@ static bool verify_one(const struct options *o, const char *input, size_t len) {
     jwtguard_status s = JWTGUARD_OK;
     jwtguard_result result;
     if (o->bearer) s = jwtguard_bearer_token((const uint8_t *)input, len, &token, &token_len);
-    if (s == JWTGUARD_OK)
+    if (s == JWTGUARD_OK && o->n_providers > 1)
+        s = jwtguard_providers_verify(&o->set, token, token_len, o->now, o->required, o->n_required, &result);
+    else if (s == JWTGUARD_OK)
         s = jwtguard_verify(o->verifier, token, token_len, o->now, o->required, o->n_required, &result);
     if (s != JWTGUARD_OK) {
         const char *msg = jwtguard_error_message(s);
@@ -306,14 +327,18 @@ static bool verify_one(const struct options *o, const char *input, size_t len) {
     static uint8_t claims[OUT_CAP], metadata[OUT_CAP];
     size_t claims_len = 0, metadata_len = 0;
     jwtguard_status c = jwtguard_result_claims_json(&result, claims, sizeof claims, &claims_len);
-    jwtguard_status m = jwtguard_result_metadata(o->verifier, &result, metadata, sizeof metadata, &metadata_len);
+    /* With providers, the metadata fields are those of the provider that verified the token. */
+    int provider = jwtguard_result_provider(&result);
+    const jwtguard_verifier *fields = provider >= 0 ? o->providers[provider] : o->verifier;
+    jwtguard_status m = jwtguard_result_metadata(fields, &result, metadata, sizeof metadata, &metadata_len);
     if (c != JWTGUARD_OK || m != JWTGUARD_OK) {
         printf("{\"ok\":false,\"code\":\"%s\",\"error\":\"output too large\"}\n",
                jwtguard_error_name(c != JWTGUARD_OK ? c : m));
         return false;
     }
-    printf("{\"ok\":true,\"claims\":%.*s,\"metadata\":%.*s}\n", (int)claims_len, claims, (int)metadata_len,
-           metadata);
+    fputs("{\"ok\":true,", stdout);
+    if (provider >= 0) printf("\"provider\":%d,", provider);
+    printf("\"claims\":%.*s,\"metadata\":%.*s}\n", (int)claims_len, claims, (int)metadata_len, metadata);
     return true;
 }
 
@@ -333,11 +358,17 @@ static bool read_line(FILE *in, char *buf, size_t cap, size_t *len, bool *too_lo
     return true;
 }
 
+static void free_options(struct options *o) {
+    for (size_t p = 0; p < o->n_providers; p++) jwtguard_verifier_free(o->providers[p]);
+    free(o->args_text);
+}
+
 int main(int argc, char **argv) {
     struct options o;
     memset(&o, 0, sizeof o);
     o.verifier = jwtguard_verifier_new();
     if (!o.verifier) return fail_usage("out of memory", NULL);
+    o.providers[o.n_providers++] = o.verifier;
 
     FILE *in = stdin;
     int status = 0, first_token = argc;
@@ -358,20 +389,32 @@ int main(int argc, char **argv) {
         }
     }
     if (status) {
-        jwtguard_verifier_free(o.verifier);
-        free(o.args_text);
+        free_options(&o);
         return status < 0 ? 0 : status;
     }
     if (!o.now_set) o.now = (uint64_t)time(NULL);
-    /* Fail-safe defaults: no issuer or no audience is a setup error unless waived. */
-    jwtguard_status setup = jwtguard_verifier_check(o.verifier);
-    if (setup != JWTGUARD_OK) {
-        fprintf(stderr, "jwtguard-verify: %s (%s): give %s\n", jwtguard_error_message(setup),
-                jwtguard_error_name(setup),
-                setup == JWTGUARD_ISSUER_NOT_CONFIGURED ? "--iss ISSUER, or --any-iss" : "--aud AUDIENCE, or --no-aud");
-        jwtguard_verifier_free(o.verifier);
-        free(o.args_text);
-        return 2;
+    /* Fail-safe defaults: no issuer or no audience is a setup error unless waived, for every
+     * provider; in a set, every provider must list its issuers. */
+    for (size_t p = 0; p < o.n_providers; p++) {
+        jwtguard_status setup = jwtguard_verifier_check(o.providers[p]);
+        if (setup != JWTGUARD_OK) {
+            fprintf(stderr, "jwtguard-verify: provider %zu: %s (%s): give %s\n", p, jwtguard_error_message(setup),
+                    jwtguard_error_name(setup),
+                    setup == JWTGUARD_ISSUER_NOT_CONFIGURED ? "--iss ISSUER, or --any-iss" : "--aud AUDIENCE, or --no-aud");
+            free_options(&o);
+            return 2;
+        }
+    }
+    if (o.n_providers > 1) {
+        jwtguard_status s = jwtguard_providers_init(&o.set);
+        for (size_t p = 0; p < o.n_providers && s == JWTGUARD_OK; p++) s = jwtguard_providers_add(&o.set, o.providers[p]);
+        if (s == JWTGUARD_OK && o.providers_kidless_limit)
+            s = jwtguard_providers_set_kidless_limit(&o.set, o.providers_kidless_limit);
+        if (s == JWTGUARD_OK) s = jwtguard_providers_check(&o.set);
+        if (s != JWTGUARD_OK) {
+            free_options(&o);
+            return fail_status("cannot build", "the providers", s);
+        }
     }
 
     bool all_ok = true;
@@ -396,8 +439,7 @@ int main(int argc, char **argv) {
         }
         if (in != stdin) fclose(in);
     }
-    jwtguard_verifier_free(o.verifier);
-    free(o.args_text);
+    free_options(&o);
     /* No token at all is not a pass: a script feeding an empty file must not read 0 as "valid". */
     if (seen == 0) return fail_usage("no token given (as arguments or one per line on stdin)", NULL);
     return all_ok ? 0 : 1;

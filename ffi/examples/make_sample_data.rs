@@ -280,6 +280,95 @@ fn main() {
     std::fs::write(format!("{out}/embedded_vectors.h"), h).unwrap();
     eprintln!("wrote {} tokens to {out}", samples.len());
     algorithm_samples(&out);
+    provider_samples(&out, &s1);
+}
+
+/// Two providers and tokens that tell binding apart from pooling (`providers.tokens.txt`):
+/// provider A signs HS256 with `hs256.secret` and no kid, as `https://a.example` for `a-api`;
+/// provider B signs RS256 with the `rsa-2024` key, as `https://b.example` for `b-api`, and
+/// allows 120 s of leeway. Each line is `NAME EXPECTED PROVIDER TOKEN`: the status name without
+/// its `JWTGUARD_` prefix, and the index of the provider that accepts it (-1 for none).
+fn provider_samples(out: &str, b_key: &Signer_) {
+    let body = |iss: &str, aud: &str, exp: u64| {
+        format!(r#"{{"iss":"{iss}","sub":"user_24601","aud":"{aud}","exp":{exp},"iat":{NOW}}}"#)
+    };
+    let a_head = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let b_head = r#"{"alg":"RS256","typ":"JWT","kid":"rsa-2024"}"#;
+    let (a, b) = ("https://a.example", "https://b.example");
+    let exp = NOW + 3600;
+    let cases = [
+        (
+            "a-ok",
+            "OK",
+            0,
+            a_head,
+            body(a, "a-api", exp),
+            &Signer_::Hmac,
+        ),
+        ("b-ok", "OK", 1, b_head, body(b, "b-api", exp), b_key),
+        (
+            "a-key-b-issuer",
+            "ISSUER_KEY_MISMATCH",
+            -1,
+            a_head,
+            body(b, "b-api", exp),
+            &Signer_::Hmac,
+        ),
+        (
+            "b-key-a-issuer",
+            "ISSUER_KEY_MISMATCH",
+            -1,
+            b_head,
+            body(a, "a-api", exp),
+            b_key,
+        ),
+        (
+            "a-key-b-audience",
+            "INVALID_AUDIENCE",
+            -1,
+            a_head,
+            body(a, "b-api", exp),
+            &Signer_::Hmac,
+        ),
+        (
+            "b-expired-within-leeway",
+            "OK",
+            1,
+            b_head,
+            body(b, "b-api", NOW - 60),
+            b_key,
+        ),
+        (
+            "a-expired",
+            "EXPIRED",
+            -1,
+            a_head,
+            body(a, "a-api", NOW - 60),
+            &Signer_::Hmac,
+        ),
+        (
+            "unknown-issuer",
+            "INVALID_ISSUER",
+            -1,
+            a_head,
+            body("https://c.example", "a-api", exp),
+            &Signer_::Hmac,
+        ),
+    ];
+    let mut text = String::from(
+        "# Provider binding samples (ffi/examples/make_sample_data.rs): NAME EXPECTED PROVIDER TOKEN.\n\
+         # A: HS256 with hs256.secret, iss https://a.example, aud a-api.\n\
+         # B: RS256 with rsa-2024, iss https://b.example, aud b-api, leeway 120 s.\n",
+    );
+    for (name, want, provider, head, claims, signer) in cases {
+        writeln!(
+            text,
+            "{name} {want} {provider} {}",
+            token(head, &claims, signer)
+        )
+        .unwrap();
+    }
+    std::fs::write(format!("{out}/providers.tokens.txt"), text).unwrap();
 }
 
 /// One key and one valid token per algorithm (`algs.jwks.json`, `algs.tokens.txt`, one token

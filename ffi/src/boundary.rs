@@ -7,7 +7,8 @@
 //!    elements) that stay valid and unchanged until the function returns;
 //! 2. a verifier pointer is NULL or comes from `jwtguard_verifier_new` / `_init` and has not
 //!    been freed; while it is being configured (`*mut`), no other thread uses it, and while it
-//!    verifies (`*const`), no thread configures it;
+//!    verifies (`*const`), no thread configures it. The same holds of the verifiers a
+//!    `jwtguard_providers` set keeps pointers to, for as long as the set verifies;
 //! 3. an out-parameter is NULL or valid for a write of its type (an out array `(ptr, n)`: `n`
 //!    consecutive such elements), and an output buffer
 //!    `(out, cap)` is NULL or `cap` writable bytes that no other argument overlaps.

@@ -24,6 +24,9 @@ pub const JWTGUARD_MAX_FIELDS: usize = 16;
 /// Required permissions one `jwtguard_verify` call may add.
 #[cfg(not(feature = "small"))]
 pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 16;
+/// Providers (verifiers) a `jwtguard_providers` set holds.
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_MAX_PROVIDERS: usize = 8;
 
 /// Keys a verifier holds (firmware capacities, JWTGUARD_SMALL).
 #[cfg(feature = "small")]
@@ -43,6 +46,9 @@ pub const JWTGUARD_MAX_FIELDS: usize = 4;
 /// Required permissions one `jwtguard_verify` call may add.
 #[cfg(feature = "small")]
 pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 4;
+/// Providers (verifiers) a `jwtguard_providers` set holds.
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_PROVIDERS: usize = 2;
 
 /// Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
 /// `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.

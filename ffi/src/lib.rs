@@ -12,6 +12,7 @@
 //! - `capacity`: the fixed sizes and the caller-storage types;
 //! - `verifier`: the verifier object and its lifetime; `keys` and `policy`: its setters;
 //! - `verify`: `jwtguard_verify`; `result`: the result and its accessors;
+//! - `providers`: a set of verifiers, one per identity provider, verified as one;
 //! - `status`: the numbered status codes and their messages; `bearer`: the Authorization
 //!   header.
 //!
@@ -29,6 +30,7 @@ mod boundary;
 mod capacity;
 mod keys;
 mod policy;
+mod providers;
 mod result;
 mod status;
 mod verifier;
@@ -44,6 +46,7 @@ pub use bearer::*;
 pub use capacity::*;
 pub use keys::*;
 pub use policy::*;
+pub use providers::*;
 pub use result::*;
 pub use status::*;
 pub use verifier::*;

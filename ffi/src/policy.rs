@@ -270,12 +270,17 @@ pub unsafe extern "C" fn jwtguard_verifier_set_kidless_limit(
     limit: u32,
 ) -> jwtguard_status {
     guard(|| {
-        let limit = u8::try_from(limit)
-            .ok()
-            .and_then(core::num::NonZeroU8::new)
-            .ok_or(JWTGUARD_INVALID_ARGUMENT)?;
+        let limit = kidless_limit(limit)?;
         configure!(verifier).map(|v| v.core.keys_mut().kidless_limit(limit))
     })
+}
+
+/// A kid-less limit from C: 1 to 255, anything else `JWTGUARD_INVALID_ARGUMENT`.
+pub(crate) fn kidless_limit(limit: u32) -> Result<core::num::NonZeroU8, jwtguard_status> {
+    u8::try_from(limit)
+        .ok()
+        .and_then(core::num::NonZeroU8::new)
+        .ok_or(JWTGUARD_INVALID_ARGUMENT)
 }
 
 /// The first setup error of a configured verifier, or `JWTGUARD_OK`: call it once at start-up

@@ -24,7 +24,10 @@ pub(crate) struct ResultInner {
     /// A `jwtguard_status` as an integer: the result is caller memory, so nothing in it is read
     /// back as a Rust enum.
     pub(crate) status: u32,
-    pub(crate) field: i32,
+    /// The metadata field a `JWTGUARD_MISSING_METADATA_FIELD` is about, or -1.
+    pub(crate) field: i16,
+    /// Which provider of a `jwtguard_providers` set verified the token, or -1.
+    pub(crate) provider: i16,
     /// The token is decoded straight into this (no second buffer on the stack), with the
     /// claims' member index; it answers `validated_claims` only after a verify that passed.
     pub(crate) buf: TokenBuf,
@@ -70,35 +73,45 @@ impl jwtguard_str {
     };
 }
 
-/// The token buffer of the result behind a pointer, if `jwtguard_verify` filled it and it
-/// verified.
+/// The result behind a pointer, if a verify filled it: `Err(JWTGUARD_NULL_ARGUMENT)` for NULL,
+/// `Err(JWTGUARD_NO_RESULT)` for a zero-initialised result.
 ///
 /// # Safety
-/// `result` must be NULL or point to a `jwtguard_result` that `jwtguard_verify` filled or the
-/// caller zero-initialised (documented on the type): its magic word is then an initialised
-/// integer, and only a result that carries the magic is read any further.
+/// `result` must be NULL or point to a `jwtguard_result` that a verify filled or the caller
+/// zero-initialised (documented on the type): its magic word is then an initialised integer,
+/// and only a result that carries the magic is read any further.
 #[inline(always)]
-pub(crate) unsafe fn verified_buf<'a>(
-    result: *const jwtguard_result,
-) -> Result<&'a TokenBuf, jwtguard_status> {
+unsafe fn filled<'a>(result: *const jwtguard_result) -> Result<&'a ResultInner, jwtguard_status> {
     if result.is_null() {
         return Err(JWTGUARD_NULL_ARGUMENT);
     }
     let inner = result.cast::<ResultInner>();
     // SAFETY: `result` is non-NULL and, by this function's contract, a `jwtguard_result` that
-    // the caller zero-initialised or `jwtguard_verify` filled, so its first 8 bytes are
-    // initialised. `magic` is the first field of the `repr(C)` ResultInner, which fits the
-    // result's size and alignment (static asserts below), and every bit pattern is a valid
-    // u64; it is read through a raw pointer, so no reference to the rest is made yet.
+    // the caller zero-initialised or a verify filled, so its first 8 bytes are initialised.
+    // `magic` is the first field of the `repr(C)` ResultInner, which fits the result's size and
+    // alignment (static asserts above), and every bit pattern is a valid u64; it is read
+    // through a raw pointer, so no reference to the rest is made yet.
     let magic = unsafe { core::ptr::addr_of!((*inner).magic).read() };
     if magic != RESULT_MAGIC {
         return Err(JWTGUARD_NO_RESULT);
     }
-    // SAFETY: only `jwtguard_verify` writes RESULT_MAGIC, and only after zeroing the whole
-    // ResultInner in place, which is a valid value of every field (status 0, empty claims); it
-    // then writes only valid values. The caller guarantees no thread writes the result during
-    // this call, so a shared reference for the call is sound.
-    let inner = unsafe { &*inner };
+    // SAFETY: only a verify (`verify::into_result`) writes RESULT_MAGIC, and only after zeroing
+    // the whole ResultInner in place, which is a valid value of every field (status 0, empty
+    // claims); it then writes only valid values. The caller guarantees no thread writes the
+    // result during this call, so a shared reference for the call is sound.
+    Ok(unsafe { &*inner })
+}
+
+/// The token buffer of the result behind a pointer, if a verify filled it and it verified.
+///
+/// # Safety
+/// As [`filled`].
+#[inline(always)]
+pub(crate) unsafe fn verified_buf<'a>(
+    result: *const jwtguard_result,
+) -> Result<&'a TokenBuf, jwtguard_status> {
+    // SAFETY: this function's contract is `filled`'s.
+    let inner = unsafe { filled(result) }?;
     if inner.status != JWTGUARD_OK as u32 {
         return Err(JWTGUARD_NO_RESULT);
     }
@@ -113,18 +126,20 @@ pub(crate) unsafe fn verified_buf<'a>(
 /// `result` must be NULL or point to a `jwtguard_result`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_result_field(result: *const jwtguard_result) -> i32 {
-    if result.is_null() {
-        return -1;
-    }
-    let inner = result.cast::<ResultInner>();
-    // SAFETY: as in `verified_buf`: non-NULL, a zero-initialised or filled result by this
-    // function's contract, `magic` its first field, any u64 valid.
-    if unsafe { core::ptr::addr_of!((*inner).magic).read() } != RESULT_MAGIC {
-        return -1;
-    }
-    // SAFETY: the magic says `jwtguard_verify` zeroed and then filled this ResultInner (as in
-    // `verified`), so `field` is an initialised i32, read by value.
-    unsafe { (*inner).field }
+    // SAFETY: this function's contract is `filled`'s.
+    unsafe { filled(result) }.map_or(-1, |inner| i32::from(inner.field))
+}
+
+/// Which provider of the `jwtguard_providers` set verified the token (the order they were
+/// added, from 0), or -1: for a failed verify, and for a result of `jwtguard_verify`. The
+/// accessor `jwtguard_result_metadata` wants that provider's verifier.
+///
+/// # Safety
+/// `result` must be NULL or point to a `jwtguard_result`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_provider(result: *const jwtguard_result) -> i32 {
+    // SAFETY: this function's contract is `filled`'s.
+    unsafe { filled(result) }.map_or(-1, |inner| i32::from(inner.provider))
 }
 
 /// Copy the registered claims present (iss, sub, aud, azp, exp, nbf, iat, jti, client_id) as a

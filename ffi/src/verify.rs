@@ -1,7 +1,7 @@
 //! `jwtguard_verify`: one token through the core's whole chain, into a caller's result.
 
 use heapless::Vec;
-use jwtguard_core::Request;
+use jwtguard_core::{Rejection, Request, TokenBuf};
 
 use crate::capacity::JWTGUARD_MAX_CALL_PERMISSIONS;
 use crate::result::{RESULT_MAGIC, ResultInner, jwtguard_result, jwtguard_str};
@@ -30,16 +30,64 @@ pub unsafe extern "C" fn jwtguard_verify(
     n_required: usize,
     result: *mut jwtguard_result,
 ) -> jwtguard_status {
+    let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf| {
+        let v = shared!(verifier)?;
+        if let Some(setup) = v.setup_error() {
+            return Err(setup.into());
+        }
+        let outcome = v.core.verify_request(token, now, buf, request);
+        outcome.map(|_| None).map_err(Failure::from)
+    };
+    // SAFETY: this function's contract includes `into_result`'s.
+    unsafe { into_result(result, token, token_len, required, n_required, verify) }
+}
+
+/// Why a verify failed, as the result records it.
+pub(crate) enum Failure {
+    /// A boundary or setup failure.
+    Status(jwtguard_status),
+    /// The core's rejection, with the field it is about.
+    Core(Rejection),
+}
+
+impl From<jwtguard_status> for Failure {
+    fn from(s: jwtguard_status) -> Self {
+        Failure::Status(s)
+    }
+}
+
+impl From<Rejection> for Failure {
+    fn from(r: Rejection) -> Self {
+        Failure::Core(r)
+    }
+}
+
+/// The body both verify entry points share: zero `*result` in place and mark it, convert the
+/// token and the call's permissions, run `verify` (which answers which provider verified the
+/// token, if a set did), and record the outcome.
+///
+/// # Safety
+/// `(token, token_len)` readable; `required` NULL or `n_required` readable `jwtguard_str`s,
+/// each readable; `result` NULL or writable, and used by no other thread during the call.
+pub(crate) unsafe fn into_result(
+    result: *mut jwtguard_result,
+    token: *const u8,
+    token_len: usize,
+    required: *const jwtguard_str,
+    n_required: usize,
+    verify: impl FnOnce(&[u8], Request<'_>, &mut TokenBuf) -> Result<Option<usize>, Failure>,
+) -> jwtguard_status {
     if result.is_null() {
         return JWTGUARD_NULL_ARGUMENT;
     }
     let inner = result.cast::<ResultInner>();
     // SAFETY: `result` is non-NULL, and the caller guarantees it writable for the call;
-    // `jwtguard_result` is sized and aligned for ResultInner (static asserts in result.rs). Zeroing it in place (rather than writing a ResultInner value, which may be
-    // built on the stack first) makes every field valid: 0 is JWTGUARD_OK for the status, and
-    // an empty token buffer for the rest (every field of the core's `TokenBuf` is an integer or
-    // a bool, and all zeros is its empty value, as its documentation states). The failed result written next keeps it well-formed if the
-    // library panics.
+    // `jwtguard_result` is sized and aligned for ResultInner (static asserts in result.rs).
+    // Zeroing it in place (rather than writing a ResultInner value, which may be built on the
+    // stack first) makes every field valid: 0 is JWTGUARD_OK for the status, and an empty token
+    // buffer for the rest (every field of the core's `TokenBuf` is an integer or a bool, and all
+    // zeros is its empty value, as its documentation states). The failed result written next
+    // keeps it well-formed if the library panics.
     unsafe { core::ptr::write_bytes(inner, 0, 1) };
     // SAFETY: initialised just above; no other reference to it exists during the call, because
     // the caller guarantees that no other thread uses this result while it is being written.
@@ -47,11 +95,8 @@ pub unsafe extern "C" fn jwtguard_verify(
     inner.magic = RESULT_MAGIC;
     inner.status = JWTGUARD_PANIC as u32;
     inner.field = -1;
+    inner.provider = -1;
     let status = guard(|| {
-        let v = shared!(verifier)?;
-        if let Some(setup) = v.setup_error() {
-            return Err(setup);
-        }
         let token = c_bytes!(token, token_len)?;
         let required = c_array!(required, n_required)?;
         let mut perms: Vec<&str, JWTGUARD_MAX_CALL_PERMISSIONS> = Vec::new();
@@ -61,11 +106,17 @@ pub unsafe extern "C" fn jwtguard_verify(
                 .map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
         }
         let request = Request::new().require(&perms);
-        let outcome = v.core.verify_request(token, now, &mut inner.buf, request);
-        outcome.map(|_| ()).map_err(|r| {
-            inner.field = r.field.and_then(|f| i32::try_from(f).ok()).unwrap_or(-1);
-            jwtguard_status::from(r.error)
-        })
+        match verify(token, request, &mut inner.buf) {
+            Ok(provider) => {
+                inner.provider = provider.and_then(|p| i16::try_from(p).ok()).unwrap_or(-1);
+                Ok(())
+            }
+            Err(Failure::Status(s)) => Err(s),
+            Err(Failure::Core(r)) => {
+                inner.field = r.field.and_then(|f| i16::try_from(f).ok()).unwrap_or(-1);
+                Err(jwtguard_status::from(r.error))
+            }
+        }
     });
     inner.status = status as u32;
     status

@@ -774,3 +774,116 @@ fn claim_joined_and_matches() {
     assert_eq!(matches("absent", "x"), JWTGUARD_CLAIM_NOT_FOUND);
     unsafe { jwtguard_verifier_free(v) };
 }
+
+/// A providers set in caller memory: made by `_init` only, its count checked before use, full
+/// at `JWTGUARD_MAX_PROVIDERS`, and the provider that verified a token reported in the result.
+#[test]
+fn providers_set_is_checked_caller_memory() {
+    use jwtguard_status::*;
+    let mut set = std::mem::MaybeUninit::<jwtguard_providers>::zeroed();
+    let p = set.as_mut_ptr();
+    let verifiers: Vec<*mut jwtguard_verifier> = (0..=JWTGUARD_MAX_PROVIDERS)
+        .map(|_| new_verifier())
+        .collect();
+    unsafe {
+        assert_eq!(
+            jwtguard_providers_add(p, verifiers[0]),
+            JWTGUARD_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            jwtguard_providers_init(std::ptr::null_mut()),
+            JWTGUARD_NULL_ARGUMENT
+        );
+        assert_eq!(jwtguard_providers_init(p), JWTGUARD_OK);
+        for v in &verifiers[..JWTGUARD_MAX_PROVIDERS] {
+            assert_eq!(jwtguard_providers_add(p, *v), JWTGUARD_OK);
+        }
+        assert_eq!(
+            jwtguard_providers_add(p, verifiers[JWTGUARD_MAX_PROVIDERS]),
+            JWTGUARD_CAPACITY_EXCEEDED
+        );
+    }
+    // The verifiers waive the issuer check (`new_verifier`), so the set refuses them: a set
+    // binds issuers to keys, and a waiver binds nothing.
+    let token = sign(&format!(r#"{{"sub":"u","exp":{}}}"#, NOW + 60));
+    let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+    let st = unsafe {
+        jwtguard_providers_verify(
+            p,
+            token.as_ptr(),
+            token.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            r.as_mut_ptr(),
+        )
+    };
+    assert_eq!(st, JWTGUARD_ISSUER_NOT_CONFIGURED);
+    assert_eq!(unsafe { jwtguard_result_provider(r.as_ptr()) }, -1);
+    // One that lists its issuer, added to a fresh set, verifies; the result names it.
+    let iss = "https://issuer.example";
+    let token = sign(&format!(
+        r#"{{"iss":"{iss}","sub":"u","exp":{}}}"#,
+        NOW + 60
+    ));
+    let bound = new_verifier();
+    unsafe {
+        assert_eq!(
+            jwtguard_verifier_add_issuer(bound, iss.as_ptr(), iss.len()),
+            JWTGUARD_OK
+        );
+        assert_eq!(jwtguard_providers_init(p), JWTGUARD_OK);
+        let other = new_verifier();
+        assert_eq!(
+            jwtguard_verifier_add_issuer(other, b"x".as_ptr(), 1),
+            JWTGUARD_OK
+        );
+        assert_eq!(jwtguard_providers_add(p, other), JWTGUARD_OK);
+        assert_eq!(jwtguard_providers_add(p, bound), JWTGUARD_OK);
+        let st = jwtguard_providers_verify(
+            p,
+            token.as_ptr(),
+            token.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            r.as_mut_ptr(),
+        );
+        // Both hold the same secret: the first tried verifies the signature, and its issuer is
+        // not the token's, which the second provider lists.
+        assert_eq!(st, JWTGUARD_ISSUER_KEY_MISMATCH);
+        jwtguard_verifier_free(other);
+    }
+    // A count no `_add` wrote is refused before it is used.
+    unsafe {
+        assert_eq!(jwtguard_providers_init(p), JWTGUARD_OK);
+        assert_eq!(jwtguard_providers_add(p, bound), JWTGUARD_OK);
+        let st = jwtguard_providers_verify(
+            p,
+            token.as_ptr(),
+            token.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            r.as_mut_ptr(),
+        );
+        assert_eq!(st, JWTGUARD_OK);
+        assert_eq!(jwtguard_result_provider(r.as_ptr()), 0);
+        let words = p.cast::<u32>();
+        words.add(2).write(u32::MAX); // the count
+        let st = jwtguard_providers_verify(
+            p,
+            token.as_ptr(),
+            token.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            r.as_mut_ptr(),
+        );
+        assert_eq!(st, JWTGUARD_INVALID_ARGUMENT);
+        for v in verifiers {
+            jwtguard_verifier_free(v);
+        }
+        jwtguard_verifier_free(bound);
+    }
+}

@@ -137,6 +137,27 @@ case_ "--help lists --key-pem" 0 "key-pem ALG:KID=PATH" -- --help
 # A kid-less HS256 token is tried against at most --kidless-limit keys (issue 20).
 case_ "--kidless-limit 2" 0 '"ok":true' -- --kidless-limit 2 --hs256 "hmac-1=$(head -1 "$data/hs256.secret")" "${policy[@]}" "$hs"
 case_ "--kidless-limit 0" 2 JWTGUARD_INVALID_ARGUMENT -- --kidless-limit 0 --hs256 "=$(head -1 "$data/hs256.secret")" "${policy[@]}" "$hs"
+# Two providers (issue 20, §1): each sample of providers.tokens.txt gets its expected code,
+# and a passing one names the provider whose key and policy accepted it.
+providers=(--hmac-file "HS256:=$data/hs256.secret" --iss https://a.example --aud a-api
+    --provider --jwk "$data/rsa-2024.jwk.json" --iss https://b.example --aud b-api --leeway 120 --now $now)
+while read -r name want provider tok; do
+    case "$name" in '#'*) continue ;; esac
+    if [ "$want" = OK ]; then
+        case_ "providers: $name" 0 "\"ok\":true,\"provider\":$provider," -- "${providers[@]}" "$tok"
+    else
+        case_ "providers: $name" 1 "\"code\":\"JWTGUARD_$want\"" -- "${providers[@]}" "$tok"
+    fi
+done <"$data/providers.tokens.txt"
+a_ok=$(awk '$1 == "a-ok" { print $4 }' "$data/providers.tokens.txt")
+# The same key pooled into one verifier accepts the cross-issuer token: what binding prevents.
+cross=$(awk '$1 == "a-key-b-issuer" { print $4 }' "$data/providers.tokens.txt")
+case_ "pooled keys accept the cross-issuer token" 0 '"ok":true' -- --hmac-file "HS256:=$data/hs256.secret" \
+    --jwk "$data/rsa-2024.jwk.json" --iss https://a.example --iss https://b.example --aud a-api --aud b-api --now $now "$cross"
+case_ "--provider without issuers" 2 JWTGUARD_ISSUER_NOT_CONFIGURED -- "${providers[@]}" --provider --any-iss --no-aud "$a_ok"
+case_ "--providers-kidless-limit 0" 2 "not a number of keys" -- "${providers[@]}" --providers-kidless-limit 0 "$a_ok"
+case_ "--providers-kidless-limit 1" 0 '"provider":0' -- "${providers[@]}" --providers-kidless-limit 1 "$a_ok"
+case_ "--help lists --provider" 0 "start the next identity provider" -- --help
 case_ "--help" 0 "usage:" -- --help
 case_ "--help states the number rules" 0 "digits only" -- --help
 

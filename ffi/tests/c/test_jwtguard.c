@@ -437,9 +437,88 @@ static void test_algorithms(void) {
     jwtguard_verifier_free(k);
 }
 
+/* Two providers, each issuer bound to its own keys (RFC 8725 §3.8): the samples in
+ * providers.tokens.txt say what each token must get and from which provider. */
+static void test_providers(void) {
+    size_t len;
+    char *secret = slurp("hs256.secret", &len);
+    while (len > 0 && (secret[len - 1] == '\n' || secret[len - 1] == '\r')) len--;
+    jwtguard_verifier *a = jwtguard_verifier_new(), *b = jwtguard_verifier_new();
+    CHECK_STATUS(jwtguard_verifier_add_hmac(a, JWTGUARD_ALG_HS256, NULL, 0, (const uint8_t *)secret, len), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_issuer(a, S("https://a.example")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_audience(a, S("a-api")), JWTGUARD_OK);
+    free(secret);
+    char *jwk = slurp("rsa-2024.jwk.json", &len);
+    CHECK_STATUS(jwtguard_verifier_add_jwk(b, (const uint8_t *)jwk, len), JWTGUARD_OK);
+    free(jwk);
+    CHECK_STATUS(jwtguard_verifier_add_issuer(b, S("https://b.example")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_audience(b, S("b-api")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_set_leeway(b, 120), JWTGUARD_OK);
+
+    jwtguard_providers set;
+    memset(&set, 0, sizeof set);
+    CHECK_STATUS(jwtguard_providers_add(&set, a), JWTGUARD_INVALID_ARGUMENT); /* not made yet */
+    CHECK_STATUS(jwtguard_providers_init(&set), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_add(&set, a), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_add(&set, a), JWTGUARD_INVALID_ARGUMENT); /* twice */
+    CHECK_STATUS(jwtguard_providers_add(&set, NULL), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_providers_add(&set, b), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_set_kidless_limit(&set, 0), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_providers_set_kidless_limit(&set, 256), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_providers_set_kidless_limit(&set, 2), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_check(&set), JWTGUARD_OK);
+
+    char *text = slurp("providers.tokens.txt", NULL), *save = NULL;
+    char a_ok[2048] = "";
+    int n = 0;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#') continue;
+        char name[64], want[64], token[2048];
+        int provider;
+        if (sscanf(line, "%63s %63s %d %2047s", name, want, &provider, token) != 4) { CHECK(0); continue; }
+        if (strcmp(name, "a-ok") == 0) strcpy(a_ok, token);
+        char want_name[96];
+        snprintf(want_name, sizeof want_name, "JWTGUARD_%s", want);
+        jwtguard_result r;
+        jwtguard_status got = jwtguard_providers_verify(&set, (const uint8_t *)token, strlen(token), NOW, NULL, 0, &r);
+        checks++;
+        if (strcmp(jwtguard_error_name(got), want_name) != 0 || jwtguard_result_provider(&r) != provider) {
+            failures++;
+            fprintf(stderr, "FAIL %s: got %s from provider %d, want %s from %d\n", name,
+                    jwtguard_error_name(got), jwtguard_result_provider(&r), want_name, provider);
+        }
+        n++;
+    }
+    CHECK(n == 8);
+    free(text);
+
+    /* A provider whose issuer check is waived cannot be part of a set: its key verifies the
+     * token, and the set refuses it all the same. */
+    secret = slurp("hs256.secret", &len);
+    while (len > 0 && (secret[len - 1] == '\n' || secret[len - 1] == '\r')) len--;
+    jwtguard_verifier *waived = jwtguard_verifier_new();
+    CHECK_STATUS(jwtguard_verifier_add_hmac(waived, JWTGUARD_ALG_HS256, NULL, 0, (const uint8_t *)secret, len), JWTGUARD_OK);
+    free(secret);
+    CHECK_STATUS(jwtguard_verifier_allow_any_issuer(waived), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_audience(waived, S("a-api")), JWTGUARD_OK);
+    jwtguard_result r;
+    CHECK_STATUS(verify(waived, a_ok, &r), JWTGUARD_OK);
+    CHECK(jwtguard_result_provider(&r) == -1);
+    jwtguard_providers solo;
+    CHECK_STATUS(jwtguard_providers_init(&solo), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_add(&solo, waived), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_check(&solo), JWTGUARD_ISSUER_NOT_CONFIGURED);
+    CHECK_STATUS(jwtguard_providers_verify(&solo, (const uint8_t *)a_ok, strlen(a_ok), NOW, NULL, 0, &r),
+                 JWTGUARD_ISSUER_NOT_CONFIGURED);
+    jwtguard_verifier_free(waived);
+    jwtguard_verifier_free(a);
+    jwtguard_verifier_free(b);
+}
+
 int main(void) {
     load_samples();
     test_algorithms();
+    test_providers();
     jwtguard_verifier *v = jwtguard_verifier_new();
     CHECK(v != NULL);
     CHECK_STATUS(configure(v), JWTGUARD_OK);
