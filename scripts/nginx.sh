@@ -54,6 +54,7 @@ echo ok >"$PREFIX/html/load/index.txt"
 echo ok >"$PREFIX/html/open/index.txt"
 cp examples/data/jwks.json examples/data/hs256.secret "$PREFIX/conf/"
 cp crates/jwtguard/tests/data/rsa2048.pub.pem "$PREFIX/conf/"
+for i in 1 2 3; do echo "decoy-secret-$i-0123456789-abcdefghijklmnop" >"$PREFIX/conf/decoy$i.secret"; done
 cleanup() {
     if [ -f "$PREFIX/logs/nginx.pid" ]; then
         kill "$(cat "$PREFIX/logs/nginx.pid")" 2>/dev/null || true
@@ -95,6 +96,29 @@ http {
     auth_jwtguard_realm "jwtguard-test";
     # The verdict of each request, by status name (issue 20): never the token.
     log_format verdict '\$status \$jwtguard_error';
+
+    # Identity providers, each issuer bound to its own keys (issue 20): a location naming them
+    # checks a token with the policy of the provider whose key verified it.
+    auth_jwtguard_provider alpha {
+        auth_jwtguard_hs256 - hs256.secret;
+        auth_jwtguard_issuer https://a.example;
+        auth_jwtguard_audience a-api;
+    }
+    auth_jwtguard_provider beta {
+        auth_jwtguard_key_pem rsa-2024 rsa2048.pub.pem;
+        auth_jwtguard_issuer https://b.example;
+        auth_jwtguard_audience b-api;
+        auth_jwtguard_leeway 120s;
+        auth_jwtguard_require_kid on;
+    }
+    # Three kid-less HS256 secrets that sign nothing we send: a kid-less token tries them first.
+    auth_jwtguard_provider decoys {
+        auth_jwtguard_hs256 - decoy1.secret;
+        auth_jwtguard_hs256 - decoy2.secret;
+        auth_jwtguard_hs256 - decoy3.secret;
+        auth_jwtguard_issuer https://decoy.example;
+        auth_jwtguard_audience a-api;
+    }
 
     # The upstream: echoes the headers the module passed.
     server {
@@ -162,6 +186,22 @@ http {
             access_log $PREFIX/logs/verdicts.log verdict;
             proxy_pass http://127.0.0.1:$UPSTREAM;
         }
+        # Providers replace the server's keys and the http level's policy here.
+        location /providers/ {
+            auth_jwtguard_providers alpha beta;
+            proxy_set_header X-Vars \$jwtguard_provider;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
+        # A kid-less token may try 4 keys in all by default: the decoys' 3 and alpha's.
+        location /providers-default-limit/ {
+            auth_jwtguard_providers decoys alpha;
+            proxy_set_header X-Vars \$jwtguard_provider;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
+        location /providers-limit-3/ {
+            auth_jwtguard_providers decoys alpha kidless_limit=3;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
         location /load/ { }
         location /open/ { auth_jwtguard off; }
     }
@@ -227,6 +267,27 @@ bad_conf "keys but no issuer (fail-safe default)" 'No issuer is configured' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_audience api.example;'
 bad_conf "keys but no audience (fail-safe default)" 'auth_jwtguard_audience (or auth_jwtguard_allow_no_audience on)' \
     'auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer https://issuer.example;'
+# Providers (issue 20): each must list its issuers, and locations name defined ones.
+bad_conf "a provider without an issuer" 'needs a key and auth_jwtguard_issuer' \
+    'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_audience a; }'
+bad_conf "a provider that waives the issuer check" 'is not allowed in auth_jwtguard_provider' \
+    'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_allow_any_issuer on; }'
+bad_conf "a provider with a location directive" 'is not allowed in auth_jwtguard_provider' \
+    'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer i; auth_jwtguard_audience a; auth_jwtguard on; }'
+bad_conf "a provider without an audience (fail-safe default)" 'No audience is configured' \
+    'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer i; }'
+bad_conf "a provider defined twice" 'is defined twice' \
+    'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer i; auth_jwtguard_audience a; }
+    auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer j; auth_jwtguard_audience a; }'
+bad_conf "an unknown provider" 'no auth_jwtguard_provider "q"' \
+    'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer i; auth_jwtguard_audience a; }
+    auth_jwtguard on; auth_jwtguard_providers p q;'
+bad_conf "providers and keys at one level" 'cannot be combined with auth_jwtguard_providers at the same level' \
+    'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer i; auth_jwtguard_audience a; }
+    auth_jwtguard_providers p; auth_jwtguard_jwks jwks.json;'
+bad_conf "a kidless_limit out of range" 'kidless_limit must be 1 to 255' \
+    'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer i; auth_jwtguard_audience a; }
+    auth_jwtguard_providers p kidless_limit=0;'
 {
     head_conf
     printf 'http {\n    %s\n    auth_jwtguard_jwks jwks.json; auth_jwtguard_allow_any_issuer on; auth_jwtguard_allow_no_audience on;\n    server { listen 127.0.0.1:%s; location / { } }\n}\n' "$http_paths" "$PORT"
@@ -344,6 +405,32 @@ check "missing permission" 403 /admin/x "Bearer $valid" \
 check "with the permission" 200 /admin/x "Bearer $admin" "" 'sub=[user_24601]'
 check "location with its own audience rejects api.example" 401 /partner/x "Bearer $valid" 'error_description="Invalid audience."'
 check "location with its own audience accepts partner.example" 200 /partner/x "Bearer $partner" "" 'sub=[user_24601]'
+
+echo "==> providers: each issuer bound to its own keys (issue 20)"
+pclaims() { # ISS AUD [EXP]
+    printf '{"iss":"%s","sub":"user_24601","aud":"%s","exp":%s,"iat":%s}' "$1" "$2" "${3:-$((now + 3600))}" "$now"
+}
+HSP='{"alg":"HS256","typ":"JWT"}'
+RSP='{"alg":"RS256","typ":"JWT","kid":"rsa-2024"}'
+check "provider alpha's key and issuer" 200 /providers/x "Bearer $("$MINT" "$HSP" "$(pclaims https://a.example a-api)")" "" \
+    'sub=[user_24601] name=[] email=[] vars=[alpha]'
+check "provider beta's key and issuer" 200 /providers/x "Bearer $("$MINT" "$RSP" "$(pclaims https://b.example b-api)")" "" 'vars=[beta]'
+check "alpha's key, beta's issuer" 401 /providers/x "Bearer $("$MINT" "$HSP" "$(pclaims https://b.example b-api)")" \
+    "error_description=\"Issuer is not the signing key's provider\""
+check "beta's key, alpha's issuer" 401 /providers/x "Bearer $("$MINT" "$RSP" "$(pclaims https://a.example a-api)")" \
+    "error_description=\"Issuer is not the signing key's provider\""
+check "alpha's token for beta's audience" 401 /providers/x "Bearer $("$MINT" "$HSP" "$(pclaims https://a.example b-api)")" \
+    'error_description="Invalid audience."'
+check "beta's leeway (120 s) is beta's only" 200 /providers/x \
+    "Bearer $("$MINT" "$RSP" "$(pclaims https://b.example b-api $((now - 60)))")" "" 'vars=[beta]'
+check "alpha has no leeway (the server's 30 s does not apply)" 401 /providers/x \
+    "Bearer $("$MINT" "$HSP" "$(pclaims https://a.example a-api $((now - 10)))")" 'error_description="Token has expired"'
+check "the server's own issuer does not pass here" 401 /providers/x "Bearer $valid" 'error="invalid_token"'
+check "beta requires a kid" 401 /providers/x "Bearer $("$MINT" '{"alg":"RS256","typ":"JWT"}' "$(pclaims https://b.example b-api)")" \
+    'error="invalid_token"'
+kidless=$("$MINT" "$HSP" "$(pclaims https://a.example a-api)")
+check "a kid-less token tries 4 keys in all: decoys' 3, then alpha's" 200 /providers-default-limit/x "Bearer $kidless" "" 'vars=[alpha]'
+check "kidless_limit=3: alpha's key is never tried" 401 /providers-limit-3/x "Bearer $kidless" 'error_description="Invalid signature"'
 check "auth_jwtguard off" 200 /public/x "" "" 'sub=[]'
 check "auth_jwtguard off: client-sent claim headers are still removed" 200 /public/x "" "" 'sub=[]' -H "X-Jwt-Sub: forged"
 check "auth_jwtguard off: other client headers untouched" 200 /public/x "" "" 'vars=[kept]' -H "X-Vars: kept"

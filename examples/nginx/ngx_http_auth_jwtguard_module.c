@@ -63,9 +63,13 @@ typedef struct {
     ngx_array_t *claim_headers; /* of jwtguard_claim_header_t */
     ngx_http_complex_value_t *token; /* auth_jwtguard_token; NULL: the Authorization header */
     ngx_array_t *requirements;  /* of jwtguard_claim_requirement_t, all must hold */
+    ngx_flag_t require_kid;     /* auth_jwtguard_require_kid */
+    ngx_array_t *provider_names; /* auth_jwtguard_providers: of ngx_str_t */
+    ngx_uint_t providers_kidless_limit; /* its kidless_limit=N, 0 for the default */
 
     /* Built at merge time from the above; NULL until then. */
     jwtguard_verifier *verifier;
+    jwtguard_providers *set;    /* over the named providers' verifiers, instead of `verifier` */
     jwtguard_str *required;     /* `permissions` as jwtguard_str, for jwtguard_verify */
     ngx_uint_t n_required;
 } ngx_http_auth_jwtguard_loc_conf_t;
@@ -74,12 +78,22 @@ typedef struct {
     jwtguard_result *result; /* set when the token verified */
     jwtguard_status status;  /* the outcome, for $jwtguard_error */
     ngx_uint_t ran;          /* whether the module looked at this request's token */
+    ngx_str_t provider;      /* the provider whose key verified it, for $jwtguard_provider */
 } ngx_http_auth_jwtguard_ctx_t;
 
-/* HS256 secret file contents, wiped once every level's verifier is built (postconfiguration):
- * the verifiers hold the keys, and nothing else needs the secret bytes for the process's life. */
+/* auth_jwtguard_provider NAME { ... }: one identity provider's keys and policy, in the fields
+ * of a location configuration, with its verifier built when the block ends. */
 typedef struct {
-    ngx_array_t secrets; /* of ngx_str_t: the whole buffer read from each secret file */
+    ngx_str_t name;
+    ngx_http_auth_jwtguard_loc_conf_t *conf;
+} jwtguard_provider_conf_t;
+
+/* HS256 secret file contents, wiped once every level's verifier is built (postconfiguration):
+ * the verifiers hold the keys, and nothing else needs the secret bytes for the process's life.
+ * And the providers, which locations name. */
+typedef struct {
+    ngx_array_t secrets;   /* of ngx_str_t: the whole buffer read from each secret file */
+    ngx_array_t providers; /* of jwtguard_provider_conf_t */
 } ngx_http_auth_jwtguard_main_conf_t;
 
 static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r);
@@ -92,6 +106,8 @@ static char *ngx_http_auth_jwtguard_key(ngx_conf_t *cf, ngx_command_t *cmd, void
 static char *ngx_http_auth_jwtguard_claim_header(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_auth_jwtguard_text(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_auth_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_auth_jwtguard_provider(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_auth_jwtguard_providers(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 #define JWTGUARD_ALL_LEVELS (NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF)
 
@@ -150,6 +166,13 @@ static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
     {ngx_string("auth_jwtguard_token"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
      ngx_http_set_complex_value_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_auth_jwtguard_loc_conf_t, token), NULL},
+    {ngx_string("auth_jwtguard_require_kid"), JWTGUARD_ALL_LEVELS | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, require_kid), NULL},
+    {ngx_string("auth_jwtguard_provider"), NGX_HTTP_MAIN_CONF | NGX_CONF_BLOCK | NGX_CONF_TAKE1,
+     ngx_http_auth_jwtguard_provider, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
+    {ngx_string("auth_jwtguard_providers"), JWTGUARD_ALL_LEVELS | NGX_CONF_1MORE,
+     ngx_http_auth_jwtguard_providers, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
 
     ngx_null_command};
 
@@ -177,7 +200,8 @@ ngx_module_t ngx_http_auth_jwtguard_module = {
 static void *ngx_http_auth_jwtguard_create_main_conf(ngx_conf_t *cf)
 {
     ngx_http_auth_jwtguard_main_conf_t *mcf = ngx_pcalloc(cf->pool, sizeof(*mcf));
-    if (mcf == NULL || ngx_array_init(&mcf->secrets, cf->pool, 2, sizeof(ngx_str_t)) != NGX_OK)
+    if (mcf == NULL || ngx_array_init(&mcf->secrets, cf->pool, 2, sizeof(ngx_str_t)) != NGX_OK ||
+        ngx_array_init(&mcf->providers, cf->pool, 2, sizeof(jwtguard_provider_conf_t)) != NGX_OK)
         return NULL;
     return mcf;
 }
@@ -199,8 +223,17 @@ static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->claim_headers = NGX_CONF_UNSET_PTR;
     conf->token = NGX_CONF_UNSET_PTR;
     conf->requirements = NGX_CONF_UNSET_PTR;
+    conf->require_kid = NGX_CONF_UNSET;
+    conf->provider_names = NGX_CONF_UNSET_PTR;
+    conf->providers_kidless_limit = NGX_CONF_UNSET_UINT;
     return conf;
 }
+
+/* A level verifies with its own keys or with named providers, not both (nginx prints the
+ * directive's name before this). */
+static const char both_keys_and_providers[] =
+    "cannot be combined with auth_jwtguard_providers at the same level: put the keys in an "
+    "auth_jwtguard_provider block";
 
 /* Read a whole key file (relative paths are relative to the configuration prefix). */
 static ngx_int_t read_key_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *out)
@@ -271,6 +304,8 @@ static char *ngx_http_auth_jwtguard_key(ngx_conf_t *cf, ngx_command_t *cmd, void
 {
     ngx_http_auth_jwtguard_loc_conf_t *lcf = conf;
     ngx_str_t *args = cf->args->elts;
+    if (lcf->provider_names != NGX_CONF_UNSET_PTR)
+        return (char *)both_keys_and_providers;
     jwtguard_key_conf_t key;
     ngx_memzero(&key, sizeof(key));
     key.kind = (jwtguard_key_kind_t)(uintptr_t)cmd->post;
@@ -502,6 +537,8 @@ static char *build_verifier(ngx_conf_t *cf, ngx_http_auth_jwtguard_loc_conf_t *c
         s = jwtguard_verifier_allow_any_issuer(v);
     if (s == JWTGUARD_OK && conf->no_audience)
         s = jwtguard_verifier_allow_no_audience(v);
+    if (s == JWTGUARD_OK && conf->require_kid == 1)
+        s = jwtguard_verifier_set_require_kid(v, 1);
     if (s == JWTGUARD_OK) {
         /* Fail-safe defaults: keys without an issuer (or an audience) to check are a
          * configuration error here, at nginx -t, not a 500 on every request. */
@@ -516,6 +553,180 @@ static char *build_verifier(ngx_conf_t *cf, ngx_http_auth_jwtguard_loc_conf_t *c
         return NGX_CONF_ERROR;
     }
     conf->verifier = v;
+    return NGX_CONF_OK;
+}
+
+/* ---- providers ------------------------------------------------------------------------- */
+
+/* The directives a provider block takes: its keys and its policy, by the names they have at a
+ * location. auth_jwtguard_allow_any_issuer is not one of them: a provider's issuers are what
+ * its keys are bound to. */
+static const char *const provider_directives[] = {
+    "auth_jwtguard_jwks",     "auth_jwtguard_hs256",           "auth_jwtguard_key_pem",
+    "auth_jwtguard_issuer",   "auth_jwtguard_audience",        "auth_jwtguard_authorized_party",
+    "auth_jwtguard_leeway",   "auth_jwtguard_allow_no_audience", "auth_jwtguard_require_kid",
+    NULL};
+
+/* One directive inside auth_jwtguard_provider { }: found in the module's own table and run on
+ * the provider's configuration, so it is parsed and checked exactly as at a location. */
+static char *provider_directive(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
+{
+    (void)dummy;
+    ngx_str_t *args = cf->args->elts;
+    ngx_uint_t allowed = 0;
+    for (const char *const *d = provider_directives; *d != NULL && !allowed; d++)
+        allowed = args[0].len == ngx_strlen(*d) && ngx_strncmp(args[0].data, *d, args[0].len) == 0;
+    if (!allowed) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" is not allowed in auth_jwtguard_provider (a provider takes "
+                           "keys, auth_jwtguard_issuer, audience, authorized_party, leeway, "
+                           "allow_no_audience and require_kid)",
+                           &args[0]);
+        return NGX_CONF_ERROR;
+    }
+    for (ngx_command_t *cmd = ngx_http_auth_jwtguard_commands; cmd->name.len; cmd++) {
+        if (cmd->name.len != args[0].len || ngx_strncmp(cmd->name.data, args[0].data, args[0].len))
+            continue;
+        ngx_uint_t n = cf->args->nelts - 1;
+        ngx_uint_t ok = (cmd->type & NGX_CONF_TAKE2) ? n == 2 : n == 1; /* TAKE1 and FLAG */
+        if (!ok) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid number of arguments in \"%V\"",
+                               &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+        return cmd->set(cf, cmd, conf);
+    }
+    return NGX_CONF_ERROR;
+}
+
+/* auth_jwtguard_provider NAME { keys and policy }: at the http level, named for
+ * auth_jwtguard_providers. Its verifier is built when the block ends, so `nginx -t` reports a
+ * bad key or policy there. */
+static char *ngx_http_auth_jwtguard_provider(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_auth_jwtguard_main_conf_t *mcf = conf;
+    ngx_str_t name = ((ngx_str_t *)cf->args->elts)[1];
+    jwtguard_provider_conf_t *known = mcf->providers.elts;
+    for (ngx_uint_t i = 0; i < mcf->providers.nelts; i++) {
+        if (known[i].name.len == name.len && ngx_strncmp(known[i].name.data, name.data, name.len) == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "auth_jwtguard_provider \"%V\" is defined twice",
+                               &name);
+            return NGX_CONF_ERROR;
+        }
+    }
+    ngx_http_auth_jwtguard_loc_conf_t *p = ngx_http_auth_jwtguard_create_loc_conf(cf);
+    if (p == NULL)
+        return NGX_CONF_ERROR;
+    ngx_conf_t saved = *cf;
+    cf->handler = provider_directive;
+    cf->handler_conf = (char *)p;
+    char *rv = ngx_conf_parse(cf, NULL);
+    *cf = saved;
+    if (rv != NGX_CONF_OK)
+        return rv;
+    if (p->keys == NGX_CONF_UNSET_PTR || p->issuers == NGX_CONF_UNSET_PTR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "auth_jwtguard_provider \"%V\" needs a key and auth_jwtguard_issuer: a "
+                           "provider's keys are bound to its issuers (RFC 8725 section 3.8)",
+                           &name);
+        return NGX_CONF_ERROR;
+    }
+    /* The rest of its configuration: what was given, else the defaults. */
+    p->audiences = p->audiences == NGX_CONF_UNSET_PTR ? NULL : p->audiences;
+    p->parties = p->parties == NGX_CONF_UNSET_PTR ? NULL : p->parties;
+    ngx_conf_init_value(p->leeway, 0);
+    ngx_conf_init_value(p->no_audience, 0);
+    ngx_conf_init_value(p->require_kid, 0);
+    p->any_issuer = 0;
+    (void)cmd;
+    if (build_verifier(cf, p) != NGX_CONF_OK)
+        return NGX_CONF_ERROR;
+    jwtguard_provider_conf_t *slot = ngx_array_push(&mcf->providers);
+    if (slot == NULL)
+        return NGX_CONF_ERROR;
+    slot->name = name;
+    slot->conf = p;
+    return NGX_CONF_OK;
+}
+
+/* auth_jwtguard_providers NAME... [kidless_limit=N]: verify with these providers, each token
+ * checked by the policy of the provider whose key verified it. */
+static char *ngx_http_auth_jwtguard_providers(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf = conf;
+    ngx_str_t *value = cf->args->elts;
+    if (lcf->provider_names != NGX_CONF_UNSET_PTR)
+        return "is duplicate";
+    if (lcf->keys != NGX_CONF_UNSET_PTR)
+        return (char *)both_keys_and_providers;
+    lcf->provider_names = ngx_array_create(cf->pool, cf->args->nelts, sizeof(ngx_str_t));
+    if (lcf->provider_names == NULL)
+        return NGX_CONF_ERROR;
+    lcf->providers_kidless_limit = 0;
+    static const char limit[] = "kidless_limit=";
+    for (ngx_uint_t i = 1; i < cf->args->nelts; i++) {
+        if (value[i].len > sizeof(limit) - 1 && ngx_strncmp(value[i].data, limit, sizeof(limit) - 1) == 0) {
+            ngx_int_t n = ngx_atoi(value[i].data + sizeof(limit) - 1, value[i].len - (sizeof(limit) - 1));
+            if (n < 1 || n > 255) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": kidless_limit must be 1 to 255",
+                                   &cmd->name);
+                return NGX_CONF_ERROR;
+            }
+            lcf->providers_kidless_limit = (ngx_uint_t)n;
+            continue;
+        }
+        ngx_str_t *slot = ngx_array_push(lcf->provider_names);
+        if (slot == NULL)
+            return NGX_CONF_ERROR;
+        *slot = value[i]; /* cf->args is reused: the struct is copied, its bytes are pooled */
+    }
+    if (lcf->provider_names->nelts == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" names no provider", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+    if (lcf->provider_names->nelts > JWTGUARD_MAX_PROVIDERS) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": at most %d providers", &cmd->name,
+                           JWTGUARD_MAX_PROVIDERS);
+        return NGX_CONF_ERROR;
+    }
+    return NGX_CONF_OK;
+}
+
+/* The set over `conf`'s named providers (merged), in the configuration's pool. */
+static char *build_set(ngx_conf_t *cf, ngx_http_auth_jwtguard_loc_conf_t *conf)
+{
+    ngx_http_auth_jwtguard_main_conf_t *mcf =
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_auth_jwtguard_module);
+    jwtguard_providers *set = ngx_palloc(cf->pool, sizeof(jwtguard_providers));
+    if (set == NULL)
+        return NGX_CONF_ERROR;
+    jwtguard_status s = jwtguard_providers_init(set);
+    ngx_str_t *names = conf->provider_names->elts;
+    for (ngx_uint_t i = 0; s == JWTGUARD_OK && i < conf->provider_names->nelts; i++) {
+        jwtguard_provider_conf_t *known = mcf->providers.elts;
+        ngx_uint_t j = 0;
+        while (j < mcf->providers.nelts &&
+               (known[j].name.len != names[i].len ||
+                ngx_strncmp(known[j].name.data, names[i].data, names[i].len) != 0))
+            j++;
+        if (j == mcf->providers.nelts) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "auth_jwtguard_providers: no auth_jwtguard_provider \"%V\"",
+                               &names[i]);
+            return NGX_CONF_ERROR;
+        }
+        s = jwtguard_providers_add(set, known[j].conf->verifier);
+    }
+    if (s == JWTGUARD_OK && conf->providers_kidless_limit > 0)
+        s = jwtguard_providers_set_kidless_limit(set, (uint32_t)conf->providers_kidless_limit);
+    if (s == JWTGUARD_OK)
+        s = jwtguard_providers_check(set);
+    if (s != JWTGUARD_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "auth_jwtguard_providers: %s (%s)",
+                           jwtguard_error_message(s), jwtguard_error_name(s));
+        return NGX_CONF_ERROR;
+    }
+    conf->set = set;
     return NGX_CONF_OK;
 }
 
@@ -537,6 +748,9 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_ptr_value(conf->claim_headers, prev->claim_headers, NULL);
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
     ngx_conf_merge_ptr_value(conf->requirements, prev->requirements, NULL);
+    ngx_conf_merge_value(conf->require_kid, prev->require_kid, 0);
+    ngx_conf_merge_ptr_value(conf->provider_names, prev->provider_names, NULL);
+    ngx_conf_merge_uint_value(conf->providers_kidless_limit, prev->providers_kidless_limit, 0);
 
     for (size_t i = 0; i < conf->realm.len; i++) {
         if (conf->realm.data[i] == '"' || conf->realm.data[i] == '\\' || conf->realm.data[i] < 0x20) {
@@ -565,6 +779,18 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
         }
     }
 
+    if (conf->provider_names != NULL) {
+        /* Providers replace the level's own keys and policy: those inherited from outer levels
+         * do not apply here. Share the parent's set when it names the same providers. */
+        if (conf->provider_names == prev->provider_names &&
+            conf->providers_kidless_limit == prev->providers_kidless_limit) {
+            if (prev->set == NULL && build_set(cf, prev) != NGX_CONF_OK)
+                return NGX_CONF_ERROR;
+            conf->set = prev->set;
+            return NGX_CONF_OK;
+        }
+        return build_set(cf, conf);
+    }
     if (conf->keys == NULL) {
         /* A location that requires tokens but has no key can only refuse everything: a
          * configuration error. At the http and server levels (no location name) keys may
@@ -584,7 +810,7 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     if (conf->keys == prev->keys && conf->issuers == prev->issuers &&
         conf->audiences == prev->audiences && conf->parties == prev->parties &&
         conf->leeway == prev->leeway && conf->any_issuer == prev->any_issuer &&
-        conf->no_audience == prev->no_audience) {
+        conf->no_audience == prev->no_audience && conf->require_kid == prev->require_kid) {
         if (prev->verifier == NULL && build_verifier(cf, prev) != NGX_CONF_OK)
             return NGX_CONF_ERROR;
         conf->verifier = prev->verifier;
@@ -785,7 +1011,7 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     if (!lcf->enable)
         return NGX_DECLINED;
-    if (lcf->verifier == NULL) {
+    if (lcf->verifier == NULL && lcf->set == NULL) {
         /* Fail closed: tokens are required here but no key was configured for this level. */
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "auth_jwtguard is on but no key is configured for this request's level");
@@ -805,6 +1031,7 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
     }
     ctx->ran = 1;
     ctx->result = NULL;
+    ngx_str_null(&ctx->provider);
 
     const uint8_t *token = NULL;
     size_t token_len = 0;
@@ -839,8 +1066,16 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
     jwtguard_result *res = ngx_palloc(r->pool, sizeof(jwtguard_result));
     if (res == NULL)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    s = jwtguard_verify(lcf->verifier, token, token_len, (uint64_t)ngx_time(), lcf->required,
-                        lcf->n_required, res);
+    if (lcf->set != NULL) {
+        s = jwtguard_providers_verify(lcf->set, token, token_len, (uint64_t)ngx_time(),
+                                      lcf->required, lcf->n_required, res);
+        int i = jwtguard_result_provider(res);
+        if (i >= 0 && (ngx_uint_t)i < lcf->provider_names->nelts)
+            ctx->provider = ((ngx_str_t *)lcf->provider_names->elts)[i];
+    } else {
+        s = jwtguard_verify(lcf->verifier, token, token_len, (uint64_t)ngx_time(), lcf->required,
+                            lcf->n_required, res);
+    }
     ctx->status = s;
     if (s == JWTGUARD_INSUFFICIENT_PERMISSIONS)
         return challenge(r, lcf, NGX_HTTP_FORBIDDEN, "insufficient_scope", s);
@@ -925,8 +1160,33 @@ static ngx_int_t error_variable(ngx_http_request_t *r, ngx_http_variable_value_t
     return NGX_OK;
 }
 
+/* $jwtguard_provider: the name of the provider whose key verified the token (a location with
+ * auth_jwtguard_providers); not found otherwise. */
+static ngx_int_t provider_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                   uintptr_t data)
+{
+    (void)data;
+    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
+    if (ctx == NULL || ctx->provider.len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+    v->data = ctx->provider.data;
+    v->len = ctx->provider.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    return NGX_OK;
+}
+
 static ngx_int_t ngx_http_auth_jwtguard_add_variables(ngx_conf_t *cf)
 {
+    ngx_str_t provider = ngx_string("jwtguard_provider");
+    ngx_http_variable_t *pv = ngx_http_add_variable(cf, &provider, NGX_HTTP_VAR_NOCACHEABLE);
+    if (pv == NULL)
+        return NGX_ERROR;
+    pv->get_handler = provider_variable;
+
     ngx_str_t error = ngx_string("jwtguard_error");
     ngx_http_variable_t *ev = ngx_http_add_variable(cf, &error, NGX_HTTP_VAR_NOCACHEABLE);
     if (ev == NULL)
