@@ -156,6 +156,22 @@
 #endif
 
 #if !defined(JWTGUARD_SMALL)
+// Longest token this build verifies: 16 KiB (Keycloak-sized access tokens), through
+// `jwtguard_verify_large` and a `jwtguard_large_result`; `jwtguard_verify` takes tokens of up
+// to 2048 bytes. Each verifier accepts 2048 bytes until `jwtguard_verifier_set_max_token_size`
+// raises its limit.
+#define JWTGUARD_MAX_TOKEN_CAPACITY 16384
+#endif
+
+#if defined(JWTGUARD_SMALL)
+// Longest token this build verifies (firmware: the 2 KiB default).
+#define JWTGUARD_MAX_TOKEN_CAPACITY 2048
+#endif
+
+// The longest token a verifier or a providers set accepts until told otherwise.
+#define JWTGUARD_DEFAULT_MAX_TOKEN_SIZE 2048
+
+#if !defined(JWTGUARD_SMALL)
 // Bytes of `jwtguard_verifier_storage`.
 #define JWTGUARD_VERIFIER_STORAGE_SIZE 45056
 #endif
@@ -173,17 +189,27 @@
 // `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
 #define JWTGUARD_VERIFIER_STORAGE_WORDS (JWTGUARD_VERIFIER_STORAGE_SIZE / 8)
 
-// Bytes of `jwtguard_providers`: a header word pair and one pointer per provider.
-#define JWTGUARD_PROVIDERS_SIZE (16 + (8 * JWTGUARD_MAX_PROVIDERS))
+// Bytes of `jwtguard_providers`: three header words and one pointer per provider.
+#define JWTGUARD_PROVIDERS_SIZE (24 + (8 * JWTGUARD_MAX_PROVIDERS))
 
 // `JWTGUARD_PROVIDERS_SIZE` in 8-byte words.
 #define JWTGUARD_PROVIDERS_WORDS (JWTGUARD_PROVIDERS_SIZE / 8)
 
-// Bytes of `jwtguard_result`.
+// Bytes of `jwtguard_result`: a token of up to 2048 bytes, decoded, and its claims' index.
 #define JWTGUARD_RESULT_SIZE 1888
 
 // `JWTGUARD_RESULT_SIZE` in 8-byte words.
 #define JWTGUARD_RESULT_WORDS (JWTGUARD_RESULT_SIZE / 8)
+
+#if !defined(JWTGUARD_SMALL)
+// Bytes of `jwtguard_large_result` (12,640 used on 64-bit hosts).
+#define JWTGUARD_LARGE_RESULT_SIZE 12672
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `JWTGUARD_LARGE_RESULT_SIZE` in 8-byte words.
+#define JWTGUARD_LARGE_RESULT_WORDS (JWTGUARD_LARGE_RESULT_SIZE / 8)
+#endif
 
 // The result of every jwtguard call. 0 is success.
 //
@@ -377,15 +403,28 @@ typedef struct jwtguard_str {
 } jwtguard_str;
 
 // The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
-// for the `jwtguard_result_*` accessors. About 1.9 KiB; declare it on the stack or as a
+// for the `jwtguard_result_*` accessors, for tokens of up to 2048 bytes (see
+// `jwtguard_large_result` for larger ones). About 1.9 KiB; declare it on the stack or as a
 // `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
 // the first `jwtguard_verify` a result given to an accessor must be zero-initialised
 // (`jwtguard_result r = {0};`, or `static`), and then answers `JWTGUARD_NO_RESULT`: reading
 // uninitialised memory is undefined behaviour in C and Rust alike. Not for sharing between
-// threads while a verify writes it.
+// threads while a verify writes it, and not to be copied into a `jwtguard_large_result`.
 typedef struct jwtguard_result {
   uint64_t _opaque[JWTGUARD_RESULT_WORDS];
 } jwtguard_result;
+
+#if !defined(JWTGUARD_SMALL)
+// A result for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` (16 KiB) bytes, for
+// `jwtguard_verify_large` and `jwtguard_providers_verify_large`: Keycloak- and Entra-sized
+// access tokens. About 12.4 KiB: a type of its own because every verify zeroes its result,
+// and `jwtguard_verify`, for the tokens that fit 2 KiB, keeps a 1.9 KiB one. The accessors
+// take it as `jwtguard_large_result_get(&r)`. Initialisation, sharing and copying as
+// `jwtguard_result`. Not in firmware (`JWTGUARD_SMALL`) builds.
+typedef struct jwtguard_large_result {
+  uint64_t _opaque[JWTGUARD_LARGE_RESULT_WORDS];
+} jwtguard_large_result;
+#endif
 
 // Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
 // `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
@@ -680,6 +719,15 @@ enum jwtguard_status jwtguard_verifier_set_require_kid(struct jwtguard_verifier 
 enum jwtguard_status jwtguard_verifier_set_kidless_limit(struct jwtguard_verifier *verifier,
                                                          uint32_t limit);
 
+// Accept tokens of up to `size` bytes (default 2048), at most `JWTGUARD_MAX_TOKEN_CAPACITY`
+// (16 KiB on hosts): for identity providers whose access tokens are larger (Entra ID with
+// group claims, Keycloak). 0 or more than the capacity is `JWTGUARD_INVALID_ARGUMENT`.
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread.
+enum jwtguard_status jwtguard_verifier_set_max_token_size(struct jwtguard_verifier *verifier,
+                                                          size_t size);
+
 // The first setup error of a configured verifier, or `JWTGUARD_OK`: call it once at start-up
 // to fail there rather than on the first token. Today that is `JWTGUARD_ISSUER_NOT_CONFIGURED`
 // or `JWTGUARD_AUDIENCE_NOT_CONFIGURED` (see `jwtguard_verifier_allow_any_issuer` and
@@ -714,6 +762,15 @@ enum jwtguard_status jwtguard_providers_add(struct jwtguard_providers *set,
 enum jwtguard_status jwtguard_providers_set_kidless_limit(struct jwtguard_providers *set,
                                                           uint32_t limit);
 
+// Accept tokens of up to `size` bytes in this set (default 2048), as
+// `jwtguard_verifier_set_max_token_size`: the set's own limit, since which provider a token
+// belongs to is known only once its signature holds.
+//
+// # Safety
+// `set` NULL or made by `jwtguard_providers_init`, not in use by another thread.
+enum jwtguard_status jwtguard_providers_set_max_token_size(struct jwtguard_providers *set,
+                                                           size_t size);
+
 // `jwtguard_verify` over the set: the provider whose key verifies the signature checks the
 // claims with its policy (its issuers, audiences, leeway, required claims), and
 // `jwtguard_result_provider` says which it was. A provider whose issuer check is waived
@@ -733,6 +790,22 @@ enum jwtguard_status jwtguard_providers_verify(const struct jwtguard_providers *
                                                size_t n_required,
                                                struct jwtguard_result *result);
 
+#if !defined(JWTGUARD_SMALL)
+// `jwtguard_providers_verify` for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` bytes, into a
+// `jwtguard_large_result` (as `jwtguard_verify_large`); the set's own limit
+// (`jwtguard_providers_set_max_token_size`) still applies.
+//
+// # Safety
+// As `jwtguard_providers_verify`, with `result` a writable `jwtguard_large_result`.
+enum jwtguard_status jwtguard_providers_verify_large(const struct jwtguard_providers *set,
+                                                     const uint8_t *token,
+                                                     size_t token_len,
+                                                     uint64_t now,
+                                                     const struct jwtguard_str *required,
+                                                     size_t n_required,
+                                                     struct jwtguard_large_result *result);
+#endif
+
 // The first setup error of the set, or `JWTGUARD_OK`: each provider's fail-safe defaults
 // (`jwtguard_verifier_check`), and a list of issuers for each
 // (`JWTGUARD_ISSUER_NOT_CONFIGURED` for a provider that waived the check). Call it once at
@@ -742,6 +815,15 @@ enum jwtguard_status jwtguard_providers_verify(const struct jwtguard_providers *
 // `set` NULL or made by `jwtguard_providers_init`, with every verifier added still valid and
 // not being configured.
 enum jwtguard_status jwtguard_providers_check(const struct jwtguard_providers *set);
+
+#if !defined(JWTGUARD_SMALL)
+// A large result, for the accessors: the same memory, typed as they take it. They read its
+// head first, which says its capacity, and only then the buffer behind it.
+//
+// # Safety
+// `result` must be NULL or point to a `jwtguard_large_result` (any content): nothing is read.
+const struct jwtguard_result *jwtguard_large_result_get(const struct jwtguard_large_result *result);
+#endif
 
 // Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they
 // were added, from 0), or -1.
@@ -910,6 +992,22 @@ enum jwtguard_status jwtguard_verify(const struct jwtguard_verifier *verifier,
                                      const struct jwtguard_str *required,
                                      size_t n_required,
                                      struct jwtguard_result *result);
+
+#if !defined(JWTGUARD_SMALL)
+// `jwtguard_verify` for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` (16 KiB) bytes, into a
+// `jwtguard_large_result`; the verifier's own limit (`jwtguard_verifier_set_max_token_size`,
+// 2048 by default) still applies. Read the result through `jwtguard_large_result_get`.
+//
+// # Safety
+// As `jwtguard_verify`, with `result` a writable `jwtguard_large_result`.
+enum jwtguard_status jwtguard_verify_large(const struct jwtguard_verifier *verifier,
+                                           const uint8_t *token,
+                                           size_t token_len,
+                                           uint64_t now,
+                                           const struct jwtguard_str *required,
+                                           size_t n_required,
+                                           struct jwtguard_large_result *result);
+#endif
 
 #ifdef __cplusplus
 }  // extern "C"

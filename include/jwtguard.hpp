@@ -153,6 +153,9 @@ class Verifier {
     return jwtguard_verifier_add_hmac(v_, alg, kid_ptr(kid), kid.size(), bytes(secret), secret.size());
   }
   [[nodiscard]] jwtguard_status set_require_kid(bool required) { return jwtguard_verifier_set_require_kid(v_, required ? 1u : 0u); }
+  [[nodiscard]] jwtguard_status set_kidless_limit(uint32_t limit) { return jwtguard_verifier_set_kidless_limit(v_, limit); }
+  // Tokens of up to `size` bytes (default 2048, at most JWTGUARD_MAX_TOKEN_CAPACITY).
+  [[nodiscard]] jwtguard_status set_max_token_size(size_t size) { return jwtguard_verifier_set_max_token_size(v_, size); }
 
   // ---- policy ----
   [[nodiscard]] jwtguard_status add_issuer(std::string_view s) { return jwtguard_verifier_add_issuer(v_, bytes(s), s.size()); }

@@ -87,6 +87,9 @@ http {
     # Header names with underscores reach the module (and the upstream): a forged X_Jwt_Sub
     # must be stripped like X-Jwt-Sub.
     underscores_in_headers on;
+    # A 16 KiB token does not fit nginx's default 8 KiB header buffers (here, and in the
+    # upstream the Authorization header is passed to).
+    large_client_header_buffers 4 32k;
 
     # Policy for every server below (keys are per server here).
     auth_jwtguard_issuer https://issuer.example;
@@ -184,6 +187,17 @@ http {
         }
         location /logged/ {
             access_log $PREFIX/logs/verdicts.log verdict;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
+        # Keycloak-sized tokens (issue 20): 16 KiB here, 2048 bytes everywhere else.
+        location /large/ {
+            auth_jwtguard_max_token_size 16k;
+            proxy_pass http://127.0.0.1:$UPSTREAM;
+        }
+        location /large-providers/ {
+            auth_jwtguard_max_token_size 16k;
+            auth_jwtguard_providers alpha;
+            proxy_set_header X-Vars \$jwtguard_provider;
             proxy_pass http://127.0.0.1:$UPSTREAM;
         }
         # Providers replace the server's keys and the http level's policy here.
@@ -285,6 +299,8 @@ bad_conf "an unknown provider" 'no auth_jwtguard_provider "q"' \
 bad_conf "providers and keys at one level" 'cannot be combined with auth_jwtguard_providers at the same level' \
     'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer i; auth_jwtguard_audience a; }
     auth_jwtguard_providers p; auth_jwtguard_jwks jwks.json;'
+bad_conf "a token size over the capacity" 'auth_jwtguard_max_token_size must be 1 to 16384' \
+    'auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer i; auth_jwtguard_audience a; auth_jwtguard_max_token_size 17k;'
 bad_conf "a kidless_limit out of range" 'kidless_limit must be 1 to 255' \
     'auth_jwtguard_provider p { auth_jwtguard_jwks jwks.json; auth_jwtguard_issuer i; auth_jwtguard_audience a; }
     auth_jwtguard_providers p kidless_limit=0;'
@@ -405,6 +421,17 @@ check "missing permission" 403 /admin/x "Bearer $valid" \
 check "with the permission" 200 /admin/x "Bearer $admin" "" 'sub=[user_24601]'
 check "location with its own audience rejects api.example" 401 /partner/x "Bearer $valid" 'error_description="Invalid audience."'
 check "location with its own audience accepts partner.example" 200 /partner/x "Bearer $partner" "" 'sub=[user_24601]'
+
+echo "==> Keycloak-sized tokens (issue 20)"
+groups=$(for i in $(seq 0 330); do printf '"/acme/department-%03d/team-%04d",' $((i / 9)) "$i"; done)
+large=$("$MINT" "$RS" "$(claims ",\"groups\":[${groups%,}]")")
+large_a=$("$MINT" '{"alg":"HS256","typ":"JWT"}' \
+    "$(printf '{"iss":"https://a.example","sub":"u","aud":"a-api","exp":%s,"groups":[%s]}' $((now + 3600)) "${groups%,}")")
+echo "    tokens of ${#large} and ${#large_a} bytes"
+check "a 16 KB token where the limit is 16k" 200 /large/x "Bearer $large" "" 'sub=[user_24601]'
+check "a 16 KB token at the default limit" 401 /api/x "Bearer $large" 'error_description="Token is too long"'
+check "a 16 KB token through providers with the limit at 16k" 200 /large-providers/x "Bearer $large_a" "" 'vars=[alpha]'
+check "a 16 KB token through providers at the default limit" 401 /providers/x "Bearer $large_a" 'error_description="Token is too long"'
 
 echo "==> providers: each issuer bound to its own keys (issue 20)"
 pclaims() { # ISS AUD [EXP]

@@ -25,9 +25,10 @@
 
 #define MAX_REQUIRED 16
 #define OUT_CAP 4096
-/* Longest stdin line read: a 2048-byte token, room for "Bearer " and surrounding spaces. A
- * longer line is rejected as too long without being kept in memory. */
-#define MAX_LINE (2048 + 256)
+/* Longest stdin line read: a token of the library's capacity (16 KiB on hosts), room for
+ * "Bearer " and surrounding spaces. A longer line is rejected as too long without being kept
+ * in memory. */
+#define MAX_LINE (JWTGUARD_MAX_TOKEN_CAPACITY + 256)
 
 static const char *usage_text =
     "usage: jwtguard-verify [options] [TOKEN ...]     no TOKEN: read one token per line from stdin\n"
@@ -56,10 +57,12 @@ static const char *usage_text =
     "                            verified it, and its iss must be one of that provider's --iss\n"
     "                            (JWTGUARD_ISSUER_KEY_MISMATCH when another provider's)\n"
     "  --providers-kidless-limit N  keys a kid-less token may try in all providers (default 4)\n"
+    "  --max-token-size N        accept tokens of up to N bytes (default 2048, at most the\n"
+    "                            library's capacity, 16384 on hosts)\n"
     "  --bearer                  inputs are Authorization header values\n"
     "Numbers are decimal digits only (no sign, no spaces), at most 2^64-1. Lines on stdin are\n"
-    "at most 2304 bytes; a longer one is rejected (JWTGUARD_TOKEN_TOO_LONG). Giving no token at\n"
-    "all is a usage error.\n"
+    "at most the capacity plus 256 bytes; a longer one is rejected (JWTGUARD_TOKEN_TOO_LONG).\n"
+    "Giving no token at all is a usage error.\n"
     "Exit status: 0 if every token verified, 1 if any was rejected, 2 on a usage or key error.\n"
     "With no options at all, verifies the bundled sample data in " JWTGUARD_DATA_DIR ".\n";
 
@@ -68,6 +71,7 @@ struct options {
     jwtguard_verifier *providers[JWTGUARD_MAX_PROVIDERS];
     size_t n_providers;
     uint32_t providers_kidless_limit;
+    size_t max_token_size; /* 0: the library's default */
     uint64_t now;
     bool now_set;
     bool bearer;
@@ -174,7 +178,7 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
                                            "--key-pem", "--key-der", "--hmac-file",
                                            "--iss", "--aud", "--azp", "--leeway", "--now", "--require",
                                            "--permissions-claim", "--field", "--kidless-limit",
-                                           "--providers-kidless-limit"};
+                                           "--providers-kidless-limit", "--max-token-size"};
         bool known = false;
         for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) known |= !strcmp(opt, with_value[k]);
         if (!known) return fail_usage("unknown option", opt);
@@ -247,6 +251,11 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
             uint64_t n;
             if (!parse_u64(arg, &n) || n == 0 || n > 255) return fail_usage("not a number of keys (1-255)", arg);
             o->providers_kidless_limit = (uint32_t)n;
+        } else if (!strcmp(opt, "--max-token-size")) {
+            uint64_t n;
+            if (!parse_u64(arg, &n) || n == 0 || n > JWTGUARD_MAX_TOKEN_CAPACITY)
+                return fail_usage("not a token size (1 to the capacity)", arg);
+            o->max_token_size = (size_t)n;
         } else if (!strcmp(opt, "--now")) {
             if (!parse_u64(arg, &o->now)) return fail_usage("not a unix time", arg);
             o->now_set = true;
@@ -309,28 +318,31 @@ static bool verify_one(const struct options *o, const char *input, size_t len) {
     const uint8_t *token = (const uint8_t *)input;
     size_t token_len = len;
     jwtguard_status s = JWTGUARD_OK;
-    jwtguard_result result;
+    /* Large enough for any token the library takes (16 KiB on hosts): a debugging tool can
+     * afford to zero 12 KiB per token. */
+    static jwtguard_large_result large;
+    const jwtguard_result *res = jwtguard_large_result_get(&large);
     if (o->bearer) s = jwtguard_bearer_token((const uint8_t *)input, len, &token, &token_len);
     if (s == JWTGUARD_OK && o->n_providers > 1)
-        s = jwtguard_providers_verify(&o->set, token, token_len, o->now, o->required, o->n_required, &result);
+        s = jwtguard_providers_verify_large(&o->set, token, token_len, o->now, o->required, o->n_required, &large);
     else if (s == JWTGUARD_OK)
-        s = jwtguard_verify(o->verifier, token, token_len, o->now, o->required, o->n_required, &result);
+        s = jwtguard_verify_large(o->verifier, token, token_len, o->now, o->required, o->n_required, &large);
     if (s != JWTGUARD_OK) {
         const char *msg = jwtguard_error_message(s);
         printf("{\"ok\":false,\"code\":\"%s\",\"error\":", jwtguard_error_name(s));
         json_string(msg, strlen(msg));
-        int field = s == JWTGUARD_MISSING_METADATA_FIELD ? jwtguard_result_field(&result) : -1;
+        int field = s == JWTGUARD_MISSING_METADATA_FIELD ? jwtguard_result_field(res) : -1;
         if (field >= 0) printf(",\"field\":%d", field);
         puts("}");
         return false;
     }
     static uint8_t claims[OUT_CAP], metadata[OUT_CAP];
     size_t claims_len = 0, metadata_len = 0;
-    jwtguard_status c = jwtguard_result_claims_json(&result, claims, sizeof claims, &claims_len);
+    jwtguard_status c = jwtguard_result_claims_json(res, claims, sizeof claims, &claims_len);
     /* With providers, the metadata fields are those of the provider that verified the token. */
-    int provider = jwtguard_result_provider(&result);
+    int provider = jwtguard_result_provider(res);
     const jwtguard_verifier *fields = provider >= 0 ? o->providers[provider] : o->verifier;
-    jwtguard_status m = jwtguard_result_metadata(fields, &result, metadata, sizeof metadata, &metadata_len);
+    jwtguard_status m = jwtguard_result_metadata(fields, res, metadata, sizeof metadata, &metadata_len);
     if (c != JWTGUARD_OK || m != JWTGUARD_OK) {
         printf("{\"ok\":false,\"code\":\"%s\",\"error\":\"output too large\"}\n",
                jwtguard_error_name(c != JWTGUARD_OK ? c : m));
@@ -405,8 +417,17 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
+    /* The size limit is the input's, not a provider's: every provider and the set get it. */
+    for (size_t p = 0; p < o.n_providers && o.max_token_size; p++) {
+        jwtguard_status s = jwtguard_verifier_set_max_token_size(o.providers[p], o.max_token_size);
+        if (s != JWTGUARD_OK) {
+            free_options(&o);
+            return fail_status("cannot apply", "--max-token-size", s);
+        }
+    }
     if (o.n_providers > 1) {
         jwtguard_status s = jwtguard_providers_init(&o.set);
+        if (s == JWTGUARD_OK && o.max_token_size) s = jwtguard_providers_set_max_token_size(&o.set, o.max_token_size);
         for (size_t p = 0; p < o.n_providers && s == JWTGUARD_OK; p++) s = jwtguard_providers_add(&o.set, o.providers[p]);
         if (s == JWTGUARD_OK && o.providers_kidless_limit)
             s = jwtguard_providers_set_kidless_limit(&o.set, o.providers_kidless_limit);
@@ -428,7 +449,7 @@ int main(int argc, char **argv) {
         while (read_line(in, line, sizeof line, &n, &too_long)) {
             if (too_long) {
                 printf("{\"ok\":false,\"code\":\"%s\",\"error\":\"Line is longer than %d bytes\"}\n",
-                       jwtguard_error_name(JWTGUARD_TOKEN_TOO_LONG), MAX_LINE);
+                       jwtguard_error_name(JWTGUARD_TOKEN_TOO_LONG), (int)MAX_LINE);
                 all_ok = false;
                 seen++;
                 continue;

@@ -216,6 +216,23 @@ fn main() {
         &Signer_::Hmac,
     );
     std::fs::write(format!("{out}/access-token.txt"), format!("{at}\n")).unwrap();
+    // A Keycloak-sized token (issue 20): the first HS256 sample's claims with 15.9 KB of group
+    // paths, for the 16 KiB capacity of the host library, the CLI and the nginx module.
+    let large = {
+        let groups = |n: usize| {
+            let list: Vec<String> = (0..n)
+                .map(|i| format!(r#""/acme/department-{:03}/team-{i:04}""#, i / 9))
+                .collect();
+            format!(r#"{user},"groups":[{}]"#, list.join(","))
+        };
+        let head = r#"{"alg":"HS256","typ":"JWT","kid":"hmac-1"}"#;
+        let mut n = 0;
+        while token(head, &claims(&groups(n + 1), exp), &Signer_::Hmac).len() <= 16000 {
+            n += 1;
+        }
+        token(head, &claims(&groups(n), exp), &Signer_::Hmac)
+    };
+    std::fs::write(format!("{out}/large-token.txt"), format!("{large}\n")).unwrap();
 
     let mut tokens = String::from(
         "# Sample tokens for jwtguard-verify: one per line; '#' lines are comments.\n",

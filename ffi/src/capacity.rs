@@ -28,6 +28,13 @@ pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 16;
 #[cfg(not(feature = "small"))]
 pub const JWTGUARD_MAX_PROVIDERS: usize = 8;
 
+/// Longest token this build verifies: 16 KiB (Keycloak-sized access tokens), through
+/// `jwtguard_verify_large` and a `jwtguard_large_result`; `jwtguard_verify` takes tokens of up
+/// to 2048 bytes. Each verifier accepts 2048 bytes until `jwtguard_verifier_set_max_token_size`
+/// raises its limit.
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_MAX_TOKEN_CAPACITY: usize = 16384;
+
 /// Keys a verifier holds (firmware capacities, JWTGUARD_SMALL).
 #[cfg(feature = "small")]
 pub const JWTGUARD_MAX_KEYS: usize = 4;
@@ -46,6 +53,17 @@ pub const JWTGUARD_MAX_FIELDS: usize = 4;
 /// Required permissions one `jwtguard_verify` call may add.
 #[cfg(feature = "small")]
 pub const JWTGUARD_MAX_CALL_PERMISSIONS: usize = 4;
+/// Longest token this build verifies (firmware: the 2 KiB default).
+#[cfg(feature = "small")]
+pub const JWTGUARD_MAX_TOKEN_CAPACITY: usize = 2048;
+/// The longest token a verifier or a providers set accepts until told otherwise.
+pub const JWTGUARD_DEFAULT_MAX_TOKEN_SIZE: usize = 2048;
+#[cfg(not(feature = "small"))]
+const _: () = assert!(
+    <jwtguard_core::Capacity16K as jwtguard_core::Capacity>::MAX_TOKEN_LEN
+        == JWTGUARD_MAX_TOKEN_CAPACITY
+);
+const _: () = assert!(JWTGUARD_DEFAULT_MAX_TOKEN_SIZE == jwtguard_core::MAX_TOKEN_LEN);
 /// Providers (verifiers) a `jwtguard_providers` set holds.
 #[cfg(feature = "small")]
 pub const JWTGUARD_MAX_PROVIDERS: usize = 2;

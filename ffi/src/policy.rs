@@ -275,6 +275,32 @@ pub unsafe extern "C" fn jwtguard_verifier_set_kidless_limit(
     })
 }
 
+/// Accept tokens of up to `size` bytes (default 2048), at most `JWTGUARD_MAX_TOKEN_CAPACITY`
+/// (16 KiB on hosts): for identity providers whose access tokens are larger (Entra ID with
+/// group claims, Keycloak). 0 or more than the capacity is `JWTGUARD_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_set_max_token_size(
+    verifier: *mut jwtguard_verifier,
+    size: usize,
+) -> jwtguard_status {
+    guard(|| {
+        let size = max_token_size(size)?;
+        configure!(verifier).map(|v| v.core.set_max_token_len(size))
+    })
+}
+
+/// A token size limit from C: 1 to the build's capacity, anything else
+/// `JWTGUARD_INVALID_ARGUMENT`.
+pub(crate) fn max_token_size(size: usize) -> Result<usize, jwtguard_status> {
+    if size == 0 || size > crate::capacity::JWTGUARD_MAX_TOKEN_CAPACITY {
+        return Err(JWTGUARD_INVALID_ARGUMENT);
+    }
+    Ok(size)
+}
+
 /// A kid-less limit from C: 1 to 255, anything else `JWTGUARD_INVALID_ARGUMENT`.
 pub(crate) fn kidless_limit(limit: u32) -> Result<core::num::NonZeroU8, jwtguard_status> {
     u8::try_from(limit)

@@ -8,10 +8,16 @@
 use core::mem::{align_of, size_of};
 
 use heapless::Vec;
-use jwtguard_core::{DEFAULT_KIDLESS_LIMIT, Providers, Request, TokenBuf, Verifier};
+#[cfg(not(feature = "small"))]
+use jwtguard_core::Capacity16K;
+use jwtguard_core::{
+    Capacity, Capacity2K, DEFAULT_KIDLESS_LIMIT, Providers, Request, TokenBuf, Verifier,
+};
 
-use crate::capacity::{JWTGUARD_MAX_KEYS, JWTGUARD_MAX_PROVIDERS};
-use crate::policy::kidless_limit;
+use crate::capacity::{JWTGUARD_DEFAULT_MAX_TOKEN_SIZE, JWTGUARD_MAX_KEYS, JWTGUARD_MAX_PROVIDERS};
+use crate::policy::{kidless_limit, max_token_size};
+#[cfg(not(feature = "small"))]
+use crate::result::jwtguard_large_result;
 use crate::result::{jwtguard_result, jwtguard_str};
 use crate::status::jwtguard_status::{self, *};
 use crate::verifier::{Lists, jwtguard_verifier};
@@ -29,6 +35,9 @@ struct ProvidersInner {
     count: u32,
     /// Keys a kid-less token may try in all providers, 1 to 255.
     kidless_limit: u32,
+    /// Longest token accepted, 1 to `JWTGUARD_MAX_TOKEN_CAPACITY`.
+    max_token_size: u32,
+    _reserved: u32,
     /// The verifiers, in the order added; NULL past `count`.
     list: [*const jwtguard_verifier; JWTGUARD_MAX_PROVIDERS],
 }
@@ -43,8 +52,8 @@ pub struct jwtguard_providers {
     _opaque: [u64; JWTGUARD_PROVIDERS_WORDS],
 }
 
-/// Bytes of `jwtguard_providers`: a header word pair and one pointer per provider.
-pub const JWTGUARD_PROVIDERS_SIZE: usize = 16 + 8 * JWTGUARD_MAX_PROVIDERS;
+/// Bytes of `jwtguard_providers`: three header words and one pointer per provider.
+pub const JWTGUARD_PROVIDERS_SIZE: usize = 24 + 8 * JWTGUARD_MAX_PROVIDERS;
 /// `JWTGUARD_PROVIDERS_SIZE` in 8-byte words.
 pub const JWTGUARD_PROVIDERS_WORDS: usize = JWTGUARD_PROVIDERS_SIZE / 8;
 const _: () = assert!(size_of::<jwtguard_providers>() == JWTGUARD_PROVIDERS_SIZE);
@@ -115,6 +124,8 @@ pub unsafe extern "C" fn jwtguard_providers_init(set: *mut jwtguard_providers) -
                 magic: PROVIDERS_MAGIC,
                 count: 0,
                 kidless_limit: u32::from(DEFAULT_KIDLESS_LIMIT),
+                max_token_size: JWTGUARD_DEFAULT_MAX_TOKEN_SIZE as u32,
+                _reserved: 0,
                 list: [core::ptr::null(); JWTGUARD_MAX_PROVIDERS],
             })
         };
@@ -172,6 +183,26 @@ pub unsafe extern "C" fn jwtguard_providers_set_kidless_limit(
     })
 }
 
+/// Accept tokens of up to `size` bytes in this set (default 2048), as
+/// `jwtguard_verifier_set_max_token_size`: the set's own limit, since which provider a token
+/// belongs to is known only once its signature holds.
+///
+/// # Safety
+/// `set` NULL or made by `jwtguard_providers_init`, not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_providers_set_max_token_size(
+    set: *mut jwtguard_providers,
+    size: usize,
+) -> jwtguard_status {
+    guard(|| {
+        let size = max_token_size(size)?;
+        // SAFETY: this function's contract is `configured`'s.
+        let inner = unsafe { configured(set) }?;
+        inner.max_token_size = u32::try_from(size).map_err(|_| JWTGUARD_INVALID_ARGUMENT)?;
+        Ok(())
+    })
+}
+
 /// `jwtguard_verify` over the set: the provider whose key verifies the signature checks the
 /// claims with its policy (its issuers, audiences, leeway, required claims), and
 /// `jwtguard_result_provider` says which it was. A provider whose issuer check is waived
@@ -193,17 +224,77 @@ pub unsafe extern "C" fn jwtguard_providers_verify(
     n_required: usize,
     result: *mut jwtguard_result,
 ) -> jwtguard_status {
-    let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf| {
+    let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf<Capacity2K>| {
         // SAFETY: this function's contract includes `with_set`'s.
-        unsafe {
-            with_set(set, |providers| {
-                let outcome = providers.verify_request(token, now, buf, request);
-                outcome.map(|(i, _)| Some(i)).map_err(Failure::from)
-            })
-        }
+        unsafe { set_verify(set, token, now, request, buf) }
     };
-    // SAFETY: this function's contract includes `into_result`'s.
-    unsafe { into_result(result, token, token_len, required, n_required, verify) }
+    // SAFETY: this function's contract includes `into_result`'s, for a `jwtguard_result`,
+    // which holds a ResultInner<Capacity2K>.
+    unsafe {
+        into_result(
+            result.cast(),
+            token,
+            token_len,
+            required,
+            n_required,
+            verify,
+        )
+    }
+}
+
+/// `jwtguard_providers_verify` for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` bytes, into a
+/// `jwtguard_large_result` (as `jwtguard_verify_large`); the set's own limit
+/// (`jwtguard_providers_set_max_token_size`) still applies.
+///
+/// # Safety
+/// As `jwtguard_providers_verify`, with `result` a writable `jwtguard_large_result`.
+#[cfg(not(feature = "small"))]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_providers_verify_large(
+    set: *const jwtguard_providers,
+    token: *const u8,
+    token_len: usize,
+    now: u64,
+    required: *const jwtguard_str,
+    n_required: usize,
+    result: *mut jwtguard_large_result,
+) -> jwtguard_status {
+    let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf<Capacity16K>| {
+        // SAFETY: this function's contract includes `with_set`'s.
+        unsafe { set_verify(set, token, now, request, buf) }
+    };
+    // SAFETY: this function's contract includes `into_result`'s, for a `jwtguard_large_result`,
+    // which holds a ResultInner<Capacity16K>.
+    unsafe {
+        into_result(
+            result.cast(),
+            token,
+            token_len,
+            required,
+            n_required,
+            verify,
+        )
+    }
+}
+
+/// The set's verify into a buffer of capacity `C`.
+///
+/// # Safety
+/// As [`with_set`].
+unsafe fn set_verify<C: Capacity>(
+    set: *const jwtguard_providers,
+    token: &[u8],
+    now: u64,
+    request: Request<'_>,
+    buf: &mut TokenBuf<C>,
+) -> Result<Option<usize>, Failure> {
+    // SAFETY: this function's contract is `with_set`'s.
+    unsafe {
+        with_set(set, |providers| {
+            let outcome = providers.verify_request(token, now, buf, request);
+            outcome.map(|(i, _)| Some(i)).map_err(Failure::from)
+        })
+    }
 }
 
 /// The first setup error of the set, or `JWTGUARD_OK`: each provider's fail-safe defaults
@@ -245,5 +336,8 @@ unsafe fn with_set<R, E: From<jwtguard_status>>(
         let v = shared!(p)?;
         list.push(&v.core).map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
     }
-    f(Providers::unchecked(&list).kidless_limit(limit))
+    let size = max_token_size(inner.max_token_size as usize)?;
+    f(Providers::unchecked(&list)
+        .kidless_limit(limit)
+        .max_token_len(size))
 }

@@ -4,9 +4,11 @@
 
 use core::mem::{align_of, size_of};
 
+#[cfg(not(feature = "small"))]
+use jwtguard_core::Capacity16K;
 use jwtguard_core::json::Value;
 use jwtguard_core::lists::FieldSpec;
-use jwtguard_core::{Error, MetadataField, TokenBuf, ValidatedClaims};
+use jwtguard_core::{Capacity, Capacity2K, Error, MetadataField, TokenBuf, ValidatedClaims};
 
 use crate::boundary::OutCursor;
 use crate::status::jwtguard_status::{self, *};
@@ -17,42 +19,104 @@ use crate::{
 
 pub(crate) const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
 
+/// What every result starts with, whatever its capacity: the accessors read this first.
 /// cbindgen:ignore
 #[repr(C)]
-pub(crate) struct ResultInner {
+pub(crate) struct ResultHead {
     pub(crate) magic: u64,
-    /// A `jwtguard_status` as an integer: the result is caller memory, so nothing in it is read
-    /// back as a Rust enum.
-    pub(crate) status: u32,
+    /// A `jwtguard_status` as an integer (every code is under 1000): the result is caller
+    /// memory, so nothing in it is read back as a Rust enum.
+    pub(crate) status: u16,
+    /// Which capacity the buffer after the head has ([`Tagged::TAG`]), written by the verify
+    /// that knows the result's type.
+    pub(crate) capacity: u16,
     /// The metadata field a `JWTGUARD_MISSING_METADATA_FIELD` is about, or -1.
     pub(crate) field: i16,
     /// Which provider of a `jwtguard_providers` set verified the token, or -1.
     pub(crate) provider: i16,
-    /// The token is decoded straight into this (no second buffer on the stack), with the
-    /// claims' member index; it answers `validated_claims` only after a verify that passed.
-    pub(crate) buf: TokenBuf,
+}
+
+/// A result of capacity `C`: the head, then the token buffer the token is decoded straight into
+/// (no second buffer on the stack), with the claims' member index; it answers
+/// `validated_claims` only after a verify that passed.
+/// cbindgen:ignore
+#[repr(C)]
+pub(crate) struct ResultInner<C: Capacity> {
+    pub(crate) head: ResultHead,
+    pub(crate) buf: TokenBuf<C>,
+}
+
+/// The capacities results come in, each with the tag its head carries.
+pub(crate) trait Tagged: Capacity {
+    const TAG: u16;
+}
+impl Tagged for Capacity2K {
+    const TAG: u16 = 1;
+}
+#[cfg(not(feature = "small"))]
+impl Tagged for Capacity16K {
+    const TAG: u16 = 2;
 }
 
 /// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
-/// for the `jwtguard_result_*` accessors. About 1.9 KiB; declare it on the stack or as a
+/// for the `jwtguard_result_*` accessors, for tokens of up to 2048 bytes (see
+/// `jwtguard_large_result` for larger ones). About 1.9 KiB; declare it on the stack or as a
 /// `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
 /// the first `jwtguard_verify` a result given to an accessor must be zero-initialised
 /// (`jwtguard_result r = {0};`, or `static`), and then answers `JWTGUARD_NO_RESULT`: reading
 /// uninitialised memory is undefined behaviour in C and Rust alike. Not for sharing between
-/// threads while a verify writes it.
+/// threads while a verify writes it, and not to be copied into a `jwtguard_large_result`.
 #[repr(C)]
 pub struct jwtguard_result {
     _opaque: [u64; JWTGUARD_RESULT_WORDS],
 }
 
-/// Bytes of `jwtguard_result`.
+/// Bytes of `jwtguard_result`: a token of up to 2048 bytes, decoded, and its claims' index.
 pub const JWTGUARD_RESULT_SIZE: usize = 1888;
 /// `JWTGUARD_RESULT_SIZE` in 8-byte words.
 pub const JWTGUARD_RESULT_WORDS: usize = JWTGUARD_RESULT_SIZE / 8;
 const _: () = assert!(size_of::<jwtguard_result>() == JWTGUARD_RESULT_SIZE);
+const _: () = assert!(size_of::<ResultInner<Capacity2K>>() <= JWTGUARD_RESULT_SIZE);
+const _: () = assert!(align_of::<ResultInner<Capacity2K>>() <= align_of::<jwtguard_result>());
 
-const _: () = assert!(size_of::<ResultInner>() <= JWTGUARD_RESULT_SIZE);
-const _: () = assert!(align_of::<ResultInner>() <= align_of::<jwtguard_result>());
+/// A result for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` (16 KiB) bytes, for
+/// `jwtguard_verify_large` and `jwtguard_providers_verify_large`: Keycloak- and Entra-sized
+/// access tokens. About 12.4 KiB: a type of its own because every verify zeroes its result,
+/// and `jwtguard_verify`, for the tokens that fit 2 KiB, keeps a 1.9 KiB one. The accessors
+/// take it as `jwtguard_large_result_get(&r)`. Initialisation, sharing and copying as
+/// `jwtguard_result`. Not in firmware (`JWTGUARD_SMALL`) builds.
+#[cfg(not(feature = "small"))]
+#[repr(C)]
+pub struct jwtguard_large_result {
+    _opaque: [u64; JWTGUARD_LARGE_RESULT_WORDS],
+}
+
+/// Bytes of `jwtguard_large_result` (12,640 used on 64-bit hosts).
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_LARGE_RESULT_SIZE: usize = 12672;
+/// `JWTGUARD_LARGE_RESULT_SIZE` in 8-byte words.
+#[cfg(not(feature = "small"))]
+pub const JWTGUARD_LARGE_RESULT_WORDS: usize = JWTGUARD_LARGE_RESULT_SIZE / 8;
+#[cfg(not(feature = "small"))]
+const _: () = assert!(size_of::<jwtguard_large_result>() == JWTGUARD_LARGE_RESULT_SIZE);
+#[cfg(not(feature = "small"))]
+const _: () = assert!(size_of::<ResultInner<Capacity16K>>() <= JWTGUARD_LARGE_RESULT_SIZE);
+#[cfg(not(feature = "small"))]
+const _: () =
+    assert!(align_of::<ResultInner<Capacity16K>>() <= align_of::<jwtguard_large_result>());
+
+/// A large result, for the accessors: the same memory, typed as they take it. They read its
+/// head first, which says its capacity, and only then the buffer behind it.
+///
+/// # Safety
+/// `result` must be NULL or point to a `jwtguard_large_result` (any content): nothing is read.
+#[cfg(not(feature = "small"))]
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtguard_large_result_get(
+    result: *const jwtguard_large_result,
+) -> *const jwtguard_result {
+    result.cast()
+}
 
 /// A `(ptr, len)` string for lists passed to `jwtguard_verify`, and for the values
 /// `jwtguard_result_claims_batch` gives back.
@@ -73,33 +137,53 @@ impl jwtguard_str {
     };
 }
 
-/// The result behind a pointer, if a verify filled it: `Err(JWTGUARD_NULL_ARGUMENT)` for NULL,
-/// `Err(JWTGUARD_NO_RESULT)` for a zero-initialised result.
+/// The head of the result behind a pointer, if a verify filled it: `Err(JWTGUARD_NULL_ARGUMENT)`
+/// for NULL, `Err(JWTGUARD_NO_RESULT)` for a zero-initialised result.
 ///
 /// # Safety
-/// `result` must be NULL or point to a `jwtguard_result` that a verify filled or the caller
-/// zero-initialised (documented on the type): its magic word is then an initialised integer,
-/// and only a result that carries the magic is read any further.
+/// `result` must be NULL or point to a `jwtguard_result` (or a `jwtguard_large_result`, through
+/// `jwtguard_large_result_get`) that a verify filled or the caller zero-initialised (documented
+/// on the types): its magic word is then an initialised integer, and only a result that
+/// carries the magic is read any further.
 #[inline(always)]
-unsafe fn filled<'a>(result: *const jwtguard_result) -> Result<&'a ResultInner, jwtguard_status> {
+unsafe fn filled<'a>(result: *const jwtguard_result) -> Result<&'a ResultHead, jwtguard_status> {
     if result.is_null() {
         return Err(JWTGUARD_NULL_ARGUMENT);
     }
-    let inner = result.cast::<ResultInner>();
-    // SAFETY: `result` is non-NULL and, by this function's contract, a `jwtguard_result` that
-    // the caller zero-initialised or a verify filled, so its first 8 bytes are initialised.
-    // `magic` is the first field of the `repr(C)` ResultInner, which fits the result's size and
-    // alignment (static asserts above), and every bit pattern is a valid u64; it is read
-    // through a raw pointer, so no reference to the rest is made yet.
-    let magic = unsafe { core::ptr::addr_of!((*inner).magic).read() };
+    let head = result.cast::<ResultHead>();
+    // SAFETY: `result` is non-NULL and, by this function's contract, a result that the caller
+    // zero-initialised or a verify filled, so its first 8 bytes are initialised. `magic` is the
+    // first field of the `repr(C)` head, which starts every result type (static asserts above
+    // on their sizes and alignment), and every bit pattern is a valid u64; it is read through a
+    // raw pointer, so no reference to the rest is made yet.
+    let magic = unsafe { core::ptr::addr_of!((*head).magic).read() };
     if magic != RESULT_MAGIC {
         return Err(JWTGUARD_NO_RESULT);
     }
     // SAFETY: only a verify (`verify::into_result`) writes RESULT_MAGIC, and only after zeroing
-    // the whole ResultInner in place, which is a valid value of every field (status 0, empty
+    // the whole result in place, which is a valid value of every field (status 0, empty
     // claims); it then writes only valid values. The caller guarantees no thread writes the
     // result during this call, so a shared reference for the call is sound.
-    Ok(unsafe { &*inner })
+    Ok(unsafe { &*head })
+}
+
+/// A verified result's token buffer, of whichever capacity its head says.
+pub(crate) enum Held<'a> {
+    Default(&'a TokenBuf<Capacity2K>),
+    #[cfg(not(feature = "small"))]
+    Large(&'a TokenBuf<Capacity16K>),
+}
+
+impl Held<'_> {
+    /// The buffer's validated claims (see `TokenBuf::validated_claims`).
+    #[inline(always)]
+    pub(crate) fn validated_claims(&self) -> Option<ValidatedClaims<'_>> {
+        match self {
+            Held::Default(b) => b.validated_claims(),
+            #[cfg(not(feature = "small"))]
+            Held::Large(b) => b.validated_claims(),
+        }
+    }
 }
 
 /// The token buffer of the result behind a pointer, if a verify filled it and it verified.
@@ -109,14 +193,30 @@ unsafe fn filled<'a>(result: *const jwtguard_result) -> Result<&'a ResultInner, 
 #[inline(always)]
 pub(crate) unsafe fn verified_buf<'a>(
     result: *const jwtguard_result,
-) -> Result<&'a TokenBuf, jwtguard_status> {
+) -> Result<Held<'a>, jwtguard_status> {
     // SAFETY: this function's contract is `filled`'s.
-    let inner = unsafe { filled(result) }?;
-    if inner.status != JWTGUARD_OK as u32 {
+    let head = unsafe { filled(result) }?;
+    if head.status != JWTGUARD_OK as u16 {
         return Err(JWTGUARD_NO_RESULT);
     }
-    // The buffer itself knows whether its claims passed the whole chain (`verified!` asks it).
-    Ok(&inner.buf)
+    // The head says which verify filled the result, and so which type the memory is: only
+    // `jwtguard_verify*_large`, given a `jwtguard_large_result`, writes the large tag. The
+    // buffer is reached from `result` itself, whose provenance covers the whole result (not
+    // from the head's reference, which covers only the head).
+    match head.capacity {
+        // SAFETY: a result with this tag was filled as a ResultInner<Capacity2K> (`filled`
+        // says the whole of it is initialised), and no thread writes it during the call.
+        Capacity2K::TAG => Ok(Held::Default(unsafe {
+            &(*result.cast::<ResultInner<Capacity2K>>()).buf
+        })),
+        // SAFETY: as above, for a ResultInner<Capacity16K>: only the large verifies write
+        // this tag, into a `jwtguard_large_result`, which holds one.
+        #[cfg(not(feature = "small"))]
+        Capacity16K::TAG => Ok(Held::Large(unsafe {
+            &(*result.cast::<ResultInner<Capacity16K>>()).buf
+        })),
+        _ => Err(JWTGUARD_NO_RESULT),
+    }
 }
 
 /// Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they
@@ -127,7 +227,7 @@ pub(crate) unsafe fn verified_buf<'a>(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_result_field(result: *const jwtguard_result) -> i32 {
     // SAFETY: this function's contract is `filled`'s.
-    unsafe { filled(result) }.map_or(-1, |inner| i32::from(inner.field))
+    unsafe { filled(result) }.map_or(-1, |head| i32::from(head.field))
 }
 
 /// Which provider of the `jwtguard_providers` set verified the token (the order they were
@@ -139,7 +239,7 @@ pub unsafe extern "C" fn jwtguard_result_field(result: *const jwtguard_result) -
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_result_provider(result: *const jwtguard_result) -> i32 {
     // SAFETY: this function's contract is `filled`'s.
-    unsafe { filled(result) }.map_or(-1, |inner| i32::from(inner.provider))
+    unsafe { filled(result) }.map_or(-1, |head| i32::from(head.provider))
 }
 
 /// Copy the registered claims present (iss, sub, aud, azp, exp, nbf, iat, jti, client_id) as a

@@ -256,6 +256,15 @@ macro_rules! status_array {
 /// Every code, in the header's order: what `from_raw` searches, and the tests' list.
 pub(crate) const ALL_STATUS: &[jwtguard_status] = every_status!(status_array);
 
+// A result keeps its status in 16 bits: every code must fit.
+const _: () = {
+    let mut i = 0;
+    while i < ALL_STATUS.len() {
+        assert!((ALL_STATUS[i] as u32) <= u16::MAX as u32);
+        i += 1;
+    }
+};
+
 impl From<Error> for jwtguard_status {
     fn from(e: Error) -> Self {
         match e {

@@ -1,10 +1,14 @@
 //! `jwtguard_verify`: one token through the core's whole chain, into a caller's result.
 
 use heapless::Vec;
-use jwtguard_core::{Rejection, Request, TokenBuf};
+#[cfg(not(feature = "small"))]
+use jwtguard_core::Capacity16K;
+use jwtguard_core::{Capacity2K, Rejection, Request, TokenBuf};
 
 use crate::capacity::JWTGUARD_MAX_CALL_PERMISSIONS;
-use crate::result::{RESULT_MAGIC, ResultInner, jwtguard_result, jwtguard_str};
+#[cfg(not(feature = "small"))]
+use crate::result::jwtguard_large_result;
+use crate::result::{RESULT_MAGIC, ResultInner, Tagged, jwtguard_result, jwtguard_str};
 use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
 use crate::{c_array, c_bytes, c_text, guard, shared};
@@ -30,16 +34,71 @@ pub unsafe extern "C" fn jwtguard_verify(
     n_required: usize,
     result: *mut jwtguard_result,
 ) -> jwtguard_status {
-    let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf| {
-        let v = shared!(verifier)?;
-        if let Some(setup) = v.setup_error() {
-            return Err(setup.into());
-        }
-        let outcome = v.core.verify_request(token, now, buf, request);
-        outcome.map(|_| None).map_err(Failure::from)
+    let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf<Capacity2K>| {
+        verify_with(verifier, token, now, request, buf)
     };
-    // SAFETY: this function's contract includes `into_result`'s.
-    unsafe { into_result(result, token, token_len, required, n_required, verify) }
+    // SAFETY: this function's contract includes `into_result`'s, for a `jwtguard_result`,
+    // which holds a ResultInner<Capacity2K>.
+    unsafe {
+        into_result(
+            result.cast(),
+            token,
+            token_len,
+            required,
+            n_required,
+            verify,
+        )
+    }
+}
+
+/// `jwtguard_verify` for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` (16 KiB) bytes, into a
+/// `jwtguard_large_result`; the verifier's own limit (`jwtguard_verifier_set_max_token_size`,
+/// 2048 by default) still applies. Read the result through `jwtguard_large_result_get`.
+///
+/// # Safety
+/// As `jwtguard_verify`, with `result` a writable `jwtguard_large_result`.
+#[cfg(not(feature = "small"))]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verify_large(
+    verifier: *const jwtguard_verifier,
+    token: *const u8,
+    token_len: usize,
+    now: u64,
+    required: *const jwtguard_str,
+    n_required: usize,
+    result: *mut jwtguard_large_result,
+) -> jwtguard_status {
+    let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf<Capacity16K>| {
+        verify_with(verifier, token, now, request, buf)
+    };
+    // SAFETY: this function's contract includes `into_result`'s, for a `jwtguard_large_result`,
+    // which holds a ResultInner<Capacity16K>.
+    unsafe {
+        into_result(
+            result.cast(),
+            token,
+            token_len,
+            required,
+            n_required,
+            verify,
+        )
+    }
+}
+
+/// One verifier's verify into a buffer of capacity `C`.
+fn verify_with<C: jwtguard_core::Capacity>(
+    verifier: *const jwtguard_verifier,
+    token: &[u8],
+    now: u64,
+    request: Request<'_>,
+    buf: &mut TokenBuf<C>,
+) -> Result<Option<usize>, Failure> {
+    let v = shared!(verifier)?;
+    if let Some(setup) = v.setup_error() {
+        return Err(setup.into());
+    }
+    let outcome = v.core.verify_request(token, now, buf, request);
+    outcome.map(|_| None).map_err(Failure::from)
 }
 
 /// Why a verify failed, as the result records it.
@@ -69,33 +128,33 @@ impl From<Rejection> for Failure {
 /// # Safety
 /// `(token, token_len)` readable; `required` NULL or `n_required` readable `jwtguard_str`s,
 /// each readable; `result` NULL or writable, and used by no other thread during the call.
-pub(crate) unsafe fn into_result(
-    result: *mut jwtguard_result,
+pub(crate) unsafe fn into_result<C: Tagged>(
+    result: *mut ResultInner<C>,
     token: *const u8,
     token_len: usize,
     required: *const jwtguard_str,
     n_required: usize,
-    verify: impl FnOnce(&[u8], Request<'_>, &mut TokenBuf) -> Result<Option<usize>, Failure>,
+    verify: impl FnOnce(&[u8], Request<'_>, &mut TokenBuf<C>) -> Result<Option<usize>, Failure>,
 ) -> jwtguard_status {
     if result.is_null() {
         return JWTGUARD_NULL_ARGUMENT;
     }
-    let inner = result.cast::<ResultInner>();
-    // SAFETY: `result` is non-NULL, and the caller guarantees it writable for the call;
-    // `jwtguard_result` is sized and aligned for ResultInner (static asserts in result.rs).
-    // Zeroing it in place (rather than writing a ResultInner value, which may be built on the
-    // stack first) makes every field valid: 0 is JWTGUARD_OK for the status, and an empty token
-    // buffer for the rest (every field of the core's `TokenBuf` is an integer or a bool, and all
-    // zeros is its empty value, as its documentation states). The failed result written next
-    // keeps it well-formed if the library panics.
-    unsafe { core::ptr::write_bytes(inner, 0, 1) };
+    // SAFETY: `result` is non-NULL, and the caller guarantees it writable for the call and of
+    // the result type that holds a ResultInner<C> (static asserts in result.rs on its size and
+    // alignment). Zeroing it in place (rather than writing a ResultInner value, which may be
+    // built on the stack first) makes every field valid: 0 is JWTGUARD_OK for the status, and
+    // an empty token buffer for the rest (every field of the core's `TokenBuf` is an integer or
+    // a bool, and all zeros is its empty value, as its documentation states). The failed
+    // result written next keeps it well-formed if the library panics.
+    unsafe { core::ptr::write_bytes(result, 0, 1) };
     // SAFETY: initialised just above; no other reference to it exists during the call, because
     // the caller guarantees that no other thread uses this result while it is being written.
-    let inner = unsafe { &mut *inner };
-    inner.magic = RESULT_MAGIC;
-    inner.status = JWTGUARD_PANIC as u32;
-    inner.field = -1;
-    inner.provider = -1;
+    let inner = unsafe { &mut *result };
+    inner.head.magic = RESULT_MAGIC;
+    inner.head.status = JWTGUARD_PANIC as u16;
+    inner.head.capacity = C::TAG;
+    inner.head.field = -1;
+    inner.head.provider = -1;
     let status = guard(|| {
         let token = c_bytes!(token, token_len)?;
         let required = c_array!(required, n_required)?;
@@ -108,16 +167,16 @@ pub(crate) unsafe fn into_result(
         let request = Request::new().require(&perms);
         match verify(token, request, &mut inner.buf) {
             Ok(provider) => {
-                inner.provider = provider.and_then(|p| i16::try_from(p).ok()).unwrap_or(-1);
+                inner.head.provider = provider.and_then(|p| i16::try_from(p).ok()).unwrap_or(-1);
                 Ok(())
             }
             Err(Failure::Status(s)) => Err(s),
             Err(Failure::Core(r)) => {
-                inner.field = r.field.and_then(|f| i16::try_from(f).ok()).unwrap_or(-1);
+                inner.head.field = r.field.and_then(|f| i16::try_from(f).ok()).unwrap_or(-1);
                 Err(jwtguard_status::from(r.error))
             }
         }
     });
-    inner.status = status as u32;
+    inner.head.status = status as u16;
     status
 }

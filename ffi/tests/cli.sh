@@ -106,7 +106,7 @@ case_ "only comments on stdin" 2 "no token given" --stdin "# nothing" -- --jwks 
 # A line longer than the token limit plus a margin is rejected without being kept; the next
 # line is still read.
 long_line=$(head -c 3000000 /dev/zero | tr '\0' 'a')
-case_ "over-long stdin line" 1 '"code":"JWTGUARD_TOKEN_TOO_LONG","error":"Line is longer than 2304 bytes"' \
+case_ "over-long stdin line" 1 '"code":"JWTGUARD_TOKEN_TOO_LONG","error":"Line is longer than 16640 bytes"' \
     --stdin "$long_line
 $rs" -- --jwks "$data/jwks.json" "${policy[@]}"
 case_ "the line after an over-long one" 1 '"ok":true' --stdin "$long_line
@@ -158,6 +158,16 @@ case_ "--provider without issuers" 2 JWTGUARD_ISSUER_NOT_CONFIGURED -- "${provid
 case_ "--providers-kidless-limit 0" 2 "not a number of keys" -- "${providers[@]}" --providers-kidless-limit 0 "$a_ok"
 case_ "--providers-kidless-limit 1" 0 '"provider":0' -- "${providers[@]}" --providers-kidless-limit 1 "$a_ok"
 case_ "--help lists --provider" 0 "start the next identity provider" -- --help
+case_ "--help lists --max-token-size" 0 "max-token-size N" -- --help
+# A Keycloak-sized token (issue 20): too long by default, verified with --max-token-size.
+large=$(cat "$data/large-token.txt")
+big=(--jwks "$data/jwks.json" "${policy[@]}")
+case_ "16 KB token, default limit" 1 JWTGUARD_TOKEN_TOO_LONG -- "${big[@]}" "$large"
+case_ "16 KB token, --max-token-size 16384" 0 '"ok":true' -- "${big[@]}" --max-token-size 16384 "$large"
+case_ "16 KB token on stdin" 0 '"ok":true' --stdin "$large" -- "${big[@]}" --max-token-size 16384
+case_ "--max-token-size over the capacity" 2 "not a token size" -- "${big[@]}" --max-token-size 16385 "$large"
+case_ "--max-token-size with providers" 0 '"provider":2' -- "${providers[@]}" --provider --jwks "$data/jwks.json" \
+    --iss https://issuer.example --aud api.example --max-token-size 16384 "$large"
 case_ "--help" 0 "usage:" -- --help
 case_ "--help states the number rules" 0 "digits only" -- --help
 

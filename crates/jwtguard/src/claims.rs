@@ -110,13 +110,27 @@ impl ClaimsIndex {
     }
 }
 
+/// [`json::index`] with a duplicate-detection scratch of `K` members on the stack.
+#[inline(never)]
+fn index_members<const K: usize>(payload: &[u8], top: &mut json::TopIndex) -> Result<(), Error> {
+    let mut keys = [0u32; K];
+    json::index(payload, &mut keys, top)
+}
+
 impl<'a> Claims<'a> {
     /// Validate `payload` and record its top-level members into `index` in one pass, then type
     /// the registered claims (recording where they are, for [`Claims::from_index`]).
     pub(crate) fn parse(payload: &'a [u8], index: &'a mut ClaimsIndex) -> Result<Self, Error> {
-        let mut keys = [0u32; json::MAX_JSON_MEMBERS];
         *index = ClaimsIndex::new();
-        json::index(payload, &mut keys, &mut index.top)?;
+        // The member budget is the most members a payload of the default capacity can hold
+        // (6 bytes each at least: `"a":0,`), so it never refuses a token that fits there; a
+        // larger payload gets the budget of the largest capacity, in a frame of its own, so
+        // the default path's stack is unchanged.
+        if payload.len() <= crate::TOKEN_BUF_LEN {
+            index_members::<{ json::MAX_JSON_MEMBERS }>(payload, &mut index.top)?;
+        } else {
+            index_members::<{ json::MAX_JSON_MEMBERS_LARGE }>(payload, &mut index.top)?;
+        }
         // Type each registered claim once, here, and remember where it is.
         #[cfg(feature = "claims-cache")]
         {

@@ -21,9 +21,16 @@ use crate::scan;
 /// counts as 1). Recursion in `validate` is bounded by this, which bounds stack use.
 pub const MAX_JSON_DEPTH: usize = 16;
 
-/// Most object members accepted in one claims set, across all nesting levels. Duplicate
-/// detection keeps one `u16` offset per member on the stack, so this also bounds stack use.
+/// Most object members accepted in one claims set of up to [`crate::TOKEN_BUF_LEN`] bytes (the
+/// default capacity), across all nesting levels: as many as such a payload can hold. Duplicate
+/// detection keeps one `u32` slot per member on the stack (1 KiB), so this also bounds stack
+/// use.
 pub const MAX_JSON_MEMBERS: usize = 256;
+
+/// Most object members accepted in a larger claims set (a [`crate::Capacity16K`] buffer's
+/// 12 KiB payload holds at most 2,048): 8 KiB of stack for the duplicate check, taken only
+/// while such a payload is validated.
+pub const MAX_JSON_MEMBERS_LARGE: usize = 2048;
 
 /// Longest document accepted (32 KiB, far more than any token or key set we read): member
 /// names are kept as 15-bit offsets in the duplicate-detection scratch.

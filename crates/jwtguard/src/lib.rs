@@ -120,13 +120,16 @@ pub use alg::rsa::{RSA_MAX_BITS, RSA_MIN_BITS, Rs256Key, RsaKey};
 pub use bearer::bearer_token;
 pub use claims::{Audience, Claims};
 pub use error::{Error, Rejection};
-pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
+pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_MEMBERS_LARGE};
 pub use jwk::{JwksReport, MAX_JWK_SECRET_LEN};
 pub use keys::{DEFAULT_KIDLESS_LIMIT, KeyRing, MAX_KID_LEN};
 pub use metadata::{MAX_FIELD_NAME_LEN, MetadataField, check_fields};
 pub use policy::Policy;
 pub use providers::Providers;
-pub use token::{MAX_TOKEN_LEN, TOKEN_BUF_LEN, TokenBuf, UntrustedToken, VerifiedToken};
+pub use token::{
+    Capacity, Capacity2K, Capacity4K, Capacity8K, Capacity16K, MAX_TOKEN_LEN, TOKEN_BUF_LEN,
+    TokenBuf, UntrustedToken, VerifiedToken, decoded_len,
+};
 pub use verifier::{Accepted, Request, ValidatedClaims, Verifier};
 
 /// The current time in unix seconds, from the system clock (`std` feature).

@@ -26,7 +26,7 @@ use crate::claims::Claims;
 use crate::keys::DEFAULT_KIDLESS_LIMIT;
 use crate::lists::{Borrowed, PolicyLists};
 use crate::metadata::{self, Rejection};
-use crate::token::{TokenBuf, UntrustedToken};
+use crate::token::{Capacity, MAX_TOKEN_LEN, TokenBuf, UntrustedToken};
 use crate::verifier::{Accepted, Request, ValidatedClaims, Verifier};
 
 /// Providers, each a [`Verifier`] with its own keys and policy, verified as one (see the
@@ -63,6 +63,7 @@ use crate::verifier::{Accepted, Request, ValidatedClaims, Verifier};
 pub struct Providers<'s, 'p, const N: usize, L = Borrowed<'p>> {
     list: &'s [&'s Verifier<'p, N, L>],
     kidless_limit: u8,
+    max_token_len: usize,
 }
 
 impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
@@ -83,7 +84,15 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
         Self {
             list,
             kidless_limit: DEFAULT_KIDLESS_LIMIT,
+            max_token_len: MAX_TOKEN_LEN,
         }
+    }
+
+    /// Accept tokens of up to `len` bytes (default 2048), as [`Verifier::max_token_len`]: the
+    /// set's own limit, since the provider is known only once the signature holds.
+    pub const fn max_token_len(mut self, len: usize) -> Self {
+        self.max_token_len = len;
+        self
     }
 
     /// At most `limit` keys (default [`DEFAULT_KIDLESS_LIMIT`]) are tried for a token without
@@ -114,22 +123,22 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
     /// Verify `token` at `now`, decoding into `buf`: which provider's key verified it (its
     /// index in the list), and the claims its policy validated. The order of checks is
     /// [`Verifier::verify`]'s, with the provider found at the key stage.
-    pub fn verify<'a>(
+    pub fn verify<'a, C: Capacity>(
         &self,
         token: &'a [u8],
         now: u64,
-        buf: &'a mut TokenBuf,
+        buf: &'a mut TokenBuf<C>,
     ) -> Result<(usize, ValidatedClaims<'a>), Error> {
         self.verify_for(token, now, buf, &[]).map_err(|r| r.error)
     }
 
     /// [`Verifier::verify_request`] over the set: the call's required permissions, then the
     /// metadata fields of the provider that verified the token.
-    pub fn verify_request<'a>(
+    pub fn verify_request<'a, C: Capacity>(
         &self,
         token: &'a [u8],
         now: u64,
-        buf: &'a mut TokenBuf,
+        buf: &'a mut TokenBuf<C>,
         request: Request<'_>,
     ) -> Result<(usize, Accepted<'a>), Rejection> {
         let (i, claims) = self.verify_for(token, now, buf, request.required_permissions)?;
@@ -149,14 +158,14 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
         ))
     }
 
-    fn verify_for<'a>(
+    fn verify_for<'a, C: Capacity>(
         &self,
         token: &'a [u8],
         now: u64,
-        buf: &'a mut TokenBuf,
+        buf: &'a mut TokenBuf<C>,
         required: &[&str],
     ) -> Result<(usize, ValidatedClaims<'a>), Rejection> {
-        let untrusted = UntrustedToken::parse(token, buf)?;
+        let untrusted = UntrustedToken::parse_limited(token, buf, self.max_token_len)?;
         let i = self.find_key(&untrusted)?;
         let provider = self.list.get(i).ok_or(Error::UnknownKey)?;
         provider.policy().check_fail_safe()?;

@@ -82,16 +82,65 @@ use crate::policy::Policy;
 use crate::scan;
 use crate::verifier::ValidatedClaims;
 
-/// Longest token accepted, in bytes. Longer input is rejected before anything is decoded.
+/// Longest token accepted by default, in bytes: what a [`TokenBuf`] of the default capacity
+/// ([`Capacity2K`]) holds, and every verifier's default runtime limit. Longer input is rejected
+/// before anything is decoded.
 pub const MAX_TOKEN_LEN: usize = 2048;
 
-/// Room for the decoded header, payload and signature of any token of at most
-/// [`MAX_TOKEN_LEN`] bytes: base64url carries 3 bytes in 4 characters, and two of the
-/// characters are dots.
-pub const TOKEN_BUF_LEN: usize = (MAX_TOKEN_LEN - 2) / 4 * 3 + 2;
+/// Room for the decoded header, payload and signature of any token of at most `max_token_len`
+/// bytes: base64url carries 3 bytes in 4 characters, and two of the characters are dots.
+pub const fn decoded_len(max_token_len: usize) -> usize {
+    (max_token_len.saturating_sub(2) / 4)
+        .saturating_mul(3)
+        .saturating_add(2)
+}
 
-/// Caller-provided storage for one token's decoded segments and the index of its claims
-/// (about 1.8 KiB).
+/// [`decoded_len`] of [`MAX_TOKEN_LEN`]: the default buffer's bytes.
+pub const TOKEN_BUF_LEN: usize = decoded_len(MAX_TOKEN_LEN);
+
+/// How long a token a [`TokenBuf`] holds: a capacity chosen at build time, by type. Real access
+/// tokens exceed 2 KB (Entra ID tokens with group claims, Keycloak tokens of 9-30 KiB); a
+/// device or a gateway that never sees them keeps the 2 KiB default and its smaller buffer.
+pub trait Capacity {
+    /// Longest token accepted into a buffer of this capacity, in bytes.
+    const MAX_TOKEN_LEN: usize;
+    /// The decoded segments' storage: [`decoded_len`]`(MAX_TOKEN_LEN)` bytes.
+    type Bytes: AsRef<[u8]> + AsMut<[u8]> + Clone;
+    /// The storage, zeroed.
+    const EMPTY: Self::Bytes;
+}
+
+macro_rules! capacities {
+    ($($(#[$doc:meta])* $name:ident = $len:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub enum $name {}
+
+        impl Capacity for $name {
+            const MAX_TOKEN_LEN: usize = $len;
+            type Bytes = [u8; decoded_len($len)];
+            const EMPTY: Self::Bytes = [0; decoded_len($len)];
+        }
+
+        // Offsets into the buffer are kept as u16, and JSON offsets in 15 bits
+        // (`json::MAX_DOC_LEN`): every capacity stays under both.
+        const _: () = assert!(decoded_len($len) < 1 << 15);
+    )*};
+}
+
+capacities! {
+    /// Tokens of up to 2048 bytes (1,535 bytes decoded): the default, and the firmware's.
+    Capacity2K = MAX_TOKEN_LEN;
+    /// Tokens of up to 4 KiB (3,071 bytes decoded).
+    Capacity4K = 4096;
+    /// Tokens of up to 8 KiB (6,143 bytes decoded).
+    Capacity8K = 8192;
+    /// Tokens of up to 16 KiB (12,287 bytes decoded): Keycloak-sized access tokens.
+    Capacity16K = 16384;
+}
+
+/// Caller-provided storage for one token's decoded segments and the index of its claims (about
+/// 1.8 KiB at the default capacity; `C` chooses a larger one, see [`Capacity`]).
 ///
 /// Verification borrows it, and the returned claims borrow from it: that is how the verify path
 /// avoids both the heap and returning large values. Reuse one per thread, or put one in a
@@ -101,15 +150,14 @@ pub const TOKEN_BUF_LEN: usize = (MAX_TOKEN_LEN - 2) / 4 * 3 + 2;
 ///
 /// Every field is an integer, a `bool` or an array of them, and all zeros is the empty buffer
 /// ([`TokenBuf::new`]): the C binding relies on that to initialise one in caller memory.
-#[derive(Clone)]
-pub struct TokenBuf {
-    bytes: [u8; TOKEN_BUF_LEN],
+pub struct TokenBuf<C: Capacity = Capacity2K> {
+    bytes: C::Bytes,
     /// The claims' top-level members, recorded by the one validating pass over the payload.
     /// Here rather than in [`Claims`], which is copied by value: the index is 258 bytes, and
     /// on the firmware build keeping it in `Claims` cost 2 KiB of stack.
     index: ClaimsIndex,
     /// Where the decoded payload is in `bytes`, recorded by [`UntrustedToken::parse`] (`u16`:
-    /// the buffer is under 64 KiB, checked below).
+    /// every capacity is under 32 KiB, checked where they are declared).
     payload_start: u16,
     payload_end: u16,
     /// Whether the payload passed [`VerifiedToken::validate`]: set only there, as its last
@@ -117,11 +165,30 @@ pub struct TokenBuf {
     validated: bool,
 }
 
-impl TokenBuf {
-    /// A zeroed buffer.
-    pub const fn new() -> Self {
+impl<C: Capacity> Clone for TokenBuf<C> {
+    fn clone(&self) -> Self {
         Self {
-            bytes: [0; TOKEN_BUF_LEN],
+            bytes: self.bytes.clone(),
+            index: self.index,
+            payload_start: self.payload_start,
+            payload_end: self.payload_end,
+            validated: self.validated,
+        }
+    }
+}
+
+impl TokenBuf {
+    /// A zeroed buffer of the default capacity (tokens of up to [`MAX_TOKEN_LEN`] bytes).
+    pub const fn new() -> Self {
+        Self::empty()
+    }
+}
+
+impl<C: Capacity> TokenBuf<C> {
+    /// A zeroed buffer of capacity `C`: `TokenBuf::<Capacity16K>::empty()`.
+    pub const fn empty() -> Self {
+        Self {
+            bytes: C::EMPTY,
             index: ClaimsIndex::new(),
             payload_start: 0,
             payload_end: 0,
@@ -140,6 +207,7 @@ impl TokenBuf {
         }
         let raw = self
             .bytes
+            .as_ref()
             .get(usize::from(self.payload_start)..usize::from(self.payload_end))?;
         // These bytes and their index passed before and are unchanged (only a parse changes
         // them, and it clears `validated` first); a failure here would be a bug.
@@ -147,11 +215,9 @@ impl TokenBuf {
     }
 }
 
-const _: () = assert!(TOKEN_BUF_LEN <= u16::MAX as usize);
-
-impl Default for TokenBuf {
+impl<C: Capacity> Default for TokenBuf<C> {
     fn default() -> Self {
-        Self::new()
+        Self::empty()
     }
 }
 
@@ -185,10 +251,20 @@ impl<'a> UntrustedToken<'a> {
     ///
     /// Every format check runs before the header is parsed, so the first failure is reported in
     /// the order format -> header.
-    pub fn parse(token: &'a [u8], buf: &'a mut TokenBuf) -> Result<Self, Error> {
+    pub fn parse<C: Capacity>(token: &'a [u8], buf: &'a mut TokenBuf<C>) -> Result<Self, Error> {
+        Self::parse_limited(token, buf, C::MAX_TOKEN_LEN)
+    }
+
+    /// [`UntrustedToken::parse`] with a runtime limit on the token's length as well as the
+    /// buffer's capacity ([`crate::Verifier::max_token_len`]).
+    pub(crate) fn parse_limited<C: Capacity>(
+        token: &'a [u8],
+        buf: &'a mut TokenBuf<C>,
+        limit: usize,
+    ) -> Result<Self, Error> {
         // Whatever the buffer held is gone from here on, verified or not.
         buf.validated = false;
-        if token.len() > MAX_TOKEN_LEN {
+        if token.len() > limit.min(C::MAX_TOKEN_LEN) {
             return Err(Error::TokenTooLong);
         }
         // A token read from a file or a header without trimming: name the cause rather than
@@ -237,7 +313,7 @@ impl<'a> UntrustedToken<'a> {
             payload_end,
             validated,
         } = buf;
-        let mut rest = &mut bytes[..];
+        let mut rest = bytes.as_mut();
         // A dot in the payload means more than three segments (a JWE has five): `Malformed`,
         // whichever segment's decoding noticed first, so format errors keep their order.
         let extra_dot = |e| {

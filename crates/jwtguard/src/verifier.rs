@@ -8,7 +8,7 @@ use crate::keys::KeyRing;
 use crate::lists::{Borrowed, PolicyLists};
 use crate::metadata::{self, Rejection};
 use crate::policy::Policy;
-use crate::token::{TokenBuf, UntrustedToken};
+use crate::token::{Capacity, MAX_TOKEN_LEN, TokenBuf, UntrustedToken};
 
 /// Claims that passed signature verification and the whole policy. Only
 /// [`crate::VerifiedToken::validate`] makes one ([`Verifier::verify`] ends with it, and
@@ -77,12 +77,38 @@ pub struct Accepted<'a> {
 pub struct Verifier<'p, const N: usize, L = Borrowed<'p>> {
     keys: KeyRing<N>,
     policy: Policy<'p, L>,
+    /// Longest token accepted, whatever the buffer's capacity.
+    max_token_len: usize,
 }
 
 impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
-    /// A verifier over `keys`, enforcing `policy`.
+    /// A verifier over `keys`, enforcing `policy`, for tokens of up to [`MAX_TOKEN_LEN`]
+    /// (2048) bytes.
     pub const fn new(keys: KeyRing<N>, policy: Policy<'p, L>) -> Self {
-        Self { keys, policy }
+        Self {
+            keys,
+            policy,
+            max_token_len: MAX_TOKEN_LEN,
+        }
+    }
+
+    /// Accept tokens of up to `len` bytes (default [`MAX_TOKEN_LEN`], 2048): a limit at run
+    /// time, under the capacity of the [`TokenBuf`] each call decodes into (a longer token is
+    /// [`Error::TokenTooLong`] either way). Raise it with a larger buffer
+    /// (`TokenBuf<Capacity16K>`) for identity providers whose access tokens are larger.
+    pub const fn max_token_len(mut self, len: usize) -> Self {
+        self.max_token_len = len;
+        self
+    }
+
+    /// [`Verifier::max_token_len`] in place.
+    pub fn set_max_token_len(&mut self, len: usize) {
+        self.max_token_len = len;
+    }
+
+    /// The longest token accepted.
+    pub fn token_len_limit(&self) -> usize {
+        self.max_token_len
     }
 
     /// The key ring.
@@ -109,34 +135,35 @@ impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
     /// required metadata fields included, except writing the metadata document (see
     /// [`Verifier::verify_request`]). One policy gives one verdict on every entry point.
     ///
-    /// Exactly the typed-state chain: [`UntrustedToken::parse`], then
+    /// Exactly the typed-state chain: [`UntrustedToken::parse`] (under the verifier's
+    /// [`Verifier::max_token_len`]), then
     /// [`UntrustedToken::verify_signature`], then [`crate::VerifiedToken::validate`].
     ///
     /// Order, first failure wins: format -> header -> key -> signature -> `typ` -> claim format
     /// -> time -> iss -> aud -> azp -> sub -> profile claims -> permissions -> required metadata
     /// fields. The claims parser runs only on a payload whose signature holds, and the policy
     /// looks at nothing (not even `typ`) before the signature does.
-    pub fn verify<'a>(
+    pub fn verify<'a, C: Capacity>(
         &self,
         token: &'a [u8],
         now: u64,
-        buf: &'a mut TokenBuf,
+        buf: &'a mut TokenBuf<C>,
     ) -> Result<ValidatedClaims<'a>, Error> {
-        UntrustedToken::parse(token, buf)?
+        UntrustedToken::parse_limited(token, buf, self.max_token_len)?
             .verify_signature(&self.keys)?
             .validate(&self.policy, now)
     }
 
     /// The whole pipeline in one call: [`Verifier::verify`], then the call's own required
     /// permissions, then the policy's metadata fields written into the request's buffer.
-    pub fn verify_request<'a>(
+    pub fn verify_request<'a, C: Capacity>(
         &self,
         token: &'a [u8],
         now: u64,
-        buf: &'a mut TokenBuf,
+        buf: &'a mut TokenBuf<C>,
         request: Request<'_>,
     ) -> Result<Accepted<'a>, Rejection> {
-        let claims = UntrustedToken::parse(token, buf)?
+        let claims = UntrustedToken::parse_limited(token, buf, self.max_token_len)?
             .verify_signature(&self.keys)?
             .validate_for(&self.policy, now, request.required_permissions)?;
         let metadata_len = match request.metadata {

@@ -515,6 +515,43 @@ static void test_providers(void) {
     jwtguard_verifier_free(b);
 }
 
+/* A Keycloak-sized token (15,988 bytes): too long for a jwtguard_result, and for a large result
+ * at the default limit; verified into a large result once the verifier's limit is raised to
+ * the build's capacity; the limit's range is checked. */
+static void test_large_token(jwtguard_verifier *v) {
+    size_t len;
+    char *t = slurp("large-token.txt", &len);
+    while (len > 0 && t[len - 1] == '\n') t[--len] = '\0';
+    CHECK(len > 15000);
+    jwtguard_large_result *big = malloc(sizeof *big);
+    jwtguard_result small;
+    CHECK(JWTGUARD_LARGE_RESULT_SIZE == sizeof *big && JWTGUARD_RESULT_SIZE == sizeof small);
+    const uint8_t *tok = (const uint8_t *)t;
+    CHECK_STATUS(jwtguard_verify_large(v, tok, len, NOW, NULL, 0, big), JWTGUARD_TOKEN_TOO_LONG);
+    CHECK_STATUS(jwtguard_verifier_set_max_token_size(v, 0), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_set_max_token_size(v, JWTGUARD_MAX_TOKEN_CAPACITY + 1), JWTGUARD_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_set_max_token_size(v, JWTGUARD_MAX_TOKEN_CAPACITY), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verify_large(v, tok, len, NOW, NULL, 0, big), JWTGUARD_OK);
+    /* The small result holds 2 KiB tokens whatever the verifier's limit. */
+    CHECK_STATUS(jwtguard_verify(v, tok, len, NOW, NULL, 0, &small), JWTGUARD_TOKEN_TOO_LONG);
+    const jwtguard_result *r = jwtguard_large_result_get(big);
+    uint8_t out[64];
+    size_t n = 0;
+    CHECK_STATUS(jwtguard_result_claim(r, S("/groups/0"), out, sizeof out, &n), JWTGUARD_OK);
+    CHECK(n == 30 && memcmp(out, "/acme/department-000/team-0000", 30) == 0);
+    CHECK_STATUS(jwtguard_result_claim(r, S("user_data.name"), out, sizeof out, &n), JWTGUARD_OK);
+    CHECK(n == 12 && memcmp(out, "Jean Valjean", 12) == 0);
+    /* Small tokens go into a large result as well. */
+    CHECK_STATUS(jwtguard_verify_large(v, (const uint8_t *)samples[0], strlen(samples[0]), NOW, NULL, 0, big), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_result_claim(r, S("sub"), out, sizeof out, &n), JWTGUARD_OK);
+    CHECK(n == 10 && memcmp(out, "user_24601", 10) == 0);
+    CHECK_STATUS(jwtguard_verifier_set_max_token_size(v, JWTGUARD_DEFAULT_MAX_TOKEN_SIZE), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verify_large(v, tok, len, NOW, NULL, 0, big), JWTGUARD_TOKEN_TOO_LONG);
+    CHECK_STATUS(jwtguard_result_claim(r, S("sub"), out, sizeof out, &n), JWTGUARD_NO_RESULT);
+    free(big);
+    free(t);
+}
+
 int main(void) {
     load_samples();
     test_algorithms();
@@ -525,6 +562,7 @@ int main(void) {
     test_each_sample(v);
     test_other_error_classes(v);
     test_accessors(v);
+    test_large_token(v);
     test_bearer();
     test_null_arguments(v);
     test_boundary_values(v);
