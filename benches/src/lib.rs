@@ -170,16 +170,22 @@ impl Ours {
                 .unwrap(),
         }
         Self {
-            verifier: jwtguard::Verifier::new(keys, POLICY),
+            // Up to 16 KiB; a token over 2048 bytes goes into a 16 KiB buffer, as a gateway
+            // configured for large tokens would do, the rest into the default one.
+            verifier: jwtguard::Verifier::new(keys, POLICY).max_token_len(LARGE),
         }
     }
 
     #[inline]
     pub fn verify(&self, token: &str) -> bool {
-        let mut buf = jwtguard::TokenBuf::new();
-        self.verifier
-            .verify(token.as_bytes(), NOW, &mut buf)
-            .is_ok()
+        let t = token.as_bytes();
+        if t.len() <= jwtguard::MAX_TOKEN_LEN {
+            let mut buf = jwtguard::TokenBuf::new();
+            self.verifier.verify(t, NOW, &mut buf).is_ok()
+        } else {
+            let mut buf = jwtguard::TokenBuf::<jwtguard::Capacity16K>::empty();
+            self.verifier.verify(t, NOW, &mut buf).is_ok()
+        }
     }
 }
 
@@ -233,109 +239,131 @@ impl OursC {
                 let (p, n) = s(x);
                 assert_eq!(add(v, p, n), jwtguard_status::JWTGUARD_OK);
             }
+            assert_eq!(
+                jwtguard_verifier_set_max_token_size(v, LARGE),
+                jwtguard_status::JWTGUARD_OK
+            );
         }
         Self { verifier: v }
     }
 
     #[inline]
     pub fn verify(&self, token: &str) -> bool {
-        let mut result = std::mem::MaybeUninit::uninit();
-        self.verify_into(token, &mut result)
+        self.with_result(token, |_| true)
     }
 
-    /// `jwtguard_verify` into `result`; whether the token verified.
+    /// `jwtguard_verify` (or `jwtguard_verify_large` for a token over 2048 bytes, as a gateway
+    /// configured for large tokens calls it), then `read` on the result if the token verified.
     #[inline]
-    fn verify_into(
+    fn with_result(
         &self,
         token: &str,
-        result: &mut std::mem::MaybeUninit<jwtguard_ffi::jwtguard_result>,
+        read: impl FnOnce(*const jwtguard_ffi::jwtguard_result) -> bool,
     ) -> bool {
         use jwtguard_ffi::*;
-        // SAFETY: the verifier is valid; the token pair comes from a &str; result is writable.
-        let st = unsafe {
-            jwtguard_verify(
-                self.verifier,
-                token.as_ptr(),
-                token.len(),
-                NOW,
-                std::ptr::null(),
-                0,
-                result.as_mut_ptr(),
-            )
-        };
-        st == jwtguard_status::JWTGUARD_OK
+        let (t, n) = (token.as_ptr(), token.len());
+        if n <= JWTGUARD_DEFAULT_MAX_TOKEN_SIZE {
+            let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+            // SAFETY: the verifier is valid; the token pair comes from a &str; result is
+            // writable.
+            let st = unsafe {
+                jwtguard_verify(
+                    self.verifier,
+                    t,
+                    n,
+                    NOW,
+                    std::ptr::null(),
+                    0,
+                    result.as_mut_ptr(),
+                )
+            };
+            st == jwtguard_status::JWTGUARD_OK && read(result.as_ptr())
+        } else {
+            let mut result = std::mem::MaybeUninit::<jwtguard_large_result>::uninit();
+            // SAFETY: as above, with a large result.
+            let st = unsafe {
+                jwtguard_verify_large(
+                    self.verifier,
+                    t,
+                    n,
+                    NOW,
+                    std::ptr::null(),
+                    0,
+                    result.as_mut_ptr(),
+                )
+            };
+            st == jwtguard_status::JWTGUARD_OK && read(jwtguard_large_result_get(result.as_ptr()))
+        }
     }
 }
 
+/// The five claims a gateway forwards: `sub`, `iss`, `azp` and `sid` as text, `permissions`
+/// as compact JSON.
+const FIVE_CLAIMS: [&str; 5] = ["sub", "iss", "azp", "sid", "permissions"];
+
 impl OursC {
-    /// [`OursC::verify`], then five claims read back through the accessors, as a gateway
-    /// forwards them: `sub`, `iss`, `azp` and `sid` as text, `permissions` as compact JSON.
+    /// [`OursC::verify`], then five claims read back through the accessors, one call each.
     #[inline]
     pub fn verify_and_read(&self, token: &str) -> bool {
         use jwtguard_ffi::*;
-        let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
-        if !self.verify_into(token, &mut result) {
-            return false;
-        }
-        let mut out = [0u8; 256];
-        let mut total = 0usize;
-        for path in ["sub", "iss", "azp", "sid", "permissions"] {
-            let mut n = 0usize;
-            // SAFETY: `result` was filled by jwtguard_verify above; the path and output
-            // pairs come from live locals.
-            let st = unsafe {
-                jwtguard_result_claim(
-                    result.as_ptr(),
-                    path.as_ptr(),
-                    path.len(),
-                    out.as_mut_ptr(),
-                    out.len(),
-                    &mut n,
-                )
-            };
-            if st != jwtguard_status::JWTGUARD_OK {
-                return false;
+        self.with_result(token, |result| {
+            let mut out = [0u8; 256];
+            let mut total = 0usize;
+            for path in FIVE_CLAIMS {
+                let mut n = 0usize;
+                // SAFETY: `result` was filled by a verify that passed; the path and output
+                // pairs come from live locals.
+                let st = unsafe {
+                    jwtguard_result_claim(
+                        result,
+                        path.as_ptr(),
+                        path.len(),
+                        out.as_mut_ptr(),
+                        out.len(),
+                        &mut n,
+                    )
+                };
+                if st != jwtguard_status::JWTGUARD_OK {
+                    return false;
+                }
+                total += n;
             }
-            total += n;
-        }
-        std::hint::black_box(total) > 0
+            std::hint::black_box(total) > 0
+        })
     }
 
     /// The same five claims as [`OursC::verify_and_read`], in one `jwtguard_result_claims_batch`
     /// call.
     pub fn verify_and_read_batch(&self, token: &str) -> bool {
         use jwtguard_ffi::*;
-        const PATHS: [&str; 5] = ["sub", "iss", "azp", "sid", "permissions"];
-        let mut result = std::mem::MaybeUninit::<jwtguard_result>::uninit();
-        if !self.verify_into(token, &mut result) {
-            return false;
-        }
-        let paths = PATHS.map(|p| jwtguard_str {
-            ptr: p.as_ptr(),
-            len: p.len(),
-        });
-        let mut values = [jwtguard_str {
-            ptr: std::ptr::null(),
-            len: 0,
-        }; 5];
-        let mut out = [0u8; 256];
-        let mut total = 0usize;
-        // SAFETY: `result` was filled by jwtguard_verify above; the paths, values and output
-        // come from live locals of the lengths given.
-        let st = unsafe {
-            jwtguard_result_claims_batch(
-                result.as_ptr(),
-                paths.as_ptr(),
-                paths.len(),
-                out.as_mut_ptr(),
-                out.len(),
-                values.as_mut_ptr(),
-                &mut total,
-            )
-        };
-        st == jwtguard_status::JWTGUARD_OK
-            && values.iter().all(|v| !v.ptr.is_null())
-            && std::hint::black_box(total) > 0
+        self.with_result(token, |result| {
+            let paths = FIVE_CLAIMS.map(|p| jwtguard_str {
+                ptr: p.as_ptr(),
+                len: p.len(),
+            });
+            let mut values = [jwtguard_str {
+                ptr: std::ptr::null(),
+                len: 0,
+            }; 5];
+            let mut out = [0u8; 256];
+            let mut total = 0usize;
+            // SAFETY: `result` was filled by a verify that passed; the paths, values and
+            // output come from live locals of the lengths given.
+            let st = unsafe {
+                jwtguard_result_claims_batch(
+                    result,
+                    paths.as_ptr(),
+                    paths.len(),
+                    out.as_mut_ptr(),
+                    out.len(),
+                    values.as_mut_ptr(),
+                    &mut total,
+                )
+            };
+            st == jwtguard_status::JWTGUARD_OK
+                && values.iter().all(|v| !v.ptr.is_null())
+                && std::hint::black_box(total) > 0
+        })
     }
 }
 
@@ -623,6 +651,14 @@ pub fn check_all(f: &Fixture) {
         Alg::Hs256 => assert!(floor.hmac()),
         Alg::Rs256(_) => assert!(floor.aws_lc_rsa()),
     }
+}
+
+/// The largest tokens measured: Keycloak-sized, in a 16 KiB buffer.
+pub const LARGE: usize = 16384;
+
+/// The 16 KiB rows of the ratios bench (the C peers' harness keeps to [`cases`]).
+pub fn large_cases() -> Vec<(Alg, usize)> {
+    vec![(Alg::Hs256, 16000), (Alg::Rs256(2048), 16000)]
 }
 
 /// Every (algorithm, size) the suite measures.

@@ -50,7 +50,7 @@ fn allocations_per_verify() {
         "| token | jwtguard | jwtguard C ABI | jsonwebtoken+aws-lc-rs | jwt-compact | jwt-simple |"
     );
     println!("|---|---:|---:|---:|---:|---:|");
-    for (alg, len) in cases() {
+    for (alg, len) in cases().into_iter().chain(large_cases()) {
         let f = fixture(alg, len);
         let t = f.token.as_str();
         let Adapters {

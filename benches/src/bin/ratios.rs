@@ -29,7 +29,7 @@ fn main() {
     );
     println!("| group | library | min | median | jwtguard ÷ library |");
     println!("|---|---|---:|---:|---:|");
-    for (alg, len) in cases() {
+    for (alg, len) in cases().into_iter().chain(large_cases()) {
         let group = format!("{}/{len}b", alg.label());
         if !group.contains(&filter) {
             continue;
