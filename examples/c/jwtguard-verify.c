@@ -49,7 +49,8 @@ static const char *usage_text =
     "  --leeway SECONDS          default 0\n"
     "  --now UNIX_SECONDS        default: the system clock\n"
     "  --require PERMISSION      (repeatable)   --permissions-claim NAME (default permissions)\n"
-    "  --field PATH[:NAME][!]    metadata field, ! = required (repeatable)\n"
+    "  --field PATH[:NAME][!]    metadata field, ! = required (repeatable); PATH is a dot path\n"
+    "                            or a JSON Pointer (/https:~1~1example.com~1roles:roles)\n"
     "  --access-token            RFC 9068 profile\n"
     "  --provider                start the next identity provider: the key and policy options\n"
     "                            after it are its own (before the first, the first provider's).\n"
@@ -270,7 +271,11 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
             size_t len = strlen(arg);
             bool required = len && arg[len - 1] == '!';
             if (required) arg[--len] = '\0';
-            char *colon = strchr(arg, ':');
+            /* PATH:NAME. A JSON Pointer path (RFC 6901, starting with '/') may itself hold colons
+             * (`/https:~1~1example.com~1roles`): its NAME is after the last colon, and only if
+             * that is a name (no '/' or '~'); a pointer whose last token holds a colon needs one. */
+            char *colon = arg[0] == '/' ? strrchr(arg, ':') : strchr(arg, ':');
+            if (colon && arg[0] == '/' && strpbrk(colon + 1, "/~")) colon = NULL;
             const char *name = "";
             if (colon) { *colon = '\0'; name = colon + 1; }
             s = jwtguard_verifier_add_metadata_field(v, STR(arg), STR(name), required ? 1 : 0);

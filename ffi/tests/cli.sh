@@ -168,6 +168,13 @@ case_ "16 KB token on stdin" 0 '"ok":true' --stdin "$large" -- "${big[@]}" --max
 case_ "--max-token-size over the capacity" 2 "not a token size" -- "${big[@]}" --max-token-size 16385 "$large"
 case_ "--max-token-size with providers" 0 '"provider":2' -- "${providers[@]}" --provider --jwks "$data/jwks.json" \
     --iss https://issuer.example --aud api.example --max-token-size 16384 "$large"
+# JSON Pointer fields, whose paths hold colons (issue 20, §3).
+ptr_tok=$(awk '$1 == "a-ok" { print $4 }' "$data/providers.tokens.txt")
+a_only=(--hmac-file "HS256:=$data/hs256.secret" --iss https://a.example --aud a-api --now $now)
+case_ "--field with a JSON Pointer and a name" 0 '"metadata":{"who":"user_24601"}' -- "${a_only[@]}" --field '/sub:who' "$ptr_tok"
+case_ "--field with a JSON Pointer holding a colon" 0 '"metadata":{"iss":"https://a.example"}' -- "${a_only[@]}" --field '/iss:iss' "$ptr_tok"
+case_ "--field with an escaped pointer and no name" 2 JWTGUARD_INVALID_METADATA_FIELD -- "${a_only[@]}" --field '/https:~1~1x' "$ptr_tok"
+case_ "--field with an escaped pointer and a name" 0 '"ok":true' -- "${a_only[@]}" --field '/https:~1~1x:roles' "$ptr_tok"
 case_ "--help" 0 "usage:" -- --help
 case_ "--help states the number rules" 0 "digits only" -- --help
 

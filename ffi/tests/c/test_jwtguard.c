@@ -492,6 +492,27 @@ static void test_providers(void) {
     CHECK(n == 8);
     free(text);
 
+    /* A kid-less token tries at most the set's limit of keys in all providers: three decoy
+     * secrets first, then A's; with a limit of 3, A's key is never tried. */
+    jwtguard_verifier *decoys = jwtguard_verifier_new();
+    CHECK_STATUS(jwtguard_verifier_add_hmac(decoys, JWTGUARD_ALG_HS256, NULL, 0, S("decoy-secret-1-0123456789-abcdefghijklmnop")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_hmac(decoys, JWTGUARD_ALG_HS256, NULL, 0, S("decoy-secret-2-0123456789-abcdefghijklmnop")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_hmac(decoys, JWTGUARD_ALG_HS256, NULL, 0, S("decoy-secret-3-0123456789-abcdefghijklmnop")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_issuer(decoys, S("https://decoy.example")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_audience(decoys, S("a-api")), JWTGUARD_OK);
+    jwtguard_providers capped;
+    CHECK_STATUS(jwtguard_providers_init(&capped), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_add(&capped, decoys), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_add(&capped, a), JWTGUARD_OK);
+    {
+        jwtguard_result r;
+        CHECK_STATUS(jwtguard_providers_verify(&capped, (const uint8_t *)a_ok, strlen(a_ok), NOW, NULL, 0, &r), JWTGUARD_OK);
+        CHECK(jwtguard_result_provider(&r) == 1);
+        CHECK_STATUS(jwtguard_providers_set_kidless_limit(&capped, 3), JWTGUARD_OK);
+        CHECK_STATUS(jwtguard_providers_verify(&capped, (const uint8_t *)a_ok, strlen(a_ok), NOW, NULL, 0, &r), JWTGUARD_INVALID_SIGNATURE);
+    }
+    jwtguard_verifier_free(decoys);
+
     /* A provider whose issuer check is waived cannot be part of a set: its key verifies the
      * token, and the set refuses it all the same. */
     secret = slurp("hs256.secret", &len);
