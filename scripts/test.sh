@@ -113,6 +113,14 @@ step "C and C++ tests, jwtguard-verify tests, install with pkg-config and CMake"
 make --no-print-directory c-test
 scripts/cmake-test.sh
 
+step "C++: a verifier replaced under load (issue 18), under ThreadSanitizer and AddressSanitizer"
+missing=()
+cargo +nightly --version >/dev/null 2>&1 || missing+=("Rust nightly (rustup toolchain install nightly), for -Zsanitizer=address")
+echo 'int main(void){return 0;}' | ${CXX:-c++} -fsanitize=thread -x c++ - -o /dev/null 2>/dev/null ||
+    missing+=("ThreadSanitizer for ${CXX:-c++} (apt-get install g++)")
+(skip_or_fail "the C++ swap test" ${missing[@]+"${missing[@]}"} &&
+    make --no-print-directory cpp-swap-test)
+
 step "the README's run command"
 make --no-print-directory run
 
