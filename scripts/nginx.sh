@@ -566,6 +566,148 @@ PY
     fi
 done
 
+echo "==> keys fetched by subrequest and rotated without a reload (issue 18), one worker"
+# A second nginx with one worker, so which worker's key set answers is not left to chance: a
+# local identity provider serves a JWKS file the test rewrites, and the gateway fetches it
+# through an internal location with proxy_pass, as a user points it at the IdP.
+ROT=$((PORT + 3))
+IDP=$((PORT + 4))
+RP=$PREFIX/rot
+mkdir -p "$RP"/{conf,logs,tmp,idp} "$RP"/html/{rotating,combined,never-loaded,garbage-keys}
+for d in rotating combined never-loaded garbage-keys; do echo ok >"$RP/html/$d/x"; done
+jwk_line() { grep "\"kid\":\"$1\"" examples/data/jwks.json | sed 's/,$//'; }
+idp_keys() { # KID... -> the IdP's JWKS
+    local list="" k
+    for k in "$@"; do list="$list${list:+,}$(jwk_line "$k")"; done
+    printf '{"keys":[%s]}\n' "$list" >"$RP/idp/jwks.tmp" && mv "$RP/idp/jwks.tmp" "$RP/idp/jwks.json"
+}
+idp_hits() { grep -c 'GET /jwks.json' "$RP/logs/idp.log" 2>/dev/null || true; }
+idp_keys rsa-2024
+cat >"$RP/conf/nginx.conf" <<EOF
+load_module $MODULE;
+worker_processes 1;
+pid $RP/logs/nginx.pid;
+error_log $RP/logs/error.log info;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $RP/tmp/body; proxy_temp_path $RP/tmp/proxy;
+    fastcgi_temp_path $RP/tmp/fastcgi; uwsgi_temp_path $RP/tmp/uwsgi; scgi_temp_path $RP/tmp/scgi;
+    auth_jwtguard_issuer https://issuer.example;
+    auth_jwtguard_audience api.example;
+    # The identity provider.
+    server {
+        listen 127.0.0.1:$IDP;
+        access_log $RP/logs/idp.log;
+        location = /jwks.json { root $RP/idp; default_type application/json; }
+        location = /fail { return 500; }
+        location = /garbage { return 200 "this is not a key set"; }
+    }
+    server {
+        listen 127.0.0.1:$ROT;
+        root $RP/html;
+        auth_jwtguard on;
+        # (\`return\` would answer before the access phase: static files show what passed.)
+        add_header X-Sub \$jwt_sub always;
+        location = /_jwks { internal; auth_jwtguard off; proxy_pass http://127.0.0.1:$IDP/jwks.json; subrequest_output_buffer_size 64k; }
+        location = /_jwks_fail { internal; auth_jwtguard off; proxy_pass http://127.0.0.1:$IDP/fail; }
+        location = /_jwks_garbage { internal; auth_jwtguard off; proxy_pass http://127.0.0.1:$IDP/garbage; }
+        location /rotating/ {
+            auth_jwtguard_key_request /_jwks;
+            auth_jwtguard_key_cache 3s;
+            auth_jwtguard_key_refresh_min 1s;
+        }
+        # Fetched keys combined with a static one: the HS256 secret of the bundled samples.
+        location /combined/ {
+            auth_jwtguard_key_request /_jwks;
+            auth_jwtguard_hs256 hmac-1 $PREFIX/conf/hs256.secret;
+        }
+        location /never-loaded/ { auth_jwtguard_key_request /_jwks_fail; }
+        location /garbage-keys/ { auth_jwtguard_key_request /_jwks_garbage; }
+    }
+}
+EOF
+"$NGINX" -p "$RP" -c conf/nginx.conf -t 2>&1 | sed 's/^/    /'
+"$NGINX" -p "$RP" -c conf/nginx.conf
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$IDP/jwks.json" && break; sleep 0.1; done
+rot_stop() { if [ -f "$RP/logs/nginx.pid" ]; then kill "$(cat "$RP/logs/nginx.pid")" 2>/dev/null || true; sleep 0.3; fi; }
+trap 'rot_stop; cleanup' EXIT
+R="http://127.0.0.1:$ROT"
+t2024=$("$MINT" "$RS" "$(claims '')")
+t2025=$("$MINT" '{"alg":"RS256","typ":"JWT","kid":"rsa-2025"}' "$(claims '')")
+check "the first request fetches the JWKS and verifies" 200 "$R/rotating/x" "Bearer $t2024" "X-Sub: user_24601" 'ok'
+check "a kid the IdP does not have yet" 401 "$R/rotating/x" "Bearer $t2025" 'error="invalid_token"'
+idp_keys rsa-2024 rsa-2025
+sleep 1.2
+check "the IdP adds a key: its tokens pass, no reload (unknown kid refetches)" 200 "$R/rotating/x" "Bearer $t2025" "X-Sub: user_24601" 'ok'
+idp_keys rsa-2025
+check "the IdP drops a key: its tokens pass until the cache time is over" 200 "$R/rotating/x" "Bearer $t2024" "X-Sub: user_24601" 'ok'
+sleep 3.2
+check "after the cache time, the dropped key's tokens stop" 401 "$R/rotating/x" "Bearer $t2024" 'error="invalid_token"'
+check "and the kept key's still pass" 200 "$R/rotating/x" "Bearer $t2025" "X-Sub: user_24601" 'ok'
+# A flood of unknown kids refetches at most once per auth_jwtguard_key_refresh_min (1 s).
+sleep 1.2
+floods=()
+for i in $(seq 30); do floods+=("$("$MINT" "{\"alg\":\"RS256\",\"kid\":\"random-$i-$RANDOM\"}" "$(claims '')")"); done
+before=$(idp_hits)
+start=$(date +%s%N)
+for t in "${floods[@]}"; do curl -s -o /dev/null -H "Authorization: Bearer $t" "$R/rotating/x"; done
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+hits=$(( $(idp_hits) - before ))
+allowed=$(( elapsed_ms / 1000 + 1 ))
+if [ "$hits" -ge 1 ] && [ "$hits" -le "$allowed" ]; then
+    pass=$((pass + 1)); echo "    ok  30 unknown kids in ${elapsed_ms} ms: $hits fetch(es) of the JWKS (at most $allowed)"
+else
+    fail=$((fail + 1)); echo "    FAIL 30 unknown kids in ${elapsed_ms} ms: $hits fetches, want 1 to $allowed"
+fi
+# The IdP fails: the last good key set keeps serving, with a warning.
+printf 'garbage' >"$RP/idp/jwks.json"
+sleep 3.2
+check "the IdP serves garbage: the last good key set still serves" 200 "$R/rotating/x" "Bearer $t2025" "X-Sub: user_24601" 'ok'
+if grep -q 'key request "/_jwks" failed: the response is not a usable JWKS.*keeping the last key set' "$RP/logs/error.log"; then
+    pass=$((pass + 1)); echo "    ok  the failed refetch is logged as a warning"
+else
+    fail=$((fail + 1)); echo "    FAIL no warning for the failed refetch"; tail -5 "$RP/logs/error.log"
+fi
+idp_keys rsa-2025
+check "no key set ever loaded (the IdP answers 500): 500, never a pass" 500 "$R/never-loaded/x" "Bearer $t2025"
+check "no key set ever loaded (the IdP answers garbage): 500" 500 "$R/garbage-keys/x" "Bearer $t2025"
+fails_before=$(grep -c 'GET /fail' "$RP/logs/idp.log" || true)
+for _ in 1 2 3 4 5; do curl -s -o /dev/null -H "Authorization: Bearer $t2025" "$R/never-loaded/x"; done
+fails=$(( $(grep -c 'GET /fail' "$RP/logs/idp.log" || true) - fails_before ))
+if [ "$fails" -le 1 ]; then
+    pass=$((pass + 1)); echo "    ok  an IdP that is down is asked at most once per refresh time ($fails for 5 requests)"
+else
+    fail=$((fail + 1)); echo "    FAIL an IdP that is down was asked $fails times for 5 requests"
+fi
+check "fetched and static keys combined: a fetched key" 200 "$R/combined/x" "Bearer $t2025" "X-Sub: user_24601" 'ok'
+check "fetched and static keys combined: the static HS256 key" 200 "$R/combined/x" "Bearer $hs256_jwks" "X-Sub: user_24601" 'ok'
+if [ "$LOAD" = 1 ]; then
+    # wrk with refetches during the run (the cache time is 3 s), and the worker's memory.
+    rot_worker() {
+        local m st
+        m=$(cat "$RP/logs/nginx.pid")
+        for st in /proc/[0-9]*/status; do
+            awk -v m="$m" '/^PPid:/ { if ($2 == m) { split(FILENAME, p, "/"); print p[3] } }' "$st" 2>/dev/null || true
+        done | head -1
+    }
+    rot_rss() { awk '/^VmRSS:/ {print $2}' "/proc/$(rot_worker)/status"; }
+    wrk -t1 -c4 -d1s -H "Authorization: Bearer $t2025" "$R/rotating/x" >/dev/null
+    rss0=$(rot_rss)
+    before=$(idp_hits)
+    secs=$(( ${WRK_SECONDS:-10} > 7 ? ${WRK_SECONDS:-10} : 7 ))
+    out=$(wrk -t2 -c16 -d"${secs}s" -H "Authorization: Bearer $t2025" "$R/rotating/x")
+    rss1=$(rot_rss)
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
+    fetched=$(( $(idp_hits) - before ))
+    if [ "${non2xx:-0}" = 0 ] && [ "$fetched" -ge 2 ] && [ $((rss1 - rss0)) -le 2048 ]; then
+        pass=$((pass + 1)); echo "    ok  wrk ${secs} s: $(awk '/^Requests\/sec:/ {print $2}' <<<"$out") requests/s, 0 errors, $fetched refetches during the run, worker RSS $rss0 -> $rss1 KiB"
+    else
+        fail=$((fail + 1)); echo "    FAIL wrk: ${non2xx:-0} errors, $fetched refetches, RSS $rss0 -> $rss1 KiB"; printf '%s\n' "$out" | sed 's/^/        /'
+    fi
+fi
+rot_stop
+
 echo "responses: $pass passed, $fail failed"
 if ! grep -q 'auth_jwtguard: invalid_token: Token has expired (JWTGUARD_EXPIRED)' "$PREFIX/logs/error.log"; then
     echo "FAIL: the error log does not give the rejection reason" >&2

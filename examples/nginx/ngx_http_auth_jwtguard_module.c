@@ -49,6 +49,25 @@ typedef struct {
     ngx_uint_t n_values;
 } jwtguard_claim_requirement_t;
 
+/* A key set fetched by auth_jwtguard_key_request: its verifier (the location's policy and the
+ * fetched keys), and, when the location has static keys too, a providers set over it and the
+ * static verifier. Per worker; freed when it has been replaced and no request holds it. */
+typedef struct {
+    jwtguard_verifier *verifier;
+    jwtguard_providers set;
+    ngx_uint_t with_static; /* verify through `set` */
+    ngx_uint_t refs;        /* the location's, plus one per request using it */
+} jwtguard_keyset_t;
+
+/* A location's fetched keys, per worker (the configuration is copied into each worker). */
+typedef struct {
+    jwtguard_keyset_t *current; /* NULL until a fetch succeeds */
+    /* In ngx_current_msec (monotonic milliseconds): a throttle of whole seconds by the
+     * calendar clock would let two fetches through across a second boundary. */
+    ngx_msec_t loaded_at;       /* when `current` was fetched */
+    ngx_msec_t last_start;      /* when the last fetch started, for the refetch throttle */
+} jwtguard_keystate_t;
+
 typedef struct {
     ngx_flag_t enable;
     ngx_str_t realm;
@@ -67,6 +86,10 @@ typedef struct {
     ngx_array_t *provider_names; /* auth_jwtguard_providers: of ngx_str_t */
     ngx_uint_t providers_kidless_limit; /* its kidless_limit=N, 0 for the default */
     size_t max_token_size;      /* auth_jwtguard_max_token_size */
+    ngx_str_t key_request;      /* auth_jwtguard_key_request: the internal location to fetch */
+    time_t key_cache;           /* auth_jwtguard_key_cache */
+    time_t key_refresh_min;     /* auth_jwtguard_key_refresh_min */
+    jwtguard_keystate_t *keystate; /* with key_request: the fetched keys */
 
     /* Built at merge time from the above; NULL until then. */
     jwtguard_verifier *verifier;
@@ -80,7 +103,16 @@ typedef struct {
     jwtguard_status status;  /* the outcome, for $jwtguard_error */
     ngx_uint_t ran;          /* whether the module looked at this request's token */
     ngx_str_t provider;      /* the provider whose key verified it, for $jwtguard_provider */
+    /* auth_jwtguard_key_request: this request's fetch (none, waiting, done, installed), its
+     * response, and the key set it verifies with (held until the request ends). */
+    ngx_uint_t fetch;
+    ngx_uint_t fetch_status;
+    ngx_str_t fetch_body;
+    jwtguard_keyset_t *held;
+    jwtguard_keystate_t *held_from;
 } ngx_http_auth_jwtguard_ctx_t;
+
+enum { FETCH_NONE = 0, FETCH_WAITING, FETCH_DONE, FETCH_USED };
 
 /* auth_jwtguard_provider NAME { ... }: one identity provider's keys and policy, in the fields
  * of a location configuration, with its verifier built when the block ends. */
@@ -170,6 +202,15 @@ static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
     {ngx_string("auth_jwtguard_max_token_size"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
      ngx_conf_set_size_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_auth_jwtguard_loc_conf_t, max_token_size), NULL},
+    {ngx_string("auth_jwtguard_key_request"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, key_request), NULL},
+    {ngx_string("auth_jwtguard_key_cache"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_conf_set_sec_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, key_cache), NULL},
+    {ngx_string("auth_jwtguard_key_refresh_min"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_conf_set_sec_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, key_refresh_min), NULL},
     {ngx_string("auth_jwtguard_require_kid"), JWTGUARD_ALL_LEVELS | NGX_CONF_FLAG,
      ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_auth_jwtguard_loc_conf_t, require_kid), NULL},
@@ -231,6 +272,8 @@ static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->provider_names = NGX_CONF_UNSET_PTR;
     conf->providers_kidless_limit = NGX_CONF_UNSET_UINT;
     conf->max_token_size = NGX_CONF_UNSET_SIZE;
+    conf->key_cache = NGX_CONF_UNSET;
+    conf->key_refresh_min = NGX_CONF_UNSET;
     return conf;
 }
 
@@ -501,6 +544,47 @@ static jwtguard_status add_texts(jwtguard_verifier *v, ngx_array_t *a, add_text_
     return JWTGUARD_OK;
 }
 
+/* The policy of `conf` (merged) into `v`: what a level's verifier and a fetched key set's
+ * verifier share. `*what` names the directive a failure is about. */
+static jwtguard_status apply_policy(jwtguard_verifier *v, ngx_http_auth_jwtguard_loc_conf_t *conf,
+                                    const char **what)
+{
+    jwtguard_status s;
+    *what = "auth_jwtguard_issuer";
+    s = add_texts(v, conf->issuers, jwtguard_verifier_add_issuer);
+    if (s == JWTGUARD_OK) {
+        *what = "auth_jwtguard_audience";
+        s = add_texts(v, conf->audiences, jwtguard_verifier_add_audience);
+    }
+    if (s == JWTGUARD_OK) {
+        *what = "auth_jwtguard_authorized_party";
+        s = add_texts(v, conf->parties, jwtguard_verifier_add_authorized_party);
+    }
+    if (s == JWTGUARD_OK) {
+        *what = "auth_jwtguard_leeway";
+        s = jwtguard_verifier_set_leeway(v, (uint64_t)conf->leeway);
+    }
+    if (s == JWTGUARD_OK && conf->any_issuer)
+        s = jwtguard_verifier_allow_any_issuer(v);
+    if (s == JWTGUARD_OK && conf->no_audience)
+        s = jwtguard_verifier_allow_no_audience(v);
+    if (s == JWTGUARD_OK && conf->require_kid == 1)
+        s = jwtguard_verifier_set_require_kid(v, 1);
+    if (s == JWTGUARD_OK) {
+        *what = "auth_jwtguard_max_token_size";
+        s = jwtguard_verifier_set_max_token_size(v, conf->max_token_size);
+    }
+    if (s == JWTGUARD_OK) {
+        /* Fail-safe defaults: keys without an issuer (or an audience) to check are a
+         * configuration error here, at nginx -t, not a 500 on every request. */
+        s = jwtguard_verifier_check(v);
+        *what = s == JWTGUARD_ISSUER_NOT_CONFIGURED
+                    ? "auth_jwtguard_issuer (or auth_jwtguard_allow_any_issuer on)"
+                    : "auth_jwtguard_audience (or auth_jwtguard_allow_no_audience on)";
+    }
+    return s;
+}
+
 /* The verifier for `conf`'s keys and policy (all already merged), freed with the cycle. */
 static char *build_verifier(ngx_conf_t *cf, ngx_http_auth_jwtguard_loc_conf_t *conf)
 {
@@ -515,47 +599,17 @@ static char *build_verifier(ngx_conf_t *cf, ngx_http_auth_jwtguard_loc_conf_t *c
     cln->handler = free_verifier;
     cln->data = v;
 
-    jwtguard_key_conf_t *k = conf->keys->elts;
     const char *what = "keys";
     jwtguard_status s = JWTGUARD_OK;
-    for (ngx_uint_t i = 0; s == JWTGUARD_OK && i < conf->keys->nelts; i++) {
-        size_t loaded;
-        s = load_key(v, &k[i], &loaded);
+    if (conf->keys != NULL) {
+        jwtguard_key_conf_t *k = conf->keys->elts;
+        for (ngx_uint_t i = 0; s == JWTGUARD_OK && i < conf->keys->nelts; i++) {
+            size_t loaded;
+            s = load_key(v, &k[i], &loaded);
+        }
     }
-    if (s == JWTGUARD_OK) {
-        what = "auth_jwtguard_issuer";
-        s = add_texts(v, conf->issuers, jwtguard_verifier_add_issuer);
-    }
-    if (s == JWTGUARD_OK) {
-        what = "auth_jwtguard_audience";
-        s = add_texts(v, conf->audiences, jwtguard_verifier_add_audience);
-    }
-    if (s == JWTGUARD_OK) {
-        what = "auth_jwtguard_authorized_party";
-        s = add_texts(v, conf->parties, jwtguard_verifier_add_authorized_party);
-    }
-    if (s == JWTGUARD_OK) {
-        what = "auth_jwtguard_leeway";
-        s = jwtguard_verifier_set_leeway(v, (uint64_t)conf->leeway);
-    }
-    if (s == JWTGUARD_OK && conf->any_issuer)
-        s = jwtguard_verifier_allow_any_issuer(v);
-    if (s == JWTGUARD_OK && conf->no_audience)
-        s = jwtguard_verifier_allow_no_audience(v);
-    if (s == JWTGUARD_OK && conf->require_kid == 1)
-        s = jwtguard_verifier_set_require_kid(v, 1);
-    if (s == JWTGUARD_OK) {
-        what = "auth_jwtguard_max_token_size";
-        s = jwtguard_verifier_set_max_token_size(v, conf->max_token_size);
-    }
-    if (s == JWTGUARD_OK) {
-        /* Fail-safe defaults: keys without an issuer (or an audience) to check are a
-         * configuration error here, at nginx -t, not a 500 on every request. */
-        s = jwtguard_verifier_check(v);
-        what = s == JWTGUARD_ISSUER_NOT_CONFIGURED
-                   ? "auth_jwtguard_issuer (or auth_jwtguard_allow_any_issuer on)"
-                   : "auth_jwtguard_audience (or auth_jwtguard_allow_no_audience on)";
-    }
+    if (s == JWTGUARD_OK)
+        s = apply_policy(v, conf, &what);
     if (s != JWTGUARD_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "auth_jwtguard: %s: %s (%s)", what,
                            jwtguard_error_message(s), jwtguard_error_name(s));
@@ -765,6 +819,15 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_uint_value(conf->providers_kidless_limit, prev->providers_kidless_limit, 0);
     ngx_conf_merge_size_value(conf->max_token_size, prev->max_token_size,
                               JWTGUARD_DEFAULT_MAX_TOKEN_SIZE);
+    ngx_conf_merge_str_value(conf->key_request, prev->key_request, "");
+    ngx_conf_merge_sec_value(conf->key_cache, prev->key_cache, 600);
+    ngx_conf_merge_sec_value(conf->key_refresh_min, prev->key_refresh_min, 30);
+    if (conf->key_request.len > 0 && conf->key_request.data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "auth_jwtguard_key_request \"%V\" must be a location's URI, starting with /",
+                           &conf->key_request);
+        return NGX_CONF_ERROR;
+    }
     if (conf->max_token_size == 0 || conf->max_token_size > JWTGUARD_MAX_TOKEN_CAPACITY) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "auth_jwtguard_max_token_size must be 1 to %d bytes (the library's "
@@ -800,6 +863,12 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
         }
     }
 
+    if (conf->provider_names != NULL && conf->key_request.len > 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "auth_jwtguard_key_request and auth_jwtguard_providers at one level: "
+                           "not supported");
+        return NGX_CONF_ERROR;
+    }
     if (conf->provider_names != NULL) {
         /* Providers replace the level's own keys and policy: those inherited from outer levels
          * do not apply here. Share the parent's set when it names the same providers. */
@@ -813,7 +882,7 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
         }
         return build_set(cf, conf);
     }
-    if (conf->keys == NULL) {
+    if (conf->keys == NULL && conf->key_request.len == 0) {
         /* A location that requires tokens but has no key can only refuse everything: a
          * configuration error. At the http and server levels (no location name) keys may
          * still come with each location, so it is not one; a request that reaches such a
@@ -833,13 +902,154 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
         conf->audiences == prev->audiences && conf->parties == prev->parties &&
         conf->leeway == prev->leeway && conf->any_issuer == prev->any_issuer &&
         conf->no_audience == prev->no_audience && conf->require_kid == prev->require_kid &&
-        conf->max_token_size == prev->max_token_size) {
+        conf->max_token_size == prev->max_token_size &&
+        conf->key_request.data == prev->key_request.data && conf->key_cache == prev->key_cache &&
+        conf->key_refresh_min == prev->key_refresh_min) {
         if (prev->verifier == NULL && build_verifier(cf, prev) != NGX_CONF_OK)
             return NGX_CONF_ERROR;
+        if (prev->key_request.len > 0 && prev->keystate == NULL &&
+            (prev->keystate = ngx_pcalloc(cf->pool, sizeof(jwtguard_keystate_t))) == NULL)
+            return NGX_CONF_ERROR;
         conf->verifier = prev->verifier;
+        conf->keystate = prev->keystate;
         return NGX_CONF_OK;
     }
-    return build_verifier(cf, conf);
+    if (build_verifier(cf, conf) != NGX_CONF_OK)
+        return NGX_CONF_ERROR;
+    if (conf->key_request.len > 0) {
+        /* Static keys and fetched ones are combined as two providers with this policy, which
+         * binds keys to issuers: the issuer check cannot be waived then. */
+        if (conf->keys != NULL && conf->any_issuer) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "auth_jwtguard_key_request with static keys needs "
+                               "auth_jwtguard_issuer, not auth_jwtguard_allow_any_issuer");
+            return NGX_CONF_ERROR;
+        }
+        conf->keystate = ngx_pcalloc(cf->pool, sizeof(jwtguard_keystate_t));
+        if (conf->keystate == NULL)
+            return NGX_CONF_ERROR;
+    }
+    return NGX_CONF_OK;
+}
+
+/* ---- fetched keys (auth_jwtguard_key_request) ------------------------------------------- */
+
+static void keyset_release(jwtguard_keyset_t *k)
+{
+    if (k != NULL && --k->refs == 0) {
+        jwtguard_verifier_free(k->verifier);
+        ngx_free(k);
+    }
+}
+
+/* The request's hold on its key set, released with the request. */
+static void release_held(void *data)
+{
+    ngx_http_auth_jwtguard_ctx_t *ctx = data;
+    keyset_release(ctx->held);
+    ctx->held = NULL;
+}
+
+static ngx_int_t fetch_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
+{
+    ngx_http_auth_jwtguard_ctx_t *ctx = data;
+    ctx->fetch = FETCH_DONE;
+    ctx->fetch_status = sr->headers_out.status;
+    ngx_str_null(&ctx->fetch_body);
+    if (sr->out != NULL && sr->out->buf != NULL) {
+        ctx->fetch_body.data = sr->out->buf->pos;
+        ctx->fetch_body.len = (size_t)(sr->out->buf->last - sr->out->buf->pos);
+    }
+    return rc;
+}
+
+/* Fetch the JWKS through the internal location, into memory; the access phase comes back to
+ * the handler when it is done. */
+static ngx_int_t start_fetch(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                             ngx_http_auth_jwtguard_ctx_t *ctx)
+{
+    ngx_http_post_subrequest_t *ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL)
+        return NGX_ERROR;
+    ps->handler = fetch_done;
+    ps->data = ctx;
+    ngx_http_request_t *sr;
+    /* (Never 0: 0 means "never started".) */
+    lcf->keystate->last_start = ngx_current_msec | 1;
+    if (ngx_http_subrequest(r, &lcf->key_request, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_IN_MEMORY | NGX_HTTP_SUBREQUEST_WAITED) != NGX_OK)
+        return NGX_ERROR;
+    /* No request body for the key server (as auth_request does). */
+    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+    if (sr->request_body == NULL)
+        return NGX_ERROR;
+    ctx->fetch = FETCH_WAITING;
+    return NGX_AGAIN;
+}
+
+/* A fetch is done: a new key set from its body, or a warning and the last good set kept. */
+static void install_fetched(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                            ngx_http_auth_jwtguard_ctx_t *ctx)
+{
+    jwtguard_keystate_t *ks = lcf->keystate;
+    const char *why = NULL;
+    jwtguard_status s = JWTGUARD_OK;
+    jwtguard_keyset_t *k = NULL;
+    jwtguard_jwks_report report;
+    ngx_memzero(&report, sizeof(report));
+    if (ctx->fetch_status != NGX_HTTP_OK) {
+        why = "the key server did not answer 200";
+    } else if (ctx->fetch_body.len == 0) {
+        why = "an empty response (is subrequest_output_buffer_size large enough?)";
+    } else if ((k = ngx_alloc(sizeof(*k), r->connection->log)) == NULL) {
+        why = "out of memory";
+    } else {
+        ngx_memzero(k, sizeof(*k));
+        const char *what;
+        k->verifier = jwtguard_verifier_new();
+        s = k->verifier == NULL ? JWTGUARD_UNKNOWN_ERROR : apply_policy(k->verifier, lcf, &what);
+        if (s == JWTGUARD_OK)
+            s = jwtguard_verifier_add_jwks_report(k->verifier, ctx->fetch_body.data,
+                                                  ctx->fetch_body.len, &report);
+        if (s == JWTGUARD_OK && report.loaded == 0)
+            s = JWTGUARD_NO_USABLE_KEYS;
+        if (s == JWTGUARD_OK && lcf->keys != NULL) {
+            /* Static keys too: the fetched set first, then the static verifier, each a
+             * provider with this location's policy. */
+            k->with_static = 1;
+            s = jwtguard_providers_init(&k->set);
+            if (s == JWTGUARD_OK)
+                s = jwtguard_providers_add(&k->set, k->verifier);
+            if (s == JWTGUARD_OK)
+                s = jwtguard_providers_add(&k->set, lcf->verifier);
+            if (s == JWTGUARD_OK)
+                s = jwtguard_providers_set_max_token_size(&k->set, lcf->max_token_size);
+            if (s == JWTGUARD_OK)
+                s = jwtguard_providers_check(&k->set);
+        }
+        if (s != JWTGUARD_OK)
+            why = "the response is not a usable JWKS";
+    }
+    if (why != NULL) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "auth_jwtguard: key request \"%V\" failed: %s%s%s%s; %s", &lcf->key_request,
+                      why, s != JWTGUARD_OK ? " (" : "", s != JWTGUARD_OK ? jwtguard_error_name(s) : "",
+                      s != JWTGUARD_OK ? ")" : "",
+                      ks->current != NULL ? "keeping the last key set" : "no key set yet");
+        if (k != NULL) {
+            jwtguard_verifier_free(k->verifier);
+            ngx_free(k);
+        }
+        return;
+    }
+    k->refs = 1; /* the location's */
+    jwtguard_keyset_t *old = ks->current;
+    ks->current = k;
+    ks->loaded_at = ngx_current_msec;
+    keyset_release(old);
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "auth_jwtguard: key request \"%V\": %uz keys loaded, %uz skipped",
+                  &lcf->key_request, report.loaded, report.skipped + report.rejected + report.left_out);
 }
 
 /* ---- the access handler ------------------------------------------------------------------ */
@@ -1034,7 +1244,7 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     if (!lcf->enable)
         return NGX_DECLINED;
-    if (lcf->verifier == NULL && lcf->set == NULL) {
+    if (lcf->verifier == NULL && lcf->set == NULL && lcf->keystate == NULL) {
         /* Fail closed: tokens are required here but no key was configured for this level. */
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "auth_jwtguard is on but no key is configured for this request's level");
@@ -1086,6 +1296,51 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
             return challenge(r, lcf, NGX_HTTP_BAD_REQUEST, "invalid_request", s);
     }
 
+    /* Fetched keys: fetch when there are none yet, or the cache time is over (at most once per
+     * auth_jwtguard_key_refresh_min); the request waits for its fetch and then verifies with
+     * the newest set. */
+    const jwtguard_verifier *verifier = lcf->verifier;
+    const jwtguard_providers *set = lcf->set;
+    if (lcf->keystate != NULL) {
+        jwtguard_keystate_t *ks = lcf->keystate;
+        if (ctx->fetch == FETCH_WAITING)
+            return NGX_AGAIN;
+        if (ctx->fetch == FETCH_DONE) {
+            install_fetched(r, lcf, ctx);
+            ctx->fetch = FETCH_USED;
+        }
+        ngx_msec_t t = ngx_current_msec;
+        ngx_uint_t stale =
+            ks->current == NULL || t - ks->loaded_at >= (ngx_msec_t)lcf->key_cache * 1000;
+        /* The throttle holds with no key set too: an IdP that is down at start-up gets one
+         * fetch per auth_jwtguard_key_refresh_min, not one per request (which are refused with
+         * 500 meanwhile). */
+        ngx_uint_t allowed = ks->last_start == 0 ||
+                             t - ks->last_start >= (ngx_msec_t)lcf->key_refresh_min * 1000;
+        if (stale && allowed && ctx->fetch == FETCH_NONE)
+            return start_fetch(r, lcf, ctx) == NGX_AGAIN ? NGX_AGAIN : NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (ks->current == NULL) {
+            /* Fail closed: no key set was ever loaded. */
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "auth_jwtguard: no key set from \"%V\" yet", &lcf->key_request);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        if (ctx->held != ks->current) {
+            if (ctx->held == NULL) {
+                ngx_pool_cleanup_t *cln = ngx_pool_cleanup_add(r->pool, 0);
+                if (cln == NULL)
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                cln->handler = release_held;
+                cln->data = ctx;
+            }
+            keyset_release(ctx->held);
+            ctx->held = ks->current;
+            ctx->held->refs++;
+        }
+        verifier = ctx->held->verifier;
+        set = ctx->held->with_static ? &ctx->held->set : NULL;
+    }
+
     /* A result of 1.9 KiB for tokens of up to 2 KiB; the 12.4 KiB large one only where
      * auth_jwtguard_max_token_size allows more (every verify zeroes its result). */
     const jwtguard_result *res;
@@ -1094,19 +1349,19 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
         jwtguard_large_result *large = ngx_palloc(r->pool, sizeof(jwtguard_large_result));
         if (large == NULL)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        s = lcf->set != NULL ? jwtguard_providers_verify_large(lcf->set, token, token_len, now,
-                                                               lcf->required, lcf->n_required, large)
-                             : jwtguard_verify_large(lcf->verifier, token, token_len, now,
-                                                     lcf->required, lcf->n_required, large);
+        s = set != NULL ? jwtguard_providers_verify_large(set, token, token_len, now,
+                                                          lcf->required, lcf->n_required, large)
+                        : jwtguard_verify_large(verifier, token, token_len, now, lcf->required,
+                                                lcf->n_required, large);
         res = jwtguard_large_result_get(large);
     } else {
         jwtguard_result *small = ngx_palloc(r->pool, sizeof(jwtguard_result));
         if (small == NULL)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        s = lcf->set != NULL ? jwtguard_providers_verify(lcf->set, token, token_len, now,
-                                                         lcf->required, lcf->n_required, small)
-                             : jwtguard_verify(lcf->verifier, token, token_len, now, lcf->required,
-                                               lcf->n_required, small);
+        s = set != NULL ? jwtguard_providers_verify(set, token, token_len, now, lcf->required,
+                                                    lcf->n_required, small)
+                        : jwtguard_verify(verifier, token, token_len, now, lcf->required,
+                                          lcf->n_required, small);
         res = small;
     }
     if (lcf->set != NULL) {
@@ -1115,6 +1370,11 @@ static ngx_int_t ngx_http_auth_jwtguard_handler(ngx_http_request_t *r)
             ctx->provider = ((ngx_str_t *)lcf->provider_names->elts)[i];
     }
     ctx->status = s;
+    /* A kid the fetched set does not have: the provider may have rotated its keys. Fetch again
+     * (at most once per auth_jwtguard_key_refresh_min, and once per request) and retry. */
+    if (s == JWTGUARD_UNKNOWN_KEY && lcf->keystate != NULL && ctx->fetch == FETCH_NONE &&
+        ngx_current_msec - lcf->keystate->last_start >= (ngx_msec_t)lcf->key_refresh_min * 1000)
+        return start_fetch(r, lcf, ctx) == NGX_AGAIN ? NGX_AGAIN : NGX_HTTP_INTERNAL_SERVER_ERROR;
     if (s == JWTGUARD_INSUFFICIENT_PERMISSIONS)
         return challenge(r, lcf, NGX_HTTP_FORBIDDEN, "insufficient_scope", s);
     if (((int)s >= 1 && (int)s < 100) || (int)s >= 900) {
