@@ -222,20 +222,20 @@ impl<'a> Claims<'a> {
             Registered::Nbf => self.nbf = Some(date_claim(v, Round::Up)?),
             Registered::Iat => self.iat = Some(date_claim(v, Round::Up)?),
         }
-        // The string-valued claims' slots in `ClaimsIndex::at` (the dates are kept as values).
-        Ok(match which {
-            Registered::Iss => Some(0),
-            Registered::Sub => Some(1),
-            Registered::Aud => Some(2),
-            Registered::Azp => Some(3),
-            Registered::Jti => Some(4),
-            Registered::ClientId => Some(5),
-            Registered::Exp | Registered::Nbf | Registered::Iat => None,
-        })
+        Ok(which.slot())
     }
 
     /// The top-level member `name` (compared after unescaping), from the index.
     pub(crate) fn member(&self, name: &str) -> Option<Value<'a>> {
+        // The string-valued registered claims (`sub`, `iss`, `azp`, ..., the ones read most)
+        // are where the typed index says: no scan of the members.
+        #[cfg(feature = "claims-cache")]
+        if let Some(v) = Registered::of_path(name)
+            .and_then(Registered::slot)
+            .and_then(|slot| self.cached(slot))
+        {
+            return v;
+        }
         let top = &self.index?.top;
         match top.get(self.payload, name) {
             Some(v) => Some(v),
@@ -480,6 +480,35 @@ impl Registered {
         ("iat", Registered::Iat),
         ("client_id", Registered::ClientId),
     ];
+
+    /// The string-valued claims' slots in `ClaimsIndex::at` (the dates are kept as values).
+    const fn slot(self) -> Option<usize> {
+        match self {
+            Registered::Iss => Some(0),
+            Registered::Sub => Some(1),
+            Registered::Aud => Some(2),
+            Registered::Azp => Some(3),
+            Registered::Jti => Some(4),
+            Registered::ClientId => Some(5),
+            Registered::Exp | Registered::Nbf | Registered::Iat => None,
+        }
+    }
+
+    /// Which string-valued registered claim a lookup's name is (a caller's text, so no
+    /// escapes to undo).
+    #[cfg(feature = "claims-cache")]
+    #[inline]
+    fn of_path(name: &str) -> Option<Self> {
+        match name.as_bytes() {
+            b"iss" => Some(Registered::Iss),
+            b"sub" => Some(Registered::Sub),
+            b"aud" => Some(Registered::Aud),
+            b"azp" => Some(Registered::Azp),
+            b"jti" => Some(Registered::Jti),
+            b"client_id" => Some(Registered::ClientId),
+            _ => None,
+        }
+    }
 
     /// Which registered claim `name` is. Compared after unescaping, like every member name, so
     /// `"\u0065xp"` is `exp`; the raw match is only a fast path.
