@@ -5,7 +5,10 @@
 #![no_main]
 use std::sync::OnceLock;
 
-use jwtguard::{Capacity16K, MAX_TOKEN_LEN, Providers, Request, TokenBuf, Verifier};
+use jwtguard::{
+    Accepted, Capacity, Capacity2K, Capacity16K, Error, MAX_TOKEN_LEN, Providers, Rejection,
+    Request, TokenBuf, Verifier,
+};
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]
@@ -14,54 +17,51 @@ mod common;
 /// Built once: loading the RSA keys per input would be most of the run.
 static VERIFIERS: OnceLock<(Verifier<'static, 4>, Verifier<'static, 4>)> = OnceLock::new();
 
-fuzz_target!(|data: &[u8]| {
-    let (v, large) = VERIFIERS
-        .get_or_init(|| (common::verifier(), common::verifier().max_token_len(16 * 1024)));
-    let mut buf = TokenBuf::new();
+/// One entry point's verdict on `data`, and the metadata document it wrote.
+fn verdict<C: Capacity>(
+    data: &[u8],
+    run: impl FnOnce(&[u8], &mut TokenBuf<C>, Request<'_>) -> Result<usize, Rejection>,
+) -> (Result<usize, Error>, [u8; 512]) {
+    let mut buf = TokenBuf::<C>::empty();
     let mut out = [0u8; 512];
-    let verdict = v
-        .verify_request(
-            data,
-            common::NOW,
-            &mut buf,
-            Request::new().require(&["read"]).metadata_into(&mut out),
-        )
-        .map(|a| a.metadata_len)
-        .map_err(|r| r.error);
+    let request = Request::new().require(&["read"]).metadata_into(&mut out);
+    let v = run(data, &mut buf, request).map_err(|r| r.error);
+    (v, out)
+}
 
-    let mut big = TokenBuf::<Capacity16K>::empty();
-    let mut out2 = [0u8; 512];
-    let large_verdict = large
-        .verify_request(
-            data,
-            common::NOW,
-            &mut big,
-            Request::new().require(&["read"]).metadata_into(&mut out2),
+fn len(a: Accepted<'_>) -> usize {
+    a.metadata_len
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (v, large) = VERIFIERS.get_or_init(|| {
+        (
+            common::verifier(),
+            common::verifier().max_token_len(16 * 1024),
         )
-        .map(|a| a.metadata_len)
-        .map_err(|r| r.error);
+    });
+    let (default, out) = verdict::<Capacity2K>(data, |t, b, r| {
+        v.verify_request(t, common::NOW, b, r).map(len)
+    });
+    let (big, out_big) = verdict::<Capacity16K>(data, |t, b, r| {
+        large.verify_request(t, common::NOW, b, r).map(len)
+    });
     if data.len() <= MAX_TOKEN_LEN {
-        assert_eq!(verdict, large_verdict);
-        if verdict.is_ok() {
-            assert_eq!(out, out2);
+        assert_eq!(default, big);
+        if default.is_ok() {
+            assert_eq!(out, out_big);
         }
     }
-
     let list = [v];
     let set = Providers::new(&list).unwrap();
-    let mut buf3 = TokenBuf::new();
-    let mut out3 = [0u8; 512];
-    let set_verdict = set
-        .verify_request(
-            data,
-            common::NOW,
-            &mut buf3,
-            Request::new().require(&["read"]).metadata_into(&mut out3),
-        )
-        .map(|(i, a)| {
+    let (one, out_set) = verdict::<Capacity2K>(data, |t, b, r| {
+        set.verify_request(t, common::NOW, b, r).map(|(i, a)| {
             assert_eq!(i, 0);
-            a.metadata_len
+            len(a)
         })
-        .map_err(|r| r.error);
-    assert_eq!(verdict, set_verdict);
+    });
+    assert_eq!(default, one);
+    if default.is_ok() {
+        assert_eq!(out, out_set);
+    }
 });

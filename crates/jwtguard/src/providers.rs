@@ -25,7 +25,7 @@ use crate::Error;
 use crate::claims::Claims;
 use crate::keys::DEFAULT_KIDLESS_LIMIT;
 use crate::lists::{Borrowed, PolicyLists};
-use crate::metadata::{self, Rejection};
+use crate::metadata::Rejection;
 use crate::token::{Capacity, MAX_TOKEN_LEN, TokenBuf, UntrustedToken};
 use crate::verifier::{Accepted, Request, ValidatedClaims, Verifier};
 
@@ -143,18 +143,10 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
     ) -> Result<(usize, Accepted<'a>), Rejection> {
         let (i, claims) = self.verify_for(token, now, buf, request.required_permissions)?;
         let provider = self.list.get(i).ok_or(Error::UnknownKey)?;
-        let metadata_len = match request.metadata {
-            Some(out) => {
-                metadata::write_checked(&claims, provider.policy().metadata_fields(), out)?
-            }
-            None => 0,
-        };
+        let fields = provider.policy().metadata_fields();
         Ok((
             i,
-            Accepted {
-                claims,
-                metadata_len,
-            },
+            Accepted::with_metadata(claims, fields, request.metadata)?,
         ))
     }
 

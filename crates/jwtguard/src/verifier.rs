@@ -68,6 +68,25 @@ pub struct Accepted<'a> {
     pub metadata_len: usize,
 }
 
+impl<'a> Accepted<'a> {
+    /// The claims, and the document of `fields` written into `out` when the request asked
+    /// for one: the last step of every `verify_request`.
+    pub(crate) fn with_metadata<F: crate::lists::FieldSpec>(
+        claims: ValidatedClaims<'a>,
+        fields: &[F],
+        out: Option<&mut [u8]>,
+    ) -> Result<Self, Rejection> {
+        let metadata_len = match out {
+            Some(out) => metadata::write_checked(&claims, fields, out)?,
+            None => 0,
+        };
+        Ok(Accepted {
+            claims,
+            metadata_len,
+        })
+    }
+}
+
 /// Keys plus policy: configure once, then share (`&Verifier` is `Sync`; verification takes
 /// `&self` and touches no shared mutable state). The policy's lists are borrowed by default;
 /// a verifier with an owned policy (`Verifier<'static, N, Owned<..>>`) holds its whole
@@ -166,13 +185,6 @@ impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
         let claims = UntrustedToken::parse_limited(token, buf, self.max_token_len)?
             .verify_signature(&self.keys)?
             .validate_for(&self.policy, now, request.required_permissions)?;
-        let metadata_len = match request.metadata {
-            Some(out) => metadata::write_checked(&claims, self.policy.metadata_fields(), out)?,
-            None => 0,
-        };
-        Ok(Accepted {
-            claims,
-            metadata_len,
-        })
+        Accepted::with_metadata(claims, self.policy.metadata_fields(), request.metadata)
     }
 }
