@@ -779,6 +779,20 @@ fn claim_joined_and_matches() {
 /// at `JWTGUARD_MAX_PROVIDERS`, and the provider that verified a token reported in the result.
 #[test]
 fn providers_set_is_checked_caller_memory() {
+    // One token through the set into `r`.
+    let verify = |p: *mut jwtguard_providers,
+                  token: &str,
+                  r: &mut std::mem::MaybeUninit<jwtguard_result>| unsafe {
+        jwtguard_providers_verify(
+            p,
+            token.as_ptr(),
+            token.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            r.as_mut_ptr(),
+        )
+    };
     use jwtguard_status::*;
     let mut set = std::mem::MaybeUninit::<jwtguard_providers>::zeroed();
     let p = set.as_mut_ptr();
@@ -807,17 +821,7 @@ fn providers_set_is_checked_caller_memory() {
     // binds issuers to keys, and a waiver binds nothing.
     let token = sign(&format!(r#"{{"sub":"u","exp":{}}}"#, NOW + 60));
     let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
-    let st = unsafe {
-        jwtguard_providers_verify(
-            p,
-            token.as_ptr(),
-            token.len(),
-            NOW,
-            std::ptr::null(),
-            0,
-            r.as_mut_ptr(),
-        )
-    };
+    let st = verify(p, &token, &mut r);
     assert_eq!(st, JWTGUARD_ISSUER_NOT_CONFIGURED);
     assert_eq!(unsafe { jwtguard_result_provider(r.as_ptr()) }, -1);
     // One that lists its issuer, added to a fresh set, verifies; the result names it.
@@ -840,15 +844,7 @@ fn providers_set_is_checked_caller_memory() {
         );
         assert_eq!(jwtguard_providers_add(p, other), JWTGUARD_OK);
         assert_eq!(jwtguard_providers_add(p, bound), JWTGUARD_OK);
-        let st = jwtguard_providers_verify(
-            p,
-            token.as_ptr(),
-            token.len(),
-            NOW,
-            std::ptr::null(),
-            0,
-            r.as_mut_ptr(),
-        );
+        let st = verify(p, &token, &mut r);
         // Both hold the same secret: the first tried verifies the signature, and its issuer is
         // not the token's, which the second provider lists.
         assert_eq!(st, JWTGUARD_ISSUER_KEY_MISMATCH);
@@ -858,28 +854,12 @@ fn providers_set_is_checked_caller_memory() {
     unsafe {
         assert_eq!(jwtguard_providers_init(p), JWTGUARD_OK);
         assert_eq!(jwtguard_providers_add(p, bound), JWTGUARD_OK);
-        let st = jwtguard_providers_verify(
-            p,
-            token.as_ptr(),
-            token.len(),
-            NOW,
-            std::ptr::null(),
-            0,
-            r.as_mut_ptr(),
-        );
+        let st = verify(p, &token, &mut r);
         assert_eq!(st, JWTGUARD_OK);
         assert_eq!(jwtguard_result_provider(r.as_ptr()), 0);
         let words = p.cast::<u32>();
         words.add(2).write(u32::MAX); // the count
-        let st = jwtguard_providers_verify(
-            p,
-            token.as_ptr(),
-            token.len(),
-            NOW,
-            std::ptr::null(),
-            0,
-            r.as_mut_ptr(),
-        );
+        let st = verify(p, &token, &mut r);
         assert_eq!(st, JWTGUARD_INVALID_ARGUMENT);
         for v in verifiers {
             jwtguard_verifier_free(v);
