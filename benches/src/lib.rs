@@ -255,7 +255,9 @@ impl OursC {
     /// `jwtguard_verify` (or `jwtguard_verify_large` for a token over 2048 bytes, as a gateway
     /// configured for large tokens calls it), then `read` on the result if the token verified.
     #[inline]
-    fn with_result(
+    /// Verify `token` into a result on the stack and hand it to `read` (for the profilers'
+    /// loops: a result read many times after one verify).
+    pub fn with_result(
         &self,
         token: &str,
         read: impl FnOnce(*const jwtguard_ffi::jwtguard_result) -> bool,
@@ -305,66 +307,74 @@ impl OursC {
     /// [`OursC::verify`], then five claims read back through the accessors, one call each.
     #[inline]
     pub fn verify_and_read(&self, token: &str) -> bool {
-        use jwtguard_ffi::*;
-        self.with_result(token, |result| {
-            let mut out = [0u8; 256];
-            let mut total = 0usize;
-            for path in FIVE_CLAIMS {
-                let mut n = 0usize;
-                // SAFETY: `result` was filled by a verify that passed; the path and output
-                // pairs come from live locals.
-                let st = unsafe {
-                    jwtguard_result_claim(
-                        result,
-                        path.as_ptr(),
-                        path.len(),
-                        out.as_mut_ptr(),
-                        out.len(),
-                        &mut n,
-                    )
-                };
-                if st != jwtguard_status::JWTGUARD_OK {
-                    return false;
-                }
-                total += n;
-            }
-            std::hint::black_box(total) > 0
-        })
+        self.with_result(token, read_five)
     }
 
     /// The same five claims as [`OursC::verify_and_read`], in one `jwtguard_result_claims_batch`
     /// call.
     pub fn verify_and_read_batch(&self, token: &str) -> bool {
-        use jwtguard_ffi::*;
-        self.with_result(token, |result| {
-            let paths = FIVE_CLAIMS.map(|p| jwtguard_str {
-                ptr: p.as_ptr(),
-                len: p.len(),
-            });
-            let mut values = [jwtguard_str {
-                ptr: std::ptr::null(),
-                len: 0,
-            }; 5];
-            let mut out = [0u8; 256];
-            let mut total = 0usize;
-            // SAFETY: `result` was filled by a verify that passed; the paths, values and
-            // output come from live locals of the lengths given.
-            let st = unsafe {
-                jwtguard_result_claims_batch(
-                    result,
-                    paths.as_ptr(),
-                    paths.len(),
-                    out.as_mut_ptr(),
-                    out.len(),
-                    values.as_mut_ptr(),
-                    &mut total,
-                )
-            };
-            st == jwtguard_status::JWTGUARD_OK
-                && values.iter().all(|v| !v.ptr.is_null())
-                && std::hint::black_box(total) > 0
-        })
+        self.with_result(token, read_five_batch)
     }
+}
+
+/// Five claims read from a verified `result`, one accessor call each.
+#[inline]
+pub fn read_five(result: *const jwtguard_ffi::jwtguard_result) -> bool {
+    use jwtguard_ffi::*;
+    let mut out = [0u8; 256];
+    let mut total = 0usize;
+    for path in FIVE_CLAIMS {
+        let mut n = 0usize;
+        // SAFETY: `result` was filled by a verify that passed; the path and output pairs come
+        // from live locals.
+        let st = unsafe {
+            jwtguard_result_claim(
+                result,
+                path.as_ptr(),
+                path.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut n,
+            )
+        };
+        if st != jwtguard_status::JWTGUARD_OK {
+            return false;
+        }
+        total += n;
+    }
+    std::hint::black_box(total) > 0
+}
+
+/// The same five claims as [`read_five`], in one `jwtguard_result_claims_batch` call.
+#[inline]
+pub fn read_five_batch(result: *const jwtguard_ffi::jwtguard_result) -> bool {
+    use jwtguard_ffi::*;
+    let paths = FIVE_CLAIMS.map(|p| jwtguard_str {
+        ptr: p.as_ptr(),
+        len: p.len(),
+    });
+    let mut values = [jwtguard_str {
+        ptr: std::ptr::null(),
+        len: 0,
+    }; 5];
+    let mut out = [0u8; 256];
+    let mut total = 0usize;
+    // SAFETY: `result` was filled by a verify that passed; the paths, values and output come
+    // from live locals of the lengths given.
+    let st = unsafe {
+        jwtguard_result_claims_batch(
+            result,
+            paths.as_ptr(),
+            paths.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            values.as_mut_ptr(),
+            &mut total,
+        )
+    };
+    st == jwtguard_status::JWTGUARD_OK
+        && values.iter().all(|v| !v.ptr.is_null())
+        && std::hint::black_box(total) > 0
 }
 
 impl Drop for OursC {

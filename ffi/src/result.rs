@@ -6,7 +6,7 @@ use core::mem::{align_of, size_of};
 
 #[cfg(not(feature = "small"))]
 use jwtguard_core::Capacity16K;
-use jwtguard_core::json::Value;
+use jwtguard_core::json::Text;
 use jwtguard_core::lists::FieldSpec;
 use jwtguard_core::{Capacity, Capacity2K, Error, MetadataField, TokenBuf, ValidatedClaims};
 
@@ -328,12 +328,12 @@ pub unsafe extern "C" fn jwtguard_result_claim(
     guard(|| {
         verified!(result => claims);
         let path = c_text!(path, path_len)?;
-        let value = claims.value(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
+        let text = claims.text(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
         if out_len.is_null() {
             return Err(JWTGUARD_NULL_ARGUMENT);
         }
         let mut cursor = cursor!(out, cap)?;
-        put_claim(value, &mut cursor)?;
+        put_claim(text, &mut cursor)?;
         let needed = cursor.needed();
         c_write!(out_len, needed)?;
         if needed > cap {
@@ -345,35 +345,22 @@ pub unsafe extern "C" fn jwtguard_result_claim(
 
 /// Append one claim's text to `cursor`, as `jwtguard_result_claim` renders it: where it was
 /// written, or `None` if it did not fit (it is counted either way).
-fn put_claim(
-    value: Value<'_>,
-    cursor: &mut OutCursor,
-) -> Result<Option<*const u8>, jwtguard_status> {
-    Ok(match value.as_str() {
-        // A string without escapes is its own text: copied as it is (the validator checked its
-        // UTF-8 with the whole payload).
-        Some(text) => match text.verbatim() {
-            Some(bytes) => cursor.put(bytes),
-            // With escapes: its unescaped UTF-8 text, decoded straight into the caller's buffer.
-            None => {
-                let mut decoded = true;
-                let at = cursor.put_with(text.len(), |dst| {
-                    decoded = text.unescape_into(dst).is_ok();
-                });
-                if !decoded {
-                    return Err(JWTGUARD_PANIC);
-                }
-                at
-            }
-        },
-        // Anything else with no whitespace byte in it is already compact JSON (only whitespace
-        // outside strings is ever removed): copied as it is.
-        None if !value.raw().iter().any(u8::is_ascii_whitespace) => cursor.put(value.raw()),
-        // Anything else: compact JSON, written by the core's one-value writer.
-        None => cursor.put_with(value.write_compact(&mut []), |dst| {
-            value.write_compact(dst);
-        }),
-    })
+#[inline(always)]
+fn put_claim(text: Text<'_>, cursor: &mut OutCursor) -> Result<Option<*const u8>, jwtguard_status> {
+    // Most claims stand in the token as their text (the index the verify built says so for
+    // top-level ones): copied as they are.
+    if let Some(bytes) = text.as_bytes() {
+        return Ok(cursor.put(bytes));
+    }
+    // Escapes to undo or whitespace to drop: written straight into the caller's buffer.
+    let mut written = true;
+    let at = cursor.put_with(text.len(), |dst| {
+        written = text.write_into(dst).is_ok();
+    });
+    if !written {
+        return Err(JWTGUARD_PANIC);
+    }
+    Ok(at)
 }
 
 /// Read several claims in one call: for each of the `n` paths (as `jwtguard_result_claim`
@@ -408,8 +395,8 @@ pub unsafe extern "C" fn jwtguard_result_claims_batch(
         for (p, slot) in paths.iter().zip(slots.iter_mut()) {
             let path = c_text!(p.ptr, p.len)?;
             let before = cursor.needed();
-            let written = match claims.value(path) {
-                Some(value) => put_claim(value, &mut cursor)?,
+            let written = match claims.text(path) {
+                Some(text) => put_claim(text, &mut cursor)?,
                 None => None,
             };
             slot.write(match written {

@@ -4,7 +4,7 @@
 //! "absent". Every other member stays reachable through [`Claims::object`].
 
 use crate::Error;
-use crate::json::{self, Array, Object, Str, Value};
+use crate::json::{self, Array, Object, Str, Text, Value};
 use crate::lists::FieldSpec;
 use crate::metadata::{self, Rejection};
 use crate::pointer;
@@ -227,29 +227,42 @@ impl<'a> Claims<'a> {
 
     /// The top-level member `name` (compared after unescaping), from the index.
     pub(crate) fn member(&self, name: &str) -> Option<Value<'a>> {
+        self.entry(name).map(|(v, _)| v)
+    }
+
+    /// [`Claims::member`], and whether the value's raw bytes are its [`Text`] (known from the
+    /// index; `false` means "look").
+    fn entry(&self, name: &str) -> Option<(Value<'a>, bool)> {
         // The string-valued registered claims (`sub`, `iss`, `azp`, ..., the ones read most)
         // are where the typed index says: no scan of the members.
         #[cfg(feature = "claims-cache")]
         if let Some(v) = Registered::of_path(name)
             .and_then(Registered::slot)
-            .and_then(|slot| self.cached(slot))
+            .and_then(|slot| self.cached_entry(slot))
         {
             return v;
         }
         let top = &self.index?.top;
         match top.get(self.payload, name) {
-            Some(v) => Some(v),
+            Some(entry) => Some(entry),
             None if top.complete() => None,
-            None => self.object.get(name),
+            None => self.object.get(name).map(|v| (v, false)),
         }
     }
 
     /// Registered string-valued claim `slot` from the index that `parse` typed: `None` when
-    /// the claims were not typed into an index (the fields hold them), else the value if the
+    /// the claims were not typed into an index (the fields hold them), else the entry if the
     /// claim is present.
     #[cfg(feature = "claims-cache")]
     #[inline]
     fn cached(&self, slot: usize) -> Option<Option<Value<'a>>> {
+        self.cached_entry(slot).map(|e| e.map(|(v, _)| v))
+    }
+
+    /// [`Claims::cached`] with the [`Claims::entry`] flag.
+    #[cfg(feature = "claims-cache")]
+    #[inline]
+    fn cached_entry(&self, slot: usize) -> Option<Option<(Value<'a>, bool)>> {
         let index = self.index.filter(|i| i.typed)?;
         let pos = *index.at.get(slot)?;
         Some(
@@ -384,6 +397,20 @@ impl<'a> Claims<'a> {
             v = v.as_object()?.get(Some(seg).filter(|s| !s.is_empty())?)?;
         }
         Some(v)
+    }
+
+    /// The [`Text`] of the claim at a path (as [`Claims::value`] takes it): a string's
+    /// unescaped text, anything else as compact JSON, the way a gateway forwards a claim in a
+    /// header. A top-level claim's text is known from the index the verify built, so reading
+    /// one needs no scan of it.
+    pub fn text(&self, path: &str) -> Option<Text<'a>> {
+        if !pointer::is_pointer(path) && !scan::contains(path.as_bytes(), b'.') {
+            return match self.entry(Some(path).filter(|s| !s.is_empty())?)? {
+                (v, true) => Some(Text::verbatim(v)),
+                (v, false) => Some(v.text()),
+            };
+        }
+        self.value(path).map(|v| v.text())
     }
 
     /// A string claim by path: `Ok(None)` when absent, [`Error::ClaimType`] when not a string.

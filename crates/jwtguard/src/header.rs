@@ -29,7 +29,7 @@ fn string_param<'a>(
     bytes: &'a [u8],
     name: &str,
 ) -> Result<Option<Str<'a>>, Error> {
-    match top.get(bytes, name) {
+    match top.get(bytes, name).map(|(v, _)| v) {
         None => Ok(None),
         // RFC 7515 §4.1.1, §4.1.4, §4.1.9: each of these is a string. `null` is not absent.
         Some(v) => v.as_str().map(Some).ok_or(Error::InvalidHeaderParameter),

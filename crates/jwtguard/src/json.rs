@@ -77,6 +77,8 @@ fn run(doc: &[u8], keys: &mut [u32], top: Option<&mut TopIndex>) -> Result<(), E
         keys,
         nkeys: 0,
         top,
+        #[cfg(feature = "claims-cache")]
+        spaced: false,
     };
     v.ws();
     let is_object = v.peek() == Some(b'{');
@@ -99,8 +101,9 @@ fn run(doc: &[u8], keys: &mut [u32], top: Option<&mut TopIndex>) -> Result<(), E
 pub(crate) const TOP_MEMBERS: usize = 32;
 
 /// One top-level member: where its name's content and its value are in the document, as
-/// 15-bit offsets (documents are at most [`MAX_DOC_LEN`] bytes), and whether the name has
-/// escapes (bit 15 of `name_at`).
+/// 15-bit offsets (documents are at most [`MAX_DOC_LEN`] bytes), whether the name has
+/// escapes (bit 15 of `name_at`), and whether the value's raw bytes are its [`Text`] (bit 15
+/// of `value_at`, see [`Validator::top_value`]).
 #[derive(Clone, Copy, Debug, Default)]
 struct Member {
     name_at: u16,
@@ -151,13 +154,21 @@ impl TopIndex {
         }
     }
 
-    fn push(&mut self, doc: &[u8], name: (usize, usize), escaped: bool, value: (usize, usize)) {
+    fn push(
+        &mut self,
+        doc: &[u8],
+        name: (usize, usize),
+        escaped: bool,
+        value: (usize, usize),
+        plain: bool,
+    ) {
         let off = |x: usize| u16::try_from(x).ok().filter(|&x| u32::from(x) < ESCAPED);
+        let flag = |set: bool| if set { ESCAPED as u16 } else { 0 };
         let member = (|| {
             Some(Member {
-                name_at: off(name.0)? | if escaped { ESCAPED as u16 } else { 0 },
+                name_at: off(name.0)? | flag(escaped),
                 name_end: off(name.1)?,
-                value_at: off(value.0)?,
+                value_at: off(value.0)? | flag(plain),
                 value_end: off(value.1)?,
             })
         })();
@@ -190,22 +201,24 @@ impl TopIndex {
         recorded.iter().filter_map(move |m| {
             let name_at = usize::from(m.name_at & !(ESCAPED as u16));
             let name = doc.get(name_at..usize::from(m.name_end))?;
-            let value = doc.get(usize::from(m.value_at)..usize::from(m.value_end))?;
-            Some((Str { raw: name }, Value { raw: value }))
+            Some((Str { raw: name }, m.value(doc)?.0))
         })
     }
 
-    /// The value of the recorded member at position `i` (document order).
+    /// The value of the recorded member at position `i` (document order), and whether its raw
+    /// bytes are its text.
     #[cfg(feature = "claims-cache")]
-    pub(crate) fn value_at<'d>(&self, doc: &'d [u8], i: usize) -> Option<Value<'d>> {
-        let m = self.members.get(..usize::from(self.len))?.get(i)?;
-        let raw = doc.get(usize::from(m.value_at)..usize::from(m.value_end))?;
-        Some(Value { raw })
+    pub(crate) fn value_at<'d>(&self, doc: &'d [u8], i: usize) -> Option<(Value<'d>, bool)> {
+        self.members
+            .get(..usize::from(self.len))?
+            .get(i)?
+            .value(doc)
     }
 
     /// The recorded member named `name`, compared byte for byte after unescaping (raw bytes
-    /// when the name has no escapes, which is the same thing).
-    pub(crate) fn get<'d>(&self, doc: &'d [u8], name: &str) -> Option<Value<'d>> {
+    /// when the name has no escapes, which is the same thing), and whether its value's raw
+    /// bytes are its text.
+    pub(crate) fn get<'d>(&self, doc: &'d [u8], name: &str) -> Option<(Value<'d>, bool)> {
         let len = usize::from(self.len);
         let want = name_tag(name.as_bytes());
         let mut base: usize = 0;
@@ -232,7 +245,7 @@ impl TopIndex {
     /// Member `i`'s value if its name is `name`, compared byte for byte (raw bytes when the
     /// name has no escapes, which is the same thing as comparing the text).
     #[inline(always)]
-    fn member_named<'d>(&self, doc: &'d [u8], i: usize, name: &str) -> Option<Value<'d>> {
+    fn member_named<'d>(&self, doc: &'d [u8], i: usize, name: &str) -> Option<(Value<'d>, bool)> {
         let m = self.members.get(..usize::from(self.len))?.get(i)?;
         let same = if m.name_at & ESCAPED as u16 != 0 {
             escaped_name_is(doc, m, name)
@@ -243,8 +256,17 @@ impl TopIndex {
         if !same {
             return None;
         }
-        let raw = doc.get(usize::from(m.value_at)..usize::from(m.value_end))?;
-        Some(Value { raw })
+        m.value(doc)
+    }
+}
+
+impl Member {
+    /// The member's value in `doc`, and whether its raw bytes are its text.
+    #[inline(always)]
+    fn value<'d>(&self, doc: &'d [u8]) -> Option<(Value<'d>, bool)> {
+        let at = usize::from(self.value_at & !(ESCAPED as u16));
+        let raw = doc.get(at..usize::from(self.value_end))?;
+        Some((Value { raw }, self.value_at & ESCAPED as u16 != 0))
     }
 }
 
@@ -262,6 +284,10 @@ struct Validator<'d, 'k, 't> {
     keys: &'k mut [u32],
     nkeys: usize,
     top: Option<&'t mut TopIndex>,
+    /// Whether [`Validator::ws`] skipped any whitespace since this was last cleared: how a
+    /// top-level value is found to be compact already (see [`Validator::top_value`]).
+    #[cfg(feature = "claims-cache")]
+    spaced: bool,
 }
 
 impl Validator<'_, '_, '_> {
@@ -286,7 +312,31 @@ impl Validator<'_, '_, '_> {
     fn ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos = self.pos.saturating_add(1);
+            // Only on whitespace, which tokens rarely have: the common path pays nothing.
+            #[cfg(feature = "claims-cache")]
+            {
+                self.spaced = true;
+            }
         }
+    }
+
+    /// A top-level member's value, validated as [`Validator::value`] does, and whether its raw
+    /// bytes are already its [`Text`]: a string without escapes, or any other value with no
+    /// whitespace in it (compact JSON). Known here for free, so reading a claim's text later
+    /// needs no scan of it (the C accessors' common case).
+    fn top_value(&mut self, depth: usize) -> Result<bool, Error> {
+        #[cfg(feature = "claims-cache")]
+        {
+            if self.peek() == Some(b'"') {
+                return self.string().map(|escaped| !escaped);
+            }
+            self.spaced = false;
+            self.value(depth)?;
+            Ok(!self.spaced)
+        }
+        // Without the cache nothing is recorded: readers scan, as for nested values.
+        #[cfg(not(feature = "claims-cache"))]
+        self.value(depth).map(|()| false)
     }
 
     fn value(&mut self, depth: usize) -> Result<(), Error> {
@@ -469,16 +519,19 @@ impl Validator<'_, '_, '_> {
             self.eat(b':')?;
             self.ws();
             let value_at = self.pos;
-            self.value(depth)?;
-            if depth == 1
-                && let Some(top) = self.top.as_deref_mut()
-            {
-                top.push(
-                    self.doc,
-                    (name_at, name_end),
-                    key_escaped,
-                    (value_at, self.pos),
-                );
+            if depth == 1 && self.top.is_some() {
+                let plain = self.top_value(depth)?;
+                if let Some(top) = self.top.as_deref_mut() {
+                    top.push(
+                        self.doc,
+                        (name_at, name_end),
+                        key_escaped,
+                        (value_at, self.pos),
+                        plain,
+                    );
+                }
+            } else {
+                self.value(depth)?;
             }
             self.ws();
             match self.bump() {
@@ -660,6 +713,11 @@ impl<'a> Value<'a> {
         (self.kind() == Kind::Number).then_some(self.raw)
     }
 
+    /// The value's [`Text`]: a string's unescaped text, anything else as compact JSON.
+    pub fn text(&self) -> Text<'a> {
+        Text::of(*self)
+    }
+
     /// Write the value as compact JSON (no whitespace outside strings; strings exactly as in
     /// the token, escapes kept) into `out`, as much of it as fits, and return the length of the
     /// whole: call with an empty buffer to learn the size. `out[..n]` is the value when the
@@ -690,6 +748,105 @@ impl<'a> Value<'a> {
             }
         }
         n
+    }
+}
+
+/// A value's text as a gateway forwards it (a header value, a log field, a C accessor's
+/// output): a string as its unescaped UTF-8 text, anything else as compact JSON
+/// ([`Value::write_compact`]). Most claims are already their own text in the token (strings
+/// without escapes, values without whitespace), and [`Text::as_bytes`] then borrows it: no
+/// copy is needed to know it.
+#[derive(Clone, Copy, Debug)]
+pub struct Text<'a> {
+    /// The string's content (for [`Form::Verbatim`] strings and [`Form::Unescape`]) or the
+    /// whole value.
+    raw: &'a [u8],
+    form: Form,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// `raw` is the text.
+    Verbatim,
+    /// A string with escapes: `raw` is its content, to be unescaped.
+    Unescape,
+    /// A non-string value with whitespace: `raw` is the value, to be written compactly.
+    Compact,
+}
+
+impl<'a> Text<'a> {
+    /// The text of `value`, found by looking at its bytes.
+    fn of(value: Value<'a>) -> Self {
+        match value.as_str() {
+            Some(s) => match s.verbatim() {
+                Some(raw) => Text {
+                    raw,
+                    form: Form::Verbatim,
+                },
+                None => Text {
+                    raw: s.raw,
+                    form: Form::Unescape,
+                },
+            },
+            None if !value.raw.iter().any(u8::is_ascii_whitespace) => Text {
+                raw: value.raw,
+                form: Form::Verbatim,
+            },
+            None => Text {
+                raw: value.raw,
+                form: Form::Compact,
+            },
+        }
+    }
+
+    /// The text of `value` when its raw bytes are known to be it (see
+    /// `Validator::top_value`): the quotes off a string, nothing else to look at.
+    pub(crate) fn verbatim(value: Value<'a>) -> Self {
+        let raw = match value.raw {
+            [b'"', content @ .., b'"'] => content,
+            raw => raw,
+        };
+        Text {
+            raw,
+            form: Form::Verbatim,
+        }
+    }
+
+    /// The text, borrowed from the token, when it stands there as it is (no escapes to undo,
+    /// no whitespace to drop): the usual case.
+    pub fn as_bytes(&self) -> Option<&'a [u8]> {
+        (self.form == Form::Verbatim).then_some(self.raw)
+    }
+
+    /// The text's length in bytes.
+    pub fn len(&self) -> usize {
+        match self.form {
+            Form::Verbatim => self.raw.len(),
+            Form::Unescape => Str { raw: self.raw }.len(),
+            Form::Compact => Value { raw: self.raw }.write_compact(&mut []),
+        }
+    }
+
+    /// Whether the text is empty (an empty string; no other value's text is).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Write the text into `out`: `Ok(n)` with the text in `out[..n]`, or `Err(needed)` when
+    /// `out` is shorter than the text (its contents are then unspecified).
+    pub fn write_into(&self, out: &mut [u8]) -> Result<usize, usize> {
+        let needed = self.len();
+        let dst = out.get_mut(..needed).ok_or(needed)?;
+        match self.form {
+            Form::Verbatim => dst.copy_from_slice(self.raw),
+            Form::Unescape => {
+                Str { raw: self.raw }.unescape_into(dst)?;
+            }
+            Form::Compact => {
+                Value { raw: self.raw }.write_compact(dst);
+            }
+        }
+        Ok(needed)
     }
 }
 
@@ -1267,7 +1424,7 @@ mod tests {
             names.extend(["zz", "m99", "sub3", "a", "ae"].map(String::from));
             for name in &names {
                 let walked = object.get(name).map(|v| v.raw());
-                let looked = top.get(d.as_bytes(), name).map(|v| v.raw());
+                let looked = top.get(d.as_bytes(), name).map(|(v, _)| v.raw());
                 if top.complete() || looked.is_some() {
                     assert_eq!(looked, walked, "{d} {name}");
                 } else {

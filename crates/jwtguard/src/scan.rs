@@ -100,6 +100,47 @@ pub(crate) fn find_byte(hay: &[u8], from: usize, byte: u8) -> Option<usize> {
     (i < hay.len()).then_some(i)
 }
 
+/// Whether `hay` holds `byte`. Slices of up to two words (claim paths, member names) are
+/// tested as two possibly overlapping words, with no loop: a byte seen twice changes nothing
+/// for "is it there". Longer ones as [`find_byte`].
+#[inline]
+pub(crate) fn contains(hay: &[u8], byte: u8) -> bool {
+    let pattern = LO.wrapping_mul(Word::from(byte));
+    match short_words(hay) {
+        Some((lo, hi)) => zero_bytes(lo ^ pattern) | zero_bytes(hi ^ pattern) != 0,
+        None => !hay.is_empty() && find_byte(hay, 0, byte).is_some(),
+    }
+}
+
+/// Two words that together hold every byte of `hay` and no other, when it is 1 to `2 * WORD`
+/// bytes long: its first and its last word, overlapping when it is shorter than two; for
+/// one shorter than a word, a word built from a first and a last half (or, under four bytes,
+/// from its first, middle and last bytes), the rest filled with repeats of them.
+#[inline(always)]
+fn short_words(hay: &[u8]) -> Option<(Word, Word)> {
+    let word = |bytes: Option<&[u8]>| -> Option<Word> {
+        Some(Word::from_le_bytes(bytes?.try_into().ok()?))
+    };
+    let n = hay.len();
+    if n > 2 * WORD || n == 0 {
+        return None;
+    }
+    if n >= WORD {
+        return Some((word(hay.get(..WORD))?, word(hay.get(n - WORD..))?));
+    }
+    let mut w = [*hay.first()?; WORD];
+    if n >= 4 {
+        // Only on 64-bit targets: a word is 8 bytes, so two 4-byte halves fill it.
+        w.get_mut(..4)?.copy_from_slice(hay.get(..4)?);
+        w.get_mut(WORD - 4..)?.copy_from_slice(hay.get(n - 4..)?);
+    } else {
+        *w.get_mut(1)? = *hay.get(n / 2)?;
+        *w.get_mut(2)? = *hay.get(n - 1)?;
+    }
+    let w = Word::from_le_bytes(w);
+    Some((w, w))
+}
+
 /// Index of the first `"`, `\` or control character at or after `from`, or `hay.len()`.
 pub(crate) fn string_stop(hay: &[u8], from: usize) -> usize {
     first(hay, from, string_special, |b| {
@@ -113,6 +154,11 @@ pub(crate) fn string_stop(hay: &[u8], from: usize) -> usize {
 pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
+    }
+    // Of one length, both are cut into the same two words from the same positions, which
+    // cover every byte: the words are equal exactly when the bytes are.
+    if let (Some(x), Some(y)) = (short_words(a), short_words(b)) {
+        return x == y;
     }
     let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
     for (x, y) in (&mut wa).zip(&mut wb) {
@@ -183,6 +229,50 @@ mod tests {
             }
         }
         assert_eq!(string_stop(b"abc", 7), 3);
+    }
+
+    /// `bytes_eq` at every length through the short path's edges and past them, with one byte
+    /// changed at each position: any difference anywhere must be seen.
+    #[test]
+    fn bytes_eq_sees_every_position() {
+        for len in 0..=3 * WORD {
+            let a: std::vec::Vec<u8> = (0..len as u8).map(|i| i.wrapping_mul(37)).collect();
+            assert!(bytes_eq(&a, &a.clone()));
+            for at in 0..len {
+                for flip in [1u8, 0x80, 0xff] {
+                    let mut b = a.clone();
+                    b[at] ^= flip;
+                    assert!(!bytes_eq(&a, &b), "{a:?} {b:?}");
+                }
+            }
+            assert!(!bytes_eq(&a, &a[..len.saturating_sub(1)]) || len == 0);
+        }
+    }
+
+    /// `contains` against the obvious loop, at every length around the short path's edges
+    /// (0 to three words) and every position, with the other bytes all equal to one value.
+    #[test]
+    fn contains_matches_bytewise() {
+        let values: std::vec::Vec<u8> = if cfg!(miri) {
+            [0, b'.', 0xff].into()
+        } else {
+            (0..=255u8).collect()
+        };
+        for len in 0..=3 * WORD {
+            for &b in &values {
+                for &fill in &[0u8, b'a', 0xff] {
+                    let mut hay = std::vec![fill; len];
+                    assert_eq!(contains(&hay, b), fill == b && len > 0, "{b} in {hay:?}");
+                    for hit in 0..len {
+                        hay.fill(if fill == b { fill ^ 1 } else { fill });
+                        hay[hit] = b;
+                        assert!(contains(&hay, b), "{b} at {hit} in {hay:?}");
+                        hay[hit] = b ^ 0x80;
+                        assert!(!contains(&hay, b), "{b} not in {hay:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
