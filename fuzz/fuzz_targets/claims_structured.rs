@@ -4,6 +4,9 @@
 //! - The metadata document must re-parse with serde_json and hold the values serde_json reads
 //!   from the same payload at the same paths.
 //! - A claims set serde_json wrote, with valid registered claims, must verify.
+//! - Every top-level claim's text (`Claims::text`, which trusts the verify's index to say when
+//!   a value's bytes are its text) is the text found by scanning the value, and what
+//!   serde_json reads: a string's own text, anything else the same JSON.
 #![no_main]
 use arbitrary::Arbitrary;
 use base64::Engine as _;
@@ -133,4 +136,32 @@ fuzz_target!(|input: Payload| {
     if let Ok(Some(n)) = c.integer("n") {
         assert_eq!(Some(n), at_path(&theirs, "n").and_then(Value::as_i64));
     }
+    for (name, want) in theirs.as_object().into_iter().flatten() {
+        // Dot paths and pointers name nested values; these names are taken as they are.
+        if name.is_empty() || name.contains('.') || name.starts_with('/') {
+            continue;
+        }
+        let text = c.text(name).expect("a top-level member has a text");
+        let scanned = c.value(name).expect("and a value").text();
+        let got = written(text);
+        assert_eq!(got, written(scanned), "{name}: index and scan disagree");
+        match want {
+            Value::String(s) => assert_eq!(got, s.as_bytes(), "{name}"),
+            other => assert_eq!(
+                &serde_json::from_slice::<Value>(&got).expect("compact JSON"),
+                other,
+                "{name}"
+            ),
+        }
+    }
 });
+
+/// A text as a gateway gets it: written out, and when borrowed, the same bytes.
+fn written(text: jwtguard::json::Text<'_>) -> Vec<u8> {
+    let mut out = vec![0u8; text.len()];
+    assert_eq!(text.write_into(&mut out), Ok(out.len()));
+    if let Some(bytes) = text.as_bytes() {
+        assert_eq!(bytes, &out[..]);
+    }
+    out
+}

@@ -1442,4 +1442,78 @@ mod tests {
             }
         }
     }
+
+    fn written(t: Text<'_>) -> std::string::String {
+        let mut buf = std::vec![0u8; t.len()];
+        assert_eq!(t.write_into(&mut buf), Ok(buf.len()));
+        if let Some(b) = t.as_bytes() {
+            assert_eq!(b, &buf[..], "a borrowed text is the written one");
+        }
+        // Too short a buffer is refused with the size needed, never cut.
+        if !buf.is_empty() {
+            assert_eq!(
+                t.write_into(&mut std::vec![0u8; buf.len() - 1]),
+                Err(buf.len())
+            );
+        }
+        std::string::String::from_utf8(buf).unwrap()
+    }
+
+    /// Each top-level value's text, as the index marks it (no scan where it says the bytes
+    /// are the text) and as found by looking at the value: always the same, and what a
+    /// gateway forwards (a string's unescaped text, anything else compact JSON).
+    #[test]
+    fn text_from_the_index_is_the_text() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                r#"{"a":"plain","b":"x\"y\u00e9","c":[1, 2],"d":{"k":"v"},"e":12.5e3,"f":true,"g":null,"h":""}"#,
+                &[
+                    "plain",
+                    "x\"y\u{e9}",
+                    "[1,2]",
+                    r#"{"k":"v"}"#,
+                    "12.5e3",
+                    "true",
+                    "null",
+                    "",
+                ],
+            ),
+            (
+                "{ \"a\" : [ \"s p\" , { \"k\" :\t1 } ] , \"b\":\n\"\\n\" }",
+                &[r#"["s p",{"k":1}]"#, "\n"],
+            ),
+            (
+                r#"{"a":["esc\"aped"],"b":{"n":"\u0041"},"c":"a b"}"#,
+                &[r#"["esc\"aped"]"#, r#"{"n":"\u0041"}"#, "a b"],
+            ),
+            (
+                r#"{"a":["s p"],"b":{"k":"\t"}}"#,
+                &[r#"["s p"]"#, r#"{"k":"\t"}"#],
+            ),
+        ];
+        for (doc, want) in cases {
+            let mut keys = [0u32; MAX_JSON_MEMBERS];
+            let mut top = TopIndex::new();
+            index(doc.as_bytes(), &mut keys, &mut top).unwrap();
+            let got: std::vec::Vec<_> = top
+                .members
+                .iter()
+                .take(usize::from(top.len))
+                .map(|m| {
+                    let (value, plain) = m.value(doc.as_bytes()).unwrap();
+                    let scanned = written(value.text());
+                    if plain {
+                        assert_eq!(written(Text::verbatim(value)), scanned, "{doc}");
+                    }
+                    // Only the claims-cache build marks; it marks every value the scan finds
+                    // plain (and more: whitespace inside a nested string is no reason to look).
+                    if cfg!(feature = "claims-cache") && value.text().as_bytes().is_some() {
+                        assert!(plain, "{doc}");
+                    }
+                    scanned
+                })
+                .collect();
+            assert_eq!(&got, want, "{doc}");
+        }
+    }
 }

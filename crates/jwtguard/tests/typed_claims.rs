@@ -69,3 +69,49 @@ fn strings_rejects_mixed_arrays() {
     let c = v.verify(t.as_bytes(), NOW, &mut buf).unwrap();
     assert!(matches!(c.strings("r"), Err(Error::ClaimType)));
 }
+
+/// A claim's text as a gateway forwards it: `Claims::text` borrows what stands in the token as
+/// its text and writes the rest (escapes undone, whitespace dropped), for top-level names
+/// (from the verify's index), dot paths and JSON Pointers alike.
+#[test]
+fn claim_text() {
+    let v = verifier(Policy::new().audiences(&["convex"]));
+    let payload = r#"{"sub":"user_1","exp":9999999999,"aud":"convex","picture":"https:\/\/img.example\/j.png","org":{"roles":[ "admin", "billing" ],"seats":-3},"tags":["a b"],"n":1e3,"empty":""}"#;
+    let t = sign(HEADER, payload, SECRET);
+    let mut buf = TokenBuf::new();
+    let c = v.verify(t.as_bytes(), NOW, &mut buf).unwrap();
+    let write = |path: &str| {
+        let text = c.text(path).unwrap();
+        let mut out = vec![0u8; text.len()];
+        assert_eq!(text.write_into(&mut out), Ok(out.len()), "{path}");
+        (String::from_utf8(out).unwrap(), text.as_bytes().is_some())
+    };
+    // (path, text, borrowed from the token)
+    for (path, want, borrowed) in [
+        ("sub", "user_1", true),
+        ("exp", "9999999999", true),
+        ("picture", "https://img.example/j.png", false),
+        ("org", r#"{"roles":["admin","billing"],"seats":-3}"#, false),
+        ("org.roles", r#"["admin","billing"]"#, false),
+        ("org.seats", "-3", true),
+        ("/org/roles/1", "billing", true),
+        // A space inside a string is no whitespace to drop: the verify's index knows, a scan
+        // (without the claims cache) looks at bytes and writes the same text.
+        ("tags", r#"["a b"]"#, cfg!(feature = "claims-cache")),
+        ("n", "1e3", true),
+        ("empty", "", true),
+    ] {
+        assert_eq!(write(path), (want.to_string(), borrowed), "{path}");
+    }
+    let sub = c.text("sub").unwrap();
+    assert_eq!(sub.as_bytes(), Some(&b"user_1"[..]));
+    assert_eq!(
+        sub.write_into(&mut [0u8; 5]),
+        Err(6),
+        "too short: the size needed"
+    );
+    assert!(c.text("empty").unwrap().is_empty());
+    for absent in ["nickname", "org.missing", "sub.x", "/org/roles/2", "", "."] {
+        assert!(c.text(absent).is_none(), "{absent}");
+    }
+}
