@@ -867,3 +867,89 @@ fn providers_set_is_checked_caller_memory() {
         jwtguard_verifier_free(bound);
     }
 }
+
+/// Every copy length the output cursor's inline copy distinguishes (0 to 40 bytes: its 1-, 2-,
+/// 4-, 8- and 16-byte chunk pairs and the library call beyond 32), packed one after the other
+/// in one buffer by the batch accessor and alone by the single one: each claim exactly, and
+/// the buffer's bytes after the last one untouched.
+#[test]
+fn claims_of_every_short_length_are_copied_exactly() {
+    use jwtguard_status::*;
+    let value =
+        |n: usize| -> String { (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect() };
+    let lens: Vec<usize> = (0..=40).collect();
+    let members: Vec<String> = lens
+        .iter()
+        .map(|n| format!(r#""c{n}":"{}""#, value(*n)))
+        .collect();
+    let token = sign(&format!(
+        r#"{{"sub":"u",{},"exp":{}}}"#,
+        members.join(","),
+        NOW + 60
+    ));
+    let v = new_verifier();
+    let (s, r) = verify_into(v, &token);
+    assert_eq!(s, JWTGUARD_OK);
+    let paths: Vec<String> = lens.iter().map(|n| format!("c{n}")).collect();
+    let strs: Vec<jwtguard_str> = paths
+        .iter()
+        .map(|p| jwtguard_str {
+            ptr: p.as_ptr(),
+            len: p.len(),
+        })
+        .collect();
+    let total: usize = lens.iter().sum();
+    let mut out = vec![0xAAu8; total + 8];
+    let none = jwtguard_str {
+        ptr: std::ptr::null(),
+        len: 0,
+    };
+    let mut values = vec![none; strs.len()];
+    let mut len = 0usize;
+    let st = unsafe {
+        jwtguard_result_claims_batch(
+            r.as_ptr(),
+            strs.as_ptr(),
+            strs.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            values.as_mut_ptr(),
+            &mut len,
+        )
+    };
+    assert_eq!((st, len), (JWTGUARD_OK, total));
+    for (n, got) in lens.iter().zip(&values) {
+        assert_eq!(got.len, *n);
+        let bytes = if *n == 0 {
+            &[][..]
+        } else {
+            unsafe { std::slice::from_raw_parts(got.ptr, got.len) }
+        };
+        assert_eq!(bytes, value(*n).as_bytes(), "c{n} in the batch");
+    }
+    assert!(
+        out[total..].iter().all(|&b| b == 0xAA),
+        "nothing written past the claims"
+    );
+    for (n, path) in lens.iter().zip(&paths) {
+        let mut one = vec![0xAAu8; n + 4];
+        let mut got = 0usize;
+        let st = unsafe {
+            jwtguard_result_claim(
+                r.as_ptr(),
+                path.as_ptr(),
+                path.len(),
+                one.as_mut_ptr(),
+                *n,
+                &mut got,
+            )
+        };
+        assert_eq!((st, got), (JWTGUARD_OK, *n), "{path}");
+        assert_eq!(&one[..*n], value(*n).as_bytes(), "{path} alone");
+        assert!(
+            one[*n..].iter().all(|&b| b == 0xAA),
+            "{path}: nothing past it"
+        );
+    }
+    unsafe { jwtguard_verifier_free(v) };
+}
