@@ -307,19 +307,24 @@ impl OursC {
     /// [`OursC::verify`], then five claims read back through the accessors, one call each.
     #[inline]
     pub fn verify_and_read(&self, token: &str) -> bool {
-        self.with_result(token, read_five)
+        // SAFETY: `with_result` hands over a result that a passing verify filled.
+        self.with_result(token, |r| unsafe { read_five(r) })
     }
 
     /// The same five claims as [`OursC::verify_and_read`], in one `jwtguard_result_claims_batch`
     /// call.
     pub fn verify_and_read_batch(&self, token: &str) -> bool {
-        self.with_result(token, read_five_batch)
+        // SAFETY: as in `verify_and_read`.
+        self.with_result(token, |r| unsafe { read_five_batch(r) })
     }
 }
 
 /// Five claims read from a verified `result`, one accessor call each.
+///
+/// # Safety
+/// `result` must point to a `jwtguard_result` that a verify filled (and passed).
 #[inline]
-pub fn read_five(result: *const jwtguard_ffi::jwtguard_result) -> bool {
+pub unsafe fn read_five(result: *const jwtguard_ffi::jwtguard_result) -> bool {
     use jwtguard_ffi::*;
     let mut out = [0u8; 256];
     let mut total = 0usize;
@@ -346,8 +351,11 @@ pub fn read_five(result: *const jwtguard_ffi::jwtguard_result) -> bool {
 }
 
 /// The same five claims as [`read_five`], in one `jwtguard_result_claims_batch` call.
+///
+/// # Safety
+/// As [`read_five`].
 #[inline]
-pub fn read_five_batch(result: *const jwtguard_ffi::jwtguard_result) -> bool {
+pub unsafe fn read_five_batch(result: *const jwtguard_ffi::jwtguard_result) -> bool {
     use jwtguard_ffi::*;
     let paths = FIVE_CLAIMS.map(|p| jwtguard_str {
         ptr: p.as_ptr(),
