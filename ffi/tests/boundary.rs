@@ -493,6 +493,49 @@ fn claim_output_fast_and_general_paths() {
     unsafe { jwtguard_verifier_free(v) };
 }
 
+/// An absent claim's slot in a batch: `{NULL, 0}`.
+const NO_STR: jwtguard_str = jwtguard_str {
+    ptr: std::ptr::null(),
+    len: 0,
+};
+
+/// Paths as the batch accessor takes them (borrowing `paths`).
+fn c_strs<S: AsRef<str>>(paths: &[S]) -> Vec<jwtguard_str> {
+    paths
+        .iter()
+        .map(|p| jwtguard_str {
+            ptr: p.as_ref().as_ptr(),
+            len: p.as_ref().len(),
+        })
+        .collect()
+}
+
+/// `jwtguard_result_claims_batch` on a verified result, with `cap` given apart from `out` so
+/// a test can claim less room than there is.
+fn read_batch(
+    r: &std::mem::MaybeUninit<jwtguard_result>,
+    strs: &[jwtguard_str],
+    out: &mut [u8],
+    cap: usize,
+    values: &mut [jwtguard_str],
+    len: &mut usize,
+) -> jwtguard_status {
+    assert!(cap <= out.len() && values.len() == strs.len());
+    // SAFETY: `r` was filled by `verify_into`; the paths borrow live strings; `out` has at
+    // least `cap` bytes and `values` one slot per path (asserted); `len` is a live local.
+    unsafe {
+        jwtguard_result_claims_batch(
+            r.as_ptr(),
+            strs.as_ptr(),
+            strs.len(),
+            out.as_mut_ptr(),
+            cap,
+            values.as_mut_ptr(),
+            len,
+        )
+    }
+}
+
 /// `jwtguard_result_claims_batch` renders every claim as `jwtguard_result_claim` does, one after
 /// the other in one buffer, with `{NULL, 0}` for an absent one; a buffer one byte short of the
 /// whole is `JWTGUARD_BUFFER_TOO_SMALL` with the size needed for all, and NULL arguments are
@@ -528,29 +571,12 @@ fn claims_batch_matches_single_reads() {
         Some(br#"["a","b"]"#),
         Some(b"[1,2]"),
     ];
-    let strs: Vec<jwtguard_str> = paths
-        .iter()
-        .map(|p| jwtguard_str {
-            ptr: p.as_ptr(),
-            len: p.len(),
-        })
-        .collect();
+    let strs = c_strs(&paths);
     let total: usize = wants.iter().flatten().map(|w| w.len()).sum();
-    let batch = |out: &mut [u8], cap: usize, values: &mut [jwtguard_str], len: &mut usize| unsafe {
-        jwtguard_result_claims_batch(
-            r.as_ptr(),
-            strs.as_ptr(),
-            strs.len(),
-            out.as_mut_ptr(),
-            cap,
-            values.as_mut_ptr(),
-            len,
-        )
+    let batch = |out: &mut [u8], cap: usize, values: &mut [jwtguard_str], len: &mut usize| {
+        read_batch(&r, &strs, out, cap, values, len)
     };
-    let none = jwtguard_str {
-        ptr: std::ptr::null(),
-        len: 0,
-    };
+    let none = NO_STR;
     let mut out = [0xAAu8; 128];
     let mut values = vec![none; strs.len()];
     let mut len = 0usize;
@@ -891,32 +917,13 @@ fn claims_of_every_short_length_are_copied_exactly() {
     let (s, r) = verify_into(v, &token);
     assert_eq!(s, JWTGUARD_OK);
     let paths: Vec<String> = lens.iter().map(|n| format!("c{n}")).collect();
-    let strs: Vec<jwtguard_str> = paths
-        .iter()
-        .map(|p| jwtguard_str {
-            ptr: p.as_ptr(),
-            len: p.len(),
-        })
-        .collect();
+    let strs = c_strs(&paths);
     let total: usize = lens.iter().sum();
     let mut out = vec![0xAAu8; total + 8];
-    let none = jwtguard_str {
-        ptr: std::ptr::null(),
-        len: 0,
-    };
-    let mut values = vec![none; strs.len()];
+    let mut values = vec![NO_STR; strs.len()];
     let mut len = 0usize;
-    let st = unsafe {
-        jwtguard_result_claims_batch(
-            r.as_ptr(),
-            strs.as_ptr(),
-            strs.len(),
-            out.as_mut_ptr(),
-            out.len(),
-            values.as_mut_ptr(),
-            &mut len,
-        )
-    };
+    let cap = out.len();
+    let st = read_batch(&r, &strs, &mut out, cap, &mut values, &mut len);
     assert_eq!((st, len), (JWTGUARD_OK, total));
     for (n, got) in lens.iter().zip(&values) {
         assert_eq!(got.len, *n);
