@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI fuzzing (the last step of the full tier of scripts/test.sh): build every cargo-fuzz target
-# and run each for FUZZ_SECONDS (default 20), two at a time, from the committed minimized corpus
+# and run each for FUZZ_SECONDS (default 15), two at a time, from the committed minimized corpus
 # (fuzz/corpus/<target>) plus seeds made from the test vectors (fuzz/seeds/<target>). Fails on any crash, leak or timeout. Needs the nightly toolchain and cargo-fuzz 0.13.2
 # (.ci/run installs both; elsewhere a missing one is a skip, see scripts/lib.sh).
 set -euo pipefail
@@ -12,7 +12,7 @@ rustup toolchain list | grep -q '^nightly' || missing+=("the nightly toolchain (
     missing+=("cargo-fuzz 0.13.2 (cargo install --locked cargo-fuzz --version 0.13.2)")
 skip_or_fail "fuzzing" ${missing[@]+"${missing[@]}"}
 cd fuzz
-seconds=${FUZZ_SECONDS:-20}
+seconds=${FUZZ_SECONDS:-15}
 ./make-corpus.sh
 cargo +nightly fuzz build
 mkdir -p logs

@@ -156,7 +156,7 @@ scripts/embedded.sh
 step "nginx module: build against nginx-dev, loopback tests, nginx -t, wrk load"
 scripts/nginx.sh
 
-step "fuzz targets, each for ${FUZZ_SECONDS:-20} s from the committed corpora"
+step "fuzz targets, each for ${FUZZ_SECONDS:-15} s from the committed corpora"
 scripts/fuzz-ci.sh
 
 step "full tier passed"

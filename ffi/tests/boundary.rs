@@ -938,7 +938,10 @@ fn claims_of_every_short_length_are_copied_exactly() {
         out[total..].iter().all(|&b| b == 0xAA),
         "nothing written past the claims"
     );
-    for (n, path) in lens.iter().zip(&paths) {
+    // One at a time: every length natively; under Miri (49 s for all of them) the lengths at
+    // the chunk sizes' edges, the batch above having copied every length once.
+    let alone = |n: &usize| !cfg!(miri) || [0, 1, 2, 3, 4, 7, 8, 15, 16, 17, 32, 33].contains(n);
+    for (n, path) in lens.iter().zip(&paths).filter(|(n, _)| alone(n)) {
         let mut one = vec![0xAAu8; n + 4];
         let mut got = 0usize;
         let st = unsafe {
