@@ -461,29 +461,12 @@ fn claim_output_fast_and_general_paths() {
     for (path, want) in cases {
         let mut out = [0xAAu8; 64];
         let mut len = 0usize;
-        let st = unsafe {
-            jwtguard_result_claim(
-                r.as_ptr(),
-                path.as_ptr(),
-                path.len(),
-                out.as_mut_ptr(),
-                out.len(),
-                &mut len,
-            )
-        };
+        let cap = out.len();
+        let st = read_claim(&r, path, &mut out, cap, &mut len);
         assert_eq!(st, JWTGUARD_OK, "{path}");
         assert_eq!(&out[..len], want, "{path}");
         let mut needed = 0usize;
-        let st = unsafe {
-            jwtguard_result_claim(
-                r.as_ptr(),
-                path.as_ptr(),
-                path.len(),
-                out.as_mut_ptr(),
-                want.len() - 1,
-                &mut needed,
-            )
-        };
+        let st = read_claim(&r, path, &mut out, want.len() - 1, &mut needed);
         assert_eq!(
             (st, needed),
             (JWTGUARD_BUFFER_TOO_SMALL, want.len()),
@@ -508,6 +491,30 @@ fn c_strs<S: AsRef<str>>(paths: &[S]) -> Vec<jwtguard_str> {
             len: p.as_ref().len(),
         })
         .collect()
+}
+
+/// `jwtguard_result_claim` on a verified result, with `cap` given apart from `out` so a test
+/// can claim less room than there is.
+fn read_claim(
+    r: &std::mem::MaybeUninit<jwtguard_result>,
+    path: &str,
+    out: &mut [u8],
+    cap: usize,
+    len: &mut usize,
+) -> jwtguard_status {
+    assert!(cap <= out.len());
+    // SAFETY: `r` was filled by `verify_into`; `path` is a live string; `out` has at least
+    // `cap` bytes (asserted); `len` is a live local.
+    unsafe {
+        jwtguard_result_claim(
+            r.as_ptr(),
+            path.as_ptr(),
+            path.len(),
+            out.as_mut_ptr(),
+            cap,
+            len,
+        )
+    }
 }
 
 /// `jwtguard_result_claims_batch` on a verified result, with `cap` given apart from `out` so
@@ -689,16 +696,8 @@ fn json_pointer_paths() {
     ] {
         let mut out = [0u8; 64];
         let mut len = 0usize;
-        let st = unsafe {
-            jwtguard_result_claim(
-                r.as_ptr(),
-                p.as_ptr(),
-                p.len(),
-                out.as_mut_ptr(),
-                out.len(),
-                &mut len,
-            )
-        };
+        let cap = out.len();
+        let st = read_claim(&r, p, &mut out, cap, &mut len);
         assert_eq!((st, &out[..len]), (JWTGUARD_OK, want), "{p}");
     }
     let mut out = [0u8; 64];
@@ -944,16 +943,7 @@ fn claims_of_every_short_length_are_copied_exactly() {
     for (n, path) in lens.iter().zip(&paths).filter(|(n, _)| alone(n)) {
         let mut one = vec![0xAAu8; n + 4];
         let mut got = 0usize;
-        let st = unsafe {
-            jwtguard_result_claim(
-                r.as_ptr(),
-                path.as_ptr(),
-                path.len(),
-                one.as_mut_ptr(),
-                *n,
-                &mut got,
-            )
-        };
+        let st = read_claim(&r, path, &mut one, *n, &mut got);
         assert_eq!((st, got), (JWTGUARD_OK, *n), "{path}");
         assert_eq!(&one[..*n], value(*n).as_bytes(), "{path} alone");
         assert!(
