@@ -382,6 +382,9 @@ typedef struct jwtguard_jwks_report {
   size_t left_out;
   // Why the first rejected key was rejected, as a `jwtguard_status` (0 if none was).
   uint32_t first_rejection;
+  // `oct` (HMAC secret) keys passed over by `jwtguard_verifier_add_jwks_public`; always 0
+  // from `jwtguard_verifier_add_jwks_report`.
+  size_t secrets_skipped;
 } jwtguard_jwks_report;
 
 // A set of providers, each a `jwtguard_verifier` with its own keys and policy: a token is
@@ -577,12 +580,28 @@ enum jwtguard_status jwtguard_verifier_add_jwks(struct jwtguard_verifier *verifi
 // Load every usable signing key of a JWKS, as `jwtguard_verifier_add_jwks`, and fill
 // `*report` (written on success only). When no key loads, the status says why: the first
 // rejected key's reason (say `JWTGUARD_RSA_MODULUS_TOO_SMALL` or `JWTGUARD_PRIVATE_KEY`),
-// else `JWTGUARD_KEY_RING_FULL`, else `JWTGUARD_NO_USABLE_KEYS`.
+// else `JWTGUARD_KEY_RING_FULL`, else `JWTGUARD_NO_USABLE_KEYS`. For a key set the operator
+// installed (a file): it may hold HMAC secrets (`oct`). A key set fetched from an identity
+// provider goes through `jwtguard_verifier_add_jwks_public`.
 //
 // # Safety
 // `verifier` must be valid and not in use by another thread; `(jwks, len)` readable;
 // `report` writable.
 enum jwtguard_status jwtguard_verifier_add_jwks_report(struct jwtguard_verifier *verifier,
+                                                       const uint8_t *jwks,
+                                                       size_t len,
+                                                       struct jwtguard_jwks_report *report);
+
+// `jwtguard_verifier_add_jwks_report` for a key set fetched over the network (an identity
+// provider's JWKS URL): public keys only. Each `oct` key is passed over and counted in
+// `report->secrets_skipped`, its secret never decoded: a JWKS is a public document, so anyone
+// who can fetch it could sign tokens with a secret it holds. A set with nothing but secrets is
+// `JWTGUARD_NO_USABLE_KEYS`.
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(jwks, len)` readable;
+// `report` writable.
+enum jwtguard_status jwtguard_verifier_add_jwks_public(struct jwtguard_verifier *verifier,
                                                        const uint8_t *jwks,
                                                        size_t len,
                                                        struct jwtguard_jwks_report *report);
@@ -737,11 +756,14 @@ enum jwtguard_status jwtguard_verifier_set_max_token_size(struct jwtguard_verifi
 // `verifier` must be NULL or valid.
 enum jwtguard_status jwtguard_verifier_check(const struct jwtguard_verifier *verifier);
 
-// Make an empty set in `*set` (no malloc), with a kid-less limit of 4.
+// Make an empty set in `*set` (no malloc), with a kid-less limit of 4. `size` is
+// `sizeof(jwtguard_providers)` as the caller's build sees it: a set of another build's size
+// (a file compiled with `-DJWTGUARD_SMALL` against the host library) is
+// `JWTGUARD_STORAGE_TOO_SMALL`, and nothing is written.
 //
 // # Safety
-// `set` must be NULL or point to `JWTGUARD_PROVIDERS_SIZE` writable bytes.
-enum jwtguard_status jwtguard_providers_init(struct jwtguard_providers *set);
+// `set` must be NULL or point to `size` writable bytes.
+enum jwtguard_status jwtguard_providers_init(struct jwtguard_providers *set, size_t size);
 
 // Add `provider` to the set: its index is the number of providers added before it, and
 // `jwtguard_result_provider` reports it. `JWTGUARD_CAPACITY_EXCEEDED` when the set holds
@@ -954,6 +976,17 @@ struct jwtguard_verifier *jwtguard_verifier_new(void);
 // # Safety
 // `verifier` must be NULL or from `jwtguard_verifier_new`, not freed before, and not in use.
 void jwtguard_verifier_free(struct jwtguard_verifier *verifier);
+
+// A new verifier on the heap holding a copy of `verifier`'s keys and policy, or NULL (NULL
+// argument, or allocation failed). For a configuration built once and then extended: a
+// gateway keeps its static keys and policy in one verifier and, each time it fetches an
+// identity provider's JWKS, clones it and adds the fetched keys to the copy
+// (`jwtguard_verifier_add_jwks_public`), without reading its secrets again. Free the copy with
+// `jwtguard_verifier_free`. Not in firmware (no_std) builds.
+//
+// # Safety
+// `verifier` NULL or a valid verifier that no thread configures during the call.
+struct jwtguard_verifier *jwtguard_verifier_clone(const struct jwtguard_verifier *verifier);
 
 // Make a verifier in caller storage (no malloc) and set `*out` to it. `size` is
 // `sizeof(jwtguard_verifier_storage)`; it is checked, as is alignment. Release it with

@@ -431,7 +431,7 @@ int main(int argc, char **argv) {
         }
     }
     if (o.n_providers > 1) {
-        jwtguard_status s = jwtguard_providers_init(&o.set);
+        jwtguard_status s = jwtguard_providers_init(&o.set, sizeof o.set);
         if (s == JWTGUARD_OK && o.max_token_size) s = jwtguard_providers_set_max_token_size(&o.set, o.max_token_size);
         for (size_t p = 0; p < o.n_providers && s == JWTGUARD_OK; p++) s = jwtguard_providers_add(&o.set, o.providers[p]);
         if (s == JWTGUARD_OK && o.providers_kidless_limit)

@@ -261,12 +261,32 @@ pub struct jwtguard_jwks_report {
     pub left_out: usize,
     /// Why the first rejected key was rejected, as a `jwtguard_status` (0 if none was).
     pub first_rejection: u32,
+    /// `oct` (HMAC secret) keys passed over by `jwtguard_verifier_add_jwks_public`; always 0
+    /// from `jwtguard_verifier_add_jwks_report`.
+    pub secrets_skipped: usize,
+}
+
+impl From<jwtguard_core::JwksReport> for jwtguard_jwks_report {
+    fn from(r: jwtguard_core::JwksReport) -> Self {
+        Self {
+            loaded: r.loaded,
+            skipped: r.skipped,
+            rejected: r.rejected,
+            left_out: r.left_out,
+            first_rejection: r
+                .first_rejection
+                .map_or(0, |e| jwtguard_status::from(e) as u32),
+            secrets_skipped: r.secrets_skipped,
+        }
+    }
 }
 
 /// Load every usable signing key of a JWKS, as `jwtguard_verifier_add_jwks`, and fill
 /// `*report` (written on success only). When no key loads, the status says why: the first
 /// rejected key's reason (say `JWTGUARD_RSA_MODULUS_TOO_SMALL` or `JWTGUARD_PRIVATE_KEY`),
-/// else `JWTGUARD_KEY_RING_FULL`, else `JWTGUARD_NO_USABLE_KEYS`.
+/// else `JWTGUARD_KEY_RING_FULL`, else `JWTGUARD_NO_USABLE_KEYS`. For a key set the operator
+/// installed (a file): it may hold HMAC secrets (`oct`). A key set fetched from an identity
+/// provider goes through `jwtguard_verifier_add_jwks_public`.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread; `(jwks, len)` readable;
@@ -278,22 +298,49 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwks_report(
     len: usize,
     report: *mut jwtguard_jwks_report,
 ) -> jwtguard_status {
+    // SAFETY: this function's contract is `load_jwks`'s.
+    unsafe { load_jwks(verifier, jwks, len, report, KeyRing::add_jwks) }
+}
+
+/// `jwtguard_verifier_add_jwks_report` for a key set fetched over the network (an identity
+/// provider's JWKS URL): public keys only. Each `oct` key is passed over and counted in
+/// `report->secrets_skipped`, its secret never decoded: a JWKS is a public document, so anyone
+/// who can fetch it could sign tokens with a secret it holds. A set with nothing but secrets is
+/// `JWTGUARD_NO_USABLE_KEYS`.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(jwks, len)` readable;
+/// `report` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_jwks_public(
+    verifier: *mut jwtguard_verifier,
+    jwks: *const u8,
+    len: usize,
+    report: *mut jwtguard_jwks_report,
+) -> jwtguard_status {
+    // SAFETY: this function's contract is `load_jwks`'s.
+    unsafe { load_jwks(verifier, jwks, len, report, KeyRing::add_public_jwks) }
+}
+
+/// The body of both JWKS loaders with a report.
+///
+/// # Safety
+/// `verifier` valid and not in use by another thread; `(jwks, len)` readable; `report` NULL or
+/// writable (clauses 1 to 3 of the boundary contract).
+unsafe fn load_jwks(
+    verifier: *mut jwtguard_verifier,
+    jwks: *const u8,
+    len: usize,
+    report: *mut jwtguard_jwks_report,
+    load: fn(&mut KeyRing<JWTGUARD_MAX_KEYS>, &[u8]) -> Result<jwtguard_core::JwksReport, Error>,
+) -> jwtguard_status {
     guard(|| {
         if report.is_null() {
             return Err(JWTGUARD_NULL_ARGUMENT);
         }
         let v = configure!(verifier)?;
         let jwks = c_bytes!(jwks, len)?;
-        let r = v.core.keys_mut().add_jwks(jwks)?;
-        let out = jwtguard_jwks_report {
-            loaded: r.loaded,
-            skipped: r.skipped,
-            rejected: r.rejected,
-            left_out: r.left_out,
-            first_rejection: r
-                .first_rejection
-                .map_or(0, |e| jwtguard_status::from(e) as u32),
-        };
-        c_write!(report, out)
+        let r = load(v.core.keys_mut(), jwks)?;
+        c_write!(report, jwtguard_jwks_report::from(r))
     })
 }

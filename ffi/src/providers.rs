@@ -107,18 +107,28 @@ unsafe fn configured<'a>(
     Ok(unsafe { &mut *inner })
 }
 
-/// Make an empty set in `*set` (no malloc), with a kid-less limit of 4.
+/// Make an empty set in `*set` (no malloc), with a kid-less limit of 4. `size` is
+/// `sizeof(jwtguard_providers)` as the caller's build sees it: a set of another build's size
+/// (a file compiled with `-DJWTGUARD_SMALL` against the host library) is
+/// `JWTGUARD_STORAGE_TOO_SMALL`, and nothing is written.
 ///
 /// # Safety
-/// `set` must be NULL or point to `JWTGUARD_PROVIDERS_SIZE` writable bytes.
+/// `set` must be NULL or point to `size` writable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn jwtguard_providers_init(set: *mut jwtguard_providers) -> jwtguard_status {
+pub unsafe extern "C" fn jwtguard_providers_init(
+    set: *mut jwtguard_providers,
+    size: usize,
+) -> jwtguard_status {
     guard(|| {
         if set.is_null() {
             return Err(JWTGUARD_NULL_ARGUMENT);
         }
-        // SAFETY: non-NULL, and writable for the set's size by the contract, which holds a
-        // ProvidersInner (static asserts above); written as a whole value, through the pointer.
+        if size < size_of::<jwtguard_providers>() {
+            return Err(JWTGUARD_STORAGE_TOO_SMALL);
+        }
+        // SAFETY: non-NULL, and writable for `size` bytes by the contract, at least the set's
+        // size (checked above), which holds a ProvidersInner (static asserts above); written
+        // as a whole value, through the pointer.
         unsafe {
             set.cast::<ProvidersInner>().write(ProvidersInner {
                 magic: PROVIDERS_MAGIC,

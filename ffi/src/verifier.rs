@@ -67,6 +67,28 @@ pub unsafe extern "C" fn jwtguard_verifier_free(verifier: *mut jwtguard_verifier
     });
 }
 
+/// A new verifier on the heap holding a copy of `verifier`'s keys and policy, or NULL (NULL
+/// argument, or allocation failed). For a configuration built once and then extended: a
+/// gateway keeps its static keys and policy in one verifier and, each time it fetches an
+/// identity provider's JWKS, clones it and adds the fetched keys to the copy
+/// (`jwtguard_verifier_add_jwks_public`), without reading its secrets again. Free the copy with
+/// `jwtguard_verifier_free`. Not in firmware (no_std) builds.
+///
+/// # Safety
+/// `verifier` NULL or a valid verifier that no thread configures during the call.
+#[cfg(feature = "std")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_clone(
+    verifier: *const jwtguard_verifier,
+) -> *mut jwtguard_verifier {
+    contain(core::ptr::null_mut(), || match crate::shared!(verifier) {
+        Ok(v) => Box::into_raw(Box::new(jwtguard_verifier {
+            core: v.core.clone(),
+        })),
+        Err(_) => core::ptr::null_mut(),
+    })
+}
+
 /// Make a verifier in caller storage (no malloc) and set `*out` to it. `size` is
 /// `sizeof(jwtguard_verifier_storage)`; it is checked, as is alignment. Release it with
 /// `jwtguard_verifier_deinit`, not `_free`.

@@ -181,6 +181,7 @@ fn jwks_report_gives_counts_and_the_first_reason() {
             rejected: 7,
             left_out: 7,
             first_rejection: 7,
+            secrets_skipped: 7,
         };
         assert_eq!(
             jwtguard_verifier_add_jwks_report(w, small.as_ptr(), small.len(), &mut untouched),
@@ -821,6 +822,7 @@ fn providers_set_is_checked_caller_memory() {
     use jwtguard_status::*;
     let mut set = std::mem::MaybeUninit::<jwtguard_providers>::zeroed();
     let p = set.as_mut_ptr();
+    const SET_SIZE: usize = std::mem::size_of::<jwtguard_providers>();
     let verifiers: Vec<*mut jwtguard_verifier> = (0..=JWTGUARD_MAX_PROVIDERS)
         .map(|_| new_verifier())
         .collect();
@@ -830,10 +832,18 @@ fn providers_set_is_checked_caller_memory() {
             JWTGUARD_INVALID_ARGUMENT
         );
         assert_eq!(
-            jwtguard_providers_init(std::ptr::null_mut()),
+            jwtguard_providers_init(std::ptr::null_mut(), SET_SIZE),
             JWTGUARD_NULL_ARGUMENT
         );
-        assert_eq!(jwtguard_providers_init(p), JWTGUARD_OK);
+        // Issue 28: a caller whose set is smaller (built with other capacities) is refused,
+        // and nothing is written.
+        p.cast::<u64>().write(0x5a5a);
+        assert_eq!(
+            jwtguard_providers_init(p, SET_SIZE - 8),
+            JWTGUARD_STORAGE_TOO_SMALL
+        );
+        assert_eq!(p.cast::<u64>().read(), 0x5a5a);
+        assert_eq!(jwtguard_providers_init(p, SET_SIZE), JWTGUARD_OK);
         for v in &verifiers[..JWTGUARD_MAX_PROVIDERS] {
             assert_eq!(jwtguard_providers_add(p, *v), JWTGUARD_OK);
         }
@@ -861,7 +871,7 @@ fn providers_set_is_checked_caller_memory() {
             jwtguard_verifier_add_issuer(bound, iss.as_ptr(), iss.len()),
             JWTGUARD_OK
         );
-        assert_eq!(jwtguard_providers_init(p), JWTGUARD_OK);
+        assert_eq!(jwtguard_providers_init(p, SET_SIZE), JWTGUARD_OK);
         let other = new_verifier();
         assert_eq!(
             jwtguard_verifier_add_issuer(other, b"x".as_ptr(), 1),
@@ -877,7 +887,7 @@ fn providers_set_is_checked_caller_memory() {
     }
     // A count no `_add` wrote is refused before it is used.
     unsafe {
-        assert_eq!(jwtguard_providers_init(p), JWTGUARD_OK);
+        assert_eq!(jwtguard_providers_init(p, SET_SIZE), JWTGUARD_OK);
         assert_eq!(jwtguard_providers_add(p, bound), JWTGUARD_OK);
         let st = verify(p, &token, &mut r);
         assert_eq!(st, JWTGUARD_OK);

@@ -48,6 +48,18 @@ pub struct JwksReport {
     /// Usable keys left out because the ring was full (its capacity is `KeyRing<N>`'s `N`):
     /// the set loaded as far as it fit, and the caller decides whether that is enough.
     pub left_out: usize,
+    /// `oct` keys passed over by [`KeyRing::add_public_jwks`]: a secret published in a
+    /// document anyone can fetch is no secret, so a fetched set never supplies one.
+    pub secrets_skipped: usize,
+}
+
+/// Which keys a JWK Set may supply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// A document the operator installed (a file): HMAC secrets (`oct`) included.
+    Configured,
+    /// A document fetched from somewhere (an identity provider's JWKS URL): public keys only.
+    Published,
 }
 
 fn text<'a>(obj: &Object<'a>, name: &str) -> Result<Option<Str<'a>>, Error> {
@@ -98,6 +110,8 @@ fn binding(obj: &Object<'_>, family: &[Algorithm]) -> Result<Option<Algorithm>, 
 enum Parsed {
     Key(KeyMaterial),
     NotForUs,
+    /// An `oct` key in a published set, passed over without decoding its `k`.
+    Secret,
 }
 
 /// A fixed-length base64url member (EC coordinates, Ed25519 keys) decoded into `out`.
@@ -111,7 +125,7 @@ fn fixed<'o>(obj: &Object<'_>, name: &str, out: &'o mut [u8]) -> Result<&'o [u8]
     Ok(got)
 }
 
-fn parse(obj: &Object<'_>) -> Result<Parsed, Error> {
+fn parse(obj: &Object<'_>, source: Source) -> Result<Parsed, Error> {
     use Algorithm::*;
     let kty = text(obj, "kty")?.ok_or(Error::KeyFormat)?;
     if kty == "RSA" {
@@ -136,6 +150,11 @@ fn parse(obj: &Object<'_>) -> Result<Parsed, Error> {
         return Ok(Parsed::Key(KeyMaterial::Rsa(key)));
     }
     if kty == "oct" {
+        // Before anything else about it: whatever its members say, a secret from a public
+        // document must not verify anything (RFC 8725 §3.1, and jose's remote key sets).
+        if source == Source::Published {
+            return Ok(Parsed::Secret);
+        }
         let Some(alg) = binding(obj, &[HS256, HS384, HS512])? else {
             return Ok(Parsed::NotForUs);
         };
@@ -205,6 +224,13 @@ fn parse(obj: &Object<'_>) -> Result<Parsed, Error> {
     Ok(Parsed::NotForUs)
 }
 
+/// What became of one key of a set.
+enum Loaded {
+    Key,
+    NotForUs,
+    Secret,
+}
+
 fn kid_of<'b>(obj: &Object<'_>, buf: &'b mut [u8; MAX_KID_LEN]) -> Result<Option<&'b str>, Error> {
     match text(obj, "kid")? {
         None => Ok(None),
@@ -228,13 +254,13 @@ impl<const N: usize> KeyRing<N> {
     /// [`Error::UnsupportedKeyType`].
     pub fn add_jwk(&mut self, jwk: &[u8]) -> Result<(), Error> {
         let obj = validated(jwk)?;
-        match parse(&obj)? {
+        match parse(&obj, Source::Configured)? {
             Parsed::Key(material) => {
                 let mut kid = [0u8; MAX_KID_LEN];
                 let kid = kid_of(&obj, &mut kid)?;
                 self.push(kid, material)
             }
-            Parsed::NotForUs => Err(Error::UnsupportedKeyType),
+            Parsed::NotForUs | Parsed::Secret => Err(Error::UnsupportedKeyType),
         }
     }
 
@@ -250,6 +276,18 @@ impl<const N: usize> KeyRing<N> {
     /// the ring was full before the first key; else [`Error::NoUsableKeys`] (no key in the set
     /// is for RS256/HS256 verification). On error the ring keeps the keys loaded before it.
     pub fn add_jwks(&mut self, jwks: &[u8]) -> Result<JwksReport, Error> {
+        self.add_key_set(jwks, Source::Configured)
+    }
+
+    /// [`KeyRing::add_jwks`] for a key set fetched from an identity provider: public keys only.
+    /// An `oct` key is passed over (counted in [`JwksReport::secrets_skipped`], its `k` never
+    /// decoded): a JWKS is a public document, so anyone who can read it could mint tokens with
+    /// a secret it holds. A set of nothing but secrets is [`Error::NoUsableKeys`].
+    pub fn add_public_jwks(&mut self, jwks: &[u8]) -> Result<JwksReport, Error> {
+        self.add_key_set(jwks, Source::Published)
+    }
+
+    fn add_key_set(&mut self, jwks: &[u8], source: Source) -> Result<JwksReport, Error> {
         let obj = validated(jwks)?;
         let keys = obj
             .get("keys")
@@ -262,16 +300,20 @@ impl<const N: usize> KeyRing<N> {
             // One key an identity provider publishes badly (an empty or over-long `kid`, a
             // malformed modulus) must not stop a gateway from loading the others: it is
             // counted as rejected, like a key that is too small.
-            let loaded = parse(&key).and_then(|parsed| match parsed {
+            let loaded = parse(&key, source).and_then(|parsed| match parsed {
                 Parsed::Key(material) => {
                     let kid = kid_of(&key, &mut kid)?;
-                    self.push(kid, material).map(|()| true)
+                    self.push(kid, material).map(|()| Loaded::Key)
                 }
-                Parsed::NotForUs => Ok(false),
+                Parsed::NotForUs => Ok(Loaded::NotForUs),
+                Parsed::Secret => Ok(Loaded::Secret),
             });
             match loaded {
-                Ok(true) => report.loaded = report.loaded.saturating_add(1),
-                Ok(false) => report.skipped = report.skipped.saturating_add(1),
+                Ok(Loaded::Key) => report.loaded = report.loaded.saturating_add(1),
+                Ok(Loaded::NotForUs) => report.skipped = report.skipped.saturating_add(1),
+                Ok(Loaded::Secret) => {
+                    report.secrets_skipped = report.secrets_skipped.saturating_add(1);
+                }
                 Err(Error::KeyRingFull) => report.left_out = report.left_out.saturating_add(1),
                 Err(e) => {
                     report.rejected = report.rejected.saturating_add(1);

@@ -186,6 +186,60 @@ fn jwks_loads_usable_keys_and_counts_the_rest() {
     assert_eq!(check_with(&v, t.as_bytes(), NOW), Ok(()));
 }
 
+/// Issue 27: a fetched key set is a public document, so the secrets in it are no secrets. An
+/// `oct` key is passed over (with or without `kid`, whatever its `alg`), counted apart from the
+/// keys that are not for us, and never verifies a token; the configured loader keeps them.
+#[test]
+fn a_published_set_supplies_public_keys_only() {
+    let jwks = format!(
+        r#"{{"keys":[{},{},{},{}]}}"#,
+        rsa_jwk(2048, r#","kid":"a""#),
+        oct_jwk(SECRET, r#","kid":"h""#),
+        oct_jwk(SECRET, ""),
+        oct_jwk(SECRET, r#","kid":"h5","alg":"HS512","use":"sig""#),
+    );
+    let mut r = KeyRing::<4>::new();
+    let report = r.add_public_jwks(jwks.as_bytes()).unwrap();
+    assert_eq!(
+        (
+            report.loaded,
+            report.skipped,
+            report.rejected,
+            report.secrets_skipped
+        ),
+        (1, 0, 0, 3)
+    );
+    let v = Verifier::new(r, POLICY);
+    assert_eq!(
+        check_with(&v, rs_token(Some("a"), 2048).as_bytes(), NOW),
+        Ok(())
+    );
+    let with_kid = sign(r#"{"alg":"HS256","kid":"h"}"#, &claims_with(""), SECRET);
+    assert_eq!(
+        check_with(&v, with_kid.as_bytes(), NOW),
+        Err(Error::UnknownKey)
+    );
+    let kidless = sign(r#"{"alg":"HS256"}"#, &claims_with(""), SECRET);
+    assert_eq!(
+        check_with(&v, kidless.as_bytes(), NOW),
+        Err(Error::AlgorithmMismatch)
+    );
+    // A published set of secrets alone supplies nothing; a malformed `oct` key is not even
+    // decoded (its `k` is not base64url), so it cannot reject the set either.
+    let mut r = KeyRing::<4>::new();
+    let secrets = format!(r#"{{"keys":[{}]}}"#, oct_jwk(SECRET, ""));
+    assert_eq!(
+        r.add_public_jwks(secrets.as_bytes()),
+        Err(Error::NoUsableKeys)
+    );
+    let bad = r#"{"keys":[{"kty":"oct","k":"!!"}]}"#;
+    assert_eq!(r.add_public_jwks(bad.as_bytes()), Err(Error::NoUsableKeys));
+    assert_eq!(r.add_jwks(bad.as_bytes()), Err(Error::KeyFormat));
+    // The configured loader (a file the operator installed) still takes them.
+    let report = r.add_jwks(secrets.as_bytes()).unwrap();
+    assert_eq!((report.loaded, report.secrets_skipped), (1, 0));
+}
+
 #[test]
 fn jwks_errors() {
     let mut r = KeyRing::<1>::new();

@@ -458,7 +458,7 @@ static void test_providers(void) {
     jwtguard_providers set;
     memset(&set, 0, sizeof set);
     CHECK_STATUS(jwtguard_providers_add(&set, a), JWTGUARD_INVALID_ARGUMENT); /* not made yet */
-    CHECK_STATUS(jwtguard_providers_init(&set), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_init(&set, sizeof set), JWTGUARD_OK);
     CHECK_STATUS(jwtguard_providers_add(&set, a), JWTGUARD_OK);
     CHECK_STATUS(jwtguard_providers_add(&set, a), JWTGUARD_INVALID_ARGUMENT); /* twice */
     CHECK_STATUS(jwtguard_providers_add(&set, NULL), JWTGUARD_NULL_ARGUMENT);
@@ -501,7 +501,7 @@ static void test_providers(void) {
     CHECK_STATUS(jwtguard_verifier_add_issuer(decoys, S("https://decoy.example")), JWTGUARD_OK);
     CHECK_STATUS(jwtguard_verifier_add_audience(decoys, S("a-api")), JWTGUARD_OK);
     jwtguard_providers capped;
-    CHECK_STATUS(jwtguard_providers_init(&capped), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_init(&capped, sizeof capped), JWTGUARD_OK);
     CHECK_STATUS(jwtguard_providers_add(&capped, decoys), JWTGUARD_OK);
     CHECK_STATUS(jwtguard_providers_add(&capped, a), JWTGUARD_OK);
     {
@@ -526,7 +526,7 @@ static void test_providers(void) {
     CHECK_STATUS(verify(waived, a_ok, &r), JWTGUARD_OK);
     CHECK(jwtguard_result_provider(&r) == -1);
     jwtguard_providers solo;
-    CHECK_STATUS(jwtguard_providers_init(&solo), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_providers_init(&solo, sizeof solo), JWTGUARD_OK);
     CHECK_STATUS(jwtguard_providers_add(&solo, waived), JWTGUARD_OK);
     CHECK_STATUS(jwtguard_providers_check(&solo), JWTGUARD_ISSUER_NOT_CONFIGURED);
     CHECK_STATUS(jwtguard_providers_verify(&solo, (const uint8_t *)a_ok, strlen(a_ok), NOW, NULL, 0, &r),
@@ -573,8 +573,42 @@ static void test_large_token(jwtguard_verifier *v) {
     free(t);
 }
 
+/* Issue 27: a gateway keeps its static keys and policy in one verifier, and for each fetched
+ * JWKS clones it and adds the fetched keys, public ones only: the sample set's HMAC key (an
+ * `oct` JWK) is passed over and counted, and its token does not verify. The template is
+ * untouched. */
+static void test_fetched_keys(void) {
+    jwtguard_verifier *tmpl = jwtguard_verifier_new();
+    CHECK(tmpl != NULL);
+    CHECK_STATUS(jwtguard_verifier_add_issuer(tmpl, S("https://issuer.example")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_audience(tmpl, S("api.example")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_add_authorized_party(tmpl, S("https://app.example")), JWTGUARD_OK);
+    CHECK(jwtguard_verifier_clone(NULL) == NULL);
+    jwtguard_verifier *v = jwtguard_verifier_clone(tmpl);
+    CHECK(v != NULL);
+    jwtguard_jwks_report rep;
+    memset(&rep, 0xff, sizeof rep);
+    CHECK_STATUS(jwtguard_verifier_add_jwks_public(v, (const uint8_t *)jwks, jwks_len, &rep), JWTGUARD_OK);
+    CHECK(rep.loaded == 2 && rep.secrets_skipped == 1 && rep.skipped == 0 && rep.rejected == 0);
+    jwtguard_result r;
+    CHECK_STATUS(verify(v, samples[VALID_RS1], &r), JWTGUARD_OK);
+    CHECK_STATUS(verify(v, samples[VALID_HS], &r), JWTGUARD_UNKNOWN_KEY);
+    CHECK_STATUS(verify(tmpl, samples[VALID_RS1], &r), JWTGUARD_UNKNOWN_KEY);
+    /* The configured loader still takes the secret. */
+    CHECK_STATUS(jwtguard_verifier_add_jwks_report(tmpl, (const uint8_t *)jwks, jwks_len, &rep), JWTGUARD_OK);
+    CHECK(rep.loaded == 3 && rep.secrets_skipped == 0);
+    CHECK_STATUS(verify(tmpl, samples[VALID_HS], &r), JWTGUARD_OK);
+    /* Nothing but secrets: no usable key. */
+    static const char only_oct[] = "{\"keys\":[{\"kty\":\"oct\",\"k\":\"MjMxYTU4YjAwNjMyYzljNGQ4YWMwMmIyNjhjYTRjYWY4ZGQ0OGZkMDIwZTNkZmZhNzI2NjY1MjNkODYwOTg4Zg\"}]}";
+    CHECK_STATUS(jwtguard_verifier_add_jwks_public(v, S(only_oct), &rep), JWTGUARD_NO_USABLE_KEYS);
+    CHECK_STATUS(jwtguard_verifier_add_jwks_public(v, S(only_oct), NULL), JWTGUARD_NULL_ARGUMENT);
+    jwtguard_verifier_free(v);
+    jwtguard_verifier_free(tmpl);
+}
+
 int main(void) {
     load_samples();
+    test_fetched_keys();
     test_algorithms();
     test_providers();
     jwtguard_verifier *v = jwtguard_verifier_new();
