@@ -1,53 +1,114 @@
-//! Signs a token with the sample keys, for tests that need tokens made now (the nginx module's
-//! tests verify against the real clock). Not for production: the keys are public test keys.
+//! Signs a token, for tests that need tokens made now (the nginx module's tests verify against
+//! the real clock, with identity providers whose keys they generate). Not for production: the
+//! sample keys are public test keys.
 //!
-//! `cargo run -p jwtguard-ffi --example mint_token -- HEADER_JSON CLAIMS_JSON`
+//! ```text
+//! cargo run -p jwtguard-ffi --example mint_token -- HEADER_JSON CLAIMS_JSON
+//! cargo run -p jwtguard-ffi --example mint_token -- --key FILE HEADER_JSON CLAIMS_JSON
+//! cargo run -p jwtguard-ffi --example mint_token -- --jwk FILE KID
+//! ```
 //!
-//! The header picks the key: `"alg":"HS256"` signs with examples/data/hs256.secret;
-//! `"alg":"RS256"` with the 3072-bit test key if the kid is "rsa-2025", else the 2048-bit one
-//! ("rsa-2024" in examples/data/jwks.json); `"alg":"none"` gets an empty signature.
+//! Without `--key`, the header picks a sample key: `"alg":"HS256"` signs with
+//! examples/data/hs256.secret; `"alg":"RS256"` with the 3072-bit test key if the kid is
+//! "rsa-2025", else the 2048-bit one ("rsa-2024" in examples/data/jwks.json); `"alg":"none"`
+//! gets an empty signature. With `--key FILE`, FILE signs: a PKCS#8 PEM private key (RSA for
+//! RS256, P-256 for ES256) or, for HS256, a secret file (its bytes without the trailing
+//! newline). `--jwk FILE KID` prints the public JWK of the PEM private key FILE, with that kid
+//! and its algorithm (what a test identity provider publishes).
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
+use p256::ecdsa::signature::Signer as _;
 use rsa::pkcs1v15::SigningKey;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::{SignatureEncoding, Signer};
+use rsa::traits::PublicKeyParts;
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn hs256(secret: &[u8], input: &str) -> Vec<u8> {
+    let mut m = Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap();
+    m.update(input.as_bytes());
+    m.finalize().into_bytes().to_vec()
+}
+
+fn rs256(pem: &str, input: &str) -> Vec<u8> {
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem).unwrap();
+    SigningKey::<rsa::sha2::Sha256>::new(key)
+        .sign(input.as_bytes())
+        .to_vec()
+}
+
+fn es256(pem: &str, input: &str) -> Vec<u8> {
+    let key = <p256::ecdsa::SigningKey as p256::pkcs8::DecodePrivateKey>::from_pkcs8_pem(pem).unwrap();
+    let sig: p256::ecdsa::Signature = key.sign(input.as_bytes());
+    sig.to_bytes().to_vec()
+}
+
+/// The public JWK of a PKCS#8 PEM private key (RSA or P-256).
+fn jwk(pem: &str, kid: &str) -> String {
+    if let Ok(key) = rsa::RsaPrivateKey::from_pkcs8_pem(pem) {
+        return format!(
+            r#"{{"kty":"RSA","kid":"{kid}","use":"sig","alg":"RS256","n":"{}","e":"{}"}}"#,
+            b64(&key.n().to_bytes_be()),
+            b64(&key.e().to_bytes_be())
+        );
+    }
+    let key = <p256::ecdsa::SigningKey as p256::pkcs8::DecodePrivateKey>::from_pkcs8_pem(pem)
+        .expect("an RSA or P-256 PKCS#8 key");
+    let point = key.verifying_key().to_sec1_point(false);
+    format!(
+        r#"{{"kty":"EC","kid":"{kid}","use":"sig","alg":"ES256","crv":"P-256","x":"{}","y":"{}"}}"#,
+        b64(point.x().unwrap()),
+        b64(point.y().unwrap())
+    )
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [header, claims] = args.as_slice() else {
-        eprintln!("usage: mint_token HEADER_JSON CLAIMS_JSON");
-        std::process::exit(2);
-    };
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(header),
-        URL_SAFE_NO_PAD.encode(claims)
-    );
-    let sig = if header.contains(r#""alg":"HS256""#) {
-        let secret = std::fs::read_to_string(format!("{root}/examples/data/hs256.secret")).unwrap();
-        let mut m = Hmac::<sha2::Sha256>::new_from_slice(secret.trim_end().as_bytes()).unwrap();
-        m.update(input.as_bytes());
-        m.finalize().into_bytes().to_vec()
-    } else if header.contains(r#""alg":"RS256""#) {
-        let bits = if header.contains(r#""kid":"rsa-2025""#) {
-            3072
-        } else {
-            2048
-        };
-        let pem = std::fs::read_to_string(format!(
-            "{root}/crates/jwtguard/tests/data/rsa{bits}.key.pem"
-        ))
-        .unwrap();
-        let key = rsa::RsaPrivateKey::from_pkcs8_pem(&pem).unwrap();
-        SigningKey::<rsa::sha2::Sha256>::new(key)
-            .sign(input.as_bytes())
-            .to_vec()
-    } else {
-        Vec::new()
+    let (key, header, claims) = match args.as_slice() {
+        [flag, file, kid] if flag == "--jwk" => {
+            println!("{}", jwk(&std::fs::read_to_string(file).unwrap(), kid));
+            return;
+        }
+        [flag, file, header, claims] if flag == "--key" => (Some(file), header, claims),
+        [header, claims] => (None, header, claims),
+        _ => {
+            eprintln!("usage: mint_token [--key FILE] HEADER_JSON CLAIMS_JSON | --jwk FILE KID");
+            std::process::exit(2);
+        }
     };
-    println!("{input}.{}", URL_SAFE_NO_PAD.encode(sig));
+    let input = format!("{}.{}", b64(header.as_bytes()), b64(claims.as_bytes()));
+    let read = |path: &str| std::fs::read_to_string(path).unwrap();
+    let sig = match (key, header) {
+        (Some(file), h) if h.contains(r#""alg":"HS256""#) => {
+            hs256(read(file).trim_end().as_bytes(), &input)
+        }
+        (Some(file), h) if h.contains(r#""alg":"ES256""#) => es256(&read(file), &input),
+        (Some(file), _) => rs256(&read(file), &input),
+        (None, h) if h.contains(r#""alg":"HS256""#) => {
+            let secret = read(&format!("{root}/examples/data/hs256.secret"));
+            hs256(secret.trim_end().as_bytes(), &input)
+        }
+        (None, h) if h.contains(r#""alg":"RS256""#) => {
+            let bits = if h.contains(r#""kid":"rsa-2025""#) {
+                3072
+            } else {
+                2048
+            };
+            rs256(
+                &read(&format!(
+                    "{root}/crates/jwtguard/tests/data/rsa{bits}.key.pem"
+                )),
+                &input,
+            )
+        }
+        (None, _) => Vec::new(),
+    };
+    println!("{input}.{}", b64(&sig));
 }
