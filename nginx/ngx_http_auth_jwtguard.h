@@ -193,7 +193,7 @@ typedef struct {
     ngx_uint_t pending;
     ngx_uint_t refetched;
     ngx_msec_t waited;
-    jg_keyset_t *held[JWTGUARD_MAX_PROVIDERS];
+    jg_keyset_t *held[2 * JWTGUARD_MAX_PROVIDERS]; /* (a refetch adds the new sets) */
     ngx_uint_t n_held;
     ngx_uint_t cleanup_added;
     /* Set on a fetch subrequest only: its capture. */

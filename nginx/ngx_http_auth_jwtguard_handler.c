@@ -263,13 +263,16 @@ ngx_int_t jg_access_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         ngx_http_set_ctx(r, ctx, ngx_http_auth_jwtguard_module);
     }
-    /* A readiness location (auth_jwtguard_status ready) fetches what its server lacks before
-     * its content handler answers. */
+    /* A status location answers about the gateway, not for a token (protect it with allow and
+     * deny, as stub_status); a readiness one (auth_jwtguard_status ready) first fetches what
+     * its server lacks. */
     if (lcf->status == 2) {
         ngx_int_t rc = jg_warm(r, ctx);
         return rc == NGX_ERROR ? NGX_HTTP_INTERNAL_SERVER_ERROR : rc == NGX_AGAIN ? NGX_AGAIN
                                                                                   : NGX_DECLINED;
     }
+    if (lcf->status)
+        return NGX_DECLINED;
     if (!lcf->enable)
         return NGX_DECLINED;
     if (lcf->verifier == NULL && lcf->set == NULL && lcf->source == NULL && lcf->n_fetched == 0) {

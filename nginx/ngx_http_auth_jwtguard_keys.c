@@ -618,7 +618,7 @@ static ngx_int_t hold(ngx_http_request_t *r, ngx_http_auth_jwtguard_ctx_t *ctx, 
     for (ngx_uint_t i = 0; i < ctx->n_held; i++)
         if (ctx->held[i] == k)
             return NGX_OK;
-    if (ctx->n_held == JWTGUARD_MAX_PROVIDERS)
+    if (ctx->n_held == sizeof(ctx->held) / sizeof(ctx->held[0]))
         return NGX_ERROR;
     k->refs++;
     ctx->held[ctx->n_held++] = k;

@@ -4,7 +4,7 @@
 # them), the wrk load runs included unless --no-load.
 #
 # Usage: scripts/nginx.sh [--no-load] [--only NAME]     (called by scripts/test.sh)
-# Needs: nginx, nginx-dev, curl, wrk, openssl, python3 (Debian). If one is missing it says which
+# Needs: nginx, nginx-dev, wrk, openssl, python3 (Debian). If one is missing it says which
 # and skips; under CI=true that is a failure (scripts/lib.sh), since .ci/run installs them.
 # JWTGUARD_NGINX_PORT picks the first of 16 loopback ports (default 18480); WRK_SECONDS the load
 # duration (default 10).
