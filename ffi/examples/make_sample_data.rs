@@ -386,6 +386,47 @@ fn provider_samples(out: &str, b_key: &Signer_) {
         .unwrap();
     }
     std::fs::write(format!("{out}/providers.tokens.txt"), text).unwrap();
+
+    // One key set for several tenants (issue 28): providers 0-2 each hold the rsa-2024 key and
+    // list one tenant's issuer; provider 3 holds the HS256 secret and lists tenant 4.
+    let tenant = |n: u32| format!("https://login.example/tenant-{n}/v2.0");
+    let mut text = String::from(
+        "# Tenant samples (ffi/examples/make_sample_data.rs): NAME EXPECTED PROVIDER TOKEN.\n\
+         # Providers 0-2: the rsa-2024 key, iss https://login.example/tenant-N/v2.0 (N = 1-3), aud api.\n\
+         # Provider 3: HS256 with hs256.secret, iss .../tenant-4/v2.0, aud api.\n",
+    );
+    let cases = [
+        ("tenant-1", "OK", 0, b_head, tenant(1), b_key),
+        ("tenant-2", "OK", 1, b_head, tenant(2), b_key),
+        ("tenant-3", "OK", 2, b_head, tenant(3), b_key),
+        (
+            "tenant-4-own-key",
+            "OK",
+            3,
+            a_head,
+            tenant(4),
+            &Signer_::Hmac,
+        ),
+        (
+            "tenant-4-shared-key",
+            "ISSUER_KEY_MISMATCH",
+            -1,
+            b_head,
+            tenant(4),
+            b_key,
+        ),
+        ("tenant-9", "INVALID_ISSUER", -1, b_head, tenant(9), b_key),
+    ];
+    for (name, want, provider, head, iss, signer) in cases {
+        let claims = body(&iss, "api", exp);
+        writeln!(
+            text,
+            "{name} {want} {provider} {}",
+            token(head, &claims, signer)
+        )
+        .unwrap();
+    }
+    std::fs::write(format!("{out}/tenants.tokens.txt"), text).unwrap();
 }
 
 /// One key and one valid token per algorithm (`algs.jwks.json`, `algs.tokens.txt`, one token

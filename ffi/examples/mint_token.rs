@@ -44,7 +44,8 @@ fn rs256(pem: &str, input: &str) -> Vec<u8> {
 }
 
 fn es256(pem: &str, input: &str) -> Vec<u8> {
-    let key = <p256::ecdsa::SigningKey as p256::pkcs8::DecodePrivateKey>::from_pkcs8_pem(pem).unwrap();
+    let key =
+        <p256::ecdsa::SigningKey as p256::pkcs8::DecodePrivateKey>::from_pkcs8_pem(pem).unwrap();
     let sig: p256::ecdsa::Signature = key.sign(input.as_bytes());
     sig.to_bytes().to_vec()
 }

@@ -1,9 +1,13 @@
 //! Preloaded verification keys, each bound to one algorithm and optionally to a key id.
 //!
 //! Selection (RFC 7515 §4.1.4, RFC 8725 §3.1):
-//! - A token with a `kid` uses the key with that id, compared byte for byte after JSON
-//!   unescaping. No such key is [`Error::UnknownKey`]: there is no fallback, and a key loaded
-//!   without an id never stands in for a named one.
+//! - A token with a `kid` uses the key with that id and the header's `alg`, the id compared
+//!   byte for byte after JSON unescaping. RFC 7517 §4.5 lets keys of different types share a
+//!   `kid` ("equivalent alternatives"), so a ring holds one key per (`kid`, algorithm): the
+//!   header's `alg` chooses among the keys of that `kid` only. No key with that id is
+//!   [`Error::UnknownKey`], and keys with that id bound to other algorithms are
+//!   [`Error::AlgorithmMismatch`]: there is no fallback, and a key loaded without an id never
+//!   stands in for a named one.
 //! - A token without a `kid` tries, in load order, every key bound to the header's `alg`
 //!   (rotating secrets: a backend accepting up to three signing keys).
 //! - The header never chooses how a key is used: a key answers only to the algorithm it was
@@ -196,7 +200,15 @@ impl<const N: usize> KeyRing<N> {
             Some("") => return Err(Error::InvalidKeyId),
             Some(k) => Some(Vec::from_slice(k.as_bytes()).map_err(|_| Error::InvalidKeyId)?),
         };
-        if kid.is_some() && self.keys.iter().any(|k| k.kid == kid) {
+        // One key per (kid, algorithm): a second key of one kid and one algorithm could not
+        // be told apart from the first by any token.
+        let alg = material.algorithm();
+        if kid.is_some()
+            && self
+                .keys
+                .iter()
+                .any(|k| k.kid == kid && k.material.algorithm() == alg)
+        {
             return Err(Error::DuplicateKeyId);
         }
         self.keys
@@ -220,18 +232,16 @@ impl<const N: usize> KeyRing<N> {
     ) -> Result<Candidates<'s>, Error> {
         match kid {
             Some(kid) => {
-                let key = self
-                    .keys
-                    .iter()
-                    .find(|k| {
-                        k.kid
-                            .as_deref()
-                            .is_some_and(|id| kid.bytes().eq(id.iter().copied()))
-                    })
-                    .ok_or(Error::UnknownKey)?;
-                if key.material.algorithm() != alg {
-                    return Err(Error::AlgorithmMismatch);
-                }
+                let mut named = self.keys.iter().filter(|k| {
+                    k.kid
+                        .as_deref()
+                        .is_some_and(|id| kid.bytes().eq(id.iter().copied()))
+                });
+                let first = named.next().ok_or(Error::UnknownKey)?;
+                let key = core::iter::once(first)
+                    .chain(named)
+                    .find(|k| k.material.algorithm() == alg)
+                    .ok_or(Error::AlgorithmMismatch)?;
                 Ok(Candidates {
                     keys: core::slice::from_ref(key),
                     alg,

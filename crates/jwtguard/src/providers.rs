@@ -9,9 +9,13 @@
 //!    providers were given (a `kid` names at most one key per provider; a token without `kid`
 //!    is tried against the keys of its algorithm, at most [`Providers::kidless_limit`] of them
 //!    in all, and not at all in a provider that requires a `kid`);
-//! 2. the key that verifies the signature names its provider;
+//! 2. the first provider whose key verifies the signature authenticates the payload, and the
+//!    provider that judges the token is one that both holds a verifying key and lists the
+//!    token's `iss`: the first such, else the first whose key verified (several providers may
+//!    hold one key: a multi-tenant identity provider publishes one key set, and each tenant is
+//!    a provider with its own issuer, as Entra ID's `common` keys are);
 //! 3. that provider's policy, and only that one, validates the claims. Its issuers must include
-//!    the token's `iss`: an `iss` that another provider lists is
+//!    the token's `iss`: an `iss` that only providers without the verifying key list is
 //!    [`Error::IssuerKeyMismatch`] (a token of provider A's key claiming to come from
 //!    provider B), any other is [`Error::InvalidIssuer`].
 //!
@@ -19,6 +23,7 @@
 //! waived the issuer check ([`crate::Policy::any_issuer`]) would accept any issuer with its
 //! keys, which is the confusion this type exists to prevent ([`Error::IssuerNotConfigured`]).
 
+use core::cell::Cell;
 use core::num::NonZeroU8;
 
 use crate::Error;
@@ -26,7 +31,7 @@ use crate::claims::Claims;
 use crate::keys::DEFAULT_KIDLESS_LIMIT;
 use crate::lists::{Borrowed, PolicyLists};
 use crate::metadata::Rejection;
-use crate::token::{Capacity, MAX_TOKEN_LEN, TokenBuf, UntrustedToken};
+use crate::token::{Capacity, MAX_TOKEN_LEN, Signed, TokenBuf, UntrustedToken};
 use crate::verifier::{Accepted, Request, ValidatedClaims, Verifier};
 
 /// Providers, each a [`Verifier`] with its own keys and policy, verified as one (see the
@@ -111,11 +116,14 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
     /// What binding keys to issuers needs of every provider: the fail-safe defaults of its
     /// policy, and a list of issuers (not a waiver).
     pub fn check_bound(&self) -> Result<(), Error> {
-        for provider in self.list {
-            provider.policy().check_fail_safe()?;
-            if !provider.policy().names_issuers() {
-                return Err(Error::IssuerNotConfigured);
-            }
+        self.list.iter().try_for_each(|p| Self::check_one(p))
+    }
+
+    /// [`Providers::check_bound`] for one provider.
+    fn check_one(provider: &Verifier<'p, N, L>) -> Result<(), Error> {
+        provider.policy().check_fail_safe()?;
+        if !provider.policy().names_issuers() {
+            return Err(Error::IssuerNotConfigured);
         }
         Ok(())
     }
@@ -158,25 +166,72 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
         required: &[&str],
     ) -> Result<(usize, ValidatedClaims<'a>), Rejection> {
         let untrusted = UntrustedToken::parse_limited(token, buf, self.max_token_len)?;
-        let i = self.find_key(&untrusted)?;
-        let provider = self.list.get(i).ok_or(Error::UnknownKey)?;
-        provider.policy().check_fail_safe()?;
-        if !provider.policy().names_issuers() {
-            return Err(Error::IssuerNotConfigured.into());
-        }
+        let (first, budget) = self.find_key(&untrusted)?;
+        let signed = untrusted.signed();
+        let first_provider = self.list.get(first).ok_or(Error::UnknownKey)?;
+        // The provider whose key verified must bind its keys to its issuers (an unchecked set
+        // is checked here, token by token); any other that judges is checked by `judge`.
+        Self::check_one(first_provider)?;
+        let chosen = Cell::new(first);
         let claims = untrusted.into_verified().validate_with(
-            provider.policy(),
+            first_provider.policy(),
+            |claims| {
+                let judge = self.judge(first, budget, &signed, claims);
+                chosen.set(judge);
+                self.list.get(judge).unwrap_or(first_provider).policy()
+            },
             now,
             required,
-            |claims| self.other_issuer(i, claims),
+            |claims| self.other_issuer(chosen.get(), claims),
         )?;
-        Ok((i, claims))
+        Ok((chosen.get(), claims))
     }
 
-    /// The first provider one of whose keys verifies the signature. When none does, the most
-    /// telling failure of all providers: a signature that was checked and failed, then a length
-    /// that fit no key, then a key of another algorithm, then a missing `kid`, then no key.
-    fn find_key(&self, token: &UntrustedToken<'_>) -> Result<usize, Error> {
+    /// The provider that judges a token whose signature provider `first`'s key verified: the
+    /// first one (from `first` on) that lists the token's `iss` and whose key verifies the
+    /// signature too, else `first`. The payload is authenticated already; the later providers'
+    /// keys are tried only when `first` does not list the `iss`, within the kid-less budget
+    /// left.
+    fn judge(
+        &self,
+        first: usize,
+        mut budget: usize,
+        signed: &Signed<'_>,
+        claims: &Claims<'_>,
+    ) -> usize {
+        let Some(iss) = claims.issuer() else {
+            return first;
+        };
+        let lists = |p: &Verifier<'p, N, L>| p.policy().lists_issuer(&iss);
+        if self.list.get(first).is_none_or(|p| lists(p)) {
+            return first;
+        }
+        let kidless = signed.is_kidless();
+        for (j, provider) in self.list.iter().enumerate().skip(first.saturating_add(1)) {
+            if kidless && budget == 0 {
+                break;
+            }
+            if lists(provider)
+                && Self::check_one(provider).is_ok()
+                && signed.check(provider.keys(), budget).is_ok()
+            {
+                return j;
+            }
+            if kidless {
+                let tried = provider
+                    .keys()
+                    .kidless_candidates(signed.algorithm(), budget);
+                budget = budget.saturating_sub(tried);
+            }
+        }
+        first
+    }
+
+    /// The first provider one of whose keys verifies the signature, and the kid-less budget
+    /// left after it. When none does, the most telling failure of all providers: a signature
+    /// that was checked and failed, then a length that fit no key, then a key of another
+    /// algorithm, then a missing `kid`, then no key.
+    fn find_key(&self, token: &UntrustedToken<'_>) -> Result<(usize, usize), Error> {
         let rank = |e: Error| match e {
             Error::InvalidSignature => 4,
             Error::SignatureLength => 3,
@@ -191,27 +246,28 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
             if kidless && budget == 0 {
                 break;
             }
-            match token.check_signature(provider.keys(), budget) {
-                Ok(()) => return Ok(i),
-                Err(e) => {
-                    if rank(e) > rank(worst) {
-                        worst = e;
-                    }
-                }
-            }
+            let outcome = token.check_signature(provider.keys(), budget);
             if kidless {
                 let tried = provider
                     .keys()
                     .kidless_candidates(token.algorithm(), budget);
                 budget = budget.saturating_sub(tried);
             }
+            match outcome {
+                Ok(()) => return Ok((i, budget)),
+                Err(e) => {
+                    if rank(e) > rank(worst) {
+                        worst = e;
+                    }
+                }
+            }
         }
         Err(worst)
     }
 
-    /// What a token verified by provider `i`'s key is when its `iss` is not one of `i`'s
-    /// issuers: [`Error::IssuerKeyMismatch`] if another provider lists it, else
-    /// [`Error::InvalidIssuer`].
+    /// What a token judged by provider `i` is when its `iss` is not one of `i`'s issuers:
+    /// [`Error::IssuerKeyMismatch`] if another provider lists it (which [`Providers::judge`]
+    /// did not choose, so its keys do not verify the token), else [`Error::InvalidIssuer`].
     fn other_issuer(&self, i: usize, claims: &Claims<'_>) -> Error {
         let Some(iss) = claims.issuer() else {
             return Error::InvalidIssuer;

@@ -375,7 +375,60 @@ impl<'a> UntrustedToken<'a> {
         keys: &KeyRing<N>,
         kidless_cap: usize,
     ) -> Result<(), Error> {
-        let candidates = keys.select(self.header.alg, self.header.kid, kidless_cap)?;
+        self.signed().check(keys, kidless_cap)
+    }
+
+    /// What checking the signature needs, apart from the token: [`crate::Providers`] checks
+    /// other providers' keys after the payload is authenticated, to find the one whose issuer
+    /// the token names.
+    pub(crate) fn signed(&self) -> Signed<'a> {
+        Signed {
+            alg: self.header.alg,
+            kid: self.header.kid,
+            signing_input: self.signing_input,
+            signature: self.signature,
+        }
+    }
+
+    /// The next state, once [`UntrustedToken::check_signature`] said the signature holds.
+    pub(crate) fn into_verified(self) -> VerifiedToken<'a> {
+        VerifiedToken {
+            header: self.header,
+            payload: self.payload,
+            index: self.index,
+            validated: self.validated,
+        }
+    }
+}
+
+/// The signed parts of a token and what selects its keys.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Signed<'a> {
+    alg: Algorithm,
+    kid: Option<Str<'a>>,
+    signing_input: &'a [u8],
+    signature: &'a [u8],
+}
+
+impl Signed<'_> {
+    /// The header's `alg`.
+    pub(crate) fn algorithm(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// Whether the token has no `kid`.
+    pub(crate) fn is_kidless(&self) -> bool {
+        self.kid.is_none()
+    }
+
+    /// Whether one of the keys `keys` selects verifies the signature (see
+    /// [`UntrustedToken::check_signature`]).
+    pub(crate) fn check<const N: usize>(
+        &self,
+        keys: &KeyRing<N>,
+        kidless_cap: usize,
+    ) -> Result<(), Error> {
+        let candidates = keys.select(self.alg, self.kid, kidless_cap)?;
         // Keys of one algorithm can still want different signature lengths (RSA keys of 2048
         // and 3072 bits in one JWKS), so a length mismatch only rules out that key. The token
         // is `SignatureLength` only if no candidate had its length, else `InvalidSignature`.
@@ -392,16 +445,6 @@ impl<'a> UntrustedToken<'a> {
         } else {
             Error::SignatureLength
         })
-    }
-
-    /// The next state, once [`UntrustedToken::check_signature`] said the signature holds.
-    pub(crate) fn into_verified(self) -> VerifiedToken<'a> {
-        VerifiedToken {
-            header: self.header,
-            payload: self.payload,
-            index: self.index,
-            validated: self.validated,
-        }
     }
 }
 
@@ -457,20 +500,30 @@ impl<'a> VerifiedToken<'a> {
         now: u64,
         required: &[&str],
     ) -> Result<ValidatedClaims<'a>, Rejection> {
-        self.validate_with(policy, now, required, |_| Error::InvalidIssuer)
+        self.validate_with(policy, |_| policy, now, required, |_| Error::InvalidIssuer)
     }
 
-    /// [`VerifiedToken::validate_for`], with `wrong_issuer` naming what an issuer the policy
-    /// does not list is ([`crate::Providers`] tells another provider's issuer apart).
-    pub(crate) fn validate_with<L: PolicyLists>(
+    /// [`VerifiedToken::validate_for`] with the policy chosen once the claims are parsed:
+    /// `choose` sees them and names the policy that judges them ([`crate::Providers`] picks the
+    /// provider whose issuer the token names among those whose keys verify it), and `wrong_issuer`
+    /// names what an issuer that policy does not list is. The header is checked first, by the
+    /// chosen policy, or by `first` when the claims do not parse, so the order of checks stays
+    /// `typ` -> claim format whichever policy judges.
+    pub(crate) fn validate_with<'q, 'p: 'q, L: PolicyLists + 'q>(
         self,
-        policy: &Policy<'_, L>,
+        first: &'q Policy<'p, L>,
+        choose: impl FnOnce(&Claims<'a>) -> &'q Policy<'p, L>,
         now: u64,
         required: &[&str],
         wrong_issuer: impl FnOnce(&Claims<'a>) -> Error,
     ) -> Result<ValidatedClaims<'a>, Rejection> {
+        let parsed = Claims::parse(self.payload, self.index);
+        let policy = match &parsed {
+            Ok(claims) => choose(claims),
+            Err(_) => first,
+        };
         policy.check_header(&self.header)?;
-        let claims = Claims::parse(self.payload, self.index)?;
+        let claims = parsed?;
         match policy.check_claims(&claims, now) {
             Err(Error::InvalidIssuer) => return Err(wrong_issuer(&claims).into()),
             other => other?,

@@ -329,3 +329,74 @@ fn every_import_format_gives_the_same_verdicts() {
         );
     }
 }
+
+/// Issue 28: RFC 7517 §4.5 lets keys of different types share a `kid` ("considered to be
+/// equivalent alternatives by the application using them"). Both load, in either order, and
+/// the header's `alg` chooses among the keys of that `kid` only; one (`kid`, algorithm) pair is
+/// still one key.
+#[cfg(feature = "ecdsa")]
+#[test]
+fn one_kid_on_keys_of_different_types() {
+    use p256::ecdsa::signature::Signer;
+    let ec = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+    let point = ec.verifying_key().to_sec1_point(false);
+    let ec_jwk = format!(
+        r#"{{"kty":"EC","kid":"k1","crv":"P-256","x":"{}","y":"{}"}}"#,
+        b64(point.x().unwrap()),
+        b64(point.y().unwrap())
+    );
+    let rsa = rsa_jwk(2048, r#","kid":"k1""#);
+    let es_token = {
+        let h = b64(br#"{"alg":"ES256","kid":"k1"}"#);
+        let p = b64(claims_with("").as_bytes());
+        let sig: p256::ecdsa::Signature = ec.sign(format!("{h}.{p}").as_bytes());
+        format!("{h}.{p}.{}", b64(&sig.to_bytes()))
+    };
+    for jwks in [
+        format!(r#"{{"keys":[{rsa},{ec_jwk}]}}"#),
+        format!(r#"{{"keys":[{ec_jwk},{rsa}]}}"#),
+    ] {
+        let mut r = KeyRing::<4>::new();
+        let report = r.add_jwks(jwks.as_bytes()).unwrap();
+        assert_eq!((report.loaded, report.rejected), (2, 0), "{jwks}");
+        let v = Verifier::new(r, POLICY);
+        assert_eq!(
+            check_with(&v, rs_token(Some("k1"), 2048).as_bytes(), NOW),
+            Ok(())
+        );
+        assert_eq!(check_with(&v, es_token.as_bytes(), NOW), Ok(()));
+        let hs = sign(r#"{"alg":"HS256","kid":"k1"}"#, &claims_with(""), SECRET);
+        assert_eq!(
+            check_with(&v, hs.as_bytes(), NOW),
+            Err(Error::AlgorithmMismatch)
+        );
+        assert_eq!(
+            check_with(&v, rs_token(Some("k2"), 2048).as_bytes(), NOW),
+            Err(Error::UnknownKey)
+        );
+    }
+    // The same (kid, algorithm) twice is still a duplicate; the same kid for HMAC and RSA
+    // through the single-key loaders loads both.
+    let mut r = KeyRing::<4>::new();
+    let twice = format!(r#"{{"keys":[{rsa},{}]}}"#, rsa_jwk(3072, r#","kid":"k1""#));
+    let report = r.add_jwks(twice.as_bytes()).unwrap();
+    assert_eq!(
+        (report.loaded, report.first_rejection),
+        (1, Some(Error::DuplicateKeyId))
+    );
+    let mut r = KeyRing::<4>::new();
+    r.add_hs256(Some("k2"), SECRET).unwrap();
+    r.add_jwk(rsa_jwk(2048, r#","kid":"k2""#).as_bytes())
+        .unwrap();
+    assert_eq!(
+        r.add_hs256(Some("k2"), OTHER_SECRET),
+        Err(Error::DuplicateKeyId)
+    );
+    let v = Verifier::new(r, POLICY);
+    assert_eq!(
+        check_with(&v, rs_token(Some("k2"), 2048).as_bytes(), NOW),
+        Ok(())
+    );
+    let hs = sign(r#"{"alg":"HS256","kid":"k2"}"#, &claims_with(""), SECRET);
+    assert_eq!(check_with(&v, hs.as_bytes(), NOW), Ok(()));
+}

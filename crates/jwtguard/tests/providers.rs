@@ -276,3 +276,62 @@ fn one_provider_is_its_verifier() {
         assert_eq!(alone, in_set, "{t}");
     }
 }
+
+/// Issue 28: a multi-tenant identity provider publishes one key set, and each tenant is a
+/// provider with its own issuer (Entra ID's `common` keys). Every tenant's genuine token is
+/// judged by its own tenant, whichever provider comes first; an issuer listed only by a provider
+/// without the key is still `IssuerKeyMismatch`, one nobody lists `InvalidIssuer`.
+#[test]
+fn providers_sharing_one_key_set_each_judge_their_own_tenant() {
+    const SHARED: &[u8] = b"multi-tenant-shared-key-0123456789abcd";
+    let tenant = |iss: &'static [&'static str], kid: Option<&str>| {
+        provider(SHARED, kid, Policy::new().issuers(iss).audiences(&["api"]))
+    };
+    for kid in [Some("common-1"), None] {
+        let t1 = tenant(&["https://login.example/tenant-1/v2.0"], kid);
+        let t2 = tenant(&["https://login.example/tenant-2/v2.0"], kid);
+        let t3 = tenant(&["https://login.example/tenant-3/v2.0"], kid);
+        // A fourth provider with another key, which lists tenant 4.
+        let other = provider(
+            B_SECRET,
+            kid,
+            Policy::new()
+                .issuers(&["https://login.example/tenant-4/v2.0"])
+                .audiences(&["api"]),
+        );
+        let list = [&t1, &t2, &t3, &other];
+        let set = Providers::new(&list).unwrap();
+        for (i, n) in [(0, 1), (1, 2), (2, 3)] {
+            let iss = format!("https://login.example/tenant-{n}/v2.0");
+            assert_eq!(
+                verdict(&set, &token(kid, &iss, "api", NOW + 60, SHARED)),
+                Ok(i),
+                "tenant {n}, kid {kid:?}"
+            );
+        }
+        let t4 = "https://login.example/tenant-4/v2.0";
+        assert_eq!(
+            verdict(&set, &token(kid, t4, "api", NOW + 60, SHARED)),
+            Err(Error::IssuerKeyMismatch)
+        );
+        assert_eq!(
+            verdict(&set, &token(kid, t4, "api", NOW + 60, B_SECRET)),
+            Ok(3)
+        );
+        let nobody = "https://login.example/tenant-9/v2.0";
+        assert_eq!(
+            verdict(&set, &token(kid, nobody, "api", NOW + 60, SHARED)),
+            Err(Error::InvalidIssuer)
+        );
+        // The tenant that judges is the one whose policy applies: tenant 3's expired token
+        // is expired, not another tenant's issuer.
+        let expired = token(
+            kid,
+            "https://login.example/tenant-3/v2.0",
+            "api",
+            NOW - 1,
+            SHARED,
+        );
+        assert_eq!(verdict(&set, &expired), Err(Error::Expired));
+    }
+}

@@ -439,6 +439,64 @@ static void test_algorithms(void) {
 
 /* Two providers, each issuer bound to its own keys (RFC 8725 §3.8): the samples in
  * providers.tokens.txt say what each token must get and from which provider. */
+/* Verify every line of a provider sample file (NAME EXPECTED PROVIDER TOKEN) through `set`;
+ * copies the token named a-ok into `a_ok` when there is one. Returns the lines run. */
+static int run_provider_samples(const jwtguard_providers *set, const char *file, char *a_ok) {
+    char *text = slurp(file, NULL), *save = NULL;
+    int n = 0;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#') continue;
+        char name[64], want[64], token[2048];
+        int provider;
+        if (sscanf(line, "%63s %63s %d %2047s", name, want, &provider, token) != 4) { CHECK(0); continue; }
+        if (a_ok && strcmp(name, "a-ok") == 0) strcpy(a_ok, token);
+        char want_name[96];
+        snprintf(want_name, sizeof want_name, "JWTGUARD_%s", want);
+        jwtguard_result r;
+        jwtguard_status got = jwtguard_providers_verify(set, (const uint8_t *)token, strlen(token), NOW, NULL, 0, &r);
+        checks++;
+        if (strcmp(jwtguard_error_name(got), want_name) != 0 || jwtguard_result_provider(&r) != provider) {
+            failures++;
+            fprintf(stderr, "FAIL %s %s: got %s from provider %d, want %s from %d\n", file, name,
+                    jwtguard_error_name(got), jwtguard_result_provider(&r), want_name, provider);
+        }
+        n++;
+    }
+    free(text);
+    return n;
+}
+
+/* Issue 28: one key set for three tenants, each a provider with its own issuer (Entra ID's
+ * `common` keys); a fourth provider with another key lists a fourth tenant. Each tenant's token
+ * is judged by its own provider; the fourth tenant's issuer with the shared key is
+ * ISSUER_KEY_MISMATCH, an issuer nobody lists INVALID_ISSUER. */
+static void test_tenants(void) {
+    size_t jwk_len, len;
+    char *jwk = slurp("rsa-2024.jwk.json", &jwk_len);
+    char *secret = slurp("hs256.secret", &len);
+    while (len > 0 && (secret[len - 1] == '\n' || secret[len - 1] == '\r')) len--;
+    jwtguard_verifier *v[4];
+    jwtguard_providers set;
+    CHECK_STATUS(jwtguard_providers_init(&set, sizeof set), JWTGUARD_OK);
+    for (int i = 0; i < 4; i++) {
+        v[i] = jwtguard_verifier_new();
+        char iss[64];
+        snprintf(iss, sizeof iss, "https://login.example/tenant-%d/v2.0", i + 1);
+        if (i < 3)
+            CHECK_STATUS(jwtguard_verifier_add_jwk(v[i], (const uint8_t *)jwk, jwk_len), JWTGUARD_OK);
+        else
+            CHECK_STATUS(jwtguard_verifier_add_hmac(v[i], JWTGUARD_ALG_HS256, NULL, 0, (const uint8_t *)secret, len), JWTGUARD_OK);
+        CHECK_STATUS(jwtguard_verifier_add_issuer(v[i], (const uint8_t *)iss, strlen(iss)), JWTGUARD_OK);
+        CHECK_STATUS(jwtguard_verifier_add_audience(v[i], S("api")), JWTGUARD_OK);
+        CHECK_STATUS(jwtguard_providers_add(&set, v[i]), JWTGUARD_OK);
+    }
+    CHECK_STATUS(jwtguard_providers_check(&set), JWTGUARD_OK);
+    CHECK(run_provider_samples(&set, "tenants.tokens.txt", NULL) == 6);
+    for (int i = 0; i < 4; i++) jwtguard_verifier_free(v[i]);
+    free(jwk);
+    free(secret);
+}
+
 static void test_providers(void) {
     size_t len;
     char *secret = slurp("hs256.secret", &len);
@@ -468,29 +526,8 @@ static void test_providers(void) {
     CHECK_STATUS(jwtguard_providers_set_kidless_limit(&set, 2), JWTGUARD_OK);
     CHECK_STATUS(jwtguard_providers_check(&set), JWTGUARD_OK);
 
-    char *text = slurp("providers.tokens.txt", NULL), *save = NULL;
     char a_ok[2048] = "";
-    int n = 0;
-    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (line[0] == '#') continue;
-        char name[64], want[64], token[2048];
-        int provider;
-        if (sscanf(line, "%63s %63s %d %2047s", name, want, &provider, token) != 4) { CHECK(0); continue; }
-        if (strcmp(name, "a-ok") == 0) strcpy(a_ok, token);
-        char want_name[96];
-        snprintf(want_name, sizeof want_name, "JWTGUARD_%s", want);
-        jwtguard_result r;
-        jwtguard_status got = jwtguard_providers_verify(&set, (const uint8_t *)token, strlen(token), NOW, NULL, 0, &r);
-        checks++;
-        if (strcmp(jwtguard_error_name(got), want_name) != 0 || jwtguard_result_provider(&r) != provider) {
-            failures++;
-            fprintf(stderr, "FAIL %s: got %s from provider %d, want %s from %d\n", name,
-                    jwtguard_error_name(got), jwtguard_result_provider(&r), want_name, provider);
-        }
-        n++;
-    }
-    CHECK(n == 8);
-    free(text);
+    CHECK(run_provider_samples(&set, "providers.tokens.txt", a_ok) == 8);
 
     /* A kid-less token tries at most the set's limit of keys in all providers: three decoy
      * secrets first, then A's; with a limit of 3, A's key is never tried. */
@@ -609,6 +646,7 @@ static void test_fetched_keys(void) {
 int main(void) {
     load_samples();
     test_fetched_keys();
+    test_tenants();
     test_algorithms();
     test_providers();
     jwtguard_verifier *v = jwtguard_verifier_new();

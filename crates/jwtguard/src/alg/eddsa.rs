@@ -69,9 +69,14 @@ pub struct Ed25519Key {
 }
 
 impl Ed25519Key {
-    /// A key from its 32-byte encoding (RFC 8032 §5.1.5).
+    /// A key from its 32-byte encoding (RFC 8032 §5.1.5). An encoding RFC 8032 §5.1.3 says
+    /// does not decode (its `y` not below p, or `x = 0` with the sign bit set) is
+    /// [`Error::InvalidPublicKey`]; a point of small order is [`Error::WeakKey`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let bytes: &[u8; 32] = bytes.try_into().map_err(|_| Error::KeyFormat)?;
+        if !decodes(bytes) {
+            return Err(Error::InvalidPublicKey);
+        }
         let key =
             ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| Error::InvalidPublicKey)?;
         if key.is_weak() {
@@ -98,9 +103,77 @@ impl Ed25519Key {
     }
 }
 
+/// Whether an encoded point passes RFC 8032 §5.1.3's checks before any arithmetic: `y` (the
+/// 255 low bits, little-endian) is below p = 2^255 - 19 (step 1: "If the y-coordinate is >= p,
+/// decoding fails"), and the sign bit is clear when `x` is 0 (step 4), which is when y^2 = 1:
+/// y = 1 or y = p - 1. ed25519-dalek reduces y mod p instead, so y = p + 1 would decode as the
+/// identity (y = 1).
+fn decodes(bytes: &[u8; 32]) -> bool {
+    let (low, high) = (bytes[0], bytes[31] & 0x7f);
+    let middle_all = |b: u8| bytes[1..31].iter().all(|&x| x == b);
+    // y >= p: 0x7f, then 0xff in bytes 30..1, then a low byte of at least 0xed.
+    if high == 0x7f && middle_all(0xff) && low >= 0xed {
+        return false;
+    }
+    let sign = bytes[31] & 0x80 != 0;
+    let y_is_one = low == 1 && high == 0 && middle_all(0);
+    let y_is_p_minus_one = low == 0xec && high == 0x7f && middle_all(0xff);
+    !(sign && (y_is_one || y_is_p_minus_one))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 8032 §5.1.3: every y from p to 2^255 - 1 fails to decode, with either sign; x = 0
+    /// with the sign bit set fails; the canonical encodings of the same small-order points are
+    /// weak keys, not undecodable ones.
+    #[test]
+    fn non_canonical_encodings_do_not_decode() {
+        let p_plus = |k: u8, sign: bool| {
+            let mut b = [0xffu8; 32];
+            b[0] = 0xed_u8.wrapping_add(k); // p + k, for k in 0..=18
+            b[31] = if sign { 0xff } else { 0x7f };
+            b
+        };
+        for k in 0..=18 {
+            for sign in [false, true] {
+                assert_eq!(
+                    Ed25519Key::from_bytes(&p_plus(k, sign)).err(),
+                    Some(Error::InvalidPublicKey),
+                    "p + {k}, sign {sign}"
+                );
+            }
+        }
+        // y = 1 and y = p - 1 (x = 0) with the sign bit: undecodable; without it: the identity
+        // and the point of order 2, weak keys.
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        assert_eq!(Ed25519Key::from_bytes(&one).err(), Some(Error::WeakKey));
+        one[31] = 0x80;
+        assert_eq!(
+            Ed25519Key::from_bytes(&one).err(),
+            Some(Error::InvalidPublicKey)
+        );
+        let mut minus_one = [0xffu8; 32];
+        minus_one[0] = 0xec;
+        minus_one[31] = 0x7f;
+        assert_eq!(
+            Ed25519Key::from_bytes(&minus_one).err(),
+            Some(Error::WeakKey)
+        );
+        minus_one[31] = 0xff;
+        assert_eq!(
+            Ed25519Key::from_bytes(&minus_one).err(),
+            Some(Error::InvalidPublicKey)
+        );
+        // The largest canonical y (p - 1 is taken above; p - 2 decodes or not as the curve
+        // says, but never as a reduced value): nothing below p is refused by the encoding check.
+        let mut below = [0xffu8; 32];
+        below[0] = 0xeb;
+        below[31] = 0x7f;
+        assert!(decodes(&below));
+    }
 
     #[test]
     fn small_order_table_is_the_8_torsion() {
