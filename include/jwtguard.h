@@ -233,6 +233,11 @@ typedef enum jwtguard_status {
   JWTGUARD_NO_RESULT = 6,
   // The claim asked for is not in the token.
   JWTGUARD_CLAIM_NOT_FOUND = 7,
+  // The claim is in the token, without the value required (`jwtguard_result_claim_matches`).
+  JWTGUARD_CLAIM_MISMATCH = 8,
+  // An element of an array claim contains the separator it would be joined with, so the
+  // joined text would be ambiguous (`jwtguard_result_claim_joined`).
+  JWTGUARD_CLAIM_HAS_SEPARATOR = 9,
   // An internal error was caught at the boundary (a bug: please report it).
   JWTGUARD_PANIC = 98,
   // A Rust error this version does not map (should not happen).
@@ -360,6 +365,8 @@ typedef enum jwtguard_status {
   JWTGUARD_ISSUER_NOT_CONFIGURED = 901,
   // No audience is configured and none was waived (jwtguard_verifier_allow_no_audience).
   JWTGUARD_AUDIENCE_NOT_CONFIGURED = 902,
+  // A configured claim path names nothing: an empty segment, or a malformed JSON Pointer.
+  JWTGUARD_INVALID_CLAIM_PATH = 903,
 } jwtguard_status;
 
 // A verifier: keys plus policy. Configure it, then share it: `jwtguard_verify` takes a
@@ -639,7 +646,10 @@ enum jwtguard_status jwtguard_verifier_add_required_permission(struct jwtguard_v
                                                                const uint8_t *value,
                                                                size_t len);
 
-// The claim holding permissions: "permissions" by default, "scope" or "scp" for OAuth.
+// The claim holding permissions: "permissions" by default, "scope" or "scp" for OAuth, or a
+// path to one, as metadata fields take it: a dot path ("realm_access.roles", Keycloak's realm
+// roles) or a JSON Pointer ("/https:~1~1example.com~1roles"); at most 64 bytes. A path that
+// names nothing (an empty segment, a malformed pointer) is `JWTGUARD_INVALID_CLAIM_PATH`.
 //
 // # Safety
 // `verifier` must be valid and not in use by another thread; `(name, len)` readable.
@@ -891,6 +901,10 @@ enum jwtguard_status jwtguard_result_metadata(const struct jwtguard_verifier *ve
 // (`user_data.name`), or, starting with `/`, a JSON Pointer (RFC 6901) for names that contain
 // dots and for array elements: `/https:~1~1example.com~1roles`, `/emails/0`.
 //
+// The text is the token's, unescaped: a string claim may hold CR, LF or other control
+// characters (a signed `"\r\n"`). A caller that writes it into a header must refuse or encode
+// them, as the nginx module does.
+//
 // # Safety
 // `(path, path_len)` readable; other pointers as for `jwtguard_result_claims_json`.
 enum jwtguard_status jwtguard_result_claim(const struct jwtguard_result *result,
@@ -906,7 +920,8 @@ enum jwtguard_status jwtguard_result_claim(const struct jwtguard_result *result,
 // (not an error: a gateway copying claims to headers skips what a token lacks). `*out_len`
 // gets the bytes used, or with `JWTGUARD_BUFFER_TOO_SMALL` the size needed for all of them;
 // on any status but `JWTGUARD_OK`, `values` is not to be read. One call pays the boundary's
-// checks once for all the claims.
+// checks once for all the claims. As with `jwtguard_result_claim`, a text may hold CR, LF or
+// other control characters: refuse or encode them before writing a header.
 //
 // # Safety
 // `(paths, n)` readable, each path's `(ptr, len)` readable; `values` NULL (with `n == 0`) or
@@ -924,6 +939,14 @@ enum jwtguard_status jwtguard_result_claims_batch(const struct jwtguard_result *
 // headers), anything else as compact JSON (as `jwtguard_result_claim`). An empty array gives
 // the empty text. `JWTGUARD_CLAIM_NOT_FOUND` when absent.
 //
+// Joining is refused, with `JWTGUARD_CLAIM_HAS_SEPARATOR`, when an element contains the
+// separator: `["reader, admin"]` and `["reader","admin"]` would give the same text, and an
+// upstream could not tell one from the other. For such claims, read the array as compact JSON
+// with `jwtguard_result_claim`, which is unambiguous.
+//
+// The text is the token's, unescaped: it may hold CR, LF or other control characters (a signed
+// `"\r\n"`). A caller that writes it into a header must refuse or encode them.
+//
 // # Safety
 // `(path, path_len)` and `(sep, sep_len)` readable; other pointers as for
 // `jwtguard_result_claims_json`.
@@ -938,8 +961,9 @@ enum jwtguard_status jwtguard_result_claim_joined(const struct jwtguard_result *
 
 // Whether the claim at `path` equals `(value, len)` byte for byte (a string claim, compared as
 // its unescaped text), or, for an array, contains it: `JWTGUARD_OK` if so,
-// `JWTGUARD_CLAIM_NOT_FOUND` if not or if the claim is absent. For claim requirements a
-// gateway checks per route (`auth_jwtguard_require_claim`).
+// `JWTGUARD_CLAIM_MISMATCH` if the claim is there with other values, `JWTGUARD_CLAIM_NOT_FOUND`
+// if it is absent. For claim requirements a gateway checks per route
+// (`auth_jwtguard_require_claim`).
 //
 // # Safety
 // `(path, path_len)` and `(value, len)` readable; `result` as for

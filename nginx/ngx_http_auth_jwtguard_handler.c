@@ -25,23 +25,24 @@ static ngx_int_t strip_claim_headers(ngx_http_request_t *r,
 static ngx_int_t add_claim_headers(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
                                    const jwtguard_result *res);
 
-/* Whether every auth_jwtguard_require_claim of the location holds for the verified token. */
-static ngx_uint_t claims_required_hold(ngx_http_auth_jwtguard_loc_conf_t *lcf,
-                                       const jwtguard_result *res)
+/* The first auth_jwtguard_require_claim of the location that does not hold for the verified
+ * token, or NULL when all hold; `*why` says how it failed: JWTGUARD_CLAIM_NOT_FOUND (the claim
+ * is absent) or JWTGUARD_CLAIM_MISMATCH (it is there, with none of the values). */
+static jg_claim_requirement_t *failed_requirement(ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                                                  const jwtguard_result *res, jwtguard_status *why)
 {
     if (lcf->requirements == NULL)
-        return 1;
+        return NULL;
     jg_claim_requirement_t *req = lcf->requirements->elts;
     for (ngx_uint_t i = 0; i < lcf->requirements->nelts; i++) {
-        ngx_uint_t any = 0;
-        for (ngx_uint_t j = 0; j < req[i].n_values && !any; j++)
-            any = jwtguard_result_claim_matches(res, req[i].path.data, req[i].path.len,
-                                                req[i].values[j].data,
-                                                req[i].values[j].len) == JWTGUARD_OK;
-        if (!any)
-            return 0;
+        *why = JWTGUARD_CLAIM_MISMATCH;
+        for (ngx_uint_t j = 0; j < req[i].n_values && *why != JWTGUARD_OK; j++)
+            *why = jwtguard_result_claim_matches(res, req[i].path.data, req[i].path.len,
+                                                 req[i].values[j].data, req[i].values[j].len);
+        if (*why != JWTGUARD_OK)
+            return &req[i];
     }
-    return 1;
+    return NULL;
 }
 
 /* ---- the access handler ------------------------------------------------------------------ */
@@ -109,6 +110,13 @@ static u_char *claim_value(ngx_http_request_t *r, const jwtguard_result *res, ng
     size_t n = 0;
     jwtguard_status s =
         jwtguard_result_claim_joined(res, path->data, path->len, sep, 2, NULL, 0, &n);
+    if (s == JWTGUARD_CLAIM_HAS_SEPARATOR) {
+        /* ["reader, admin"] and ["reader","admin"] would be one header: not passed. */
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "auth_jwtguard: claim \"%V\" has an element containing \", \"; not passed",
+                      path);
+        return NULL;
+    }
     if (s != JWTGUARD_BUFFER_TOO_SMALL && s != JWTGUARD_OK)
         return NULL;
     u_char *buf = ngx_pnalloc(r->pool, n + 1);
@@ -390,10 +398,17 @@ ngx_int_t jg_access_handler(ngx_http_request_t *r)
         return verdict(r, lcf, ctx, NGX_HTTP_UNAUTHORIZED, "invalid_token", s);
 
     /* Claim requirements: the token is valid but does not grant this route, so 403 as for a
-     * missing permission (RFC 6750 §3.1's insufficient_scope: more privileges are needed). */
-    if (!claims_required_hold(lcf, res))
-        return verdict(r, lcf, ctx, NGX_HTTP_FORBIDDEN, "insufficient_scope",
-                       JWTGUARD_CLAIM_NOT_FOUND);
+     * missing permission (RFC 6750 §3.1's insufficient_scope: more privileges are needed).
+     * The log names the requirement, and $jwtguard_error says absent or mismatched. */
+    jwtguard_status why;
+    jg_claim_requirement_t *failed = failed_requirement(lcf, res, &why);
+    if (failed != NULL) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "auth_jwtguard: auth_jwtguard_require_claim %V (%ui value%s) failed: %s",
+                      &failed->path, failed->n_values, failed->n_values == 1 ? "" : "s",
+                      jwtguard_error_name(why));
+        return verdict(r, lcf, ctx, NGX_HTTP_FORBIDDEN, "insufficient_scope", why);
+    }
     ctx->result = res;
     jg_count(r, JWTGUARD_OK, by);
     if (add_claim_headers(r, lcf, res) != NGX_OK)

@@ -87,7 +87,10 @@ pub unsafe extern "C" fn jwtguard_verifier_add_required_permission(
     })
 }
 
-/// The claim holding permissions: "permissions" by default, "scope" or "scp" for OAuth.
+/// The claim holding permissions: "permissions" by default, "scope" or "scp" for OAuth, or a
+/// path to one, as metadata fields take it: a dot path ("realm_access.roles", Keycloak's realm
+/// roles) or a JSON Pointer ("/https:~1~1example.com~1roles"); at most 64 bytes. A path that
+/// names nothing (an empty segment, a malformed pointer) is `JWTGUARD_INVALID_CLAIM_PATH`.
 ///
 /// # Safety
 /// `verifier` must be valid and not in use by another thread; `(name, len)` readable.

@@ -314,6 +314,10 @@ pub unsafe extern "C" fn jwtguard_result_metadata(
 /// (`user_data.name`), or, starting with `/`, a JSON Pointer (RFC 6901) for names that contain
 /// dots and for array elements: `/https:~1~1example.com~1roles`, `/emails/0`.
 ///
+/// The text is the token's, unescaped: a string claim may hold CR, LF or other control
+/// characters (a signed `"\r\n"`). A caller that writes it into a header must refuse or encode
+/// them, as the nginx module does.
+///
 /// # Safety
 /// `(path, path_len)` readable; other pointers as for `jwtguard_result_claims_json`.
 #[unsafe(no_mangle)]
@@ -369,7 +373,8 @@ fn put_claim(text: Text<'_>, cursor: &mut OutCursor) -> Result<Option<*const u8>
 /// (not an error: a gateway copying claims to headers skips what a token lacks). `*out_len`
 /// gets the bytes used, or with `JWTGUARD_BUFFER_TOO_SMALL` the size needed for all of them;
 /// on any status but `JWTGUARD_OK`, `values` is not to be read. One call pays the boundary's
-/// checks once for all the claims.
+/// checks once for all the claims. As with `jwtguard_result_claim`, a text may hold CR, LF or
+/// other control characters: refuse or encode them before writing a header.
 ///
 /// # Safety
 /// `(paths, n)` readable, each path's `(ptr, len)` readable; `values` NULL (with `n == 0`) or
@@ -416,10 +421,33 @@ pub unsafe extern "C" fn jwtguard_result_claims_batch(
     })
 }
 
+/// Whether the unescaped text of `s` contains `needle` (not empty).
+fn contains(s: jwtguard_core::json::Str<'_>, needle: &[u8]) -> bool {
+    if let Ok(text) = s.as_str() {
+        return text.as_bytes().windows(needle.len()).any(|w| w == needle);
+    }
+    // With escapes: compare at each position of the unescaped bytes (claims are short).
+    let n = s.bytes().count();
+    (0..n.saturating_sub(needle.len().saturating_sub(1))).any(|i| {
+        s.bytes()
+            .skip(i)
+            .take(needle.len())
+            .eq(needle.iter().copied())
+    })
+}
+
 /// Copy the claim at `path` into `(out, cap)` as header text: a string as its unescaped text,
 /// an array of strings as its elements' texts joined by `(sep, sep_len)` (", " for HTTP
 /// headers), anything else as compact JSON (as `jwtguard_result_claim`). An empty array gives
 /// the empty text. `JWTGUARD_CLAIM_NOT_FOUND` when absent.
+///
+/// Joining is refused, with `JWTGUARD_CLAIM_HAS_SEPARATOR`, when an element contains the
+/// separator: `["reader, admin"]` and `["reader","admin"]` would give the same text, and an
+/// upstream could not tell one from the other. For such claims, read the array as compact JSON
+/// with `jwtguard_result_claim`, which is unambiguous.
+///
+/// The text is the token's, unescaped: it may hold CR, LF or other control characters (a signed
+/// `"\r\n"`). A caller that writes it into a header must refuse or encode them.
 ///
 /// # Safety
 /// `(path, path_len)` and `(sep, sep_len)` readable; other pointers as for
@@ -452,6 +480,14 @@ pub unsafe extern "C" fn jwtguard_result_claim_joined(
             }
             .into_result();
         };
+        if !sep.is_empty()
+            && array
+                .iter()
+                .filter_map(|e| e.as_str())
+                .any(|t| contains(t, sep))
+        {
+            return Err(JWTGUARD_CLAIM_HAS_SEPARATOR);
+        }
         c_output!(out, cap, out_len, |buf| {
             let mut at = 0usize;
             for (i, text) in array.iter().filter_map(|e| e.as_str()).enumerate() {
@@ -474,8 +510,9 @@ pub unsafe extern "C" fn jwtguard_result_claim_joined(
 
 /// Whether the claim at `path` equals `(value, len)` byte for byte (a string claim, compared as
 /// its unescaped text), or, for an array, contains it: `JWTGUARD_OK` if so,
-/// `JWTGUARD_CLAIM_NOT_FOUND` if not or if the claim is absent. For claim requirements a
-/// gateway checks per route (`auth_jwtguard_require_claim`).
+/// `JWTGUARD_CLAIM_MISMATCH` if the claim is there with other values, `JWTGUARD_CLAIM_NOT_FOUND`
+/// if it is absent. For claim requirements a gateway checks per route
+/// (`auth_jwtguard_require_claim`).
 ///
 /// # Safety
 /// `(path, path_len)` and `(value, len)` readable; `result` as for
@@ -502,7 +539,7 @@ pub unsafe extern "C" fn jwtguard_result_claim_matches(
         if hit {
             Ok(())
         } else {
-            Err(JWTGUARD_CLAIM_NOT_FOUND)
+            Err(JWTGUARD_CLAIM_MISMATCH)
         }
     })
 }

@@ -31,6 +31,11 @@ pub enum jwtguard_status {
     JWTGUARD_NO_RESULT = 6,
     /// The claim asked for is not in the token.
     JWTGUARD_CLAIM_NOT_FOUND = 7,
+    /// The claim is in the token, without the value required (`jwtguard_result_claim_matches`).
+    JWTGUARD_CLAIM_MISMATCH = 8,
+    /// An element of an array claim contains the separator it would be joined with, so the
+    /// joined text would be ambiguous (`jwtguard_result_claim_joined`).
+    JWTGUARD_CLAIM_HAS_SEPARATOR = 9,
     /// An internal error was caught at the boundary (a bug: please report it).
     JWTGUARD_PANIC = 98,
     /// A Rust error this version does not map (should not happen).
@@ -167,6 +172,8 @@ pub enum jwtguard_status {
     JWTGUARD_ISSUER_NOT_CONFIGURED = 901,
     /// No audience is configured and none was waived (jwtguard_verifier_allow_no_audience).
     JWTGUARD_AUDIENCE_NOT_CONFIGURED = 902,
+    /// A configured claim path names nothing: an empty segment, or a malformed JSON Pointer.
+    JWTGUARD_INVALID_CLAIM_PATH = 903,
 }
 
 use jwtguard_status::*;
@@ -183,6 +190,8 @@ macro_rules! every_status {
             JWTGUARD_CAPACITY_EXCEEDED,
             JWTGUARD_NO_RESULT,
             JWTGUARD_CLAIM_NOT_FOUND,
+            JWTGUARD_CLAIM_MISMATCH,
+            JWTGUARD_CLAIM_HAS_SEPARATOR,
             JWTGUARD_PANIC,
             JWTGUARD_UNKNOWN_ERROR,
             JWTGUARD_TOKEN_TOO_LONG,
@@ -245,6 +254,7 @@ macro_rules! every_status {
             JWTGUARD_INVALID_METADATA_FIELD,
             JWTGUARD_ISSUER_NOT_CONFIGURED,
             JWTGUARD_AUDIENCE_NOT_CONFIGURED,
+            JWTGUARD_INVALID_CLAIM_PATH,
         )
     };
 }
@@ -329,6 +339,7 @@ impl From<Error> for jwtguard_status {
             Error::WeakKey => JWTGUARD_WEAK_KEY,
             Error::IssuerNotConfigured => JWTGUARD_ISSUER_NOT_CONFIGURED,
             Error::AudienceNotConfigured => JWTGUARD_AUDIENCE_NOT_CONFIGURED,
+            Error::InvalidClaimPath => JWTGUARD_INVALID_CLAIM_PATH,
             Error::CapacityExceeded => JWTGUARD_CAPACITY_EXCEEDED,
             // `Error` is non_exhaustive; a new variant shows up here until it is mapped, and
             // the test over `Error::ALL` fails.
@@ -375,6 +386,8 @@ impl jwtguard_status {
             JWTGUARD_CAPACITY_EXCEEDED => c"Configuration capacity exceeded",
             JWTGUARD_NO_RESULT => c"No verified token in this result",
             JWTGUARD_CLAIM_NOT_FOUND => c"Claim not found",
+            JWTGUARD_CLAIM_MISMATCH => c"Claim does not have a required value",
+            JWTGUARD_CLAIM_HAS_SEPARATOR => c"An array claim's element contains the separator",
             JWTGUARD_PANIC => c"Internal error",
             JWTGUARD_UNKNOWN_ERROR => c"Unknown error",
             other => core_error(other).map_or(c"Unknown error", core_message),

@@ -195,7 +195,7 @@ fn jwks_report_gives_counts_and_the_first_reason() {
 
 #[test]
 fn any_status_integer_has_a_fixed_answer() {
-    for raw in [u32::MAX, 8, 97, 150, 999, 12345, 1 << 31] {
+    for raw in [u32::MAX, 10, 97, 150, 999, 12345, 1 << 31] {
         assert_eq!(text(jwtguard_error_message(raw)), "Unknown status", "{raw}");
         assert_eq!(text(jwtguard_error_name(raw)), "JWTGUARD_UNKNOWN", "{raw}");
     }
@@ -741,7 +741,7 @@ fn kidless_limit_is_checked() {
 fn claim_joined_and_matches() {
     use jwtguard_status::*;
     let token = sign(&format!(
-        r#"{{"sub":"u","roles":["admin","o\"ps"],"none":[],"org":"acme","n":42,"ok":true,"obj":{{"a": 1}},"mixed":["a",1],"exp":{}}}"#,
+        r#"{{"sub":"u","roles":["admin","o\"ps"],"none":[],"org":"acme","n":42,"ok":true,"obj":{{"a": 1}},"mixed":["a",1],"commas":["reader, admin"],"esc":["a\u002c b"],"exp":{}}}"#,
         NOW + 60
     ));
     let v = new_verifier();
@@ -781,6 +781,10 @@ fn claim_joined_and_matches() {
     assert_eq!(joined("nope", 64).0, JWTGUARD_CLAIM_NOT_FOUND);
     let (st, _, needed) = joined("roles", 5);
     assert_eq!((st, needed), (JWTGUARD_BUFFER_TOO_SMALL, 11));
+    // Issue 28: an element holding the separator would make ["reader, admin"] and
+    // ["reader","admin"] one text; it is refused, escaped or not.
+    assert_eq!(joined("commas", 64).0, JWTGUARD_CLAIM_HAS_SEPARATOR);
+    assert_eq!(joined("esc", 64).0, JWTGUARD_CLAIM_HAS_SEPARATOR);
     let matches = |path: &str, value: &str| unsafe {
         jwtguard_result_claim_matches(
             r.as_ptr(),
@@ -791,13 +795,61 @@ fn claim_joined_and_matches() {
         )
     };
     assert_eq!(matches("org", "acme"), JWTGUARD_OK);
-    assert_eq!(matches("org", "Acme"), JWTGUARD_CLAIM_NOT_FOUND);
+    // Issue 28: a claim that is there with another value is a mismatch, not "not found".
+    assert_eq!(matches("org", "Acme"), JWTGUARD_CLAIM_MISMATCH);
     assert_eq!(matches("roles", "o\"ps"), JWTGUARD_OK);
-    assert_eq!(matches("roles", "admi"), JWTGUARD_CLAIM_NOT_FOUND);
+    assert_eq!(matches("roles", "admi"), JWTGUARD_CLAIM_MISMATCH);
     assert_eq!(matches("n", "42"), JWTGUARD_OK);
     assert_eq!(matches("ok", "true"), JWTGUARD_OK);
-    assert_eq!(matches("none", "x"), JWTGUARD_CLAIM_NOT_FOUND);
+    assert_eq!(matches("none", "x"), JWTGUARD_CLAIM_MISMATCH);
     assert_eq!(matches("absent", "x"), JWTGUARD_CLAIM_NOT_FOUND);
+    unsafe { jwtguard_verifier_free(v) };
+}
+
+/// Issue 28: the permissions claim may be a dot path or a JSON Pointer (Keycloak's
+/// `realm_access.roles`); one that names nothing is refused when set.
+#[test]
+fn permissions_claim_path() {
+    use jwtguard_status::*;
+    let v = new_verifier();
+    let set = |path: &str| unsafe {
+        jwtguard_verifier_set_permissions_claim(v, path.as_ptr(), path.len())
+    };
+    assert_eq!(set("realm_access..roles"), JWTGUARD_INVALID_CLAIM_PATH);
+    assert_eq!(set("/a~2"), JWTGUARD_INVALID_CLAIM_PATH);
+    assert_eq!(set("realm_access.roles"), JWTGUARD_OK);
+    let perm = "admin";
+    let required = [jwtguard_str {
+        ptr: perm.as_ptr(),
+        len: perm.len(),
+    }];
+    let verify = |claims: &str| {
+        let token = sign(&format!(r#"{{"sub":"u",{claims}"exp":{}}}"#, NOW + 60));
+        let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+        unsafe {
+            jwtguard_verify(
+                v,
+                token.as_ptr(),
+                token.len(),
+                NOW,
+                required.as_ptr(),
+                1,
+                r.as_mut_ptr(),
+            )
+        }
+    };
+    assert_eq!(
+        verify(r#""realm_access":{"roles":["admin"]},"#),
+        JWTGUARD_OK
+    );
+    assert_eq!(
+        verify(r#""realm_access":{"roles":["viewer"]},"#),
+        JWTGUARD_INSUFFICIENT_PERMISSIONS
+    );
+    assert_eq!(
+        verify(r#""roles":["admin"],"#),
+        JWTGUARD_INSUFFICIENT_PERMISSIONS
+    );
     unsafe { jwtguard_verifier_free(v) };
 }
 

@@ -149,6 +149,9 @@ errors! {
     /// No audience is configured and the policy did not say that none is wanted
     /// ([`crate::Policy::without_audience`]; RFC 7519 §4.1.3, RFC 8725 §3.9).
     AudienceNotConfigured => "No audience is configured: add one, or declare explicitly that tokens carry none",
+    /// A claim path in the configuration (the permissions claim) names nothing: a dot path with
+    /// an empty segment (`a..b`, `.a`, `a.`), or a malformed JSON Pointer (RFC 6901 §4).
+    InvalidClaimPath => "Invalid claim path: an empty segment, or a malformed JSON Pointer",
     /// A list of an owned policy ([`crate::lists::Owned`]) is full, or an entry is longer than
     /// its strings hold.
     CapacityExceeded => "Configuration capacity exceeded",
@@ -214,11 +217,9 @@ impl fmt::Display for Error {
     }
 }
 
-#[cfg(feature = "std")]
-extern crate std;
-
-#[cfg(feature = "std")]
-impl std::error::Error for Error {}
+// `core::error::Error` (stable since Rust 1.81, under the MSRV): `?` into `Box<dyn Error>` and
+// error-reporting crates work in every build, `std` or not.
+impl core::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {
@@ -277,5 +278,11 @@ impl From<Error> for Rejection {
 impl core::fmt::Display for Rejection {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.error.message())
+    }
+}
+
+impl core::error::Error for Rejection {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        Some(&self.error)
     }
 }

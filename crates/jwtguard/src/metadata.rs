@@ -88,13 +88,10 @@ pub fn check_fields<F: FieldSpec>(fields: &[F]) -> Result<(), Rejection> {
         let name = f.field_name();
         // A pointer must be well formed, and one whose last token has escapes (`~1`) must be
         // named: its default name would be the escaped text.
-        let bad_path = if crate::pointer::is_pointer(f.path()) {
-            !crate::pointer::is_valid(f.path())
-                || (name == last_segment(f.path())
-                    && crate::pointer::last_plain_token(f.path()).is_none())
-        } else {
-            f.path().split('.').any(str::is_empty)
-        };
+        let bad_path = !crate::pointer::is_valid_path(f.path())
+            || (crate::pointer::is_pointer(f.path())
+                && name == last_segment(f.path())
+                && crate::pointer::last_plain_token(f.path()).is_none());
         if bad_path || name.is_empty() || name.len() > MAX_FIELD_NAME_LEN {
             return Err(bad);
         }

@@ -27,6 +27,16 @@ pub(crate) fn is_valid(path: &str) -> bool {
         .is_some_and(|rest| rest.split('/').all(|raw| unescape(raw, &mut buf).is_some()))
 }
 
+/// Whether `path` names something: a well-formed pointer, or a dot path of non-empty segments
+/// (what every configured claim path must be).
+pub(crate) fn is_valid_path(path: &str) -> bool {
+    if is_pointer(path) {
+        is_valid(path)
+    } else {
+        !path.split('.').any(str::is_empty)
+    }
+}
+
 /// The last reference token, when it needs no unescaping (the default output name of a metadata
 /// field; one with escapes must be named explicitly).
 pub(crate) fn last_plain_token(path: &str) -> Option<&str> {

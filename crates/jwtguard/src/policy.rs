@@ -73,8 +73,11 @@ impl<'p> Policy<'p> {
     }
 
     /// The claim holding the token's permissions: `permissions` (default), or `scope` / `scp`
-    /// for OAuth tokens. It may be an array of strings or one space-delimited string. Set
-    /// explicitly, it wins over the access-token profile's `scope`, in either order.
+    /// for OAuth tokens, or a path to one: a dot path (`realm_access.roles`, where Keycloak
+    /// keeps realm roles) or a JSON Pointer (`/https:~1~1example.com~1roles`). It may be an
+    /// array of strings or one space-delimited string. Set explicitly, it wins over the
+    /// access-token profile's `scope`, in either order. A path that names nothing (an empty
+    /// segment, a malformed pointer) fails [`Policy::check`] with [`Error::InvalidClaimPath`].
     pub const fn permissions_claim(mut self, name: &'p str) -> Self {
         self.lists.permissions_claim = Some(name);
         self
@@ -121,9 +124,13 @@ impl<const E: usize, const P: usize, const F: usize, const T: usize>
         lists::push(self.lists.permissions_mut(), permission)
     }
 
-    /// Read permissions from this claim (see [`Policy::permissions_claim`]).
-    pub fn set_permissions_claim(&mut self, name: &str) -> Result<(), Error> {
-        self.lists.set_permissions_claim(name)
+    /// Read permissions from this claim or path (see [`Policy::permissions_claim`]); a path
+    /// that names nothing is [`Error::InvalidClaimPath`], and is not set.
+    pub fn set_permissions_claim(&mut self, path: &str) -> Result<(), Error> {
+        if !crate::pointer::is_valid_path(path) {
+            return Err(Error::InvalidClaimPath);
+        }
+        self.lists.set_permissions_claim(path)
     }
 
     /// Add a metadata field (`name` `None`: the path's last segment). The list is checked with
@@ -288,6 +295,9 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         if L::FIELDS_CHECKED {
             return Ok(());
         }
+        if !crate::pointer::is_valid_path(self.permissions_claim_name()) {
+            return Err(Error::InvalidClaimPath.into());
+        }
         metadata::check_fields(self.lists.metadata())
     }
 
@@ -336,7 +346,8 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         if self.access_token && c.jwt_id().is_none() {
             return Err(Error::MissingJwtId);
         }
-        let claim = c.member(self.permissions_claim_name());
+        // A top-level name is one index lookup; a path walks from there.
+        let claim = c.value(self.permissions_claim_name());
         permissions::check(claim, self.lists.required_permissions())?;
         permissions::check(claim, required)
     }

@@ -138,6 +138,16 @@ fn capacities_and_bad_fields_are_refused_when_set() {
         p.set_permissions_claim(&"s".repeat(65)),
         Err(Error::CapacityExceeded)
     );
+    // Issue 28: a path that names nothing is refused when set, not a silent 403 per request.
+    for bad in ["realm_access..roles", "roles.", "", "/a~2"] {
+        assert_eq!(
+            p.set_permissions_claim(bad),
+            Err(Error::InvalidClaimPath),
+            "{bad:?}"
+        );
+    }
+    p.set_permissions_claim("realm_access.roles").unwrap();
+    assert_eq!(p.permissions_claim_name(), "realm_access.roles");
     let bad = |r: Result<(), jwtguard::Rejection>| r.map_err(|r| (r.error, r.field));
     p.add_metadata_field("a.b", None, false).unwrap();
     assert_eq!(

@@ -153,3 +153,45 @@ fn permissions_come_after_the_registered_claims() {
     let v = verifier(POLICY.required_permissions(&["x"]));
     assert_eq!(check_with(&v, t.as_bytes(), NOW), Err(Error::Expired));
 }
+
+/// Issue 28: the permissions claim may be a path, as metadata fields are: Keycloak keeps realm
+/// roles in `realm_access.roles` and client roles in `resource_access.<client>.roles`, Auth0
+/// names claims by URL. A path that names nothing fails the policy's check, instead of every
+/// request being a silent 403.
+#[test]
+fn the_permissions_claim_may_be_a_path() {
+    let keycloak = POLICY.permissions_claim("realm_access.roles");
+    let roles = r#""realm_access":{"roles":["offline_access","admin"]},"#;
+    assert_eq!(keycloak.check(), Ok(()));
+    assert_eq!(with(roles, keycloak, &["admin"]), Ok(()));
+    assert_eq!(
+        with(roles, keycloak, &["auditor"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(
+        with(r#""realm_access":{},"#, keycloak, &["admin"]),
+        Err(Error::InsufficientPermissions)
+    );
+    assert_eq!(
+        with(r#""realm_access":{"roles":"admin"},"#, keycloak, &["admin"]),
+        Ok(())
+    );
+    assert_eq!(
+        with(r#""realm_access":{"roles":[1]},"#, keycloak, &["admin"]),
+        Err(Error::ClaimType)
+    );
+    let client = POLICY.permissions_claim("resource_access.my-app.roles");
+    let client_roles = r#""resource_access":{"my-app":{"roles":["editor"]}},"#;
+    assert_eq!(with(client_roles, client, &["editor"]), Ok(()));
+    let auth0 = POLICY.permissions_claim("/https:~1~1example.com~1roles");
+    let url_named = r#""https://example.com/roles":["admin"],"#;
+    assert_eq!(auth0.check(), Ok(()));
+    assert_eq!(with(url_named, auth0, &["admin"]), Ok(()));
+    for bad in ["realm_access..roles", ".roles", "roles.", "", "/a~2b"] {
+        assert_eq!(
+            POLICY.permissions_claim(bad).check().map_err(|r| r.error),
+            Err(Error::InvalidClaimPath),
+            "{bad:?}"
+        );
+    }
+}
