@@ -250,6 +250,22 @@ mod tests {
             "Invalid authorized party."
         );
     }
+
+    /// Issue 28: both error types are `core::error::Error` in every build (this test runs with
+    /// and without `std`), so `?` reaches `Box<dyn Error>`; a rejection's source is its error.
+    #[test]
+    fn both_are_core_errors() {
+        use core::error::Error as _;
+        let boxed: std::boxed::Box<dyn core::error::Error> = std::boxed::Box::new(Error::Expired);
+        assert_eq!(boxed.to_string(), "Token has expired");
+        let r = super::Rejection::from(Error::InvalidAudience);
+        let source = r.source().map(std::string::ToString::to_string);
+        assert_eq!(source.as_deref(), Some("Invalid audience."));
+        fn question_mark() -> Result<(), std::boxed::Box<dyn core::error::Error>> {
+            Err(super::Rejection::from(Error::TooOld))?
+        }
+        assert_eq!(question_mark().unwrap_err().to_string(), "Token is too old");
+    }
 }
 
 /// A rejection with the detail some failures carry: which metadata field, or how many bytes an

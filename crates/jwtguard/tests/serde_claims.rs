@@ -197,11 +197,49 @@ fn escaped_strings() {
     }
     let name = verify_with(POLICY_ANY, payload, |c| c.deserialize::<Name>().unwrap());
     assert_eq!(name.name.as_str(), "Zoë");
-    // An escaped string longer than the unescape buffer: an error, not a truncation.
+    // An escaped string longer than the field's capacity: an error, not a truncation.
     let long = format!(
         r#"{{"sub":"u","exp":9999999999,"picture":"{}"}}"#,
-        "\\/".repeat(jwtguard::typed::UNESCAPE_LEN / 2 + 1)
+        "\\/".repeat(70)
     );
     let err = verify_with(POLICY_ANY, &long, |c| c.deserialize::<Owned>().err());
     assert_eq!(err, Some(Error::ClaimType));
+}
+
+/// Issue 28: a string claim with escapes that decodes to more than 512 bytes (the buffer's size
+/// before) must not fail a struct that never reads it, at the default capacity and at 16 KiB;
+/// one that reads it gets its text.
+#[test]
+fn a_long_escaped_claim_the_struct_skips() {
+    #[derive(Deserialize, Debug)]
+    struct Small<'a> {
+        sub: &'a str,
+    }
+    #[derive(Deserialize, Debug)]
+    struct Reads {
+        bio: HString<1100>,
+    }
+    let bio = "\\u00e9".repeat(180); // 1,080 bytes escaped, 360 decoded
+    let bio_long = "\\/".repeat(520); // 1,040 bytes escaped, 520 decoded
+    for b in [&bio, &bio_long] {
+        let payload = format!(r#"{{"sub":"u","exp":9999999999,"bio":"{b}"}}"#);
+        let sub = verify_with(POLICY_ANY, &payload, |c| {
+            c.deserialize::<Small<'_>>().map(|s| s.sub.len())
+        });
+        assert_eq!(sub, Ok(1));
+        let read = verify_with(POLICY_ANY, &payload, |c| {
+            c.deserialize::<Reads>().map(|r| r.bio.len())
+        });
+        assert!(read.is_ok(), "{read:?}");
+    }
+    // A 10 KB escaped claim in a 16 KiB token.
+    let huge = format!(
+        r#"{{"sub":"u","exp":9999999999,"bio":"{}"}}"#,
+        "\\/".repeat(5000)
+    );
+    let v = verifier(POLICY_ANY).max_token_len(16384);
+    let t = sign(HEADER, &huge, SECRET);
+    let mut buf = TokenBuf::<jwtguard::Capacity16K>::empty();
+    let c = v.verify(t.as_bytes(), NOW, &mut buf).unwrap();
+    assert_eq!(c.deserialize::<Small<'_>>().map(|s| s.sub), Ok("u"));
 }
