@@ -46,6 +46,11 @@ c-test: lib-debug lib | $(OUT)
 	@echo "==> C++17 example with the RAII wrapper"
 	$(CXX) -std=c++17 -g $(WARN) $(SAN) -Iinclude -DJWTGUARD_DATA_DIR='"$(DATA)"' examples/cpp/verify.cpp target/debug/libjwtguard.a $(LIBS) -o $(OUT)/verify_cpp
 	$(OUT)/verify_cpp
+	@echo "==> C++: Results outlive their verifiers, and the wrapper's other entry points (ASan)"
+	$(CXX) -std=c++17 -g $(WARN) $(SAN) -Iinclude -DJWTGUARD_DATA_DIR='"$(DATA)"' ffi/tests/cpp/lifetime.cpp target/debug/libjwtguard.a $(LIBS) -o $(OUT)/lifetime_cpp
+	$(OUT)/lifetime_cpp
+	@echo "==> C++: every C function has a caller in jwtguard.hpp"
+	ffi/tests/cpp/parity.sh
 	@echo "==> C++: an ignored configuration status does not compile (-Werror, [[nodiscard]])"
 	@if $(CXX) -std=c++17 $(WARN) -Iinclude -fsyntax-only ffi/tests/cpp/ignored_status.cpp 2>/dev/null; then \
 		echo "ffi/tests/cpp/ignored_status.cpp compiled: a setter is not [[nodiscard]]" >&2; exit 1; \
