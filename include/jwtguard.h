@@ -20,7 +20,11 @@
  * - Threads: configure a verifier from one thread, then share the const pointer: any number of
  *   threads may call jwtguard_verify() on it at once, each with its own jwtguard_result.
  * - No malloc: jwtguard_verifier_init() builds a verifier in a jwtguard_verifier_storage you
- *   provide (it may be static), and jwtguard_result is a plain struct you declare.
+ *   provide (it may be static), and jwtguard_result is a plain struct you declare. Storage
+ *   whose size depends on the build's capacities (the verifier's, a jwtguard_providers set) is
+ *   passed with the caller's sizeof, and a short one is refused (JWTGUARD_STORAGE_TOO_SMALL):
+ *   a file compiled with other capacities than the library cannot be written past its end.
+ *   A jwtguard_result has one size in every build.
  * - Every entry point catches internal panics and returns JWTGUARD_PANIC instead (host builds;
  *   firmware builds have no unwinding, and a panic calls abort()).
  * - Firmware (no_std, Cortex-M): build the library with --no-default-features --features
