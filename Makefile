@@ -51,6 +51,9 @@ c-test: lib-debug lib | $(OUT)
 	$(OUT)/lifetime_cpp
 	@echo "==> C++: every C function has a caller in jwtguard.hpp"
 	ffi/tests/cpp/parity.sh
+	@echo "==> stack per verify through the C ABI, against the README's figures (release library)"
+	$(CC) -std=c11 -O2 $(WARN) -Iinclude -DJWTGUARD_DATA_DIR='"$(DATA)"' ffi/tests/c/stack.c target/release/libjwtguard.a $(LIBS) -o $(OUT)/stack
+	$(OUT)/stack --check
 	@echo "==> C++: an ignored configuration status does not compile (-Werror, [[nodiscard]])"
 	@if $(CXX) -std=c++17 $(WARN) -Iinclude -fsyntax-only ffi/tests/cpp/ignored_status.cpp 2>/dev/null; then \
 		echo "ffi/tests/cpp/ignored_status.cpp compiled: a setter is not [[nodiscard]]" >&2; exit 1; \

@@ -298,6 +298,7 @@ fn main() {
     eprintln!("wrote {} tokens to {out}", samples.len());
     algorithm_samples(&out);
     provider_samples(&out, &s1);
+    rsa4096_samples(&out);
 }
 
 /// Two providers and tokens that tell binding apart from pooling (`providers.tokens.txt`):
@@ -427,6 +428,48 @@ fn provider_samples(out: &str, b_key: &Signer_) {
         .unwrap();
     }
     std::fs::write(format!("{out}/tenants.tokens.txt"), text).unwrap();
+}
+
+/// The deepest RSA verifies, for the stack measurement (`ffi/tests/c/stack.c`): one 4096-bit
+/// key bound to RS256 and to PS512 (`rsa4096.jwks.json`), and a token for each
+/// (`rsa4096.tokens.txt`, RS256 then PS512). PSS draws its salt from a seeded generator.
+fn rsa4096_samples(out: &str) {
+    use rand_chacha::rand_core::SeedableRng;
+    use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer};
+    let k = key(4096);
+    let pk = k.to_public_key();
+    let (n, e) = (b64(&pk.n().to_bytes_be()), b64(&pk.e().to_bytes_be()));
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4096);
+    let mut keys = Vec::new();
+    let mut tokens = String::new();
+    for alg in ["RS256", "PS512"] {
+        let kid = format!("{}-4096", alg.to_ascii_lowercase());
+        keys.push(format!(
+            r#"{{"kty":"RSA","kid":"{kid}","alg":"{alg}","n":"{n}","e":"{e}"}}"#
+        ));
+        let header = format!(r#"{{"alg":"{alg}","typ":"JWT","kid":"{kid}"}}"#);
+        let input = format!(
+            "{}.{}",
+            b64(header.as_bytes()),
+            b64(claims("", NOW + 3600).as_bytes())
+        );
+        let sig = if alg == "RS256" {
+            rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha256>::new(k.clone())
+                .sign(input.as_bytes())
+                .to_vec()
+        } else {
+            rsa::pss::BlindedSigningKey::<rsa::sha2::Sha512>::new(k.clone())
+                .sign_with_rng(&mut rng, input.as_bytes())
+                .to_vec()
+        };
+        writeln!(tokens, "{input}.{}", b64(&sig)).unwrap();
+    }
+    std::fs::write(
+        format!("{out}/rsa4096.jwks.json"),
+        format!("{{\"keys\":[{}]}}\n", keys.join(",")),
+    )
+    .unwrap();
+    std::fs::write(format!("{out}/rsa4096.tokens.txt"), tokens).unwrap();
 }
 
 /// One key and one valid token per algorithm (`algs.jwks.json`, `algs.tokens.txt`, one token

@@ -8,7 +8,6 @@
 use subtle::ConstantTimeEq;
 
 use super::Hash;
-use super::rsa::MAX_LEN;
 use crate::Error;
 
 /// Check `em_full`, the modulus-length output of RSAVP1 (`s^e mod n`), as the EMSA-PSS
@@ -54,24 +53,37 @@ pub(crate) fn verify(
     if masked_db.first().is_some_and(|b| b & !top_mask != 0) {
         return Err(bad);
     }
-    // Steps 7-9: DB = maskedDB xor MGF1(H), its top bits cleared.
-    let mut db = [0u8; MAX_LEN];
-    let db = db.get_mut(..db_len).ok_or(bad)?;
-    db.copy_from_slice(masked_db);
-    mgf1_xor(hash, h, db);
-    if let Some(first) = db.first_mut() {
-        *first &= top_mask;
-    }
-    // Step 10: DB = PS (zeros) || 0x01 || salt.
+    // Steps 7-10, a hash block at a time: DB = maskedDB xor MGF1(H), its top bits cleared,
+    // must be PS (zeros) || 0x01 || salt. Only the salt is kept (no modulus-sized DB on the
+    // stack): the bytes before it are checked as they are unmasked.
     let ps_len = db_len.saturating_sub(s_len).saturating_sub(1);
-    let (ps, rest) = db.split_at(ps_len);
-    let (one, salt) = rest.split_first().ok_or(bad)?;
-    if ps.iter().any(|&b| b != 0) || *one != 0x01 {
+    let mut salt = [0u8; 64];
+    let salt = salt.get_mut(..s_len).ok_or(bad)?;
+    let mut malformed = false;
+    let mut at = 0usize;
+    for (counter, chunk) in (0u32..).zip(masked_db.chunks(h_len)) {
+        let mask = hash.digest(&[h, &counter.to_be_bytes()]);
+        for (m, k) in chunk.iter().zip(mask.as_slice()) {
+            let mut b = m ^ k;
+            if at == 0 {
+                b &= top_mask;
+            }
+            if at < ps_len {
+                malformed |= b != 0;
+            } else if at == ps_len {
+                malformed |= b != 0x01;
+            } else if let Some(slot) = salt.get_mut(at.saturating_sub(ps_len).saturating_sub(1)) {
+                *slot = b;
+            }
+            at = at.saturating_add(1);
+        }
+    }
+    if malformed {
         return Err(bad);
     }
     // Steps 12-14: H' = Hash(00 x 8 || mHash || salt) must be H.
     let m_hash = hash.digest(&[message]);
-    let expected = hash.digest(&[&[0u8; 8], m_hash.as_slice(), salt]);
+    let expected = hash.digest(&[&[0u8; 8], m_hash.as_slice(), &*salt]);
     if bool::from(expected.as_slice().ct_eq(h)) {
         Ok(())
     } else {
@@ -79,13 +91,3 @@ pub(crate) fn verify(
     }
 }
 
-/// `out ^= MGF1(seed, out.len())` (RFC 8017 B.2.1): the hashes of `seed || counter`, counter a
-/// 32-bit big-endian integer from 0, concatenated.
-fn mgf1_xor(hash: Hash, seed: &[u8], out: &mut [u8]) {
-    for (counter, chunk) in (0u32..).zip(out.chunks_mut(hash.len())) {
-        let t = hash.digest(&[seed, &counter.to_be_bytes()]);
-        for (o, m) in chunk.iter_mut().zip(t.as_slice()) {
-            *o ^= m;
-        }
-    }
-}

@@ -226,12 +226,7 @@ impl RsaKey {
                 super::pss::verify(hash, message, em, self.modulus_bits())
             }
             _ => {
-                let mut expected = [0u8; MAX_LEN];
-                let expected = expected
-                    .get_mut(..self.n_len)
-                    .ok_or(Error::SignatureLength)?;
-                encode_emsa_pkcs1(hash, message, expected).ok_or(Error::InvalidSignature)?;
-                if bool::from(em.ct_eq(expected)) {
+                if emsa_pkcs1_matches(hash, message, em) {
                     Ok(())
                 } else {
                     Err(Error::InvalidSignature)
@@ -253,8 +248,12 @@ fn rsavp1<const L: usize>(p: &Params<L>, e: u32, sig: &[u8], em: &mut [u8]) -> b
     mont::to_be(&p.m.pow(&s, e, &p.r2), em)
 }
 
-/// EMSA-PKCS1-v1_5-ENCODE (RFC 8017 §9.2) into `out`, which is the modulus length.
-fn encode_emsa_pkcs1(hash: Hash, message: &[u8], out: &mut [u8]) -> Option<()> {
+/// Whether `em` (the modulus length) is EMSA-PKCS1-v1_5-ENCODE (RFC 8017 §9.2) of `message`:
+/// the whole expected block `00 01 FF..FF 00 DigestInfo H` is compared, byte for byte, in
+/// constant time, as §8.2.2 step 3 says (encode, then compare; never parse the padding). Each
+/// expected byte is computed where it is compared, from the lengths alone, so no second
+/// modulus-sized buffer sits on the stack.
+fn emsa_pkcs1_matches(hash: Hash, message: &[u8], em: &[u8]) -> bool {
     let info: &[u8] = match hash {
         Hash::Sha256 => &DIGEST_INFO_SHA256,
         #[cfg(feature = "rsa-sha512")]
@@ -263,21 +262,29 @@ fn encode_emsa_pkcs1(hash: Hash, message: &[u8], out: &mut [u8]) -> Option<()> {
         Hash::Sha512 => &DIGEST_INFO_SHA512,
         // A key cannot be bound to RS384/RS512 without the feature.
         #[cfg(not(feature = "rsa-sha512"))]
-        _ => return None,
+        _ => return false,
     };
     let digest = hash.digest(&[message]);
-    let h_bytes = digest.as_slice();
-    let t_len = info.len().checked_add(h_bytes.len())?;
-    // At least 8 bytes of 0xFF padding (RFC 8017 §9.2 step 5) - always true for >= 2048 bits.
-    let ps_end = out.len().checked_sub(t_len)?.checked_sub(1)?;
-    let (head, tail) = out.split_at_mut(ps_end);
-    let (zero, t) = tail.split_first_mut()?;
-    *zero = 0;
-    let (info_out, h) = t.split_at_mut(info.len());
-    info_out.copy_from_slice(info);
-    h.copy_from_slice(h_bytes);
-    let (lead, ps) = head.split_at_mut(2);
-    lead.copy_from_slice(&[0x00, 0x01]);
-    ps.fill(0xff);
-    Some(())
+    let t = [info, digest.as_slice()];
+    let t_len = info.len().saturating_add(digest.as_slice().len());
+    // At least 8 bytes of 0xFF padding (§9.2 step 5): always true for moduli of 2048 bits.
+    let Some(ps_end) = em.len().checked_sub(t_len).and_then(|x| x.checked_sub(1)) else {
+        return false;
+    };
+    let (head, tail) = em.split_at(ps_end);
+    let Some((zero, t_bytes)) = tail.split_first() else {
+        return false;
+    };
+    let Some((lead, ps)) = head.split_first_chunk::<2>() else {
+        return false;
+    };
+    let mut diff = (lead[0] ^ 0x00) | (lead[1] ^ 0x01) | *zero;
+    for b in ps {
+        diff |= b ^ 0xff;
+    }
+    let expected = t.iter().flat_map(|part| part.iter());
+    for (got, want) in t_bytes.iter().zip(expected) {
+        diff |= got ^ want;
+    }
+    bool::from(diff.ct_eq(&0))
 }
