@@ -39,6 +39,15 @@ for f in "$data"/es256.pub.pem "$data"/ed25519.pub.pem "$keys"/rsa2048.pub.pem "
     seed key_import_any "$(basename "$f")" "$f"
 done
 seed jwk_import algs "$data/algs.jwks.json"
+# Issue 28: jwt_differential builds and signs its tokens; a seed per algorithm (the first byte)
+# with a typ and claims valid until 2100 for both verifiers.
+extra=',"typ":"JWT"'
+claims='{"iss":"https://issuer.example","sub":"user_24601","aud":"api.example","exp":4102444800,"iat":1700000000,"nbf":1700000000}'
+mkdir -p seeds/jwt_differential
+for a in $(seq 0 11); do
+    printf "\\x$(printf %02x "$a")\\x$(printf %02x ${#extra})%s\\x$(printf %02x ${#claims})%s" "$extra" "$claims" \
+        > "seeds/jwt_differential/alg$a"
+done
 seed c_abi empty ""
 seed claims_structured empty ""
 seed rs256_differential empty ""
