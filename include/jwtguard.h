@@ -329,8 +329,6 @@ typedef enum jwtguard_status {
   JWTGUARD_MALFORMED_AUTHORIZATION = 703,
   // An HMAC secret shorter than 32 bytes.
   JWTGUARD_KEY_TOO_SHORT = 800,
-  // A secret not of the configurable form (32-512 of A-Z a-z 0-9 _ -).
-  JWTGUARD_INVALID_SECRET_FORMAT = 801,
   // A key id that is empty or longer than 64 bytes.
   JWTGUARD_INVALID_KEY_ID = 802,
   // A key with this id is already loaded.
@@ -475,54 +473,6 @@ enum jwtguard_status jwtguard_bearer_token(const uint8_t *value,
                                            const uint8_t **token,
                                            size_t *token_len);
 
-// Load an HS256 secret (at least 32 bytes), bound to HS256 and to `kid` if given.
-// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
-//
-// # Safety
-// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
-// `(data, len)` must be readable.
-enum jwtguard_status jwtguard_verifier_add_hs256(struct jwtguard_verifier *verifier,
-                                                 const uint8_t *kid,
-                                                 size_t kid_len,
-                                                 const uint8_t *data,
-                                                 size_t len);
-
-// Load an HS256 secret that must also be 32-512 characters of A-Z a-z 0-9 _ -.
-// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
-//
-// # Safety
-// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
-// `(data, len)` must be readable.
-enum jwtguard_status jwtguard_verifier_add_hs256_configured(struct jwtguard_verifier *verifier,
-                                                            const uint8_t *kid,
-                                                            size_t kid_len,
-                                                            const uint8_t *data,
-                                                            size_t len);
-
-// Load an RSA public key for RS256 from PEM ("PUBLIC KEY" or "RSA PUBLIC KEY").
-// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
-//
-// # Safety
-// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
-// `(data, len)` must be readable.
-enum jwtguard_status jwtguard_verifier_add_rsa_pem(struct jwtguard_verifier *verifier,
-                                                   const uint8_t *kid,
-                                                   size_t kid_len,
-                                                   const uint8_t *data,
-                                                   size_t len);
-
-// Load an RSA public key for RS256 from DER (SPKI or PKCS#1).
-// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
-//
-// # Safety
-// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
-// `(data, len)` must be readable.
-enum jwtguard_status jwtguard_verifier_add_rsa_der(struct jwtguard_verifier *verifier,
-                                                   const uint8_t *kid,
-                                                   size_t kid_len,
-                                                   const uint8_t *data,
-                                                   size_t len);
-
 // Load a public key bound to `alg` (a `JWTGUARD_ALG_*` code) from PEM: "PUBLIC KEY" (SPKI of
 // an RSA, EC P-256/P-384 or Ed25519 key) or "RSA PUBLIC KEY". The key must fit the algorithm
 // (RSA for RS*/PS*, P-256 for ES256, P-384 for ES384, Ed25519 for EdDSA), else
@@ -564,6 +514,24 @@ enum jwtguard_status jwtguard_verifier_add_hmac(struct jwtguard_verifier *verifi
                                                 size_t kid_len,
                                                 const uint8_t *data,
                                                 size_t len);
+
+// Load an RSA public key bound to `alg` (`JWTGUARD_ALG_RS256` to `_PS512`) from its big-endian
+// modulus `(n, n_len)` and exponent `(e, e_len)` (leading zero bytes allowed): no key-format
+// parser involved, for firmware that keeps `n` and `e` as bytes. 2048 to 4096 bits (2048 in
+// builds without `rsa-4096`), n odd, e odd from 3 to 2^32-1. A `kid_len` of 0 loads a key
+// without an id.
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(kid, kid_len)`, `(n, n_len)`
+// and `(e, e_len)` must be readable.
+enum jwtguard_status jwtguard_verifier_add_rsa_components(struct jwtguard_verifier *verifier,
+                                                          uint32_t alg,
+                                                          const uint8_t *kid,
+                                                          size_t kid_len,
+                                                          const uint8_t *n,
+                                                          size_t n_len,
+                                                          const uint8_t *e,
+                                                          size_t e_len);
 
 // Load one JWK (RSA, oct, EC P-256/P-384, OKP Ed25519), bound to its "alg" or to its type's
 // default (RS256, HS256, the curve's ES256/ES384, EdDSA); its own "kid" is used.

@@ -205,18 +205,6 @@ class Verifier {
     return s;
   }
   [[nodiscard]] jwtguard_status add_jwk(std::string_view jwk) { return jwtguard_verifier_add_jwk(v_.get(), bytes(jwk), jwk.size()); }
-  [[nodiscard]] jwtguard_status add_hs256(std::string_view kid, std::string_view secret) {
-    return jwtguard_verifier_add_hs256(v_.get(), kid_ptr(kid), kid.size(), bytes(secret), secret.size());
-  }
-  [[nodiscard]] jwtguard_status add_hs256_configured(std::string_view kid, std::string_view secret) {
-    return jwtguard_verifier_add_hs256_configured(v_.get(), kid_ptr(kid), kid.size(), bytes(secret), secret.size());
-  }
-  [[nodiscard]] jwtguard_status add_rsa_pem(std::string_view kid, std::string_view pem) {
-    return jwtguard_verifier_add_rsa_pem(v_.get(), kid_ptr(kid), kid.size(), bytes(pem), pem.size());
-  }
-  [[nodiscard]] jwtguard_status add_rsa_der(std::string_view kid, std::string_view der) {
-    return jwtguard_verifier_add_rsa_der(v_.get(), kid_ptr(kid), kid.size(), bytes(der), der.size());
-  }
   // Keys bound to an algorithm (a JWTGUARD_ALG_* code): public keys as PEM or DER (SPKI, or
   // PKCS#1 for RSA), HMAC secrets for HS256/384/512.
   [[nodiscard]] jwtguard_status add_key_pem(uint32_t alg, std::string_view kid, std::string_view pem) {
@@ -227,6 +215,10 @@ class Verifier {
   }
   [[nodiscard]] jwtguard_status add_hmac(uint32_t alg, std::string_view kid, std::string_view secret) {
     return jwtguard_verifier_add_hmac(v_.get(), alg, kid_ptr(kid), kid.size(), bytes(secret), secret.size());
+  }
+  // An RSA key from its big-endian modulus and exponent (no key-format parser).
+  [[nodiscard]] jwtguard_status add_rsa_components(uint32_t alg, std::string_view kid, std::string_view n, std::string_view e) {
+    return jwtguard_verifier_add_rsa_components(v_.get(), alg, kid_ptr(kid), kid.size(), bytes(n), n.size(), bytes(e), e.size());
   }
   [[nodiscard]] jwtguard_status set_require_kid(bool required) { return jwtguard_verifier_set_require_kid(v_.get(), required ? 1u : 0u); }
   [[nodiscard]] jwtguard_status set_kidless_limit(uint32_t limit) { return jwtguard_verifier_set_kidless_limit(v_.get(), limit); }

@@ -244,9 +244,9 @@ static jwtguard_status load_key(jwtguard_verifier *v, const jg_key_conf_t *k,
         return jwtguard_verifier_add_jwks(v, k->data.data, k->data.len, loaded, &skipped);
     }
     case KEY_HS256:
-        return jwtguard_verifier_add_hs256(v, k->kid.data, k->kid.len, k->data.data, k->data.len);
+        return jwtguard_verifier_add_hmac(v, JWTGUARD_ALG_HS256, k->kid.data, k->kid.len, k->data.data, k->data.len);
     case KEY_PEM:
-        return jwtguard_verifier_add_rsa_pem(v, k->kid.data, k->kid.len, k->data.data,
+        return jwtguard_verifier_add_key_pem(v, JWTGUARD_ALG_RS256, k->kid.data, k->kid.len, k->data.data,
                                              k->data.len);
     }
     return JWTGUARD_INVALID_ARGUMENT;

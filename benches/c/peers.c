@@ -183,7 +183,7 @@ static void load(struct fixture *f, const char *dir, const char *name) {
         /* "rs256-2048-700" -> "rs256-2048.pem" */
         snprintf(path, sizeof path, "%s/%.*s.pem", dir, (int)(strrchr(name, '-') - name), name);
         if (!(f->pem = slurp(path, &f->pem_len))) die(path);
-        st = jwtguard_verifier_add_rsa_pem(f->jg, JWTGUARD_LIT("ins_2bench"),
+        st = jwtguard_verifier_add_key_pem(f->jg, JWTGUARD_ALG_RS256, JWTGUARD_LIT("ins_2bench"),
                                            (const uint8_t *)f->pem, f->pem_len);
         BIO *bio = BIO_new_mem_buf(f->pem, (int)f->pem_len);
         f->pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
@@ -193,7 +193,7 @@ static void load(struct fixture *f, const char *dir, const char *name) {
     } else {
         snprintf(path, sizeof path, "%s/hs256.key", dir);
         if (!(f->secret = slurp(path, &f->secret_len))) die(path);
-        st = jwtguard_verifier_add_hs256(f->jg, NULL, 0, (const uint8_t *)f->secret,
+        st = jwtguard_verifier_add_hmac(f->jg, JWTGUARD_ALG_HS256, NULL, 0, (const uint8_t *)f->secret,
                                          f->secret_len);
         EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
         f->mac = EVP_MAC_CTX_new(mac);

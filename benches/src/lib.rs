@@ -164,9 +164,15 @@ impl Ours {
     pub fn new(f: &Fixture) -> Self {
         let mut keys = jwtguard::KeyRing::new();
         match f.alg {
-            Alg::Hs256 => keys.add_hs256(None, HS_SECRET).unwrap(),
+            Alg::Hs256 => keys
+                .add_hmac(jwtguard::Algorithm::HS256, None, HS_SECRET)
+                .unwrap(),
             Alg::Rs256(_) => keys
-                .add_rs256_pem(Some("ins_2bench"), f.public_pem.as_bytes())
+                .add_pem(
+                    jwtguard::Algorithm::RS256,
+                    Some("ins_2bench"),
+                    f.public_pem.as_bytes(),
+                )
                 .unwrap(),
         }
         Self {
@@ -179,11 +185,11 @@ impl Ours {
     #[inline]
     pub fn verify(&self, token: &str) -> bool {
         let t = token.as_bytes();
-        if t.len() <= jwtguard::MAX_TOKEN_LEN {
+        if t.len() <= jwtguard::limits::MAX_TOKEN_LEN {
             let mut buf = jwtguard::TokenBuf::new();
             self.verifier.verify(t, NOW, &mut buf).is_ok()
         } else {
-            let mut buf = jwtguard::TokenBuf::<jwtguard::Capacity16K>::empty();
+            let mut buf = jwtguard::TokenBuf::<jwtguard::capacity::Capacity16K>::empty();
             self.verifier.verify(t, NOW, &mut buf).is_ok()
         }
     }
@@ -209,8 +215,9 @@ impl OursC {
         // SAFETY: `v` is a fresh verifier; every (ptr, len) pair comes from a live &str or &[u8].
         unsafe {
             let st = match f.alg {
-                Alg::Hs256 => jwtguard_verifier_add_hs256(
+                Alg::Hs256 => jwtguard_verifier_add_hmac(
                     v,
+                    JWTGUARD_ALG_HS256,
                     std::ptr::null(),
                     0,
                     HS_SECRET.as_ptr(),
@@ -218,8 +225,9 @@ impl OursC {
                 ),
                 Alg::Rs256(_) => {
                     let kid = s("ins_2bench");
-                    jwtguard_verifier_add_rsa_pem(
+                    jwtguard_verifier_add_key_pem(
                         v,
+                        JWTGUARD_ALG_RS256,
                         kid.0,
                         kid.1,
                         f.public_pem.as_ptr(),

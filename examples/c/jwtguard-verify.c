@@ -191,7 +191,7 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
         char *value;
         if (!strcmp(opt, "--hs256")) {
             if (!split_kid(arg, &kid, &kid_len, &value)) return fail_usage("expected KID=SECRET", arg);
-            s = jwtguard_verifier_add_hs256(v, (const uint8_t *)kid, kid_len, STR(value));
+            s = jwtguard_verifier_add_hmac(v, JWTGUARD_ALG_HS256, (const uint8_t *)kid, kid_len, STR(value));
         } else if (!strcmp(opt, "--hs256-file") || !strcmp(opt, "--rsa-pem") || !strcmp(opt, "--rsa-der")) {
             if (!split_kid(arg, &kid, &kid_len, &value)) return fail_usage("expected KID=PATH", arg);
             size_t len;
@@ -199,11 +199,11 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
             if (!data) return fail_usage("cannot read", value);
             if (!strcmp(opt, "--hs256-file")) {
                 while (len && (data[len - 1] == '\n' || data[len - 1] == '\r')) len--;
-                s = jwtguard_verifier_add_hs256(v, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
+                s = jwtguard_verifier_add_hmac(v, JWTGUARD_ALG_HS256, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
             } else if (!strcmp(opt, "--rsa-pem")) {
-                s = jwtguard_verifier_add_rsa_pem(v, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
+                s = jwtguard_verifier_add_key_pem(v, JWTGUARD_ALG_RS256, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
             } else {
-                s = jwtguard_verifier_add_rsa_der(v, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
+                s = jwtguard_verifier_add_key_der(v, JWTGUARD_ALG_RS256, (const uint8_t *)kid, kid_len, (const uint8_t *)data, len);
             }
             free(data);
         } else if (!strcmp(opt, "--key-pem") || !strcmp(opt, "--key-der") || !strcmp(opt, "--hmac-file")) {

@@ -70,12 +70,11 @@ int main() {
   jwtguard::Verifier w;
   const std::string der = slurp("../../crates/jwtguard/tests/data/rsa2048.spki.der");
   const std::string pem = slurp("../../crates/jwtguard/tests/data/rsa2048.pub.pem");
-  expect(w.add_rsa_der("rsa-2024", der) == JWTGUARD_OK, "add_rsa_der");
-  expect(w.add_rsa_pem("rsa-pem", pem) == JWTGUARD_OK, "add_rsa_pem");
-  expect(w.add_hs256("hmac-1", slurp("hs256.secret").substr(0, 64)) == JWTGUARD_OK, "add_hs256");
-  expect(w.add_hs256_configured("", "short") == JWTGUARD_INVALID_SECRET_FORMAT, "add_hs256_configured");
+  expect(w.add_key_der(JWTGUARD_ALG_RS256, "rsa-2024", der) == JWTGUARD_OK, "add_key_der");
+  expect(w.add_key_pem(JWTGUARD_ALG_RS256, "rsa-pem", pem) == JWTGUARD_OK, "add_key_pem");
+  expect(w.add_hmac(JWTGUARD_ALG_HS256, "hmac-1", slurp("hs256.secret").substr(0, 64)) == JWTGUARD_OK, "add_hmac");
   expect(w.add_jwk(slurp("rsa-2024.jwk.json")) == JWTGUARD_DUPLICATE_KEY_ID, "add_jwk");
-  expect(w.add_hs256("pem-as-secret", pem) == JWTGUARD_SECRET_IS_KEY, "a public key is not a secret");
+  expect(w.add_hmac(JWTGUARD_ALG_HS256, "pem-as-secret", pem) == JWTGUARD_SECRET_IS_KEY, "a public key is not a secret");
   expect(w.allow_any_issuer() == JWTGUARD_OK && w.add_audience("api.example") == JWTGUARD_OK, "waive issuer");
   expect(w.check_setup() == JWTGUARD_OK, "check_setup");
   expect(w.set_permissions_claim("roles") == JWTGUARD_OK, "set_permissions_claim");

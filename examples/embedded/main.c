@@ -109,11 +109,11 @@ static const jwtguard_verifier *configure(uint32_t per_tick)
           "storage of half the size is refused");
     check(jwtguard_verifier_init(&storage, sizeof storage, &v) == JWTGUARD_OK,
           "verifier built in static storage");
-    check(jwtguard_verifier_add_hs256(v, STR("hmac-1"), STR(EX_HS256_SECRET)) == JWTGUARD_OK,
+    check(jwtguard_verifier_add_hmac(v, JWTGUARD_ALG_HS256, STR("hmac-1"), STR(EX_HS256_SECRET)) == JWTGUARD_OK,
           "HS256 secret loaded");
     ticks_start();
     uint64_t t0 = ticks_now();
-    enum jwtguard_status s = jwtguard_verifier_add_rsa_der(v, STR("rsa-2024"), EX_RSA2048_DER,
+    enum jwtguard_status s = jwtguard_verifier_add_key_der(v, JWTGUARD_ALG_RS256, STR("rsa-2024"), EX_RSA2048_DER,
                                                            sizeof EX_RSA2048_DER);
     uint64_t t1 = ticks_now();
     check(s == JWTGUARD_OK, "RSA-2048 public key loaded from PKCS#1 DER");
@@ -137,10 +137,10 @@ static const jwtguard_verifier *configure_four_rsa_keys(void)
     jwtguard_verifier *v = NULL;
     int ok = jwtguard_verifier_init(&storage4, sizeof storage4, &v) == JWTGUARD_OK;
     for (unsigned i = 0; ok && i < 4; i++)
-        ok = jwtguard_verifier_add_rsa_der(v, (const uint8_t *)kids[i], sizeof kids[i] - 1,
+        ok = jwtguard_verifier_add_key_der(v, JWTGUARD_ALG_RS256, (const uint8_t *)kids[i], sizeof kids[i] - 1,
                                            EX_RSA2048_DER, sizeof EX_RSA2048_DER) == JWTGUARD_OK;
     check(ok && JWTGUARD_MAX_KEYS == 4, "second verifier holds 4 RSA-2048 keys");
-    check(jwtguard_verifier_add_rsa_der(v, STR("rsa-2028"), EX_RSA2048_DER,
+    check(jwtguard_verifier_add_key_der(v, JWTGUARD_ALG_RS256, STR("rsa-2028"), EX_RSA2048_DER,
                                         sizeof EX_RSA2048_DER) == JWTGUARD_KEY_RING_FULL,
           "a fifth key is refused: JWTGUARD_KEY_RING_FULL");
     check(jwtguard_verifier_add_issuer(v, STR("https://issuer.example")) == JWTGUARD_OK &&

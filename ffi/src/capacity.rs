@@ -60,10 +60,10 @@ pub const JWTGUARD_MAX_TOKEN_CAPACITY: usize = 2048;
 pub const JWTGUARD_DEFAULT_MAX_TOKEN_SIZE: usize = 2048;
 #[cfg(not(feature = "small"))]
 const _: () = assert!(
-    <jwtguard_core::Capacity16K as jwtguard_core::Capacity>::MAX_TOKEN_LEN
+    <jwtguard_core::capacity::Capacity16K as jwtguard_core::capacity::Capacity>::MAX_TOKEN_LEN
         == JWTGUARD_MAX_TOKEN_CAPACITY
 );
-const _: () = assert!(JWTGUARD_DEFAULT_MAX_TOKEN_SIZE == jwtguard_core::MAX_TOKEN_LEN);
+const _: () = assert!(JWTGUARD_DEFAULT_MAX_TOKEN_SIZE == jwtguard_core::limits::MAX_TOKEN_LEN);
 /// Providers (verifiers) a `jwtguard_providers` set holds.
 #[cfg(feature = "small")]
 pub const JWTGUARD_MAX_PROVIDERS: usize = 2;

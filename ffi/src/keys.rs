@@ -1,7 +1,7 @@
-//! Key loading: HMAC secrets, public keys (RSA, EC P-256/P-384, Ed25519 as PEM, DER or JWK) and
-//! JWKS documents, each key bound to one algorithm when it is loaded (the core's `KeyRing`).
-//! The RS256/HS256 loaders of the first versions stay; `_add_key_pem`, `_add_key_der` and
-//! `_add_hmac` take the algorithm as a `JWTGUARD_ALG_*` code.
+//! Key loading: HMAC secrets, public keys (RSA, EC P-256/P-384, Ed25519 as PEM, DER, JWK or
+//! an RSA modulus and exponent) and JWKS documents, each key bound to one algorithm when it is
+//! loaded (the core's `KeyRing`): `_add_hmac`, `_add_key_pem`, `_add_key_der` and
+//! `_add_rsa_components` take the algorithm as a `JWTGUARD_ALG_*` code.
 
 use jwtguard_core::{Error, KeyRing};
 
@@ -11,26 +11,10 @@ use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
 use crate::{c_bytes, c_kid, c_write, configure, guard};
 
-/// The body of every `(kid, data)` key loader: take the verifier, the optional kid and the
-/// key bytes from C (in that order, so the first bad argument is the one reported), then run
-/// `$load` on the key ring.
+/// The body of every `(alg, kid, data)` key loader: take the verifier, the algorithm, the
+/// optional kid and the key bytes from C (in that order, so the first bad argument is the one
+/// reported), then run `$load` on the key ring.
 macro_rules! load_key {
-    ($verifier:expr, ($kid:expr, $kid_len:expr), ($data:expr, $len:expr), $load:expr) => {
-        load_key!(
-            $verifier,
-            (),
-            ($kid, $kid_len),
-            ($data, $len),
-            |ring, (), kid, data| {
-                let load: fn(
-                    &mut KeyRing<JWTGUARD_MAX_KEYS>,
-                    Option<&str>,
-                    &[u8],
-                ) -> Result<(), Error> = $load;
-                load(ring, kid, data)
-            }
-        )
-    };
     ($verifier:expr, $alg:expr, ($kid:expr, $kid_len:expr), ($data:expr, $len:expr), $load:expr) => {
         guard(|| {
             let v = configure!($verifier)?;
@@ -41,84 +25,6 @@ macro_rules! load_key {
             load(v.core.keys_mut(), alg, kid, data).map_err(jwtguard_status::from)
         })
     };
-}
-
-/// Load an HS256 secret (at least 32 bytes), bound to HS256 and to `kid` if given.
-/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
-///
-/// # Safety
-/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
-/// `(data, len)` must be readable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn jwtguard_verifier_add_hs256(
-    verifier: *mut jwtguard_verifier,
-    kid: *const u8,
-    kid_len: usize,
-    data: *const u8,
-    len: usize,
-) -> jwtguard_status {
-    load_key!(verifier, (kid, kid_len), (data, len), |ring, kid, data| {
-        ring.add_hs256(kid, data)
-    })
-}
-
-/// Load an HS256 secret that must also be 32-512 characters of A-Z a-z 0-9 _ -.
-/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
-///
-/// # Safety
-/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
-/// `(data, len)` must be readable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn jwtguard_verifier_add_hs256_configured(
-    verifier: *mut jwtguard_verifier,
-    kid: *const u8,
-    kid_len: usize,
-    data: *const u8,
-    len: usize,
-) -> jwtguard_status {
-    load_key!(verifier, (kid, kid_len), (data, len), |ring, kid, data| {
-        core::str::from_utf8(data)
-            .map_err(|_| Error::InvalidSecretFormat)
-            .and_then(|s| ring.add_hs256_configured(kid, s))
-    })
-}
-
-/// Load an RSA public key for RS256 from PEM ("PUBLIC KEY" or "RSA PUBLIC KEY").
-/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
-///
-/// # Safety
-/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
-/// `(data, len)` must be readable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn jwtguard_verifier_add_rsa_pem(
-    verifier: *mut jwtguard_verifier,
-    kid: *const u8,
-    kid_len: usize,
-    data: *const u8,
-    len: usize,
-) -> jwtguard_status {
-    load_key!(verifier, (kid, kid_len), (data, len), |ring, kid, data| {
-        ring.add_rs256_pem(kid, data)
-    })
-}
-
-/// Load an RSA public key for RS256 from DER (SPKI or PKCS#1).
-/// A `kid_len` of 0 loads a key without an id (used only for tokens without one).
-///
-/// # Safety
-/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
-/// `(data, len)` must be readable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn jwtguard_verifier_add_rsa_der(
-    verifier: *mut jwtguard_verifier,
-    kid: *const u8,
-    kid_len: usize,
-    data: *const u8,
-    len: usize,
-) -> jwtguard_status {
-    load_key!(verifier, (kid, kid_len), (data, len), |ring, kid, data| {
-        ring.add_rs256_der(kid, data)
-    })
 }
 
 /// Load a public key bound to `alg` (a `JWTGUARD_ALG_*` code) from PEM: "PUBLIC KEY" (SPKI of
@@ -194,6 +100,39 @@ pub unsafe extern "C" fn jwtguard_verifier_add_hmac(
         (data, len),
         |ring: &mut KeyRing<JWTGUARD_MAX_KEYS>, alg, kid, data| { ring.add_hmac(alg, kid, data) }
     )
+}
+
+/// Load an RSA public key bound to `alg` (`JWTGUARD_ALG_RS256` to `_PS512`) from its big-endian
+/// modulus `(n, n_len)` and exponent `(e, e_len)` (leading zero bytes allowed): no key-format
+/// parser involved, for firmware that keeps `n` and `e` as bytes. 2048 to 4096 bits (2048 in
+/// builds without `rsa-4096`), n odd, e odd from 3 to 2^32-1. A `kid_len` of 0 loads a key
+/// without an id.
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)`, `(n, n_len)`
+/// and `(e, e_len)` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_rsa_components(
+    verifier: *mut jwtguard_verifier,
+    alg: u32,
+    kid: *const u8,
+    kid_len: usize,
+    n: *const u8,
+    n_len: usize,
+    e: *const u8,
+    e_len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        let v = configure!(verifier)?;
+        let alg = algorithm(alg)?;
+        let kid = c_kid!(kid, kid_len)?;
+        let n = c_bytes!(n, n_len)?;
+        let e = c_bytes!(e, e_len)?;
+        v.core
+            .keys_mut()
+            .add_rsa_components(alg, kid, n, e)
+            .map_err(Into::into)
+    })
 }
 
 /// Load one JWK (RSA, oct, EC P-256/P-384, OKP Ed25519), bound to its "alg" or to its type's

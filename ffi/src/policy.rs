@@ -1,7 +1,7 @@
 //! The verifier's policy setters: issuers, audiences, parties, permissions, metadata fields,
 //! time rules and profile switches. Each runs on a verifier that no other thread uses.
 
-use jwtguard_core::lists::MAX_CLAIM_NAME_LEN;
+use jwtguard_core::limits::MAX_CLAIM_NAME_LEN;
 
 use crate::capacity::JWTGUARD_MAX_TEXT;
 use crate::status::jwtguard_status::{self, *};

@@ -9,10 +9,10 @@ use core::mem::{align_of, size_of};
 
 use heapless::Vec;
 #[cfg(not(feature = "small"))]
-use jwtguard_core::Capacity16K;
-use jwtguard_core::{
-    Capacity, Capacity2K, DEFAULT_KIDLESS_LIMIT, Providers, Request, TokenBuf, Verifier,
-};
+use jwtguard_core::capacity::Capacity16K;
+use jwtguard_core::capacity::{Capacity, Capacity2K};
+use jwtguard_core::limits::DEFAULT_KIDLESS_LIMIT;
+use jwtguard_core::{Providers, Request, TokenBuf, Verifier};
 
 use crate::capacity::{JWTGUARD_DEFAULT_MAX_TOKEN_SIZE, JWTGUARD_MAX_KEYS, JWTGUARD_MAX_PROVIDERS};
 use crate::policy::{kidless_limit, max_token_size};

@@ -5,10 +5,11 @@
 use core::mem::{align_of, size_of};
 
 #[cfg(not(feature = "small"))]
-use jwtguard_core::Capacity16K;
+use jwtguard_core::capacity::Capacity16K;
+use jwtguard_core::capacity::{Capacity, Capacity2K};
 use jwtguard_core::json::Text;
 use jwtguard_core::lists::FieldSpec;
-use jwtguard_core::{Capacity, Capacity2K, Error, MetadataField, TokenBuf, ValidatedClaims};
+use jwtguard_core::{Error, MetadataField, TokenBuf, ValidatedClaims};
 
 use crate::boundary::OutCursor;
 use crate::status::jwtguard_status::{self, *};

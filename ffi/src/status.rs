@@ -131,8 +131,7 @@ pub enum jwtguard_status {
 
     /// An HMAC secret shorter than 32 bytes.
     JWTGUARD_KEY_TOO_SHORT = 800,
-    /// A secret not of the configurable form (32-512 of A-Z a-z 0-9 _ -).
-    JWTGUARD_INVALID_SECRET_FORMAT = 801,
+    // 801 was JWTGUARD_INVALID_SECRET_FORMAT, retired with the legacy loaders before 0.1.
     /// A key id that is empty or longer than 64 bytes.
     JWTGUARD_INVALID_KEY_ID = 802,
     /// A key with this id is already loaded.
@@ -235,7 +234,6 @@ macro_rules! every_status {
             JWTGUARD_MISSING_BEARER_TOKEN,
             JWTGUARD_MALFORMED_AUTHORIZATION,
             JWTGUARD_KEY_TOO_SHORT,
-            JWTGUARD_INVALID_SECRET_FORMAT,
             JWTGUARD_INVALID_KEY_ID,
             JWTGUARD_DUPLICATE_KEY_ID,
             JWTGUARD_KEY_RING_FULL,
@@ -321,7 +319,6 @@ impl From<Error> for jwtguard_status {
             Error::MissingBearerToken => JWTGUARD_MISSING_BEARER_TOKEN,
             Error::MalformedAuthorization => JWTGUARD_MALFORMED_AUTHORIZATION,
             Error::KeyTooShort => JWTGUARD_KEY_TOO_SHORT,
-            Error::InvalidSecretFormat => JWTGUARD_INVALID_SECRET_FORMAT,
             Error::InvalidKeyId => JWTGUARD_INVALID_KEY_ID,
             Error::DuplicateKeyId => JWTGUARD_DUPLICATE_KEY_ID,
             Error::KeyRingFull => JWTGUARD_KEY_RING_FULL,

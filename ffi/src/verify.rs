@@ -1,9 +1,10 @@
 //! `jwtguard_verify`: one token through the core's whole chain, into a caller's result.
 
 use heapless::Vec;
+use jwtguard_core::capacity::Capacity2K;
 #[cfg(not(feature = "small"))]
-use jwtguard_core::Capacity16K;
-use jwtguard_core::{Capacity2K, Rejection, Request, TokenBuf};
+use jwtguard_core::capacity::Capacity16K;
+use jwtguard_core::{Rejection, Request, TokenBuf};
 
 use crate::capacity::JWTGUARD_MAX_CALL_PERMISSIONS;
 #[cfg(not(feature = "small"))]
@@ -86,7 +87,7 @@ pub unsafe extern "C" fn jwtguard_verify_large(
 }
 
 /// One verifier's verify into a buffer of capacity `C`.
-fn verify_with<C: jwtguard_core::Capacity>(
+fn verify_with<C: jwtguard_core::capacity::Capacity>(
     verifier: *const jwtguard_verifier,
     token: &[u8],
     now: u64,

@@ -35,7 +35,14 @@ fn text(p: *const core::ffi::c_char) -> &'static str {
 fn new_verifier() -> *mut jwtguard_verifier {
     let v = jwtguard_verifier_new();
     let s = unsafe {
-        jwtguard_verifier_add_hs256(v, std::ptr::null(), 0, SECRET.as_ptr(), SECRET.len())
+        jwtguard_verifier_add_hmac(
+            v,
+            JWTGUARD_ALG_HS256,
+            std::ptr::null(),
+            0,
+            SECRET.as_ptr(),
+            SECRET.len(),
+        )
     };
     assert_eq!(s, jwtguard_status::JWTGUARD_OK);
     // These tests are about the boundary, not the policy: waive issuer and audience explicitly.
@@ -88,7 +95,14 @@ fn fail_safe_defaults_need_an_explicit_waiver() {
     let v = jwtguard_verifier_new();
     unsafe {
         assert_eq!(
-            jwtguard_verifier_add_hs256(v, std::ptr::null(), 0, SECRET.as_ptr(), SECRET.len()),
+            jwtguard_verifier_add_hmac(
+                v,
+                JWTGUARD_ALG_HS256,
+                std::ptr::null(),
+                0,
+                SECRET.as_ptr(),
+                SECRET.len()
+            ),
             JWTGUARD_OK
         );
         assert_eq!(jwtguard_verifier_check(v), JWTGUARD_ISSUER_NOT_CONFIGURED);
@@ -408,7 +422,14 @@ fn every_policy_item_is_enforced_through_the_c_abi() {
         let v = jwtguard_verifier_new();
         unsafe {
             assert_eq!(
-                jwtguard_verifier_add_hs256(v, std::ptr::null(), 0, SECRET.as_ptr(), SECRET.len()),
+                jwtguard_verifier_add_hmac(
+                    v,
+                    JWTGUARD_ALG_HS256,
+                    std::ptr::null(),
+                    0,
+                    SECRET.as_ptr(),
+                    SECRET.len()
+                ),
                 JWTGUARD_OK
             );
             assert_eq!(

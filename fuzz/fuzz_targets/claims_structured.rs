@@ -103,7 +103,7 @@ fuzz_target!(|input: Payload| {
         &mut buf,
         Request::new().metadata_into(&mut out),
     );
-    if must_verify && token.len() <= jwtguard::MAX_TOKEN_LEN {
+    if must_verify && token.len() <= jwtguard::limits::MAX_TOKEN_LEN {
         assert!(
             result.is_ok(),
             "{result:?} for {}",

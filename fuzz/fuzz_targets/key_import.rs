@@ -1,11 +1,12 @@
 //! DER (SPKI, PKCS#1) and PEM key import on arbitrary bytes: no panic, and an admitted key is
 //! within the documented limits.
 #![no_main]
-use jwtguard::{RSA_MAX_BITS, RSA_MIN_BITS, Rs256Key};
+use jwtguard::alg::RsaKey;
+use jwtguard::limits::{RSA_MAX_BITS, RSA_MIN_BITS};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for key in [Rs256Key::from_der(data), Rs256Key::from_pem(data)]
+    for key in [RsaKey::from_der(data), RsaKey::from_pem(data)]
         .into_iter()
         .flatten()
     {

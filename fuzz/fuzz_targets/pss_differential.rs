@@ -6,7 +6,8 @@
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use jwtguard::{Algorithm, RsaKey};
+use jwtguard::Algorithm;
+use jwtguard::alg::RsaKey;
 use libfuzzer_sys::fuzz_target;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::DecodePrivateKey;

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use jwtguard::Rs256Key;
+use jwtguard::alg::RsaKey;
 use libfuzzer_sys::fuzz_target;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::sha2::{Digest, Sha256};
@@ -26,15 +26,15 @@ enum Input {
     },
 }
 
-fn keys() -> &'static (RsaPrivateKey, RsaPublicKey, Rs256Key) {
-    static K: OnceLock<(RsaPrivateKey, RsaPublicKey, Rs256Key)> = OnceLock::new();
+fn keys() -> &'static (RsaPrivateKey, RsaPublicKey, RsaKey) {
+    static K: OnceLock<(RsaPrivateKey, RsaPublicKey, RsaKey)> = OnceLock::new();
     K.get_or_init(|| {
         let private = RsaPrivateKey::from_pkcs8_pem(common::RSA_KEY_PEM).unwrap();
         let public = private.to_public_key();
         (
             private,
             public,
-            Rs256Key::from_pem(common::RSA_PEM.as_bytes()).unwrap(),
+            RsaKey::from_pem(common::RSA_PEM.as_bytes()).unwrap(),
         )
     })
 }

@@ -12,7 +12,7 @@
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::Error;
+use crate::error::Error;
 
 const STRICT_URL: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::URL_SAFE,

@@ -8,7 +8,7 @@
 //! - The token is one `b64token` (RFC 6750 §2.1): `A-Z a-z 0-9 - . _ ~ + /` then any `=`.
 //!   A second word is [`Error::MalformedAuthorization`], as is any other character.
 
-use crate::Error;
+use crate::error::Error;
 
 fn is_b64token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')

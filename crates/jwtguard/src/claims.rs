@@ -3,10 +3,8 @@
 //! Registered claims are typed once, at parse time: a claim of the wrong type is an error, never
 //! "absent". Every other member stays reachable through [`Claims::object`].
 
-use crate::Error;
+use crate::error::Error;
 use crate::json::{self, Array, Object, Str, Text, Value};
-use crate::lists::FieldSpec;
-use crate::metadata::{self, Rejection};
 use crate::pointer;
 use crate::scan;
 
@@ -126,10 +124,10 @@ impl<'a> Claims<'a> {
         // (6 bytes each at least: `"a":0,`), so it never refuses a token that fits there; a
         // larger payload gets the budget of the largest capacity, in a frame of its own, so
         // the default path's stack is unchanged.
-        if payload.len() <= crate::TOKEN_BUF_LEN {
-            index_members::<{ json::MAX_JSON_MEMBERS }>(payload, &mut index.top)?;
+        if payload.len() <= crate::capacity::TOKEN_BUF_LEN {
+            index_members::<{ crate::limits::MAX_JSON_MEMBERS }>(payload, &mut index.top)?;
         } else {
-            index_members::<{ json::MAX_JSON_MEMBERS_LARGE }>(payload, &mut index.top)?;
+            index_members::<{ crate::limits::MAX_JSON_MEMBERS_LARGE }>(payload, &mut index.top)?;
         }
         // Type each registered claim once, here, and remember where it is.
         #[cfg(feature = "claims-cache")]
@@ -446,12 +444,6 @@ impl<'a> Claims<'a> {
             return Err(Error::ClaimType);
         }
         Ok(Some(arr.iter().filter_map(|e| e.as_str())))
-    }
-
-    /// Write the user-data document for `fields` into `out` (see [`crate::MetadataField`]);
-    /// returns its length.
-    pub fn metadata<F: FieldSpec>(&self, fields: &[F], out: &mut [u8]) -> Result<usize, Rejection> {
-        metadata::write(self, fields, out)
     }
 
     /// `exp` in unix seconds, rounded down (RFC 7519 §4.1.4).

@@ -169,8 +169,6 @@ errors! {
     // ---- key loading (never returned by verification) ----
     /// An HMAC secret shorter than 32 bytes (RFC 7518 §3.2: at least the hash output size).
     KeyTooShort => "Key is too short",
-    /// An HMAC secret outside the configurable form: 32-512 characters of `[A-Za-z0-9_-]`.
-    InvalidSecretFormat => "Secret must be 32-512 characters of A-Z a-z 0-9 _ -",
     /// A key id longer than [`crate::MAX_KID_LEN`] bytes, or empty.
     InvalidKeyId => "Invalid key id",
     /// A key with this key id is already loaded.

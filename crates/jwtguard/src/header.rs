@@ -8,8 +8,8 @@
 //! chain written with `\/` escapes runs to kilobytes). Our walker compares names after
 //! unescaping, with no buffer (see `json.rs`).
 
-use crate::Error;
 use crate::alg::Algorithm;
+use crate::error::Error;
 use crate::json::{self, Str};
 
 /// Member budget for a header: real ones have fewer than ten. A small budget also bounds the

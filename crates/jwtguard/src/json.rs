@@ -14,23 +14,9 @@
 //! duplicates of the fields a struct names. We use it for the typed header (see `header.rs`),
 //! after this validator has vouched for the bytes.
 
-use crate::Error;
+use crate::error::Error;
+use crate::limits::MAX_JSON_DEPTH;
 use crate::scan;
-
-/// Deepest nesting of objects and arrays accepted in a header or claims set (the top-level object
-/// counts as 1). Recursion in `validate` is bounded by this, which bounds stack use.
-pub const MAX_JSON_DEPTH: usize = 16;
-
-/// Most object members accepted in one claims set of up to [`crate::TOKEN_BUF_LEN`] bytes (the
-/// default capacity), across all nesting levels: as many as such a payload can hold. Duplicate
-/// detection keeps one `u32` slot per member on the stack (1 KiB), so this also bounds stack
-/// use.
-pub const MAX_JSON_MEMBERS: usize = 256;
-
-/// Most object members accepted in a larger claims set (a [`crate::Capacity16K`] buffer's
-/// 12 KiB payload holds at most 2,048): 8 KiB of stack for the duplicate check, taken only
-/// while such a payload is validated.
-pub const MAX_JSON_MEMBERS_LARGE: usize = 2048;
 
 /// Longest document accepted (32 KiB, far more than any token or key set we read): member
 /// names are kept as 15-bit offsets in the duplicate-detection scratch.
@@ -1258,6 +1244,7 @@ impl Iterator for Unescaped<'_> {
 mod tests {
     extern crate std;
     use super::*;
+    use crate::limits::MAX_JSON_MEMBERS;
 
     fn check(doc: &str) -> Result<(), Error> {
         let mut keys = [0u32; MAX_JSON_MEMBERS];

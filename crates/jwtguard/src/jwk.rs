@@ -19,16 +19,13 @@
 use base64ct::{Base64UrlUnpadded, Encoding};
 use zeroize::Zeroize;
 
-use crate::Error;
-use crate::alg::Algorithm;
-use crate::alg::hmac::HmacKey;
-use crate::alg::rsa::RsaKey;
+use crate::alg::{Algorithm, KeyMaterial, RsaKey};
 use crate::b64;
+use crate::error::Error;
 use crate::json::{self, Object, Str};
-use crate::keys::{KeyMaterial, KeyRing, MAX_KID_LEN};
-
-/// Longest `oct` secret accepted from a JWK, in bytes (4096 bits).
-pub const MAX_JWK_SECRET_LEN: usize = 512;
+use crate::keyfmt;
+use crate::keys::KeyRing;
+use crate::limits::{MAX_JWK_SECRET_LEN, MAX_KID_LEN};
 
 /// What [`KeyRing::add_jwks`] did with a key set. Non-exhaustive: later versions may count
 /// more.
@@ -137,7 +134,7 @@ fn parse(obj: &Object<'_>, source: Source) -> Result<Parsed, Error> {
         if obj.get("d").is_some() {
             return Err(Error::PrivateKey);
         }
-        let mut n = [0u8; crate::alg::rsa::MAX_LEN];
+        let mut n = [0u8; crate::alg::RSA_MAX_LEN];
         let mut e = [0u8; 8];
         let n = b64::decode(b64_member(obj, "n")?, &mut n).map_err(|_| Error::KeyFormat)?;
         let e = b64::decode(b64_member(obj, "e")?, &mut e).map_err(|_| Error::KeyFormat)?;
@@ -161,7 +158,7 @@ fn parse(obj: &Object<'_>, source: Source) -> Result<Parsed, Error> {
         let mut k = [0u8; MAX_JWK_SECRET_LEN];
         let result = Base64UrlUnpadded::decode(b64_member(obj, "k")?, &mut k)
             .map_err(|_| Error::KeyFormat)
-            .and_then(|secret| HmacKey::for_algorithm(alg, secret));
+            .and_then(|secret| keyfmt::hmac_secret(alg, secret));
         k.zeroize();
         return Ok(Parsed::Key(KeyMaterial::Hmac(result?)));
     }
@@ -193,7 +190,7 @@ fn parse(obj: &Object<'_>, source: Source) -> Result<Parsed, Error> {
             fixed(obj, "x", x)?;
             fixed(obj, "y", rest.get_mut(..size).ok_or(Error::KeyFormat)?)?;
             let point = point.get(..point_len).ok_or(Error::KeyFormat)?;
-            let key = crate::alg::ecdsa::EcKey::from_sec1(_alg, point)?;
+            let key = crate::alg::EcKey::from_sec1(_alg, point)?;
             return Ok(Parsed::Key(KeyMaterial::Ec(key)));
         }
         #[cfg(not(feature = "ecdsa"))]
@@ -217,7 +214,7 @@ fn parse(obj: &Object<'_>, source: Source) -> Result<Parsed, Error> {
         {
             let mut x = [0u8; 32];
             fixed(obj, "x", &mut x)?;
-            let key = crate::alg::eddsa::Ed25519Key::from_bytes(&x)?;
+            let key = crate::alg::Ed25519Key::from_bytes(&x)?;
             return Ok(Parsed::Key(KeyMaterial::Ed25519(key)));
         }
     }
@@ -242,7 +239,7 @@ fn kid_of<'b>(obj: &Object<'_>, buf: &'b mut [u8; MAX_KID_LEN]) -> Result<Option
 }
 
 fn validated(doc: &[u8]) -> Result<Object<'_>, Error> {
-    let mut keys = [0u32; json::MAX_JSON_MEMBERS];
+    let mut keys = [0u32; crate::limits::MAX_JSON_MEMBERS];
     json::validate(doc, &mut keys).map_err(|_| Error::KeyFormat)?;
     Object::from_validated(doc).ok_or(Error::KeyFormat)
 }

@@ -1,8 +1,8 @@
 //! Public key formats, decoded without allocation: PKCS#1 `RSAPublicKey` and SPKI DER
 //! (RFC 8017 A.1.1, RFC 5280 §4.1.2.7 with RFC 3279 §2.3.1 for RSA, RFC 5480 §2 for EC,
 //! RFC 8410 §4 for Ed25519), and PEM of both (RFC 7468).
-//! ASN.1 is RustCrypto's `der`/`pkcs1`/`spki`; PEM is `pem-rfc7468`. Also what is *not* an
-//! HMAC secret ([`is_key_document`]).
+//! ASN.1 is RustCrypto's `der`/`pkcs1`/`spki`; PEM is `pem-rfc7468`. Also the HMAC secrets the
+//! loaders admit ([`hmac_secret`]: not a key document).
 
 use pkcs1::RsaPublicKey;
 use pkcs1::der::Decode;
@@ -10,10 +10,10 @@ use pkcs1::der::asn1::UintRef;
 use spki::SubjectPublicKeyInfoRef;
 use spki::der::asn1::ObjectIdentifier;
 
-use crate::Error;
 use crate::alg::Algorithm;
-use crate::alg::rsa::Rs256Key;
-use crate::keys::KeyMaterial;
+use crate::alg::{HmacKey, KeyMaterial, RsaKey};
+use crate::error::Error;
+use crate::keydoc;
 
 /// rsaEncryption (RFC 8017 A.1): the SPKI algorithm of RSA keys, for RS* and PS* alike.
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -83,9 +83,7 @@ fn material_from_spki(
             return Err(Error::KeyTypeMismatch);
         }
         #[cfg(feature = "ecdsa")]
-        return Ok(KeyMaterial::Ec(crate::alg::ecdsa::EcKey::from_sec1(
-            alg, bits,
-        )?));
+        return Ok(KeyMaterial::Ec(crate::alg::EcKey::from_sec1(alg, bits)?));
         #[cfg(not(feature = "ecdsa"))]
         return Err(Error::UnsupportedAlgorithm);
     }
@@ -97,9 +95,9 @@ fn material_from_spki(
             return Err(Error::KeyTypeMismatch);
         }
         #[cfg(feature = "eddsa")]
-        return Ok(KeyMaterial::Ed25519(
-            crate::alg::eddsa::Ed25519Key::from_bytes(bits)?,
-        ));
+        return Ok(KeyMaterial::Ed25519(crate::alg::Ed25519Key::from_bytes(
+            bits,
+        )?));
         #[cfg(not(feature = "eddsa"))]
         return Err(Error::UnsupportedAlgorithm);
     }
@@ -111,7 +109,7 @@ fn material_from_spki(
 /// at load time, on the stack.
 const MAX_DER: usize = 2048;
 
-impl Rs256Key {
+impl RsaKey {
     /// Admit an RSA public key from DER: SPKI (rsaEncryption) or PKCS#1 `RSAPublicKey`.
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         from_der(der)
@@ -124,13 +122,13 @@ impl Rs256Key {
 }
 
 /// Parse PKCS#1 `RSAPublicKey` DER.
-pub(crate) fn from_pkcs1_der(der: &[u8]) -> Result<Rs256Key, Error> {
+pub(crate) fn from_pkcs1_der(der: &[u8]) -> Result<RsaKey, Error> {
     let key = RsaPublicKey::<UintRef<'_>>::from_der(der).map_err(|_| Error::KeyFormat)?;
-    Rs256Key::from_components(key.modulus.as_bytes(), key.public_exponent.as_bytes())
+    RsaKey::from_components(key.modulus.as_bytes(), key.public_exponent.as_bytes())
 }
 
 /// Parse SPKI DER holding an rsaEncryption key (parameters must be NULL, RFC 3279 §2.3.1).
-pub(crate) fn from_spki_der(der: &[u8]) -> Result<Rs256Key, Error> {
+pub(crate) fn from_spki_der(der: &[u8]) -> Result<RsaKey, Error> {
     let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| Error::KeyFormat)?;
     if spki.algorithm.oid != RSA_ENCRYPTION {
         return Err(Error::UnsupportedKeyType);
@@ -145,7 +143,7 @@ pub(crate) fn from_spki_der(der: &[u8]) -> Result<Rs256Key, Error> {
 
 /// Either DER form: SPKI first (the common "PUBLIC KEY"), then PKCS#1. A private key in DER is
 /// named as such.
-pub(crate) fn from_der(der: &[u8]) -> Result<Rs256Key, Error> {
+pub(crate) fn from_der(der: &[u8]) -> Result<RsaKey, Error> {
     match from_spki_der(der) {
         Err(Error::KeyFormat) => match from_pkcs1_der(der) {
             Err(Error::KeyFormat) if is_private_key_der(der) => Err(Error::PrivateKey),
@@ -177,7 +175,7 @@ fn is_private_label(label: &str) -> bool {
 }
 
 /// PEM with label `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
-pub(crate) fn from_pem(pem: &[u8]) -> Result<Rs256Key, Error> {
+pub(crate) fn from_pem(pem: &[u8]) -> Result<RsaKey, Error> {
     let mut buf = [0u8; MAX_DER];
     let (label, der) = decode_pem(pem, &mut buf)?;
     match label {
@@ -206,25 +204,13 @@ fn pem_label(pem: &[u8]) -> Option<&str> {
     core::str::from_utf8(rest.get(..end)?).ok()
 }
 
-/// Whether `bytes` are a key document rather than a secret: PEM of any label, SPKI or PKCS#1
-/// `RSAPublicKey` DER, or a JSON object with a `kty` (a JWK). Random secrets are none of these
-/// (DER must parse as the whole structure; JSON must validate), so this refuses only mistakes.
-pub(crate) fn is_key_document(bytes: &[u8]) -> bool {
-    let text = bytes.trim_ascii_start();
-    if text.starts_with(b"-----BEGIN") {
-        return true;
+/// An HMAC secret for `alg` ([`HmacKey::for_algorithm`]), refused with [`Error::SecretIsKey`]
+/// when it is a key document ([`keydoc::is_key_document`]): the loaders' check, above the
+/// primitive, which takes any bytes.
+pub(crate) fn hmac_secret(alg: Algorithm, secret: &[u8]) -> Result<HmacKey, Error> {
+    let key = HmacKey::for_algorithm(alg, secret)?;
+    if keydoc::is_key_document(secret) {
+        return Err(Error::SecretIsKey);
     }
-    if SubjectPublicKeyInfoRef::from_der(bytes).is_ok()
-        || RsaPublicKey::<UintRef<'_>>::from_der(bytes).is_ok()
-    {
-        return true;
-    }
-    if text.first() == Some(&b'{') {
-        let mut keys = [0u32; crate::json::MAX_JSON_MEMBERS];
-        if crate::json::validate(bytes, &mut keys).is_ok() {
-            return crate::json::Object::from_validated(bytes)
-                .is_some_and(|o| o.get("kty").is_some());
-        }
-    }
-    false
+    Ok(key)
 }

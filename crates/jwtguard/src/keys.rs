@@ -15,57 +15,11 @@
 
 use heapless::Vec;
 
-use crate::Error;
-use crate::alg::Algorithm;
-#[cfg(feature = "ecdsa")]
-use crate::alg::ecdsa::EcKey;
-#[cfg(feature = "eddsa")]
-use crate::alg::eddsa::Ed25519Key;
-use crate::alg::hmac::{self, HmacKey};
-use crate::alg::rsa::RsaKey;
+use crate::alg::{Algorithm, KeyMaterial, RsaKey};
+use crate::error::Error;
 use crate::json::Str;
 use crate::keyfmt;
-
-/// Longest key id accepted at load time, in bytes. Ids seen from identity providers are 20-50.
-pub const MAX_KID_LEN: usize = 64;
-
-/// One slot's key. Sized for the largest RSA modulus (see the `rsa-4096` feature).
-#[derive(Debug, Clone)]
-#[allow(clippy::large_enum_variant)]
-pub(crate) enum KeyMaterial {
-    Hmac(HmacKey),
-    Rsa(RsaKey),
-    #[cfg(feature = "ecdsa")]
-    Ec(EcKey),
-    #[cfg(feature = "eddsa")]
-    Ed25519(Ed25519Key),
-}
-
-impl KeyMaterial {
-    /// The one algorithm the key answers to.
-    pub(crate) fn algorithm(&self) -> Algorithm {
-        match self {
-            KeyMaterial::Hmac(k) => k.algorithm(),
-            KeyMaterial::Rsa(k) => k.algorithm(),
-            #[cfg(feature = "ecdsa")]
-            KeyMaterial::Ec(k) => k.algorithm(),
-            #[cfg(feature = "eddsa")]
-            KeyMaterial::Ed25519(k) => k.algorithm(),
-        }
-    }
-
-    /// Check `signature` over `message` with the key's algorithm.
-    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
-        match self {
-            KeyMaterial::Hmac(k) => k.verify(message, signature),
-            KeyMaterial::Rsa(k) => k.verify(message, signature),
-            #[cfg(feature = "ecdsa")]
-            KeyMaterial::Ec(k) => k.verify(message, signature),
-            #[cfg(feature = "eddsa")]
-            KeyMaterial::Ed25519(k) => k.verify(message, signature),
-        }
-    }
-}
+use crate::limits::{DEFAULT_KIDLESS_LIMIT, MAX_KID_LEN};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Key {
@@ -84,12 +38,6 @@ pub struct KeyRing<const N: usize> {
     /// At most this many keys are tried for a token without `kid`.
     kidless_limit: u8,
 }
-
-/// How many keys of its algorithm a token without `kid` is tried against by default: enough for
-/// a backend rotating a few signing secrets, few enough that a kid-less token cannot make a
-/// gateway run an RSA check against every key of a large set (RFC 8725 §3.1's "do not trust
-/// the header" applied to cost).
-pub const DEFAULT_KIDLESS_LIMIT: u8 = 4;
 
 impl<const N: usize> Default for KeyRing<N> {
     fn default() -> Self {
@@ -132,32 +80,6 @@ impl<const N: usize> KeyRing<N> {
         self.keys.is_empty()
     }
 
-    /// Load an HS256 secret of at least 32 bytes (RFC 7518 §3.2), with an optional key id.
-    pub fn add_hs256(&mut self, kid: Option<&str>, secret: &[u8]) -> Result<(), Error> {
-        self.add_hmac(Algorithm::HS256, kid, secret)
-    }
-
-    /// Load an HS256 secret that must also have the form custom-JWT backends accept for
-    /// configured signing keys: 32 to 512 characters of `[A-Za-z0-9_-]`.
-    pub fn add_hs256_configured(&mut self, kid: Option<&str>, secret: &str) -> Result<(), Error> {
-        if !hmac::is_configurable_secret(secret.as_bytes()) {
-            return Err(Error::InvalidSecretFormat);
-        }
-        self.add_hs256(kid, secret.as_bytes())
-    }
-
-    /// Load an RSA public key for RS256 from DER: SPKI (`PUBLIC KEY`) or PKCS#1
-    /// (`RSA PUBLIC KEY`).
-    pub fn add_rs256_der(&mut self, kid: Option<&str>, der: &[u8]) -> Result<(), Error> {
-        self.push(kid, KeyMaterial::Rsa(keyfmt::from_der(der)?))
-    }
-
-    /// Load an RSA public key for RS256 from PEM (`BEGIN PUBLIC KEY` or
-    /// `BEGIN RSA PUBLIC KEY`).
-    pub fn add_rs256_pem(&mut self, kid: Option<&str>, pem: &[u8]) -> Result<(), Error> {
-        self.push(kid, KeyMaterial::Rsa(keyfmt::from_pem(pem)?))
-    }
-
     /// Load an HMAC secret bound to `alg` (HS256, HS384 or HS512), at least as long as the
     /// hash output (32, 48 or 64 bytes, RFC 7518 §3.2). A public-key algorithm is
     /// [`Error::KeyTypeMismatch`].
@@ -167,7 +89,7 @@ impl<const N: usize> KeyRing<N> {
         kid: Option<&str>,
         secret: &[u8],
     ) -> Result<(), Error> {
-        self.push(kid, KeyMaterial::Hmac(HmacKey::for_algorithm(alg, secret)?))
+        self.push(kid, KeyMaterial::Hmac(keyfmt::hmac_secret(alg, secret)?))
     }
 
     /// Load a public key bound to `alg` from DER: SPKI (RSA, EC P-256/P-384, Ed25519) or
@@ -184,14 +106,18 @@ impl<const N: usize> KeyRing<N> {
         self.push(kid, keyfmt::material_from_pem(alg, pem)?)
     }
 
-    /// Load an RSA public key for RS256 from its big-endian modulus and exponent.
-    pub fn add_rs256_components(
+    /// Load an RSA public key bound to `alg` (RS256/384/512 or PS256/384/512) from its
+    /// big-endian modulus and exponent: no key-format parser involved, for devices that keep
+    /// `n` and `e` as bytes. The key's checks are [`RsaKey::from_components`]'s.
+    pub fn add_rsa_components(
         &mut self,
+        alg: Algorithm,
         kid: Option<&str>,
         n: &[u8],
         e: &[u8],
     ) -> Result<(), Error> {
-        self.push(kid, KeyMaterial::Rsa(RsaKey::from_components(n, e)?))
+        let key = RsaKey::from_components(n, e)?.for_algorithm(alg)?;
+        self.push(kid, KeyMaterial::Rsa(key))
     }
 
     pub(crate) fn push(&mut self, kid: Option<&str>, material: KeyMaterial) -> Result<(), Error> {

@@ -1,7 +1,8 @@
 //! # jwtguard
 //!
-//! Verify compact JWS tokens (JWTs) signed HS256 with no heap, no `std` and no `unsafe`: for C
-//! and C++ API gateways and for Cortex-M class devices.
+//! Verify compact JWS tokens (JWTs) with no heap, no `std` and no `unsafe`, for every JWS
+//! algorithm a gateway meets (HS256/384/512, RS256/384/512, PS256/384/512, ES256/384, EdDSA):
+//! for C and C++ API gateways and for Cortex-M class devices.
 //!
 //! ## Design
 //! - **Untrusted input is a type.** [`UntrustedToken`] exposes only what picks a key (`alg`,
@@ -16,11 +17,8 @@
 //! - **No allocation.** Decoded segments go into a caller-provided [`TokenBuf`]; claims borrow
 //!   from it. Key rings have a capacity fixed at compile time.
 //!
-//! ## Limits
-//! - Tokens of at most [`MAX_TOKEN_LEN`] (2048) bytes.
-//! - HS256 secrets of at least 32 bytes. Key ids of at most [`MAX_KID_LEN`] bytes.
-//! - JSON nesting at most [`MAX_JSON_DEPTH`], at most [`MAX_JSON_MEMBERS`] object members in a
-//!   claims set; stack use is bounded by these.
+//! Every limit is in [`limits`] (token length, key ids, JSON depth and members, RSA sizes), and
+//! the token capacities a [`TokenBuf`] may have in [`capacity`].
 //!
 //! ## Threat model
 //! Tokens are attacker-controlled; keys and policy are trusted configuration. Before the
@@ -28,6 +26,22 @@
 //! detection in the header, which is capped at 16 members. Secrets are compared in constant
 //! time and zeroized on drop; token segments are public, so they are decoded with a fast
 //! variable-time base64 decoder.
+//!
+//! ## Layers
+//! Each module imports only from the lines below its own, so the map reads top-down
+//! (`tests/layers.rs` fails on an import that points up):
+//! 1. `lib`
+//! 2. `providers`
+//! 3. `verifier`
+//! 4. `token`
+//! 5. `policy`, `jwk`
+//! 6. `lists`, `keys`
+//! 7. `metadata`, `header`, `keyfmt`, `typed`
+//! 8. `claims`, `alg`
+//! 9. `pointer`, `permissions`, `keydoc`
+//! 10. `json`, `b64`, `bearer`
+//! 11. `scan`, `error`, `capacity`
+//! 12. `limits`
 //!
 //! ## Example
 //! ```
@@ -44,7 +58,7 @@
 //!     245, 103, 208, 128, 163,
 //! ];
 //! let mut keys = KeyRing::<3>::new();
-//! keys.add_hs256(None, &secret)?;
+//! keys.add_hmac(jwtguard::Algorithm::HS256, None, &secret)?;
 //! let verifier = Verifier::new(keys, Policy::new().issuers(&["joe"]).require_sub(false));
 //!
 //! let mut buf = TokenBuf::new();
@@ -79,16 +93,19 @@
     )
 )]
 
-mod alg;
+pub mod alg;
 mod b64;
 mod bearer;
+pub mod capacity;
 mod claims;
 mod error;
 mod header;
 pub mod json;
 mod jwk;
+mod keydoc;
 mod keyfmt;
 mod keys;
+pub mod limits;
 pub mod lists;
 mod metadata;
 mod permissions;
@@ -111,26 +128,16 @@ struct ReadmeDoctests;
 struct GuideDoctests;
 
 pub use alg::Algorithm;
-#[cfg(feature = "ecdsa")]
-pub use alg::ecdsa::EcKey;
-#[cfg(feature = "eddsa")]
-pub use alg::eddsa::Ed25519Key;
-pub use alg::hmac::{HmacKey, Hs256Key, is_configurable_secret};
-pub use alg::rsa::{RSA_MAX_BITS, RSA_MIN_BITS, Rs256Key, RsaKey};
 pub use bearer::bearer_token;
 pub use claims::{Audience, Claims};
 pub use error::{Error, Rejection};
-pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_MEMBERS_LARGE};
-pub use jwk::{JwksReport, MAX_JWK_SECRET_LEN};
-pub use keys::{DEFAULT_KIDLESS_LIMIT, KeyRing, MAX_KID_LEN};
-pub use metadata::{MAX_FIELD_NAME_LEN, MetadataField, check_fields};
+pub use jwk::JwksReport;
+pub use keys::KeyRing;
+pub use metadata::MetadataField;
 pub use policy::Policy;
 pub use providers::Providers;
-pub use token::{
-    Capacity, Capacity2K, Capacity4K, Capacity8K, Capacity16K, MAX_TOKEN_LEN, TOKEN_BUF_LEN,
-    TokenBuf, UntrustedToken, VerifiedToken, decoded_len,
-};
-pub use verifier::{Accepted, Request, ValidatedClaims, Verifier};
+pub use token::{TokenBuf, UntrustedToken, ValidatedClaims, VerifiedToken};
+pub use verifier::{Accepted, Request, Verifier};
 
 /// The current time in unix seconds, from the system clock (`std` feature).
 #[cfg(feature = "std")]

@@ -8,36 +8,11 @@
 
 use heapless::{String, Vec};
 
-use crate::Error;
-use crate::metadata::{self, MetadataField, Rejection};
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// A configured metadata field, whichever storage holds it.
-pub trait FieldSpec: sealed::Sealed {
-    /// The dot path in the claims.
-    fn path(&self) -> &str;
-    /// The name in the output document.
-    fn field_name(&self) -> &str;
-    /// Whether a token must carry it.
-    fn is_required(&self) -> bool;
-}
-
-impl sealed::Sealed for MetadataField<'_> {}
-
-impl FieldSpec for MetadataField<'_> {
-    fn path(&self) -> &str {
-        MetadataField::path(self)
-    }
-    fn field_name(&self) -> &str {
-        MetadataField::field_name(self)
-    }
-    fn is_required(&self) -> bool {
-        MetadataField::is_required(self)
-    }
-}
+use crate::error::Error;
+use crate::error::Rejection;
+use crate::limits::MAX_CLAIM_NAME_LEN;
+use crate::metadata::{self, MetadataField, sealed};
+pub use crate::metadata::{FieldSpec, OwnedField};
 
 /// The lists of a policy. Sealed: [`Borrowed`] and [`Owned`] are the two storages.
 pub trait PolicyLists: sealed::Sealed {
@@ -108,36 +83,6 @@ impl<'p> PolicyLists for Borrowed<'p> {
     }
     fn permissions_claim(&self) -> Option<&str> {
         self.permissions_claim
-    }
-}
-
-/// Longest permissions claim name an [`Owned`] policy holds, in bytes.
-pub const MAX_CLAIM_NAME_LEN: usize = 64;
-
-/// A metadata field an [`Owned`] policy holds: its path (up to `T` bytes) and output name.
-#[derive(Debug, Clone)]
-pub struct OwnedField<const T: usize> {
-    path: String<T>,
-    /// Empty: the path's last segment.
-    name: String<{ metadata::MAX_FIELD_NAME_LEN }>,
-    required: bool,
-}
-
-impl<const T: usize> sealed::Sealed for OwnedField<T> {}
-
-impl<const T: usize> FieldSpec for OwnedField<T> {
-    fn path(&self) -> &str {
-        &self.path
-    }
-    fn field_name(&self) -> &str {
-        if self.name.is_empty() {
-            metadata::last_segment(&self.path)
-        } else {
-            &self.name
-        }
-    }
-    fn is_required(&self) -> bool {
-        self.required
     }
 }
 

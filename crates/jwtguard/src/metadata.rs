@@ -6,14 +6,68 @@
 //! is absent is left out, or is an error naming the field when it is required. A JSON `null`
 //! at the path is a value, and is copied.
 
-use crate::Error;
-use crate::claims::Claims;
-pub(crate) use crate::error::Rejection;
-use crate::json::Value;
-use crate::lists::FieldSpec;
+use crate::error::Error;
+use crate::limits::MAX_FIELD_NAME_LEN;
+use heapless::String;
 
-/// Longest accepted output field name: "must be less than 64 characters".
-pub const MAX_FIELD_NAME_LEN: usize = 63;
+use crate::claims::Claims;
+use crate::error::Rejection;
+use crate::json::Value;
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// A configured metadata field, whichever storage holds it.
+pub trait FieldSpec: sealed::Sealed {
+    /// The dot path in the claims.
+    fn path(&self) -> &str;
+    /// The name in the output document.
+    fn field_name(&self) -> &str;
+    /// Whether a token must carry it.
+    fn is_required(&self) -> bool;
+}
+
+impl sealed::Sealed for MetadataField<'_> {}
+
+impl FieldSpec for MetadataField<'_> {
+    fn path(&self) -> &str {
+        MetadataField::path(self)
+    }
+    fn field_name(&self) -> &str {
+        MetadataField::field_name(self)
+    }
+    fn is_required(&self) -> bool {
+        MetadataField::is_required(self)
+    }
+}
+
+/// A metadata field an owned policy ([`crate::lists::Owned`]) holds: its path (up to `T` bytes) and output name.
+#[derive(Debug, Clone)]
+pub struct OwnedField<const T: usize> {
+    pub(crate) path: String<T>,
+    /// Empty: the path's last segment.
+    pub(crate) name: String<{ MAX_FIELD_NAME_LEN }>,
+    pub(crate) required: bool,
+}
+
+impl<const T: usize> sealed::Sealed for OwnedField<T> {}
+
+impl<const T: usize> FieldSpec for OwnedField<T> {
+    fn path(&self) -> &str {
+        &self.path
+    }
+    fn field_name(&self) -> &str {
+        if self.name.is_empty() {
+            last_segment(&self.path)
+        } else {
+            &self.name
+        }
+    }
+    fn is_required(&self) -> bool {
+        self.required
+    }
+}
 
 /// One metadata field. Build with [`MetadataField::required`] or [`MetadataField::optional`],
 /// then [`MetadataField::named`] to rename it; all `const`, so a field list can live in flash.
@@ -63,6 +117,13 @@ impl<'p> MetadataField<'p> {
     pub fn field_name(&self) -> &'p str {
         self.name.unwrap_or_else(|| last_segment(self.path))
     }
+
+    /// Check a field list as [`crate::Policy::check`] does: paths that name something (no
+    /// empty segment, a well-formed pointer), output names of 1 to 63 bytes, and no two fields
+    /// with one output name; a bad field is [`Error::InvalidMetadataField`] naming its index.
+    pub fn check_list(fields: &[Self]) -> Result<(), Rejection> {
+        check_fields(fields)
+    }
 }
 
 /// A path's last segment: a field's default output name (a pointer's last token; see
@@ -78,7 +139,7 @@ pub(crate) fn last_segment(path: &str) -> &str {
 
 /// Check a field list: paths of non-empty segments, output names of 1 to 63 bytes, and no two
 /// fields with the same output name.
-pub fn check_fields<F: FieldSpec>(fields: &[F]) -> Result<(), Rejection> {
+pub(crate) fn check_fields<F: FieldSpec>(fields: &[F]) -> Result<(), Rejection> {
     for (i, f) in fields.iter().enumerate() {
         let bad = Rejection {
             error: Error::InvalidMetadataField,
@@ -105,6 +166,14 @@ pub fn check_fields<F: FieldSpec>(fields: &[F]) -> Result<(), Rejection> {
         }
     }
     Ok(())
+}
+
+impl<'a> Claims<'a> {
+    /// Write the user-data document for `fields` into `out` (see [`MetadataField`]); returns
+    /// its length.
+    pub fn metadata<F: FieldSpec>(&self, fields: &[F], out: &mut [u8]) -> Result<usize, Rejection> {
+        write(self, fields, out)
+    }
 }
 
 /// Writes into a buffer, counting what it could not fit so the caller learns the size needed.

@@ -5,7 +5,7 @@
 //! Words are whole: `read` does not match `superread` or `Read`. In the string form an empty
 //! word (a leading, trailing or doubled space) makes the claim malformed.
 
-use crate::Error;
+use crate::error::Error;
 use crate::json::{Str, Value};
 
 /// Check `required` against the claim's value (`None`: the claim is absent).

@@ -11,12 +11,13 @@
 //!     .leeway(30);
 //! ```
 
-use crate::Error;
 use crate::claims::Claims;
+use crate::error::Error;
+use crate::error::Rejection;
 use crate::header::{self, Header};
 use crate::json::Str;
 use crate::lists::{self, Borrowed, Owned, PolicyLists};
-use crate::metadata::{self, MetadataField, Rejection};
+use crate::metadata::{self, MetadataField};
 use crate::permissions;
 
 /// What a token's claims must satisfy. Defaults: `exp` and `sub` required, `typ` (if present)

@@ -26,13 +26,14 @@
 use core::cell::Cell;
 use core::num::NonZeroU8;
 
-use crate::Error;
+use crate::capacity::Capacity;
 use crate::claims::Claims;
-use crate::keys::DEFAULT_KIDLESS_LIMIT;
+use crate::error::Error;
+use crate::error::Rejection;
+use crate::limits::{DEFAULT_KIDLESS_LIMIT, MAX_TOKEN_LEN};
 use crate::lists::{Borrowed, PolicyLists};
-use crate::metadata::Rejection;
-use crate::token::{Capacity, MAX_TOKEN_LEN, Signed, TokenBuf, UntrustedToken};
-use crate::verifier::{Accepted, Request, ValidatedClaims, Verifier};
+use crate::token::{Signed, TokenBuf, UntrustedToken, ValidatedClaims};
+use crate::verifier::{Accepted, Request, Verifier};
 
 /// Providers, each a [`Verifier`] with its own keys and policy, verified as one (see the
 /// module docs). Borrows the verifiers: configure each, then build the set over them.
@@ -41,7 +42,7 @@ use crate::verifier::{Accepted, Request, ValidatedClaims, Verifier};
 /// use jwtguard::{Error, KeyRing, Policy, Providers, TokenBuf, Verifier};
 /// # fn keys(secret: &[u8]) -> KeyRing<2> {
 /// #     let mut k = KeyRing::new();
-/// #     k.add_hs256(None, secret).unwrap();
+/// #     k.add_hmac(jwtguard::Algorithm::HS256, None, secret).unwrap();
 /// #     k
 /// # }
 /// let clerk = Verifier::new(

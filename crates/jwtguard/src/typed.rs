@@ -18,15 +18,16 @@
 //! is an error, never absent or truncated. (serde-json-core's errors do not say which field
 //! failed, so neither can this one.)
 
+use crate::capacity::{Capacity as _, Capacity16K, TOKEN_BUF_LEN, decoded_len};
 use crate::claims::Claims;
-use crate::{Capacity as _, Error};
+use crate::error::Error;
 
 /// The longest payload, and so the longest single string, that [`Claims::deserialize`]
 /// decodes: the payload of the largest token capacity (`Capacity16K`).
-pub const UNESCAPE_LEN: usize = crate::decoded_len(crate::Capacity16K::MAX_TOKEN_LEN);
+pub const UNESCAPE_LEN: usize = decoded_len(Capacity16K::MAX_TOKEN_LEN);
 
 /// Room for the default capacity's payload, on the stack of the common case.
-const SMALL: usize = crate::TOKEN_BUF_LEN;
+const SMALL: usize = TOKEN_BUF_LEN;
 
 impl<'a> Claims<'a> {
     /// The whole claims set as a `T` (any `serde::Deserialize`, borrowed `&str` fields included):

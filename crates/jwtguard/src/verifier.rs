@@ -1,37 +1,14 @@
 //! The one-call entry point: keys and policy together, checks in the documented order.
 
-use core::ops::Deref;
-
-use crate::Error;
-use crate::claims::Claims;
+use crate::capacity::Capacity;
+use crate::error::Error;
+use crate::error::Rejection;
 use crate::keys::KeyRing;
+use crate::limits::MAX_TOKEN_LEN;
 use crate::lists::{Borrowed, PolicyLists};
-use crate::metadata::{self, Rejection};
+use crate::metadata::{self, FieldSpec};
 use crate::policy::Policy;
-use crate::token::{Capacity, MAX_TOKEN_LEN, TokenBuf, UntrustedToken};
-
-/// Claims that passed signature verification and the whole policy. Only
-/// [`crate::VerifiedToken::validate`] makes one ([`Verifier::verify`] ends with it, and
-/// [`TokenBuf::validated_claims`] gives its claims back later).
-#[derive(Debug, Clone, Copy)]
-pub struct ValidatedClaims<'a> {
-    claims: Claims<'a>,
-}
-
-impl<'a> ValidatedClaims<'a> {
-    /// Only [`crate::VerifiedToken::validate`] calls this, after the whole policy held.
-    #[inline]
-    pub(crate) fn new(claims: Claims<'a>) -> Self {
-        Self { claims }
-    }
-}
-
-impl<'a> Deref for ValidatedClaims<'a> {
-    type Target = Claims<'a>;
-    fn deref(&self) -> &Claims<'a> {
-        &self.claims
-    }
-}
+use crate::token::{TokenBuf, UntrustedToken, ValidatedClaims};
 
 /// What one call asks for beyond the policy.
 #[derive(Debug, Default)]
@@ -71,7 +48,7 @@ pub struct Accepted<'a> {
 impl<'a> Accepted<'a> {
     /// The claims, and the document of `fields` written into `out` when the request asked
     /// for one: the last step of every `verify_request`.
-    pub(crate) fn with_metadata<F: crate::lists::FieldSpec>(
+    pub(crate) fn with_metadata<F: FieldSpec>(
         claims: ValidatedClaims<'a>,
         fields: &[F],
         out: Option<&mut [u8]>,

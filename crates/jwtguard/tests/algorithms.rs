@@ -17,9 +17,8 @@ mod common;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::rsa_keys::{data, private_key};
-use jwtguard::{
-    Algorithm, EcKey, Ed25519Key, Error, KeyRing, Policy, TokenBuf, UntrustedToken, Verifier,
-};
+use jwtguard::alg::{EcKey, Ed25519Key};
+use jwtguard::{Algorithm, Error, KeyRing, Policy, TokenBuf, UntrustedToken, Verifier};
 use rand::{RngCore, SeedableRng};
 use rsa::pkcs8::EncodePublicKey;
 

@@ -147,35 +147,41 @@ fn a_private_key_is_named_as_such() {
     let mut keys = KeyRing::<4>::new();
     // PKCS#8 PEM (BEGIN PRIVATE KEY), and the same relabelled as PKCS#1.
     let pem = data("rsa2048.key.pem");
-    assert_eq!(keys.add_rs256_pem(None, &pem), Err(Error::PrivateKey));
+    assert_eq!(
+        keys.add_pem(jwtguard::Algorithm::RS256, None, &pem),
+        Err(Error::PrivateKey)
+    );
     let sk = private_key(2048);
     let pkcs1_pem = sk.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).unwrap();
     assert_eq!(
-        keys.add_rs256_pem(None, pkcs1_pem.as_bytes()),
+        keys.add_pem(jwtguard::Algorithm::RS256, None, pkcs1_pem.as_bytes()),
         Err(Error::PrivateKey)
     );
     // A 4096-bit private key does not fit the PEM buffer; its label still says what it is.
     assert_eq!(
-        keys.add_rs256_pem(None, &data("rsa4096.key.pem")),
+        keys.add_pem(jwtguard::Algorithm::RS256, None, &data("rsa4096.key.pem")),
         Err(Error::PrivateKey)
     );
     // PKCS#1 RSAPrivateKey DER, and PKCS#8 PrivateKeyInfo DER.
     let der = sk.to_pkcs1_der().unwrap();
     assert_eq!(
-        keys.add_rs256_der(None, der.as_bytes()),
+        keys.add_der(jwtguard::Algorithm::RS256, None, der.as_bytes()),
         Err(Error::PrivateKey)
     );
     let der = rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&sk).unwrap();
     assert_eq!(
-        keys.add_rs256_der(None, der.as_bytes()),
+        keys.add_der(jwtguard::Algorithm::RS256, None, der.as_bytes()),
         Err(Error::PrivateKey)
     );
     // Truncated or foreign DER is still malformed, not a private key.
     let short = [0x30, 0x03, 0x02, 0x01, 0x00];
-    assert_eq!(keys.add_rs256_der(None, &short), Err(Error::KeyFormat));
+    assert_eq!(
+        keys.add_der(jwtguard::Algorithm::RS256, None, &short),
+        Err(Error::KeyFormat)
+    );
     let spki = data("rsa2048.spki.der");
     assert_eq!(
-        keys.add_rs256_der(None, &spki[..100]),
+        keys.add_der(jwtguard::Algorithm::RS256, None, &spki[..100]),
         Err(Error::KeyFormat)
     );
     // A JWK with `d`, alone and in a set.
@@ -239,8 +245,10 @@ fn no_issuer_and_no_audience_are_setup_errors_unless_waived() {
 #[test]
 fn require_kid_refuses_a_kidless_token() {
     let mut keys = KeyRing::<2>::new();
-    keys.add_hs256(Some("k1"), SECRET).unwrap();
-    keys.add_hs256(None, SECRET).unwrap();
+    keys.add_hmac(jwtguard::Algorithm::HS256, Some("k1"), SECRET)
+        .unwrap();
+    keys.add_hmac(jwtguard::Algorithm::HS256, None, SECRET)
+        .unwrap();
     keys.require_kid(true);
     let v = Verifier::new(keys, POLICY);
     assert_eq!(

@@ -3,7 +3,8 @@
 
 mod common;
 use common::*;
-use jwtguard::{Error, MAX_TOKEN_LEN};
+use jwtguard::Error;
+use jwtguard::limits::MAX_TOKEN_LEN;
 
 #[test]
 fn good_token_verifies() {

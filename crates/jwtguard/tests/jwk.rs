@@ -295,24 +295,46 @@ fn every_import_format_gives_the_same_verdicts() {
     for (name, load) in [
         (
             "spki pem",
-            &(|r: &mut KeyRing<1>| r.add_rs256_pem(Some("k"), &data("rsa2048.pub.pem")))
-                as &dyn Fn(&mut KeyRing<1>) -> Result<(), Error>,
+            &(|r: &mut KeyRing<1>| {
+                r.add_pem(
+                    jwtguard::Algorithm::RS256,
+                    Some("k"),
+                    &data("rsa2048.pub.pem"),
+                )
+            }) as &dyn Fn(&mut KeyRing<1>) -> Result<(), Error>,
         ),
         ("pkcs1 pem", &|r: &mut KeyRing<1>| {
-            r.add_rs256_pem(Some("k"), &data("rsa2048.pkcs1.pem"))
+            r.add_pem(
+                jwtguard::Algorithm::RS256,
+                Some("k"),
+                &data("rsa2048.pkcs1.pem"),
+            )
         }),
         ("spki der", &|r: &mut KeyRing<1>| {
-            r.add_rs256_der(Some("k"), &data("rsa2048.spki.der"))
+            r.add_der(
+                jwtguard::Algorithm::RS256,
+                Some("k"),
+                &data("rsa2048.spki.der"),
+            )
         }),
         ("pkcs1 der", &|r: &mut KeyRing<1>| {
-            r.add_rs256_der(Some("k"), &data("rsa2048.pkcs1.der"))
+            r.add_der(
+                jwtguard::Algorithm::RS256,
+                Some("k"),
+                &data("rsa2048.pkcs1.der"),
+            )
         }),
         ("jwk", &|r: &mut KeyRing<1>| r.add_jwk(jwk.as_bytes())),
         ("jwks", &|r: &mut KeyRing<1>| {
             r.add_jwks(jwks.as_bytes()).map(|_| ())
         }),
         ("n,e", &|r: &mut KeyRing<1>| {
-            r.add_rs256_components(Some("k"), &n_bytes(&pk), &e_bytes(&pk))
+            r.add_rsa_components(
+                jwtguard::Algorithm::RS256,
+                Some("k"),
+                &n_bytes(&pk),
+                &e_bytes(&pk),
+            )
         }),
     ] {
         let mut r = KeyRing::new();
@@ -385,11 +407,12 @@ fn one_kid_on_keys_of_different_types() {
         (1, Some(Error::DuplicateKeyId))
     );
     let mut r = KeyRing::<4>::new();
-    r.add_hs256(Some("k2"), SECRET).unwrap();
+    r.add_hmac(jwtguard::Algorithm::HS256, Some("k2"), SECRET)
+        .unwrap();
     r.add_jwk(rsa_jwk(2048, r#","kid":"k2""#).as_bytes())
         .unwrap();
     assert_eq!(
-        r.add_hs256(Some("k2"), OTHER_SECRET),
+        r.add_hmac(jwtguard::Algorithm::HS256, Some("k2"), OTHER_SECRET),
         Err(Error::DuplicateKeyId)
     );
     let v = Verifier::new(r, POLICY);

@@ -6,11 +6,11 @@
 mod common;
 
 use common::*;
-use jwtguard::{
-    Capacity, Capacity2K, Capacity4K, Capacity8K, Capacity16K, Error, KeyRing, MAX_JSON_MEMBERS,
-    MAX_JSON_MEMBERS_LARGE, Policy, Providers, TOKEN_BUF_LEN, TokenBuf, UntrustedToken, Verifier,
-    decoded_len,
+use jwtguard::capacity::{
+    Capacity, Capacity2K, Capacity4K, Capacity8K, Capacity16K, TOKEN_BUF_LEN, decoded_len,
 };
+use jwtguard::limits::{MAX_JSON_MEMBERS, MAX_JSON_MEMBERS_LARGE};
+use jwtguard::{Error, KeyRing, Policy, Providers, TokenBuf, UntrustedToken, Verifier};
 
 const ISS: &str = "https://sso.example/realms/acme";
 const POLICY: Policy<'static> = Policy::new()
@@ -66,7 +66,8 @@ fn keycloak_token(len: usize) -> String {
 
 fn verifier() -> Verifier<'static, 2> {
     let mut keys = KeyRing::new();
-    keys.add_hs256(Some("kc-1"), SECRET).unwrap();
+    keys.add_hmac(jwtguard::Algorithm::HS256, Some("kc-1"), SECRET)
+        .unwrap();
     Verifier::new(keys, POLICY)
 }
 

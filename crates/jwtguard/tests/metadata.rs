@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use jwtguard::{Error, MetadataField, Policy, Rejection, Request, TokenBuf, check_fields};
+use jwtguard::{Error, MetadataField, Policy, Rejection, Request, TokenBuf};
 
 const VALJEAN: &str = r#"{"sub":"24601","exp":9999999999,"user_data":{"name":"Jean Valjean","aliases":["Monsieur Madeleine","Ultime Fauchelevent","Urbain Fabre"]}}"#;
 static FIELDS: [MetadataField<'static>; 2] = [
@@ -191,7 +191,7 @@ fn field_names() {
             None,
         ),
     ] {
-        let got = check_fields(&fields).err();
+        let got = MetadataField::check_list(&fields).err();
         assert_eq!(
             got.map(|r| (r.error, r.field)),
             bad.map(|i| (Error::InvalidMetadataField, Some(i))),

@@ -12,7 +12,8 @@ type Lists = Owned<2, 4, 4, 64>;
 
 fn owned_verifier(policy: Policy<'static, Lists>) -> Verifier<'static, 4, Lists> {
     let mut keys = KeyRing::new();
-    keys.add_hs256(None, SECRET).unwrap();
+    keys.add_hmac(jwtguard::Algorithm::HS256, None, SECRET)
+        .unwrap();
     Verifier::new(keys, policy)
 }
 

@@ -100,7 +100,7 @@ fn metadata_fields_by_pointer() {
     ] {
         let fields = [bad];
         assert_eq!(
-            jwtguard::check_fields(&fields).map_err(|r| r.error),
+            jwtguard::MetadataField::check_list(&fields).map_err(|r| r.error),
             Err(Error::InvalidMetadataField),
             "{bad:?}"
         );

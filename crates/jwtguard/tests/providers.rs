@@ -21,7 +21,8 @@ const B_POLICY: Policy<'static> = Policy::new()
 
 fn provider(secret: &[u8], kid: Option<&str>, policy: Policy<'static>) -> Verifier<'static, 8> {
     let mut keys = KeyRing::new();
-    keys.add_hs256(kid, secret).unwrap();
+    keys.add_hmac(jwtguard::Algorithm::HS256, kid, secret)
+        .unwrap();
     Verifier::new(keys, policy)
 }
 
@@ -143,11 +144,17 @@ fn a_kidless_token_tries_at_most_the_limit_in_all_providers() {
     };
     let mut a_keys = KeyRing::<8>::new();
     for i in 0..3 {
-        a_keys.add_hs256(None, &wrong(i)).unwrap();
+        a_keys
+            .add_hmac(jwtguard::Algorithm::HS256, None, &wrong(i))
+            .unwrap();
     }
     let mut b_keys = KeyRing::<8>::new();
-    b_keys.add_hs256(None, &wrong(3)).unwrap();
-    b_keys.add_hs256(None, B_SECRET).unwrap();
+    b_keys
+        .add_hmac(jwtguard::Algorithm::HS256, None, &wrong(3))
+        .unwrap();
+    b_keys
+        .add_hmac(jwtguard::Algorithm::HS256, None, B_SECRET)
+        .unwrap();
     let a = Verifier::new(a_keys, A_POLICY);
     let b = Verifier::new(b_keys, B_POLICY);
     let list = [&a, &b];
@@ -161,11 +168,15 @@ fn a_kidless_token_tries_at_most_the_limit_in_all_providers() {
     // With a kid the limit does not apply: the key is named.
     let mut named = KeyRing::<8>::new();
     for i in 0..3 {
-        named.add_hs256(None, &wrong(i)).unwrap();
+        named
+            .add_hmac(jwtguard::Algorithm::HS256, None, &wrong(i))
+            .unwrap();
     }
     let a = Verifier::new(named, A_POLICY);
     let mut b_keys = KeyRing::<8>::new();
-    b_keys.add_hs256(Some("b1"), B_SECRET).unwrap();
+    b_keys
+        .add_hmac(jwtguard::Algorithm::HS256, Some("b1"), B_SECRET)
+        .unwrap();
     let b = Verifier::new(b_keys, B_POLICY);
     let list = [&a, &b];
     let one = Providers::new(&list)
@@ -178,7 +189,9 @@ fn a_kidless_token_tries_at_most_the_limit_in_all_providers() {
 #[test]
 fn require_kid_is_per_provider() {
     let mut a_keys = KeyRing::<8>::new();
-    a_keys.add_hs256(Some("a1"), A_SECRET).unwrap();
+    a_keys
+        .add_hmac(jwtguard::Algorithm::HS256, Some("a1"), A_SECRET)
+        .unwrap();
     a_keys.require_kid(true);
     let a = Verifier::new(a_keys, A_POLICY);
     let b = provider(B_SECRET, None, B_POLICY);

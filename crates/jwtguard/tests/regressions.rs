@@ -5,16 +5,19 @@
 mod common;
 use common::rsa_keys::*;
 use common::*;
-use jwtguard::{Error, KeyRing, MetadataField, Policy, TokenBuf, Verifier, check_fields};
+use jwtguard::{Error, KeyRing, MetadataField, Policy, TokenBuf, Verifier};
 
 /// Defect 3: a kid-less RS256 token is tried against every RSA key, whatever their sizes. The
 /// first key's length mismatch used to end the search with `SignatureLength`.
 #[test]
 fn kidless_rs256_token_finds_its_key_among_keys_of_other_sizes() {
     let mut keys = KeyRing::<4>::new();
-    keys.add_rs256_pem(None, &data("rsa2048.pub.pem")).unwrap();
-    keys.add_rs256_pem(None, &data("rsa3072.pub.pem")).unwrap();
-    keys.add_rs256_pem(None, &data("rsa4096.pub.pem")).unwrap();
+    keys.add_pem(jwtguard::Algorithm::RS256, None, &data("rsa2048.pub.pem"))
+        .unwrap();
+    keys.add_pem(jwtguard::Algorithm::RS256, None, &data("rsa3072.pub.pem"))
+        .unwrap();
+    keys.add_pem(jwtguard::Algorithm::RS256, None, &data("rsa4096.pub.pem"))
+        .unwrap();
     let v = Verifier::new(keys, POLICY);
     let header = r#"{"alg":"RS256","typ":"JWT"}"#;
     for bits in [2048, 3072, 4096] {
@@ -79,7 +82,7 @@ fn empty_path_segments_match_no_member() {
     // And such paths are refused at configuration time.
     for path in ["a..b", ".a", "a.", ""] {
         assert_eq!(
-            check_fields(&[MetadataField::optional(path).named("x")])
+            MetadataField::check_list(&[MetadataField::optional(path).named("x")])
                 .unwrap_err()
                 .error,
             Error::InvalidMetadataField,
@@ -119,7 +122,7 @@ fn a_public_key_is_refused_as_an_hmac_secret() {
         br#"{"kty":"RSA","n":"AQAB","e":"AQAB","padding":"0123456789"}"#.to_vec(),
     ] {
         assert_eq!(
-            keys.add_hs256(None, &secret),
+            keys.add_hmac(jwtguard::Algorithm::HS256, None, &secret),
             Err(Error::SecretIsKey),
             "{:?}",
             String::from_utf8_lossy(&secret[..20])
@@ -131,11 +134,20 @@ fn a_public_key_is_refused_as_an_hmac_secret() {
     let jwk = format!(r#"{{"kty":"oct","k":"{k}"}}"#);
     assert_eq!(keys.add_jwk(jwk.as_bytes()), Err(Error::SecretIsKey));
     // Ordinary secrets, including JSON that is not a JWK and text mentioning BEGIN, still load.
-    keys.add_hs256(None, SECRET).unwrap();
-    keys.add_hs256(None, br#"{"not":"a jwk, just a long secret value"}"#)
+    keys.add_hmac(jwtguard::Algorithm::HS256, None, SECRET)
         .unwrap();
-    keys.add_hs256(None, b"BEGIN-----0123456789012345678901234567")
-        .unwrap();
+    keys.add_hmac(
+        jwtguard::Algorithm::HS256,
+        None,
+        br#"{"not":"a jwk, just a long secret value"}"#,
+    )
+    .unwrap();
+    keys.add_hmac(
+        jwtguard::Algorithm::HS256,
+        None,
+        b"BEGIN-----0123456789012345678901234567",
+    )
+    .unwrap();
     assert_eq!(keys.len(), 3);
 }
 

@@ -14,7 +14,8 @@ const EXP: u64 = 1300819380;
 
 fn verifier() -> Verifier<'static, 1> {
     let mut keys = KeyRing::new();
-    keys.add_hs256(None, &KEY).unwrap();
+    keys.add_hmac(jwtguard::Algorithm::HS256, None, &KEY)
+        .unwrap();
     Verifier::new(keys, Policy::new().issuers(&["joe"]).require_sub(false))
 }
 

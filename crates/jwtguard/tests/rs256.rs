@@ -7,7 +7,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::rsa_keys::*;
 use common::*;
-use jwtguard::{Error, KeyRing, Policy, Rs256Key, TokenBuf, Verifier};
+use jwtguard::alg::RsaKey;
+use jwtguard::{Error, KeyRing, Policy, TokenBuf, Verifier};
 use rsa::BigUint;
 use rsa::traits::PublicKeyParts;
 
@@ -22,8 +23,13 @@ const A2_EXP: u64 = 1300819380;
 
 fn a2_verifier() -> Verifier<'static, 2> {
     let mut keys = KeyRing::new();
-    keys.add_rs256_components(None, &unb64(A2_N), &unb64("AQAB"))
-        .unwrap();
+    keys.add_rsa_components(
+        jwtguard::Algorithm::RS256,
+        None,
+        &unb64(A2_N),
+        &unb64("AQAB"),
+    )
+    .unwrap();
     Verifier::new(keys, Policy::new().issuers(&["joe"]).require_sub(false))
 }
 
@@ -50,7 +56,7 @@ fn rfc7515_a2() {
 fn rfc7520_4_1_signature_layer() {
     // Figure 3 key (RFC 7520 §3.3) public part; Figure 13 signature; Figures 9 and 10 inputs.
     let n = "n4EPtAOCc9AlkeQHPzHStgAbgs7bTZLwUBZdR8_KuKPEHLd4rHVTeT-O-XV2jRojdNhxJWTDvNd7nqQ0VEiZQHz_AJmSCpMaJMRBSFKrKb2wqVwGU_NsYOYL-QtiWN2lbzcEe6XC0dApr5ydQLrHqkHHig3RBordaZ6Aj-oBHqFEHYpPe7Tpe-OfVfHd1E6cS6M1FZcD1NNLYD5lFHpPI9bTwJlsde3uhGqC0ZCuEHg8lhzwOHrtIQbS0FVbb9k3-tVTU4fg_3L_vniUFAKwuCLqKnS2BYwdq_mzSnbLY7h_qixoR7jig3__kRhuaxwUkRz5iaiQkqgc5gHdrNP5zw";
-    let key = Rs256Key::from_components(&unb64(n), &unb64("AQAB")).unwrap();
+    let key = RsaKey::from_components(&unb64(n), &unb64("AQAB")).unwrap();
     let protected = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImJpbGJvLmJhZ2dpbnNAaG9iYml0b24uZXhhbXBsZSJ9";
     let payload = "SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5kIGlmIHlvdSBkb24ndCBrZWVwIHlvdXIgZmVldCwgdGhlcmXigJlzIG5vIGtub3dpbmcgd2hlcmUgeW91IG1pZ2h0IGJlIHN3ZXB0IG9mZiB0by4";
     let sig = "MRjdkly7_-oTPTS3AXP41iQIGKa80A0ZmTuV5MEaHoxnW2e5CZ5NlKtainoFmKZopdHM1O2U4mwzJdQx996ivp83xuglII7PNDi84wnB-BDkoBwA78185hX-Es4JIwmDLJK3lfWRa-XtL0RnltuYv746iYTh_qHRD68BNt1uSNCrUCTJDt5aAE6x8wW1Kt9eRo4QPocSadnHXFxnt8Is9UzpERV0ePPQdLuW3IS_de3xyIrDaLGdjluPxUAhb6L2aXic1U12podGU0KLUQSE_oI-ZnmKJ3F4uOZDnd6QZWJushZ41Axf_fcIe8u9ipH84ogoree7vjbU5y18kDquDg";
@@ -88,7 +94,7 @@ fn key_sizes_admitted_at_load() {
             },
         ),
     ] {
-        let got = Rs256Key::from_pem(&data(file)).map(|k| k.modulus_bits());
+        let got = RsaKey::from_pem(&data(file)).map(|k| k.modulus_bits());
         assert_eq!(got, want, "{file}");
     }
 }
@@ -100,27 +106,27 @@ fn modulus_and_exponent_rules() {
     let mut even = n.clone();
     *even.last_mut().unwrap() &= 0xfe;
     assert_eq!(
-        Rs256Key::from_components(&even, &[1, 0, 1]).err(),
+        RsaKey::from_components(&even, &[1, 0, 1]).err(),
         Some(Error::RsaInvalidModulus)
     );
     // 2047 bits: clear the top bit.
     let mut short = n.clone();
     short[0] &= 0x7f;
     assert_eq!(
-        Rs256Key::from_components(&short, &[1, 0, 1]).err(),
+        RsaKey::from_components(&short, &[1, 0, 1]).err(),
         Some(Error::RsaModulusTooSmall)
     );
     // Leading zero bytes are not bits.
     let mut padded = vec![0, 0];
     padded.extend_from_slice(&n);
     assert_eq!(
-        Rs256Key::from_components(&padded, &[0, 1, 0, 1])
+        RsaKey::from_components(&padded, &[0, 1, 0, 1])
             .unwrap()
             .modulus_bits(),
         2048
     );
     assert_eq!(
-        Rs256Key::from_components(&[], &[1, 0, 1]).err(),
+        RsaKey::from_components(&[], &[1, 0, 1]).err(),
         Some(Error::RsaModulusTooSmall)
     );
     for e in [
@@ -133,14 +139,14 @@ fn modulus_and_exponent_rules() {
         &[0xff, 0xff, 0xff, 0xfe],
     ] {
         assert_eq!(
-            Rs256Key::from_components(&n, e).err(),
+            RsaKey::from_components(&n, e).err(),
             Some(Error::RsaInvalidExponent),
             "{e:?}"
         );
     }
     for e in [&[3u8][..], &[1, 0, 1], &[0xff, 0xff, 0xff, 0xff]] {
         assert_eq!(
-            Rs256Key::from_components(&n, e)
+            RsaKey::from_components(&n, e)
                 .unwrap()
                 .exponent()
                 .to_be_bytes()
@@ -156,7 +162,7 @@ fn modulus_and_exponent_rules() {
 fn signature_lengths_and_values() {
     let sk = private_key(2048);
     let pk = sk.to_public_key();
-    let key = Rs256Key::from_components(&n_bytes(&pk), &e_bytes(&pk)).unwrap();
+    let key = RsaKey::from_components(&n_bytes(&pk), &e_bytes(&pk)).unwrap();
     let msg = b"header.payload";
     let good = sign_rs256(&sk, msg);
     assert_eq!(good.len(), 256);
@@ -202,7 +208,7 @@ fn padding_is_compared_never_parsed() {
     use sha2::{Digest, Sha256};
     let sk = private_key(2048);
     let pk = sk.to_public_key();
-    let key = Rs256Key::from_components(&n_bytes(&pk), &e_bytes(&pk)).unwrap();
+    let key = RsaKey::from_components(&n_bytes(&pk), &e_bytes(&pk)).unwrap();
     let msg = b"signing input";
     let h = Sha256::digest(msg);
     let with_null: &[u8] = &[
@@ -256,33 +262,30 @@ fn padding_is_compared_never_parsed() {
 fn malformed_keys() {
     let pem = String::from_utf8(data("rsa2048.pub.pem")).unwrap();
     assert_eq!(
-        Rs256Key::from_pem(pem.replace("PUBLIC KEY", "CERTIFICATE").as_bytes()).err(),
+        RsaKey::from_pem(pem.replace("PUBLIC KEY", "CERTIFICATE").as_bytes()).err(),
         Some(Error::UnsupportedKeyType)
     );
     // A private-key label is named as such, whatever the content (issue 19).
     assert_eq!(
-        Rs256Key::from_pem(pem.replace("PUBLIC KEY", "PRIVATE KEY").as_bytes()).err(),
+        RsaKey::from_pem(pem.replace("PUBLIC KEY", "PRIVATE KEY").as_bytes()).err(),
         Some(Error::PrivateKey)
     );
     assert_eq!(
-        Rs256Key::from_pem(pem.replace("MIIB", "MIIC").as_bytes()).err(),
+        RsaKey::from_pem(pem.replace("MIIB", "MIIC").as_bytes()).err(),
         Some(Error::KeyFormat)
     );
-    assert_eq!(Rs256Key::from_pem(b"not pem").err(), Some(Error::KeyFormat));
-    assert_eq!(
-        Rs256Key::from_der(b"\x30\x00").err(),
-        Some(Error::KeyFormat)
-    );
+    assert_eq!(RsaKey::from_pem(b"not pem").err(), Some(Error::KeyFormat));
+    assert_eq!(RsaKey::from_der(b"\x30\x00").err(), Some(Error::KeyFormat));
     let der = data("rsa2048.spki.der");
     assert_eq!(
-        Rs256Key::from_der(&der[..der.len() - 1]).err(),
+        RsaKey::from_der(&der[..der.len() - 1]).err(),
         Some(Error::KeyFormat)
     );
     let mut trailing = der.clone();
     trailing.push(0);
-    assert_eq!(Rs256Key::from_der(&trailing).err(), Some(Error::KeyFormat));
+    assert_eq!(RsaKey::from_der(&trailing).err(), Some(Error::KeyFormat));
     // A private key is not a public key.
-    assert!(Rs256Key::from_pem(&data("rsa2048.key.pem")).is_err());
+    assert!(RsaKey::from_pem(&data("rsa2048.key.pem")).is_err());
 }
 
 /// RFC 8725 §2.1: an attacker MACs a token with the RSA public key's bytes as the HMAC secret
@@ -290,8 +293,12 @@ fn malformed_keys() {
 #[test]
 fn algorithm_confusion_hs256_keyed_with_rsa_public_key() {
     let mut r = KeyRing::<2>::new();
-    r.add_rs256_pem(Some("rsa"), &data("rsa2048.pub.pem"))
-        .unwrap();
+    r.add_pem(
+        jwtguard::Algorithm::RS256,
+        Some("rsa"),
+        &data("rsa2048.pub.pem"),
+    )
+    .unwrap();
     let v = Verifier::new(r, POLICY);
     for secret in [
         data("rsa2048.pub.pem"),
@@ -312,7 +319,8 @@ fn algorithm_confusion_hs256_keyed_with_rsa_public_key() {
     }
     // And the other direction: an RS256 header naming an HS256 key.
     let mut r = KeyRing::<2>::new();
-    r.add_hs256(Some("mac"), SECRET).unwrap();
+    r.add_hmac(jwtguard::Algorithm::HS256, Some("mac"), SECRET)
+        .unwrap();
     let v = Verifier::new(r, POLICY);
     let t = sign_token(
         r#"{"alg":"RS256","kid":"mac"}"#,
@@ -330,10 +338,16 @@ fn algorithm_confusion_hs256_keyed_with_rsa_public_key() {
 fn rsa_and_hmac_keys_side_by_side() {
     let sk = private_key(2048);
     let mut r = KeyRing::<4>::new();
-    r.add_hs256(None, SECRET).unwrap();
-    r.add_rs256_pem(None, &data("rsa2048.pub.pem")).unwrap();
-    r.add_rs256_pem(Some("big"), &data("rsa4096.pub.pem"))
+    r.add_hmac(jwtguard::Algorithm::HS256, None, SECRET)
         .unwrap();
+    r.add_pem(jwtguard::Algorithm::RS256, None, &data("rsa2048.pub.pem"))
+        .unwrap();
+    r.add_pem(
+        jwtguard::Algorithm::RS256,
+        Some("big"),
+        &data("rsa4096.pub.pem"),
+    )
+    .unwrap();
     let v = Verifier::new(r, POLICY);
     assert_eq!(check_with(&v, good_token().as_bytes(), NOW), Ok(()));
     let t = sign_token(r#"{"alg":"RS256"}"#, &claims_with(""), &sk);

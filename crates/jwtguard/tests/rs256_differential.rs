@@ -8,7 +8,7 @@
 
 mod common;
 use common::rsa_keys::*;
-use jwtguard::Rs256Key;
+use jwtguard::alg::RsaKey;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rsa::RsaPrivateKey;
@@ -23,7 +23,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 
 fn agree(key: &RsaPrivateKey, rng: &mut ChaCha8Rng, rounds: u64, seed: u64) {
     let pk = key.to_public_key();
-    let ours = Rs256Key::from_components(&n_bytes(&pk), &e_bytes(&pk)).unwrap();
+    let ours = RsaKey::from_components(&n_bytes(&pk), &e_bytes(&pk)).unwrap();
     let len = key.size();
     for round in 0..rounds {
         let mut msg = vec![0u8; rng.gen_range(0..2048)];

@@ -239,7 +239,7 @@ fn a_long_escaped_claim_the_struct_skips() {
     );
     let v = verifier(POLICY_ANY).max_token_len(16384);
     let t = sign(HEADER, &huge, SECRET);
-    let mut buf = TokenBuf::<jwtguard::Capacity16K>::empty();
+    let mut buf = TokenBuf::<jwtguard::capacity::Capacity16K>::empty();
     let c = v.verify(t.as_bytes(), NOW, &mut buf).unwrap();
     assert_eq!(c.deserialize::<Small<'_>>().map(|s| s.sub), Ok("u"));
 }

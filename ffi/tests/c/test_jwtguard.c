@@ -121,10 +121,9 @@ static void test_other_error_classes(const jwtguard_verifier *v) {
     CHECK_STATUS(jwtguard_verify(v, (const uint8_t *)samples[VALID_RS1], n, NOW, need, 2, &r), JWTGUARD_INSUFFICIENT_PERMISSIONS);
     /* key loading */
     jwtguard_verifier *k = jwtguard_verifier_new();
-    CHECK_STATUS(jwtguard_verifier_add_hs256(k, NULL, 0, S("short")), JWTGUARD_KEY_TOO_SHORT);
-    CHECK_STATUS(jwtguard_verifier_add_hs256_configured(k, NULL, 0, S("0123456789012345678901234567890123456789+")), JWTGUARD_INVALID_SECRET_FORMAT);
-    CHECK_STATUS(jwtguard_verifier_add_rsa_pem(k, S("x"), S("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")), JWTGUARD_KEY_FORMAT);
-    CHECK_STATUS(jwtguard_verifier_add_rsa_der(k, NULL, 0, S("\x30\x00")), JWTGUARD_KEY_FORMAT);
+    CHECK_STATUS(jwtguard_verifier_add_hmac(k, JWTGUARD_ALG_HS256, NULL, 0, S("short")), JWTGUARD_KEY_TOO_SHORT);
+    CHECK_STATUS(jwtguard_verifier_add_key_pem(k, JWTGUARD_ALG_RS256, S("x"), S("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")), JWTGUARD_KEY_FORMAT);
+    CHECK_STATUS(jwtguard_verifier_add_key_der(k, JWTGUARD_ALG_RS256, NULL, 0, S("\x30\x00")), JWTGUARD_KEY_FORMAT);
     CHECK_STATUS(jwtguard_verifier_add_jwk(k, S("{\"kty\":\"EC\",\"crv\":\"P-521\"}")), JWTGUARD_UNSUPPORTED_KEY_TYPE);
     /* an EC JWK without its curve is malformed (RFC 7518 6.2.1.1) */
     CHECK_STATUS(jwtguard_verifier_add_jwk(k, S("{\"kty\":\"EC\"}")), JWTGUARD_KEY_FORMAT);
@@ -226,7 +225,7 @@ static void test_null_arguments(const jwtguard_verifier *v) {
     CHECK_STATUS(jwtguard_verify(v, NULL, 0, NOW, NULL, 0, &r), JWTGUARD_MALFORMED);
     CHECK_STATUS(jwtguard_verify(v, S("a.b.c"), NOW, NULL, 1, &r), JWTGUARD_NULL_ARGUMENT);
     CHECK_STATUS(jwtguard_verify(v, S("a.b.c"), NOW, NULL, 0, NULL), JWTGUARD_NULL_ARGUMENT);
-    CHECK_STATUS(jwtguard_verifier_add_hs256(NULL, NULL, 0, S("0123456789abcdef0123456789abcdef")), JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_verifier_add_hmac(NULL, JWTGUARD_ALG_HS256, NULL, 0, S("0123456789abcdef0123456789abcdef")), JWTGUARD_NULL_ARGUMENT);
     CHECK_STATUS(jwtguard_verifier_add_issuer(NULL, S("x")), JWTGUARD_NULL_ARGUMENT);
     CHECK_STATUS(jwtguard_verifier_set_leeway(NULL, 1), JWTGUARD_NULL_ARGUMENT);
     CHECK_STATUS(jwtguard_result_claims_json(NULL, out, sizeof out, &len), JWTGUARD_NULL_ARGUMENT);
@@ -266,7 +265,7 @@ static void test_boundary_values(const jwtguard_verifier *v) {
     /* a private key is named as such; a token with a trailing newline says so */
     size_t sk_len;
     char *sk = slurp("../../crates/jwtguard/tests/data/rsa2048.key.pem", &sk_len);
-    CHECK_STATUS(jwtguard_verifier_add_rsa_pem(k, NULL, 0, (const uint8_t *)sk, sk_len), JWTGUARD_PRIVATE_KEY);
+    CHECK_STATUS(jwtguard_verifier_add_key_pem(k, JWTGUARD_ALG_RS256, NULL, 0, (const uint8_t *)sk, sk_len), JWTGUARD_PRIVATE_KEY);
     free(sk);
     jwtguard_result wr;
     char with_newline[4096];
@@ -283,7 +282,7 @@ static void test_boundary_values(const jwtguard_verifier *v) {
     /* an RSA public key is not an HMAC secret */
     size_t pem_len;
     char *pem = slurp("../../crates/jwtguard/tests/data/rsa2048.pub.pem", &pem_len);
-    CHECK_STATUS(jwtguard_verifier_add_hs256(k, NULL, 0, (const uint8_t *)pem, pem_len), JWTGUARD_SECRET_IS_KEY);
+    CHECK_STATUS(jwtguard_verifier_add_hmac(k, JWTGUARD_ALG_HS256, NULL, 0, (const uint8_t *)pem, pem_len), JWTGUARD_SECRET_IS_KEY);
     free(pem);
 
     /* out-parameters untouched on every error */

@@ -13,7 +13,7 @@
 use p256::ecdsa::signature::Verifier as _;
 
 use super::Algorithm;
-use crate::Error;
+use crate::error::Error;
 
 #[derive(Clone, Debug)]
 enum Curve {

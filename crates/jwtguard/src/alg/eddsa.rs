@@ -15,7 +15,7 @@
 use ed25519_dalek::Verifier as _;
 
 use super::Algorithm;
-use crate::Error;
+use crate::error::Error;
 
 /// The canonical encodings of the eight points of order dividing 8 (the 8-torsion subgroup),
 /// as `CompressedEdwardsY`; the unit test recomputes them from curve25519-dalek's own table.

@@ -4,7 +4,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use subtle::ConstantTimeEq;
 
 use super::Algorithm;
-use crate::Error;
+use crate::error::Error;
 
 /// The keyed HMAC state, one per hash.
 #[derive(Clone)]
@@ -28,23 +28,15 @@ pub struct HmacKey {
     state: State,
 }
 
-/// The HS256 key type of earlier versions: an [`HmacKey`], which [`HmacKey::new`] binds to
-/// HS256.
-pub type Hs256Key = HmacKey;
-
 impl HmacKey {
-    /// An HS256 key. RFC 7518 §3.2: "A key of the same size as the hash output (for instance,
-    /// 256 bits for HS256) or larger MUST be used".
-    ///
-    /// Shorter secrets are [`Error::KeyTooShort`]; a secret that is a key document (a gateway
-    /// pointed at the RSA public key file by mistake) is [`Error::SecretIsKey`].
-    pub fn new(secret: &[u8]) -> Result<Self, Error> {
-        Self::for_algorithm(Algorithm::HS256, secret)
-    }
-
     /// A key bound to `alg` (HS256, HS384 or HS512), at least as long as its hash output
-    /// (32, 48 or 64 bytes). Another algorithm is [`Error::KeyTypeMismatch`]; one this build
-    /// leaves out is [`Error::UnsupportedAlgorithm`].
+    /// (32, 48 or 64 bytes; RFC 7518 §3.2: "A key of the same size as the hash output ... or
+    /// larger MUST be used"): shorter is [`Error::KeyTooShort`]. Another algorithm is
+    /// [`Error::KeyTypeMismatch`]; one this build leaves out is [`Error::UnsupportedAlgorithm`].
+    ///
+    /// The primitive takes any bytes. [`crate::KeyRing::add_hmac`] also refuses a secret that is
+    /// a key document (a gateway pointed at the RSA public key file by mistake), which needs
+    /// the key-format parsers.
     pub fn for_algorithm(alg: Algorithm, secret: &[u8]) -> Result<Self, Error> {
         if !matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
             return Err(Error::KeyTypeMismatch);
@@ -54,9 +46,6 @@ impl HmacKey {
         }
         if secret.len() < alg.hash().len() {
             return Err(Error::KeyTooShort);
-        }
-        if crate::keyfmt::is_key_document(secret) {
-            return Err(Error::SecretIsKey);
         }
         let state = match alg {
             #[cfg(feature = "hmac-sha512")]
@@ -133,13 +122,4 @@ impl core::fmt::Debug for HmacKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "HmacKey({}, ..)", self.algorithm().name())
     }
-}
-
-/// Whether `secret` has the form custom-JWT backends require of configured signing keys:
-/// 32 to 512 characters, each an ASCII letter, digit, `_` or `-`.
-pub fn is_configurable_secret(secret: &[u8]) -> bool {
-    (32..=512).contains(&secret.len())
-        && secret
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
 }

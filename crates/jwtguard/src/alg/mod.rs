@@ -2,17 +2,26 @@
 //! time; the header's `alg` only has to agree with it.
 
 #[cfg(feature = "ecdsa")]
-pub(crate) mod ecdsa;
+mod ecdsa;
 #[cfg(feature = "eddsa")]
-pub(crate) mod eddsa;
+mod eddsa;
 mod hash;
-pub(crate) mod hmac;
+mod hmac;
 mod mont;
 #[cfg(feature = "rsa-pss")]
 mod pss;
-pub(crate) mod rsa;
+mod rsa;
 
+#[cfg(feature = "ecdsa")]
+pub use ecdsa::EcKey;
+#[cfg(feature = "eddsa")]
+pub use eddsa::Ed25519Key;
 pub(crate) use hash::Hash;
+pub use hmac::HmacKey;
+pub(crate) use rsa::MAX_LEN as RSA_MAX_LEN;
+pub use rsa::RsaKey;
+
+use crate::error::Error;
 
 /// The JWS algorithms jwtguard knows. Which of them a build verifies depends on its features
 /// (HS256 and RS256 always; see [`Algorithm::from_name`]).
@@ -115,6 +124,44 @@ impl Algorithm {
             Algorithm::HS512 | Algorithm::RS512 | Algorithm::PS512 | Algorithm::EdDSA => {
                 Hash::Sha512
             }
+        }
+    }
+}
+
+/// One slot's key. Sized for the largest RSA modulus (see the `rsa-4096` feature).
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum KeyMaterial {
+    Hmac(HmacKey),
+    Rsa(RsaKey),
+    #[cfg(feature = "ecdsa")]
+    Ec(EcKey),
+    #[cfg(feature = "eddsa")]
+    Ed25519(Ed25519Key),
+}
+
+impl KeyMaterial {
+    /// The one algorithm the key answers to.
+    pub(crate) fn algorithm(&self) -> Algorithm {
+        match self {
+            KeyMaterial::Hmac(k) => k.algorithm(),
+            KeyMaterial::Rsa(k) => k.algorithm(),
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::Ec(k) => k.algorithm(),
+            #[cfg(feature = "eddsa")]
+            KeyMaterial::Ed25519(k) => k.algorithm(),
+        }
+    }
+
+    /// Check `signature` over `message` with the key's algorithm.
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        match self {
+            KeyMaterial::Hmac(k) => k.verify(message, signature),
+            KeyMaterial::Rsa(k) => k.verify(message, signature),
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::Ec(k) => k.verify(message, signature),
+            #[cfg(feature = "eddsa")]
+            KeyMaterial::Ed25519(k) => k.verify(message, signature),
         }
     }
 }

@@ -8,7 +8,7 @@
 use subtle::ConstantTimeEq;
 
 use super::Hash;
-use crate::Error;
+use crate::error::Error;
 
 /// Check `em_full`, the modulus-length output of RSAVP1 (`s^e mod n`), as the EMSA-PSS
 /// encoding of `message` for a modulus of `mod_bits` bits.
@@ -90,4 +90,3 @@ pub(crate) fn verify(
         Err(bad)
     }
 }
-

@@ -19,16 +19,9 @@ use subtle::ConstantTimeEq;
 
 use super::mont::{self, Modulus, W, limbs};
 use super::{Algorithm, Hash};
-use crate::Error;
+use crate::error::Error;
+use crate::limits::{RSA_MAX_BITS, RSA_MIN_BITS};
 
-/// Smallest modulus accepted, in bits (RFC 7518 §3.3: "2048 bits or larger MUST be used").
-pub const RSA_MIN_BITS: usize = 2048;
-/// Largest modulus accepted, in bits: 4096 with the `rsa-4096` feature (default), else 2048.
-#[cfg(feature = "rsa-4096")]
-pub const RSA_MAX_BITS: usize = 4096;
-/// Largest modulus accepted, in bits: 4096 with the `rsa-4096` feature (default), else 2048.
-#[cfg(not(feature = "rsa-4096"))]
-pub const RSA_MAX_BITS: usize = 2048;
 pub(crate) const MAX_LEN: usize = RSA_MAX_BITS / 8;
 
 /// `DigestInfo ::= SEQUENCE { AlgorithmIdentifier { id-sha256, NULL }, OCTET STRING (32) }`,
@@ -100,10 +93,6 @@ pub struct RsaKey {
     e: u32,
     alg: Algorithm,
 }
-
-/// The RS256 key type of earlier versions: an [`RsaKey`], which its constructors bind to
-/// RS256.
-pub type Rs256Key = RsaKey;
 
 fn strip_zeros(mut b: &[u8]) -> &[u8] {
     while let Some((0, rest)) = b.split_first() {
@@ -278,7 +267,8 @@ fn emsa_pkcs1_matches(hash: Hash, message: &[u8], em: &[u8]) -> bool {
     let Some((lead, ps)) = head.split_first_chunk::<2>() else {
         return false;
     };
-    let mut diff = (lead[0] ^ 0x00) | (lead[1] ^ 0x01) | *zero;
+    // 0x00 0x01 ... 0x00: the first and the separator byte must be zero.
+    let mut diff = lead[0] | (lead[1] ^ 0x01) | *zero;
     for b in ps {
         diff |= b ^ 0xff;
     }

@@ -63,7 +63,8 @@ pub const POLICY: Policy<'static> = Policy::new()
 
 pub fn verifier(policy: Policy<'static>) -> Verifier<'static, 4> {
     let mut keys = KeyRing::new();
-    keys.add_hs256(None, SECRET).unwrap();
+    keys.add_hmac(jwtguard::Algorithm::HS256, None, SECRET)
+        .unwrap();
     Verifier::new(keys, policy)
 }
 
