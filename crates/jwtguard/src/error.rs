@@ -44,7 +44,7 @@ macro_rules! errors {
 errors! {
 
     // ---- format (RFC 7515 §7.1, §2; RFC 8259) ----
-    /// The token is longer than [`crate::MAX_TOKEN_LEN`] bytes; nothing was decoded.
+    /// The token is longer than [`crate::limits::MAX_TOKEN_LEN`] bytes; nothing was decoded.
     TokenTooLong => "Token is too long",
     /// The token is not three `.`-separated segments (RFC 7515 §7.1, RFC 7519 §7.2 step 1).
     Malformed => "Token is malformed",
@@ -59,7 +59,7 @@ errors! {
     JsonSyntax => "Token contains invalid JSON",
     /// A JSON object repeats a member name (RFC 7515 §4, RFC 7519 §4: names must be unique).
     JsonDuplicateMember => "Token JSON has a duplicate member",
-    /// JSON nesting deeper than [`crate::MAX_JSON_DEPTH`], or more members than the budget.
+    /// JSON nesting deeper than [`crate::limits::MAX_JSON_DEPTH`], or more members than the budget.
     JsonTooComplex => "Token JSON is nested too deeply or too large",
     /// The header or claims set is JSON but not an object (RFC 7515 §4, RFC 7519 §7.2 step 10).
     JsonNotObject => "Token JSON is not an object",
@@ -169,7 +169,7 @@ errors! {
     // ---- key loading (never returned by verification) ----
     /// An HMAC secret shorter than 32 bytes (RFC 7518 §3.2: at least the hash output size).
     KeyTooShort => "Key is too short",
-    /// A key id longer than [`crate::MAX_KID_LEN`] bytes, or empty.
+    /// A key id longer than [`crate::limits::MAX_KID_LEN`] bytes, or empty.
     InvalidKeyId => "Invalid key id",
     /// A key with this key id is already loaded.
     DuplicateKeyId => "Duplicate key id",

@@ -39,7 +39,7 @@
 //! 7. `metadata`, `header`, `keyfmt`, `typed`
 //! 8. `claims`, `alg`
 //! 9. `pointer`, `permissions`, `keydoc`
-//! 10. `json`, `b64`, `bearer`
+//! 10. `json`, `b64`, `bearer`, `numbers`
 //! 11. `scan`, `error`, `capacity`
 //! 12. `limits`
 //!
@@ -108,6 +108,7 @@ mod keys;
 pub mod limits;
 pub mod lists;
 mod metadata;
+mod numbers;
 mod permissions;
 mod pointer;
 mod policy;

@@ -135,7 +135,7 @@ impl<const E: usize, const P: usize, const F: usize, const T: usize>
     }
 
     /// Add a metadata field (`name` `None`: the path's last segment). The list is checked with
-    /// it, as [`check_fields`](crate::check_fields) does: a bad field is
+    /// it, as [`MetadataField::check_list`](crate::MetadataField::check_list) does: a bad field is
     /// [`Error::InvalidMetadataField`] naming its index, and is not added.
     pub fn add_metadata_field(
         &mut self,

@@ -123,7 +123,7 @@ impl<C: Capacity> Clone for TokenBuf<C> {
 }
 
 impl TokenBuf {
-    /// A zeroed buffer of the default capacity (tokens of up to [`MAX_TOKEN_LEN`] bytes).
+    /// A zeroed buffer of the default capacity (tokens of up to [`MAX_TOKEN_LEN`](crate::limits::MAX_TOKEN_LEN) bytes).
     pub const fn new() -> Self {
         Self::empty()
     }
@@ -167,7 +167,7 @@ impl<C: Capacity> Default for TokenBuf<C> {
 }
 
 /// Claims that passed signature verification and the whole policy. Only
-/// [`crate::VerifiedToken::validate`] makes one ([`Verifier::verify`] ends with it, and
+/// [`crate::VerifiedToken::validate`] makes one ([`Verifier::verify`](crate::Verifier::verify) ends with it, and
 /// [`TokenBuf::validated_claims`] gives its claims back later).
 #[derive(Debug, Clone, Copy)]
 pub struct ValidatedClaims<'a> {

@@ -5,8 +5,13 @@
 
 use crate::error::Error;
 use crate::json::{self, Array, Object, Str, Text, Value};
+use crate::numbers::{self, Round};
 use crate::pointer;
 use crate::scan;
+
+mod cache;
+
+use cache::Typed;
 
 /// `aud`: one string or a non-empty array of strings (RFC 7519 §4.1.3).
 #[derive(Debug, Clone, Copy)]
@@ -61,49 +66,27 @@ fn string_claim(v: Value<'_>) -> Result<Str<'_>, Error> {
 }
 
 fn date_claim(v: Value<'_>, round: Round) -> Result<u64, Error> {
-    numeric_date(v.as_number().ok_or(Error::ClaimType)?, round)
+    numbers::numeric_date(v.as_number().ok_or(Error::ClaimType)?, round)
 }
 
-/// Where a registered claim sits in the index: none.
-#[cfg(feature = "claims-cache")]
-const ABSENT: u8 = u8::MAX;
+fn integer_claim(v: Value<'_>) -> Result<i64, Error> {
+    numbers::integer(v.as_number().ok_or(Error::ClaimType)?)
+}
 
 /// What the claims' one pass leaves in the [`crate::TokenBuf`]: the index of the top-level
-/// members, and (feature `claims-cache`) which of them are the registered claims, with their
-/// dates already parsed. The claims can then be rebuilt (by the C accessors, after the verify)
-/// with no second typing: the first one checked every type.
+/// members, and where the registered claims are, typed (see `cache.rs`). The claims can then be
+/// rebuilt (by the C accessors, after the verify) with no second typing.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ClaimsIndex {
     pub(crate) top: json::TopIndex,
-    /// Index positions of iss, sub, aud, azp, jti, client_id (`ABSENT` when absent).
-    #[cfg(feature = "claims-cache")]
-    at: [u8; 6],
-    /// exp (rounded down), nbf and iat (rounded up).
-    #[cfg(feature = "claims-cache")]
-    /// (Plain integers with a presence mask rather than `Option`s: every field of a
-    /// [`crate::TokenBuf`] is an integer, so all zeros is a valid empty buffer.)
-    dates: [u64; 3],
-    /// Bit `i` set: `dates[i]` is present.
-    #[cfg(feature = "claims-cache")]
-    dated: u8,
-    /// Whether `at` and `dates` describe every registered claim (false when the document has
-    /// more members than the index holds; the claims are then typed again on each rebuild).
-    #[cfg(feature = "claims-cache")]
-    typed: bool,
+    typed: Typed,
 }
 
 impl ClaimsIndex {
     pub(crate) const fn new() -> Self {
         ClaimsIndex {
             top: json::TopIndex::new(),
-            #[cfg(feature = "claims-cache")]
-            at: [ABSENT; 6],
-            #[cfg(feature = "claims-cache")]
-            dates: [0; 3],
-            #[cfg(feature = "claims-cache")]
-            dated: 0,
-            #[cfg(feature = "claims-cache")]
-            typed: false,
+            typed: Typed::new(),
         }
     }
 }
@@ -130,25 +113,19 @@ impl<'a> Claims<'a> {
             index_members::<{ crate::limits::MAX_JSON_MEMBERS_LARGE }>(payload, &mut index.top)?;
         }
         // Type each registered claim once, here, and remember where it is.
-        #[cfg(feature = "claims-cache")]
-        {
+        if Typed::RECORDS {
             let mut probe = Claims::empty();
+            let mut positions = [(usize::MAX, 0); cache::STRINGS];
             for (i, (name, v)) in index.top.iter(payload).enumerate() {
-                if let (Some(slot), Ok(pos)) = (probe.register(name, v)?, u8::try_from(i))
-                    && let Some(at) = index.at.get_mut(slot)
+                if let Some(slot) = probe.register(name, v)?
+                    && let Some(p) = positions.get_mut(slot)
                 {
-                    *at = pos;
+                    *p = (slot, i);
                 }
             }
             let dates = [probe.exp, probe.nbf, probe.iat];
-            index.dated = 0;
-            for (i, d) in dates.iter().enumerate() {
-                if let (Some(d), Some(slot)) = (d, index.dates.get_mut(i)) {
-                    *slot = *d;
-                    index.dated |= 1 << i;
-                }
-            }
-            index.typed = index.top.complete();
+            let complete = index.top.complete();
+            index.typed.record(positions.into_iter(), dates, complete);
         }
         let index: &'a ClaimsIndex = index;
         Self::from_index(payload, index)
@@ -158,10 +135,9 @@ impl<'a> Claims<'a> {
     /// `TokenBuf` giving back its validated claims, once per C accessor call): built in place
     /// as one value, because a `Claims` is about 180 bytes and every move of it through a
     /// `Result` was a `memcpy` of that.
-    #[cfg_attr(feature = "claims-cache", inline)]
+    #[inline]
     pub(crate) fn rebuild(payload: &'a [u8], index: &'a ClaimsIndex) -> Option<Self> {
-        #[cfg(feature = "claims-cache")]
-        if index.typed {
+        if index.typed.complete() {
             return Some(Claims::bare(
                 Object::from_validated(payload)?,
                 payload,
@@ -183,8 +159,7 @@ impl<'a> Claims<'a> {
             ..Claims::empty()
         };
         // Typed by `parse`: the getters read each registered claim from the index when asked.
-        #[cfg(feature = "claims-cache")]
-        if index.typed {
+        if index.typed.complete() {
             return Ok(c);
         }
         // Names are unique (validated), so each registered claim is set at most once.
@@ -233,14 +208,14 @@ impl<'a> Claims<'a> {
     fn entry(&self, name: &str) -> Option<(Value<'a>, bool)> {
         // The string-valued registered claims (`sub`, `iss`, `azp`, ..., the ones read most)
         // are where the typed index says: no scan of the members.
-        #[cfg(feature = "claims-cache")]
+        let index = self.index?;
         if let Some(v) = Registered::of_path(name)
             .and_then(Registered::slot)
-            .and_then(|slot| self.cached_entry(slot))
+            .and_then(|slot| index.typed.entry(&index.top, self.payload, slot))
         {
             return v;
         }
-        let top = &self.index?.top;
+        let top = &index.top;
         match top.get(self.payload, name) {
             Some(entry) => Some(entry),
             None if top.complete() => None,
@@ -248,38 +223,31 @@ impl<'a> Claims<'a> {
         }
     }
 
-    /// Registered string-valued claim `slot` from the index that `parse` typed: `None` when
-    /// the claims were not typed into an index (the fields hold them), else the entry if the
-    /// claim is present.
-    #[cfg(feature = "claims-cache")]
+    /// Registered claim `which`: from the record `parse` typed when there is one (feature
+    /// `claims-cache`), else from the field `register` filled. The one place the two
+    /// representations meet, so each getter is one line.
     #[inline]
-    fn cached(&self, slot: usize) -> Option<Option<Value<'a>>> {
-        self.cached_entry(slot).map(|e| e.map(|(v, _)| v))
-    }
-
-    /// [`Claims::cached`] with the [`Claims::entry`] flag.
-    #[cfg(feature = "claims-cache")]
-    #[inline]
-    fn cached_entry(&self, slot: usize) -> Option<Option<(Value<'a>, bool)>> {
-        let index = self.index.filter(|i| i.typed)?;
-        let pos = *index.at.get(slot)?;
-        Some(
-            (pos != ABSENT)
-                .then(|| index.top.value_at(self.payload, usize::from(pos)))
-                .flatten(),
-        )
-    }
-
-    /// Date `i` (exp, nbf, iat) from the typed index, as [`Claims::cached`].
-    #[cfg(feature = "claims-cache")]
-    #[inline]
-    fn cached_date(&self, i: usize) -> Option<Option<u64>> {
-        let index = self.index.filter(|i| i.typed)?;
-        Some(
-            (index.dated & (1 << i) != 0)
-                .then(|| index.dates.get(i).copied())
-                .flatten(),
-        )
+    fn registered<T>(
+        &self,
+        which: Registered,
+        field: Option<T>,
+        read: fn(Found<'a>) -> Option<T>,
+    ) -> Option<T> {
+        let Some(index) = self.index else {
+            return field;
+        };
+        let recorded = match (which.slot(), which.date()) {
+            (Some(slot), _) => index
+                .typed
+                .entry(&index.top, self.payload, slot)
+                .map(|e| e.and_then(|(v, _)| read(Found::Value(v)))),
+            (None, Some(i)) => index
+                .typed
+                .date(i)
+                .map(|d| d.and_then(|d| read(Found::Date(d)))),
+            (None, None) => None,
+        };
+        recorded.unwrap_or(field)
     }
 
     /// An empty claims set.
@@ -321,59 +289,32 @@ impl<'a> Claims<'a> {
 
     /// `iss` (RFC 7519 §4.1.1).
     pub fn issuer(&self) -> Option<Str<'a>> {
-        #[cfg(feature = "claims-cache")]
-        if let Some(v) = self.cached(0) {
-            return v.and_then(|v| v.as_str());
-        }
-        self.iss
+        self.registered(Registered::Iss, self.iss, Found::string)
     }
 
     /// `sub` (RFC 7519 §4.1.2).
     pub fn subject(&self) -> Option<Str<'a>> {
-        #[cfg(feature = "claims-cache")]
-        if let Some(v) = self.cached(1) {
-            return v.and_then(|v| v.as_str());
-        }
-        self.sub
+        self.registered(Registered::Sub, self.sub, Found::string)
     }
 
     /// `aud` (RFC 7519 §4.1.3).
     pub fn audience(&self) -> Option<Audience<'a>> {
-        #[cfg(feature = "claims-cache")]
-        if let Some(v) = self.cached(2) {
-            return v.and_then(|v| match v.as_str() {
-                Some(s) => Some(Audience::One(s)),
-                None => v.as_array().map(Audience::Many),
-            });
-        }
-        self.aud
+        self.registered(Registered::Aud, self.aud, Found::audience)
     }
 
     /// `azp`, the authorized party (OpenID Connect Core §2).
     pub fn authorized_party(&self) -> Option<Str<'a>> {
-        #[cfg(feature = "claims-cache")]
-        if let Some(v) = self.cached(3) {
-            return v.and_then(|v| v.as_str());
-        }
-        self.azp
+        self.registered(Registered::Azp, self.azp, Found::string)
     }
 
     /// `jti` (RFC 7519 §4.1.7).
     pub fn jwt_id(&self) -> Option<Str<'a>> {
-        #[cfg(feature = "claims-cache")]
-        if let Some(v) = self.cached(4) {
-            return v.and_then(|v| v.as_str());
-        }
-        self.jti
+        self.registered(Registered::Jti, self.jti, Found::string)
     }
 
     /// `client_id` (RFC 8693 §4.3, RFC 9068 §2.2).
     pub fn client_id(&self) -> Option<Str<'a>> {
-        #[cfg(feature = "claims-cache")]
-        if let Some(v) = self.cached(5) {
-            return v.and_then(|v| v.as_str());
-        }
-        self.client_id
+        self.registered(Registered::ClientId, self.client_id, Found::string)
     }
 
     /// The value at a path, any type: a dot path (`user_data.name`), or a JSON Pointer
@@ -430,7 +371,7 @@ impl<'a> Claims<'a> {
     /// `Ok(None)` when absent, [`Error::ClaimType`] for other types and forms,
     /// [`Error::ClaimOutOfRange`] outside `i64`.
     pub fn integer(&self, path: &str) -> Result<Option<i64>, Error> {
-        self.value(path).map(integer).transpose()
+        self.value(path).map(integer_claim).transpose()
     }
 
     /// An array-of-strings claim by path: `Ok(None)` when absent, [`Error::ClaimType`] when not
@@ -448,29 +389,17 @@ impl<'a> Claims<'a> {
 
     /// `exp` in unix seconds, rounded down (RFC 7519 §4.1.4).
     pub fn expires_at(&self) -> Option<u64> {
-        #[cfg(feature = "claims-cache")]
-        if let Some(d) = self.cached_date(0) {
-            return d;
-        }
-        self.exp
+        self.registered(Registered::Exp, self.exp, Found::date)
     }
 
     /// `nbf` in unix seconds, rounded up (RFC 7519 §4.1.5).
     pub fn not_before(&self) -> Option<u64> {
-        #[cfg(feature = "claims-cache")]
-        if let Some(d) = self.cached_date(1) {
-            return d;
-        }
-        self.nbf
+        self.registered(Registered::Nbf, self.nbf, Found::date)
     }
 
     /// `iat` in unix seconds, rounded up (RFC 7519 §4.1.6).
     pub fn issued_at(&self) -> Option<u64> {
-        #[cfg(feature = "claims-cache")]
-        if let Some(d) = self.cached_date(2) {
-            return d;
-        }
-        self.iat
+        self.registered(Registered::Iat, self.iat, Found::date)
     }
 }
 
@@ -500,7 +429,7 @@ impl Registered {
         ("client_id", Registered::ClientId),
     ];
 
-    /// The string-valued claims' slots in `ClaimsIndex::at` (the dates are kept as values).
+    /// The string-valued claims' positions in the record (the dates are kept as values).
     const fn slot(self) -> Option<usize> {
         match self {
             Registered::Iss => Some(0),
@@ -513,9 +442,18 @@ impl Registered {
         }
     }
 
+    /// The dates' positions in the record (exp, nbf, iat).
+    const fn date(self) -> Option<usize> {
+        match self {
+            Registered::Exp => Some(0),
+            Registered::Nbf => Some(1),
+            Registered::Iat => Some(2),
+            _ => None,
+        }
+    }
+
     /// Which string-valued registered claim a lookup's name is (a caller's text, so no
     /// escapes to undo).
-    #[cfg(feature = "claims-cache")]
     #[inline]
     fn of_path(name: &str) -> Option<Self> {
         match name.as_bytes() {
@@ -545,30 +483,38 @@ impl Registered {
     }
 }
 
-fn integer(v: Value<'_>) -> Result<i64, Error> {
-    let text = v.as_number().ok_or(Error::ClaimType)?;
-    if text.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
-        return Err(Error::ClaimType);
+/// A registered claim as the record holds it: a value `parse` typed, or a date it parsed.
+#[derive(Clone, Copy)]
+enum Found<'a> {
+    Value(Value<'a>),
+    Date(u64),
+}
+
+impl<'a> Found<'a> {
+    fn string(self) -> Option<Str<'a>> {
+        match self {
+            Found::Value(v) => v.as_str(),
+            Found::Date(_) => None,
+        }
     }
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', d)) => (true, d),
-        _ => (false, text),
-    };
-    let mut value: i64 = 0;
-    for d in digits {
-        let d = i64::from(d.wrapping_sub(b'0'));
-        value = value
-            .checked_mul(10)
-            .and_then(|v| {
-                if negative {
-                    v.checked_sub(d)
-                } else {
-                    v.checked_add(d)
-                }
-            })
-            .ok_or(Error::ClaimOutOfRange)?;
+
+    /// Typed by `parse` already: a string or an array of strings.
+    fn audience(self) -> Option<Audience<'a>> {
+        match self {
+            Found::Value(v) => match v.as_str() {
+                Some(s) => Some(Audience::One(s)),
+                None => v.as_array().map(Audience::Many),
+            },
+            Found::Date(_) => None,
+        }
     }
-    Ok(value)
+
+    fn date(self) -> Option<u64> {
+        match self {
+            Found::Date(d) => Some(d),
+            Found::Value(_) => None,
+        }
+    }
 }
 
 fn audience(v: Value<'_>) -> Result<Audience<'_>, Error> {
@@ -582,146 +528,6 @@ fn audience(v: Value<'_>) -> Result<Audience<'_>, Error> {
         return Err(Error::ClaimType);
     }
     Ok(Audience::Many(arr))
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Round {
-    Down,
-    Up,
-}
-
-/// A NumericDate (RFC 7519 §2: seconds since the epoch, non-integer values allowed) as a `u64`,
-/// rounded as asked. Exact decimal arithmetic, no floating point: `1e3`, `1000.0`, `10e2` and
-/// `1000` are all 1000, and `999.0000000000000000001` rounds up to 1000.
-///
-/// Negative values and values of 2^64 or more are [`Error::ClaimOutOfRange`].
-pub(crate) fn numeric_date(text: &[u8], round: Round) -> Result<u64, Error> {
-    // The form every issuer writes: a plain integer of at most 19 digits, which cannot
-    // overflow a u64. Leading zeros cannot occur (validated JSON); "0" is 0.
-    if !text.is_empty() && text.len() <= 19 && text.iter().all(u8::is_ascii_digit) {
-        return Ok(text.iter().fold(0u64, |v, d| {
-            v.wrapping_mul(10)
-                .wrapping_add(u64::from(d.wrapping_sub(b'0')))
-        }));
-    }
-    let (negative, text) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
-    };
-    // Split into significand digits (integer and fraction parts) and a decimal exponent.
-    let exp_at = text
-        .iter()
-        .position(|b| matches!(b, b'e' | b'E'))
-        .unwrap_or(text.len());
-    let (mantissa, exponent) = text.split_at(exp_at);
-    let (int_part, frac_part) = match mantissa.iter().position(|&b| b == b'.') {
-        Some(dot) => (
-            mantissa.get(..dot).unwrap_or(&[]),
-            mantissa.get(dot.saturating_add(1)..).unwrap_or(&[]),
-        ),
-        None => (mantissa, &[][..]),
-    };
-    let digits_ok = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
-    if int_part.is_empty() || !digits_ok(int_part) || !digits_ok(frac_part) {
-        return Err(Error::ClaimType);
-    }
-    // Decimal exponent, saturated: anything beyond ±10^6 behaves like ±infinity here.
-    let mut e10: i64 = 0;
-    if let Some((_, e)) = exponent.split_first() {
-        let (sign, digits) = match e.split_first() {
-            Some((b'-', d)) => (-1i64, d),
-            Some((b'+', d)) => (1, d),
-            _ => (1, e),
-        };
-        if digits.is_empty() || !digits_ok(digits) {
-            return Err(Error::ClaimType);
-        }
-        for d in digits {
-            e10 = e10
-                .saturating_mul(10)
-                .saturating_add(i64::from(d.wrapping_sub(b'0')))
-                .min(1_000_000);
-        }
-        e10 = e10.saturating_mul(sign);
-    }
-    // The value is 0.DIGITS * 10^point, with DIGITS = int_part ++ frac_part.
-    let ndigits = int_part.len().saturating_add(frac_part.len());
-    let point = i64::try_from(int_part.len())
-        .unwrap_or(i64::MAX)
-        .saturating_add(e10);
-    let all = int_part
-        .iter()
-        .chain(frac_part.iter())
-        .map(|d| d.wrapping_sub(b'0')); // all ASCII digits, checked above
-    let (mut value, mut fraction_nonzero) = (0u64, false);
-    let whole_digits = usize::try_from(point.max(0)).unwrap_or(usize::MAX);
-    for (i, d) in all.enumerate() {
-        if i < whole_digits {
-            value = value
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u64::from(d)))
-                .ok_or(Error::ClaimOutOfRange)?;
-        } else if d != 0 {
-            fraction_nonzero = true;
-        }
-    }
-    // Zeros implied by a positive exponent beyond the written digits.
-    let pad = whole_digits.saturating_sub(ndigits);
-    if value != 0 && pad > 0 {
-        let scale = u32::try_from(pad).ok().and_then(|p| 10u64.checked_pow(p));
-        value = scale
-            .and_then(|s| value.checked_mul(s))
-            .ok_or(Error::ClaimOutOfRange)?;
-    }
-    if negative && (value != 0 || fraction_nonzero) {
-        return Err(Error::ClaimOutOfRange);
-    }
-    if round == Round::Up && fraction_nonzero {
-        value = value.checked_add(1).ok_or(Error::ClaimOutOfRange)?;
-    }
-    Ok(value)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numeric_dates() {
-        let ok = |t: &str, r| numeric_date(t.as_bytes(), r);
-        use Round::*;
-        assert_eq!(ok("0", Down), Ok(0));
-        assert_eq!(ok("-0", Up), Ok(0));
-        assert_eq!(ok("-0.0e5", Up), Ok(0));
-        assert_eq!(ok("1516239022", Down), Ok(1516239022));
-        assert_eq!(ok("1516239022.5", Down), Ok(1516239022));
-        assert_eq!(ok("1516239022.5", Up), Ok(1516239023));
-        assert_eq!(ok("1516239022.000", Up), Ok(1516239022));
-        assert_eq!(ok("999.0000000000000000000000001", Up), Ok(1000));
-        assert_eq!(ok("1e3", Down), Ok(1000));
-        assert_eq!(ok("10E+2", Down), Ok(1000));
-        assert_eq!(ok("1.5e1", Up), Ok(15));
-        assert_eq!(ok("1.55e1", Up), Ok(16));
-        assert_eq!(ok("15e-1", Down), Ok(1));
-        assert_eq!(ok("15e-1", Up), Ok(2));
-        assert_eq!(ok("1e-999999999999", Down), Ok(0));
-        assert_eq!(ok("1e-999999999999", Up), Ok(1));
-        assert_eq!(ok("0e999999999999", Down), Ok(0));
-        assert_eq!(ok("18446744073709551615", Down), Ok(u64::MAX));
-        assert_eq!(
-            ok("18446744073709551615.5", Up),
-            Err(Error::ClaimOutOfRange)
-        );
-        assert_eq!(
-            ok("18446744073709551616", Down),
-            Err(Error::ClaimOutOfRange)
-        );
-        assert_eq!(ok("1e20", Down), Err(Error::ClaimOutOfRange));
-        assert_eq!(ok("1e19", Down), Ok(10_000_000_000_000_000_000));
-        assert_eq!(ok("1e999999999999", Down), Err(Error::ClaimOutOfRange));
-        assert_eq!(ok("-1", Down), Err(Error::ClaimOutOfRange));
-        assert_eq!(ok("-0.5", Up), Err(Error::ClaimOutOfRange));
-    }
 }
 
 #[cfg(test)]
@@ -776,24 +582,6 @@ mod index_tests {
         assert_eq!(
             Claims::parse(dup, &mut index).err(),
             Some(Error::JsonDuplicateMember)
-        );
-    }
-
-    /// The fast path for integer dates agrees with the general parser's results.
-    #[test]
-    fn integer_dates() {
-        for (text, want) in [
-            ("0", 0u64),
-            ("7", 7),
-            ("1700000000", 1_700_000_000),
-            ("9999999999999999999", 9_999_999_999_999_999_999),
-        ] {
-            assert_eq!(numeric_date(text.as_bytes(), Round::Down), Ok(want));
-            assert_eq!(numeric_date(text.as_bytes(), Round::Up), Ok(want));
-        }
-        assert_eq!(
-            numeric_date(b"99999999999999999999", Round::Down),
-            Err(Error::ClaimOutOfRange)
         );
     }
 }

@@ -1,0 +1,264 @@
+//! The validator and the walker, on documents RFC 8259 accepts and rejects.
+
+extern crate std;
+use super::validate::{index, validate};
+use super::*;
+use crate::error::Error;
+use crate::limits::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
+
+fn check(doc: &str) -> Result<(), Error> {
+    let mut keys = [0u32; MAX_JSON_MEMBERS];
+    validate(doc.as_bytes(), &mut keys)
+}
+
+#[test]
+fn accepts_ordinary_documents() {
+    for d in [
+        "{}",
+        " { } ",
+        r#"{"a":1,"b":[true,false,null,-0.5e+3,"x"],"c":{"d":{}}}"#,
+        r#"{"s":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}"#,
+        "{\"u\":\"é😀\"}",
+        r#"{"a":{"x":1},"b":{"x":2}}"#,
+    ] {
+        assert_eq!(check(d), Ok(()), "{d}");
+    }
+}
+
+#[test]
+fn rejects_what_rfc8259_rejects() {
+    for d in [
+        "",
+        "{",
+        "{\"a\":1,}",
+        "{\"a\" 1}",
+        "{a:1}",
+        "{\"a\":NaN}",
+        "{\"a\":Infinity}",
+        "{\"a\":01}",
+        "{\"a\":1.}",
+        "{\"a\":.5}",
+        "{\"a\":1e}",
+        "{\"a\":+1}",
+        "{\"a\":tru}",
+        "{\"a\":1}/* c */",
+        "{\"a\":1} x",
+        "{\"a\":1}{}",
+        "\u{feff}{}",
+        "{\"a\":\"\u{1}\"}",
+        "{\"a\":\"\t\"}",
+        "{\"a\":\"\\x\"}",
+        "{\"a\":\"\\ud800\"}",
+        "{\"a\":\"\\udc00\"}",
+        "{\"a\":\"\\ud800\\u0041\"}",
+        "{\"a\":\"\\u12\"}",
+        "{\"a\":'x'}",
+        "{\"a\":[1,]}",
+    ] {
+        assert_eq!(check(d), Err(Error::JsonSyntax), "{d:?}");
+    }
+    let mut keys = [0u32; 8];
+    assert_eq!(
+        validate(b"{\"a\":\"\xff\"}", &mut keys),
+        Err(Error::JsonSyntax)
+    );
+}
+
+#[test]
+fn non_objects() {
+    for d in ["[]", "1", "\"x\"", "null", "true"] {
+        assert_eq!(check(d), Err(Error::JsonNotObject), "{d}");
+    }
+}
+
+#[test]
+fn duplicates_at_any_depth_and_after_unescaping() {
+    for d in [
+        r#"{"a":1,"a":2}"#,
+        r#"{"a":1,"\u0061":2}"#,
+        r#"{"x":{"b":1,"c":2,"b":3}}"#,
+        r#"{"x":[{"b":1,"b":1}]}"#,
+    ] {
+        assert_eq!(check(d), Err(Error::JsonDuplicateMember), "{d}");
+    }
+    // Same name in sibling objects is fine, and names are case-sensitive.
+    assert_eq!(check(r#"{"x":{"b":1},"y":{"b":1},"B":0,"b":0}"#), Ok(()));
+}
+
+#[test]
+fn depth_and_member_budgets() {
+    let mut deep = heapless::String::<256>::new();
+    for _ in 0..MAX_JSON_DEPTH {
+        deep.push_str("{\"a\":").ok();
+    }
+    deep.push('1').ok();
+    for _ in 0..MAX_JSON_DEPTH {
+        deep.push('}').ok();
+    }
+    assert_eq!(check(&deep), Ok(()));
+    let mut deeper = heapless::String::<256>::new();
+    deeper.push_str("{\"a\":").ok();
+    deeper.push_str(&deep).ok();
+    deeper.push('}').ok();
+    assert_eq!(check(&deeper), Err(Error::JsonTooComplex));
+    let arrays = "{\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}";
+    assert_eq!(check(arrays), Err(Error::JsonTooComplex));
+
+    let mut keys = [0u32; 2];
+    assert_eq!(validate(br#"{"a":1,"b":2}"#, &mut keys), Ok(()));
+    assert_eq!(
+        validate(br#"{"a":1,"b":2,"c":3}"#, &mut keys),
+        Err(Error::JsonTooComplex)
+    );
+    // Budget slots are reused when an inner object closes.
+    assert_eq!(validate(br#"{"a":{"x":1},"b":2}"#, &mut keys), Ok(()));
+}
+
+#[test]
+fn walking() {
+    let doc = br#" {"a" : 1 , "b":{"c":[1, "two" ,{"d":null}]}, "e\/f":"x\u00e9\ud83d\ude00"} "#;
+    let mut keys = [0u32; 16];
+    validate(doc, &mut keys).unwrap();
+    let o = Object::from_validated(doc).unwrap();
+    assert_eq!(o.get("a").unwrap().as_number(), Some(&b"1"[..]));
+    let c = o.get_path("b.c").unwrap().as_array().unwrap();
+    let kinds: heapless::Vec<Kind, 4> = c.iter().map(|v| v.kind()).collect();
+    assert_eq!(&kinds[..], &[Kind::Number, Kind::String, Kind::Object]);
+    let e = o.get("e/f").unwrap().as_str().unwrap();
+    assert!(e == "xé😀");
+    assert_eq!(e.as_str(), Err(Escaped { needed: 7 }));
+    assert_eq!(std::format!("{e:?}"), "\"xé😀\"");
+    let mut buf = [0u8; 16];
+    assert_eq!(e.unescape_into(&mut buf), Ok("xé😀"));
+    let mut small = [0u8; 3];
+    assert_eq!(e.unescape_into(&mut small), Err(7));
+    assert!(o.get_path("b.c.d").is_none());
+    assert!(o.get_path("a.").is_none());
+    assert!(o.get("z").is_none());
+}
+
+/// The tag-filtered lookup agrees with walking the object, for every name present and for
+/// absent ones: escaped names, names whose tags collide, members across several words of
+/// tags, and documents with more members than the index holds.
+#[test]
+fn index_lookup_agrees_with_the_walk() {
+    use std::format;
+    use std::string::String;
+    use std::vec::Vec;
+    let mut docs: Vec<String> = [
+        r#"{"iss":1,"sub":2,"aud":3,"azp":4,"exp":5,"nbf":6,"iat":7,"sid":8,"permissions":9}"#,
+        r#"{"\u0073ub":1,"sub2":2,"s":3,"":4,"su\u0062x":5}"#,
+        // Same first byte and length (same tag), and 0x25 ^ (1 * 37) == 0 -> tag 1.
+        r#"{"ab":1,"ac":2,"ad":3,"%":4,"\u0001":5}"#,
+    ]
+    .iter()
+    .map(|d| String::from(*d))
+    .collect();
+    for n in [7, 8, 9, 15, 16, 17, 31, 32, 33, 40] {
+        let body: Vec<String> = (0..n).map(|i| format!(r#""m{i}":{i}"#)).collect();
+        docs.push(format!("{{{}}}", body.join(",")));
+    }
+    for d in &docs {
+        let mut keys = [0u32; MAX_JSON_MEMBERS];
+        let mut top = TopIndex::new();
+        index(d.as_bytes(), &mut keys, &mut top).unwrap();
+        let object = Object::from_validated(d.as_bytes()).unwrap();
+        let mut names: Vec<String> = object
+            .members()
+            .map(|(k, _)| k.bytes().map(char::from).collect())
+            .collect();
+        names.extend(["zz", "m99", "sub3", "a", "ae"].map(String::from));
+        for name in &names {
+            let walked = object.get(name).map(|v| v.raw());
+            let looked = top.get(d.as_bytes(), name).map(|(v, _)| v.raw());
+            if top.complete() || looked.is_some() {
+                assert_eq!(looked, walked, "{d} {name}");
+            } else {
+                // Past the index: `Claims::member` walks the object for these.
+                assert!(
+                    object
+                        .members()
+                        .position(|(k, _)| k == name.as_str())
+                        .unwrap_or(0)
+                        >= TOP_MEMBERS
+                        || walked.is_none(),
+                    "{d} {name}"
+                );
+            }
+        }
+    }
+}
+
+fn written(t: Text<'_>) -> std::string::String {
+    let mut buf = std::vec![0u8; t.len()];
+    assert_eq!(t.write_into(&mut buf), Ok(buf.len()));
+    if let Some(b) = t.as_bytes() {
+        assert_eq!(b, &buf[..], "a borrowed text is the written one");
+    }
+    // Too short a buffer is refused with the size needed, never cut.
+    if !buf.is_empty() {
+        assert_eq!(
+            t.write_into(&mut std::vec![0u8; buf.len() - 1]),
+            Err(buf.len())
+        );
+    }
+    std::string::String::from_utf8(buf).unwrap()
+}
+
+/// Each top-level value's text, as the index marks it (no scan where it says the bytes
+/// are the text) and as found by looking at the value: always the same, and what a
+/// gateway forwards (a string's unescaped text, anything else compact JSON).
+#[test]
+fn text_from_the_index_is_the_text() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            r#"{"a":"plain","b":"x\"y\u00e9","c":[1, 2],"d":{"k":"v"},"e":12.5e3,"f":true,"g":null,"h":""}"#,
+            &[
+                "plain",
+                "x\"y\u{e9}",
+                "[1,2]",
+                r#"{"k":"v"}"#,
+                "12.5e3",
+                "true",
+                "null",
+                "",
+            ],
+        ),
+        (
+            "{ \"a\" : [ \"s p\" , { \"k\" :\t1 } ] , \"b\":\n\"\\n\" }",
+            &[r#"["s p",{"k":1}]"#, "\n"],
+        ),
+        (
+            r#"{"a":["esc\"aped"],"b":{"n":"\u0041"},"c":"a b"}"#,
+            &[r#"["esc\"aped"]"#, r#"{"n":"\u0041"}"#, "a b"],
+        ),
+        (
+            r#"{"a":["s p"],"b":{"k":"\t"}}"#,
+            &[r#"["s p"]"#, r#"{"k":"\t"}"#],
+        ),
+    ];
+    for (doc, want) in cases {
+        let mut keys = [0u32; MAX_JSON_MEMBERS];
+        let mut top = TopIndex::new();
+        index(doc.as_bytes(), &mut keys, &mut top).unwrap();
+        let got: std::vec::Vec<_> = top
+            .members
+            .iter()
+            .take(usize::from(top.len))
+            .map(|m| {
+                let (value, plain) = m.value(doc.as_bytes()).unwrap();
+                let scanned = written(value.text());
+                if plain {
+                    assert_eq!(written(Text::verbatim(value)), scanned, "{doc}");
+                }
+                // Only the claims-cache build marks; it marks every value the scan finds
+                // plain (and more: whitespace inside a nested string is no reason to look).
+                if cfg!(feature = "claims-cache") && value.text().as_bytes().is_some() {
+                    assert!(plain, "{doc}");
+                }
+                scanned
+            })
+            .collect();
+        assert_eq!(&got, want, "{doc}");
+    }
+}
