@@ -246,7 +246,8 @@ typedef enum jwtguard_status {
   JWTGUARD_PANIC = 98,
   // A Rust error this version does not map (should not happen).
   JWTGUARD_UNKNOWN_ERROR = 99,
-  // The token is longer than 2048 bytes.
+  // The token is longer than the verifier's limit (2048 bytes until
+  // `jwtguard_verifier_set_max_token_size` raises it).
   JWTGUARD_TOKEN_TOO_LONG = 100,
   // The token is not three dot-separated segments.
   JWTGUARD_MALFORMED = 101,

@@ -24,12 +24,26 @@ skip_or_fail "the firmware example" ${missing[@]+"${missing[@]}"}
 # The library: no std, firmware capacities, panic handler; 2048-bit RSA slots. The old archive
 # goes first, and the build's own status decides: a failed build cannot leave a stale library
 # for the rest of the script to measure.
+#
+# Built with `cargo rustc --crate-type staticlib`, not `cargo build`: the package's crate types
+# include `rlib` (for the Rust-side tests), and Cargo then compiles it without `-C lto`, with no
+# warning, so `lto = "fat"` in [profile.firmware] would never apply. This is the line the
+# README and examples/embedded/README.md give; the gate below fails if LTO did not run.
 LIB=target/$TARGET/firmware/libjwtguard.a
 rm -f "$LIB"
-# JWTGUARD_FIRMWARE_FEATURES adds algorithm families (say "ecdsa") to measure what each costs;
-# the budgets below are for the default firmware build, HS256 and RS256 only.
-filtered "$CDYLIB_NOTE" cargo build -q --locked -p jwtguard-ffi --profile firmware --target "$TARGET" \
-    --no-default-features --features "firmware ${JWTGUARD_FIRMWARE_FEATURES:-}"
+# JWTGUARD_FIRMWARE_FEATURES adds features (say "ecdsa") to measure what each costs; the budgets
+# below are for the default firmware build, HS256 and RS256 only.
+cargo rustc -q --locked -p jwtguard-ffi --profile firmware --target "$TARGET" \
+    --no-default-features --features "firmware ${JWTGUARD_FIRMWARE_FEATURES:-}" --crate-type staticlib
+
+# The LTO gate: with fat LTO the archive holds one object of Rust code (the whole crate graph,
+# merged) beside compiler_builtins; without it, one object per dependency.
+rust_objects=$(arm-none-eabi-ar t "$LIB" | grep '\.rcgu\.o$' | grep -v '^compiler_builtins' | sed 's/-[0-9a-f]*\..*//' | sort -u)
+if [ "$(wc -l <<<"$rust_objects")" != 1 ]; then
+    echo "LTO was not applied to $LIB: it holds the objects of $(wc -l <<<"$rust_objects") crates:" $rust_objects >&2
+    exit 1
+fi
+echo "LTO applied: $LIB holds one Rust object ($rust_objects) beside compiler_builtins"
 
 mkdir -p "$OUT"
 CFLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -g -std=c99

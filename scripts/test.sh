@@ -2,6 +2,9 @@
 # The test command (README "Try it, test it"; CONTRIBUTING.md "Test tiers").
 #
 #   scripts/test.sh --quick   the inner loop: fmt, clippy and the tests of the core and the C ABI
+#   scripts/test.sh --pr      the lane for a change (at most 10 minutes warm): the quick tier,
+#                             then the C and C++ tests, the nginx module's tests without wrk,
+#                             and a 5-second smoke run of every fuzz target
 #   scripts/test.sh           the full tier, what CI runs (.ci/run installs its tools first):
 #                             the quick tier, then docs, feature variants, MSRV, 32-bit and
 #                             aarch64 hosts, the peers' tests, header and data drift, C/C++/CLI,
@@ -18,8 +21,9 @@ tier=full
 case "${1:-}" in
 "") ;;
 --quick) tier=quick ;;
+--pr) tier=pr ;;
 *)
-    echo "usage: scripts/test.sh [--quick]" >&2
+    echo "usage: scripts/test.sh [--quick | --pr]" >&2
     exit 2
     ;;
 esac
@@ -45,6 +49,19 @@ cargo test --workspace --locked
 
 if [ "$tier" = quick ]; then
     step "quick tier passed"
+    exit 0
+fi
+
+# ---- pr lane ----------------------------------------------------------------------------------
+
+if [ "$tier" = pr ]; then
+    step "C and C++ tests, jwtguard-verify tests"
+    make --no-print-directory c-test
+    step "nginx module: build against nginx-dev, loopback tests, nginx -t (no wrk)"
+    scripts/nginx.sh --no-load
+    step "fuzz targets, each for 5 s from the committed corpora"
+    FUZZ_SECONDS=5 scripts/fuzz-ci.sh
+    step "pr lane passed"
     exit 0
 fi
 

@@ -11,7 +11,14 @@
 //!    `jwtguard_providers` set keeps pointers to, for as long as the set verifies;
 //! 3. an out-parameter is NULL or valid for a write of its type (an out array `(ptr, n)`: `n`
 //!    consecutive such elements), and an output buffer
-//!    `(out, cap)` is NULL or `cap` writable bytes that no other argument overlaps.
+//!    `(out, cap)` is NULL or `cap` writable bytes that no other argument overlaps;
+//! 4. a caller object (`jwtguard_result`, `jwtguard_large_result`, `jwtguard_providers`) is NULL
+//!    or memory of its type's size and alignment. Given to be read, it was zero-initialised by
+//!    the caller or filled by this library, and no thread writes it during the call; given to
+//!    be filled (a verify, `jwtguard_providers_init`), it is writable, and no other thread uses
+//!    it during the call. The caller never writes into one this library filled;
+//! 5. a verifier given to `_free` or `_deinit` came from `_new` or `_init` respectively, is
+//!    released once, and is used by nothing afterwards.
 //!
 //! Each macro below turns one kind of argument into a value using exactly one clause, so the
 //! argument is made once, where the conversion is, instead of at every call. Nothing converted
@@ -22,7 +29,11 @@
 
 use core::mem::size_of;
 
+use heapless::Vec;
+
+use crate::result::jwtguard_str;
 use crate::status::jwtguard_status::{self, *};
+use crate::verifier::jwtguard_verifier;
 
 /// An input pair `(ptr, len)` as `Result<&[u8], jwtguard_status>`.
 macro_rules! c_bytes {
@@ -138,6 +149,47 @@ macro_rules! cursor {
     }};
 }
 
+/// Each string of an input list of `jwtguard_str` as UTF-8 text, at most `N` of them:
+/// `Result<heapless::Vec<&str, N>, jwtguard_status>` (`JWTGUARD_CAPACITY_EXCEEDED` past `N`).
+macro_rules! c_texts {
+    ($ptr:expr, $len:expr) => {{
+        // SAFETY: clause 1 of the contract (boundary.rs), for the list and for each element's
+        // `(ptr, len)`: what `texts` requires.
+        unsafe { $crate::boundary::texts($ptr, $len) }
+    }};
+}
+
+/// A caller object this library filled (clause 4), read: `Result<&I, jwtguard_status>` for
+/// the value `I` it holds. NULL is `JWTGUARD_NULL_ARGUMENT`; memory without the object's magic
+/// is the object's `UNSTAMPED` status.
+macro_rules! c_held {
+    ($ptr:expr) => {{
+        // SAFETY: clause 4 of the contract (boundary.rs), for an object being read: what
+        // `held` requires.
+        unsafe { $crate::boundary::held($ptr) }
+    }};
+}
+
+/// A caller object this library filled (clause 4), being configured by this call:
+/// `Result<&mut I, jwtguard_status>`, as [`c_held`].
+macro_rules! c_held_mut {
+    ($ptr:expr) => {{
+        // SAFETY: clause 4 of the contract (boundary.rs), for an object being filled (no other
+        // thread uses it during the call): what `held_mut` requires.
+        unsafe { $crate::boundary::held_mut($ptr) }
+    }};
+}
+
+/// A caller object to fill (clause 4): zeroed in place and stamped with its magic, as
+/// `Result<&mut I, jwtguard_status>` (NULL is `JWTGUARD_NULL_ARGUMENT`).
+macro_rules! c_stamp {
+    ($ptr:expr) => {{
+        // SAFETY: clause 4 of the contract (boundary.rs), for an object being filled: what
+        // `stamp` requires.
+        unsafe { $crate::boundary::stamp($ptr) }
+    }};
+}
+
 /// A result that `jwtguard_verify` filled and that verified: binds `$claims` to a
 /// `&ValidatedClaims` for the rest of the enclosing closure, or returns `JWTGUARD_NULL_ARGUMENT`
 /// / `JWTGUARD_NO_RESULT` from it. A statement rather than an expression so the claims are
@@ -145,10 +197,9 @@ macro_rules! cursor {
 /// accessor call).
 macro_rules! verified {
     ($result:expr => $claims:ident) => {
-        // SAFETY: the accessor's contract: `result` is NULL or a `jwtguard_result` that the
-        // caller zero-initialised or `jwtguard_verify` filled, and no thread writes it during
-        // the call: what `result::verified_buf` requires.
-        let buf = unsafe { $crate::result::verified_buf($result) }?;
+        // SAFETY: clause 4 of the contract (boundary.rs), for a result being read: what
+        // `verified_buf` requires.
+        let buf = unsafe { $crate::boundary::verified_buf($result) }?;
         let held = buf.validated_claims();
         let Some($claims) = held.as_ref() else {
             return Err($crate::status::jwtguard_status::JWTGUARD_NO_RESULT);
@@ -208,12 +259,222 @@ pub(crate) unsafe fn out_array<'a, T>(
     Ok(unsafe { core::slice::from_raw_parts_mut(ptr, n) })
 }
 
+/// An input list of `jwtguard_str` as UTF-8 texts, at most `N`.
+///
+/// # Safety
+/// `(ptr, len)` as [`array`] requires, and each element's `(ptr, len)` too, for `'a`.
+pub(crate) unsafe fn texts<'a, const N: usize>(
+    ptr: *const jwtguard_str,
+    len: usize,
+) -> Result<Vec<&'a str, N>, jwtguard_status> {
+    // SAFETY: the caller's contract is `array`'s, for the list.
+    let list: &'a [jwtguard_str] = unsafe { array(ptr, len) }?;
+    let mut out = Vec::new();
+    for s in list {
+        // SAFETY: the caller's contract is `array`'s, for each element's bytes.
+        let bytes: &'a [u8] = unsafe { array(s.ptr, s.len) }?;
+        out.push(utf8(bytes)?)
+            .map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Caller objects (clause 4): memory the caller owns, in which this library keeps a value
+// behind a magic first word.
+// ---------------------------------------------------------------------------------------------
+
+/// A header type `Self` (an opaque, caller-allocated struct) that holds a library value `I`.
+///
+/// # Safety
+/// Implement only if: `I` is `repr(C)` and starts with a `u64`, its magic; `I` fits in `Self`,
+/// in size and in alignment (assert both beside the impl); all zeros is a valid `I`; and this
+/// library writes `MAGIC` into a `Self` only through [`stamp`], and afterwards only valid
+/// values of `I`'s fields.
+pub(crate) unsafe trait Holds<I> {
+    /// The first word of a `Self` this library filled.
+    const MAGIC: u64;
+    /// The status for a `Self` without the magic (zero-initialised, or never filled).
+    const UNSTAMPED: jwtguard_status;
+}
+
+/// Whether the caller object at `ptr` carries its magic: `JWTGUARD_NULL_ARGUMENT` for NULL,
+/// its `UNSTAMPED` status without the magic. Reads the first word only, through the raw
+/// pointer, so no reference is made (the caller then makes the one it needs from `ptr`).
+///
+/// # Safety
+/// `ptr` is NULL or points to an initialised `O` that no thread writes during the call.
+unsafe fn stamped<O: Holds<I>, I>(ptr: *const O) -> Result<(), jwtguard_status> {
+    if ptr.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    // SAFETY: non-NULL, and an initialised `O` by the contract, so its first 8 bytes are an
+    // initialised integer: `I` starts with its `u64` magic and fits in `O` (`Holds`, which
+    // also makes `O` aligned for a u64).
+    let magic = unsafe { ptr.cast::<u64>().read() };
+    if magic != O::MAGIC {
+        return Err(O::UNSTAMPED);
+    }
+    Ok(())
+}
+
+/// The `I` in the caller object at `ptr`, if this library filled it.
+///
+/// # Safety
+/// `ptr` is NULL or points to a `O` that was zero-initialised or filled by this library, and
+/// that no thread writes for `'a` (clause 4).
+pub(crate) unsafe fn held<'a, O: Holds<I>, I>(ptr: *const O) -> Result<&'a I, jwtguard_status> {
+    // SAFETY: this contract includes `stamped`'s.
+    unsafe { stamped(ptr) }?;
+    // SAFETY: the magic says `stamp` zeroed the whole `O` (a valid `I`: `Holds`) and only valid
+    // values were written since (`Holds`, and the caller writes nothing into it: clause 4); no
+    // thread writes it for 'a, so a shared reference for 'a is sound.
+    Ok(unsafe { &*ptr.cast::<I>() })
+}
+
+/// [`held`], borrowed unique for a call that changes it.
+///
+/// # Safety
+/// As [`held`], and no other thread uses the object for `'a`.
+pub(crate) unsafe fn held_mut<'a, O: Holds<I>, I>(
+    ptr: *mut O,
+) -> Result<&'a mut I, jwtguard_status> {
+    // SAFETY: this contract includes `stamped`'s.
+    unsafe { stamped(ptr.cast_const()) }?;
+    // SAFETY: a valid `I`, as in `held`, made from `ptr` itself (writable by the contract);
+    // nothing else uses it for 'a, so a unique reference for 'a is sound.
+    Ok(unsafe { &mut *ptr.cast::<I>() })
+}
+
+/// Zero the caller object at `ptr` in place and stamp its magic: the `I` it now holds.
+///
+/// # Safety
+/// `ptr` is NULL or points to a writable `O` that no other thread uses for `'a` (clause 4).
+pub(crate) unsafe fn stamp<'a, O: Holds<I>, I>(ptr: *mut O) -> Result<&'a mut I, jwtguard_status> {
+    if ptr.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    // SAFETY: non-NULL and a writable `O` by the contract. Zeroed in place through the raw
+    // pointer (a value built on the stack first would cost a copy as large as the object),
+    // which makes every byte of it initialised, and a valid `I` (`Holds`).
+    unsafe { core::ptr::write_bytes(ptr, 0, 1) };
+    let inner = ptr.cast::<I>();
+    // SAFETY: a valid `I` now (just above, `I` fits in `O`), used by no other thread for 'a
+    // (the contract), so a unique reference is sound; its first field is the `u64` magic.
+    unsafe {
+        inner.cast::<u64>().write(O::MAGIC);
+        Ok(&mut *inner)
+    }
+}
+
+/// The token buffer of a result that verified, of whichever capacity its head says.
+///
+/// # Safety
+/// `result` is NULL or a `jwtguard_result` (or a `jwtguard_large_result` through
+/// `jwtguard_large_result_get`), read as clause 4 says.
+#[inline(always)]
+pub(crate) unsafe fn verified_buf<'a>(
+    result: *const crate::result::jwtguard_result,
+) -> Result<crate::result::Held<'a>, jwtguard_status> {
+    use crate::result::{Held, ResultHead, ResultInner, Tagged};
+    use jwtguard_core::capacity::Capacity2K;
+    // SAFETY: this contract is `held`'s, for the head every result starts with.
+    let head: &ResultHead = unsafe { held(result) }?;
+    if head.status != JWTGUARD_OK as u16 {
+        return Err(JWTGUARD_NO_RESULT);
+    }
+    // The head says which verify filled the result, and so which type the memory is: only a
+    // verify into a `jwtguard_large_result` writes the large tag. The buffer is reached from
+    // `result` itself, whose provenance covers the whole object, not from `head`.
+    match head.capacity {
+        Capacity2K::TAG => {
+            // SAFETY: clause 4 for the `jwtguard_result` the tag says this is.
+            let inner: &ResultInner<Capacity2K> = unsafe { held(result) }?;
+            Ok(Held::Default(&inner.buf))
+        }
+        #[cfg(not(feature = "small"))]
+        jwtguard_core::capacity::Capacity16K::TAG => {
+            let large = result.cast::<crate::result::jwtguard_large_result>();
+            // SAFETY: clause 4 for the `jwtguard_large_result` the tag says this is (only the
+            // large verifies write this tag, and only into one).
+            let inner: &ResultInner<jwtguard_core::capacity::Capacity16K> = unsafe { held(large) }?;
+            Ok(Held::Large(&inner.buf))
+        }
+        _ => Err(JWTGUARD_NO_RESULT),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The verifier's lifetime (clauses 2 and 5).
+// ---------------------------------------------------------------------------------------------
+
+/// Take back and drop a verifier from `jwtguard_verifier_new` (NULL: nothing).
+#[cfg(feature = "std")]
+macro_rules! c_free_verifier {
+    ($v:expr) => {{
+        let v: *mut $crate::verifier::jwtguard_verifier = $v;
+        if !v.is_null() {
+            // SAFETY: clause 5 of the contract (boundary.rs): `v` came from
+            // `jwtguard_verifier_new`, which made it with `Box::into_raw`, it is released once
+            // and nothing uses it afterwards: what `Box::from_raw` needs to take the allocation
+            // back and drop it (which zeroizes the keys).
+            drop(unsafe { std::boxed::Box::from_raw(v) });
+        }
+    }};
+}
+
+/// Drop a verifier made in place by `jwtguard_verifier_init` (NULL: nothing); the storage is
+/// the caller's and is not freed.
+macro_rules! c_deinit_verifier {
+    ($v:expr) => {{
+        let v: *mut $crate::verifier::jwtguard_verifier = $v;
+        if !v.is_null() {
+            // SAFETY: clause 5 of the contract (boundary.rs): `v` was written in place by
+            // `jwtguard_verifier_init` (a valid, aligned, initialised verifier), is released
+            // once and is not used afterwards: what `drop_in_place` needs.
+            unsafe { core::ptr::drop_in_place(v) };
+        }
+    }};
+}
+
+/// Make a verifier in caller storage `(storage, size)`: `Result<*mut jwtguard_verifier,
+/// jwtguard_status>`, `JWTGUARD_STORAGE_TOO_SMALL` when it is short or misaligned.
+macro_rules! c_place_verifier {
+    ($storage:expr, $size:expr) => {{
+        let (storage, size): (*mut $crate::capacity::jwtguard_verifier_storage, usize) =
+            ($storage, $size);
+        // SAFETY: clause 3 of the contract (boundary.rs), for storage: NULL or `size` writable
+        // bytes, what `place_verifier` requires.
+        unsafe { $crate::boundary::place_verifier(storage, size) }
+    }};
+}
+
+/// # Safety
+/// `storage` is NULL or `size` writable bytes that no other argument overlaps.
+pub(crate) unsafe fn place_verifier(
+    storage: *mut crate::capacity::jwtguard_verifier_storage,
+    size: usize,
+) -> Result<*mut jwtguard_verifier, jwtguard_status> {
+    if storage.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    let p = storage.cast::<jwtguard_verifier>();
+    if size < size_of::<jwtguard_verifier>() || !p.is_aligned() {
+        return Err(JWTGUARD_STORAGE_TOO_SMALL);
+    }
+    // SAFETY: `p` is non-NULL and aligned, and has `size` writable bytes (the contract), at
+    // least a verifier's size (both checked above). Any live verifier in the storage would be
+    // leaked, not freed twice: the header says to deinit first.
+    unsafe { p.write(jwtguard_verifier::new()) };
+    Ok(p)
+}
+
 /// Input text must be UTF-8.
 pub(crate) fn utf8(b: &[u8]) -> Result<&str, jwtguard_status> {
     // Paths, names and issuers are short and nearly always ASCII: on hosts, an inline
-    // word-at-a-time test instead of a call to the full decoder (it was 8% of reading a claim
-    // through the C ABI). Firmware keeps the call: inlined into every setter it cost 744 B of
-    // flash.
+    // word-at-a-time test instead of a call to the full decoder (the call showed in profiles
+    // of reading a claim through the C ABI). Firmware keeps the call: inlined into every
+    // setter, the test costs flash.
     #[cfg(feature = "std")]
     if b.is_ascii() {
         // SAFETY: every byte is below 0x80 (checked just above), and a run of ASCII bytes is
@@ -332,7 +593,7 @@ impl OutCursor {
 }
 
 /// Copy `src` to `dst`. Claims are mostly a few to a few dozen bytes, where a call to the C
-/// library's `memcpy` cost more than the copy (13% of reading five claims): up to 32 bytes
+/// library's `memcpy` cost more than the copy (it showed in profiles of batch reads): up to 32 bytes
 /// are copied inline as a first and a last chunk, which overlap when the length is not twice
 /// the chunk's.
 ///
@@ -428,7 +689,9 @@ pub(crate) fn flag(value: u32) -> Result<bool, jwtguard_status> {
     }
 }
 
+#[cfg(feature = "std")]
+pub(crate) use c_free_verifier;
 pub(crate) use {
-    c_array, c_bytes, c_kid, c_out_array, c_output, c_text, c_write, configure, cursor, shared,
-    verified,
+    c_array, c_bytes, c_deinit_verifier, c_held, c_held_mut, c_kid, c_out_array, c_output,
+    c_place_verifier, c_stamp, c_text, c_texts, c_write, configure, cursor, shared, verified,
 };

@@ -237,8 +237,18 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwks_report(
     len: usize,
     report: *mut jwtguard_jwks_report,
 ) -> jwtguard_status {
-    // SAFETY: this function's contract is `load_jwks`'s.
-    unsafe { load_jwks(verifier, jwks, len, report, KeyRing::add_jwks) }
+    guard(|| {
+        // Checked first: a set loaded without its report would be reported as a failure.
+        if report.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        let loaded = load_jwks(
+            configure!(verifier)?,
+            c_bytes!(jwks, len)?,
+            KeyRing::add_jwks,
+        );
+        c_write!(report, loaded?)
+    })
 }
 
 /// `jwtguard_verifier_add_jwks_report` for a key set fetched over the network (an identity
@@ -257,29 +267,25 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwks_public(
     len: usize,
     report: *mut jwtguard_jwks_report,
 ) -> jwtguard_status {
-    // SAFETY: this function's contract is `load_jwks`'s.
-    unsafe { load_jwks(verifier, jwks, len, report, KeyRing::add_public_jwks) }
-}
-
-/// The body of both JWKS loaders with a report.
-///
-/// # Safety
-/// `verifier` valid and not in use by another thread; `(jwks, len)` readable; `report` NULL or
-/// writable (clauses 1 to 3 of the boundary contract).
-unsafe fn load_jwks(
-    verifier: *mut jwtguard_verifier,
-    jwks: *const u8,
-    len: usize,
-    report: *mut jwtguard_jwks_report,
-    load: fn(&mut KeyRing<JWTGUARD_MAX_KEYS>, &[u8]) -> Result<jwtguard_core::JwksReport, Error>,
-) -> jwtguard_status {
     guard(|| {
+        // Checked first: a set loaded without its report would be reported as a failure.
         if report.is_null() {
             return Err(JWTGUARD_NULL_ARGUMENT);
         }
-        let v = configure!(verifier)?;
-        let jwks = c_bytes!(jwks, len)?;
-        let r = load(v.core.keys_mut(), jwks)?;
-        c_write!(report, jwtguard_jwks_report::from(r))
+        let loaded = load_jwks(
+            configure!(verifier)?,
+            c_bytes!(jwks, len)?,
+            KeyRing::add_public_jwks,
+        );
+        c_write!(report, loaded?)
     })
+}
+
+/// The body of both JWKS loaders with a report.
+fn load_jwks(
+    v: &mut jwtguard_verifier,
+    jwks: &[u8],
+    load: fn(&mut KeyRing<JWTGUARD_MAX_KEYS>, &[u8]) -> Result<jwtguard_core::JwksReport, Error>,
+) -> Result<jwtguard_jwks_report, jwtguard_status> {
+    Ok(load(v.core.keys_mut(), jwks)?.into())
 }

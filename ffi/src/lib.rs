@@ -36,9 +36,12 @@ mod status;
 mod verifier;
 mod verify;
 
+#[cfg(feature = "std")]
+pub(crate) use boundary::c_free_verifier;
 pub(crate) use boundary::{
-    c_array, c_bytes, c_kid, c_out_array, c_output, c_text, c_write, configure, contain, cursor,
-    flag, guard, shared, verified,
+    c_array, c_bytes, c_deinit_verifier, c_held, c_held_mut, c_kid, c_out_array, c_output,
+    c_place_verifier, c_stamp, c_text, c_texts, c_write, configure, contain, cursor, flag, guard,
+    shared, verified,
 };
 
 pub use algorithm::*;

@@ -14,15 +14,16 @@ use jwtguard_core::capacity::{Capacity, Capacity2K};
 use jwtguard_core::limits::DEFAULT_KIDLESS_LIMIT;
 use jwtguard_core::{Providers, Request, TokenBuf, Verifier};
 
+use crate::boundary::Holds;
 use crate::capacity::{JWTGUARD_DEFAULT_MAX_TOKEN_SIZE, JWTGUARD_MAX_KEYS, JWTGUARD_MAX_PROVIDERS};
 use crate::policy::{kidless_limit, max_token_size};
 #[cfg(not(feature = "small"))]
 use crate::result::jwtguard_large_result;
-use crate::result::{jwtguard_result, jwtguard_str};
+use crate::result::{ResultInner, jwtguard_result, jwtguard_str};
 use crate::status::jwtguard_status::{self, *};
 use crate::verifier::{Lists, jwtguard_verifier};
-use crate::verify::{Failure, into_result};
-use crate::{guard, shared};
+use crate::verify::{Failure, record};
+use crate::{c_bytes, c_held, c_held_mut, c_stamp, c_texts, guard, shared};
 
 const PROVIDERS_MAGIC: u64 = 0x6a77_7467_7072_7631;
 
@@ -60,51 +61,25 @@ const _: () = assert!(size_of::<jwtguard_providers>() == JWTGUARD_PROVIDERS_SIZE
 const _: () = assert!(size_of::<ProvidersInner>() <= JWTGUARD_PROVIDERS_SIZE);
 const _: () = assert!(align_of::<ProvidersInner>() <= align_of::<jwtguard_providers>());
 
-/// The set behind a pointer, if `jwtguard_providers_init` made it: `JWTGUARD_NULL_ARGUMENT` for
-/// NULL, `JWTGUARD_INVALID_ARGUMENT` for memory it did not initialise or whose count is out of
-/// range. A raw pointer, for the caller to borrow shared (verify, from any number of threads)
-/// or unique (configuration).
-///
-/// # Safety
-/// `set` must be NULL or point to a `jwtguard_providers` that `jwtguard_providers_init` made or
-/// that is otherwise initialised memory (its first word is then an integer), and that no other
-/// thread writes during the call.
-unsafe fn made(set: *const jwtguard_providers) -> Result<*const ProvidersInner, jwtguard_status> {
-    if set.is_null() {
-        return Err(JWTGUARD_NULL_ARGUMENT);
-    }
-    let inner = set.cast::<ProvidersInner>();
-    // SAFETY: non-NULL, and initialised memory of at least a ProvidersInner's size and
-    // alignment (static asserts above) by the contract; `magic` is its first field, any u64 is
-    // valid, and it is read through the raw pointer, as is `count` (any u32 valid), so no
-    // reference is made here.
-    let (magic, count) = unsafe {
-        (
-            core::ptr::addr_of!((*inner).magic).read(),
-            core::ptr::addr_of!((*inner).count).read(),
-        )
-    };
-    if magic != PROVIDERS_MAGIC || count as usize > JWTGUARD_MAX_PROVIDERS {
-        return Err(JWTGUARD_INVALID_ARGUMENT);
-    }
-    // The magic says `jwtguard_providers_init` wrote a whole ProvidersInner here, whose fields
-    // are integers and raw pointers: valid for any bits, so nothing the caller wrote since can
-    // make a reference to it invalid.
-    Ok(inner)
+// SAFETY: `ProvidersInner` is `repr(C)` and starts with the magic; it fits in a
+// `jwtguard_providers` (asserts above); all zeros is a valid one (integers and NULL pointers);
+// and only `jwtguard_providers_init` writes PROVIDERS_MAGIC, through `stamp`. Every field is
+// valid for any bits besides, and `count` is range-checked before use (`ProvidersInner::list`).
+unsafe impl Holds<ProvidersInner> for jwtguard_providers {
+    const MAGIC: u64 = PROVIDERS_MAGIC;
+    const UNSTAMPED: jwtguard_status = JWTGUARD_INVALID_ARGUMENT;
 }
 
-/// [`made`], borrowed unique for a configuration call.
-///
-/// # Safety
-/// As [`made`], and no other thread uses the set during the call.
-unsafe fn configured<'a>(
-    set: *mut jwtguard_providers,
-) -> Result<&'a mut ProvidersInner, jwtguard_status> {
-    // SAFETY: this function's contract includes `made`'s; the pointer it gives back is `set`.
-    let inner = unsafe { made(set) }?.cast_mut();
-    // SAFETY: a whole ProvidersInner (`made`), used by no other thread during the call (the
-    // contract), so a unique reference for the call is sound.
-    Ok(unsafe { &mut *inner })
+impl ProvidersInner {
+    /// The providers added so far: `JWTGUARD_INVALID_ARGUMENT` if `count` is out of range
+    /// (caller memory: nothing in it is trusted to be).
+    fn count(&self) -> Result<usize, jwtguard_status> {
+        let count = self.count as usize;
+        if count > JWTGUARD_MAX_PROVIDERS {
+            return Err(JWTGUARD_INVALID_ARGUMENT);
+        }
+        Ok(count)
+    }
 }
 
 /// Make an empty set in `*set` (no malloc), with a kid-less limit of 4. `size` is
@@ -126,19 +101,9 @@ pub unsafe extern "C" fn jwtguard_providers_init(
         if size < size_of::<jwtguard_providers>() {
             return Err(JWTGUARD_STORAGE_TOO_SMALL);
         }
-        // SAFETY: non-NULL, and writable for `size` bytes by the contract, at least the set's
-        // size (checked above), which holds a ProvidersInner (static asserts above); written
-        // as a whole value, through the pointer.
-        unsafe {
-            set.cast::<ProvidersInner>().write(ProvidersInner {
-                magic: PROVIDERS_MAGIC,
-                count: 0,
-                kidless_limit: u32::from(DEFAULT_KIDLESS_LIMIT),
-                max_token_size: JWTGUARD_DEFAULT_MAX_TOKEN_SIZE as u32,
-                _reserved: 0,
-                list: [core::ptr::null(); JWTGUARD_MAX_PROVIDERS],
-            })
-        };
+        let inner: &mut ProvidersInner = c_stamp!(set)?;
+        inner.kidless_limit = u32::from(DEFAULT_KIDLESS_LIMIT);
+        inner.max_token_size = JWTGUARD_DEFAULT_MAX_TOKEN_SIZE as u32;
         Ok(())
     })
 }
@@ -157,12 +122,11 @@ pub unsafe extern "C" fn jwtguard_providers_add(
     provider: *const jwtguard_verifier,
 ) -> jwtguard_status {
     guard(|| {
-        // SAFETY: this function's contract is `configured`'s.
-        let inner = unsafe { configured(set) }?;
+        let inner: &mut ProvidersInner = c_held_mut!(set)?;
         if provider.is_null() {
             return Err(JWTGUARD_NULL_ARGUMENT);
         }
-        let count = inner.count as usize;
+        let count = inner.count()?;
         let (added, free) = inner.list.split_at_mut(count);
         if added.contains(&provider) {
             return Err(JWTGUARD_INVALID_ARGUMENT);
@@ -186,8 +150,7 @@ pub unsafe extern "C" fn jwtguard_providers_set_kidless_limit(
 ) -> jwtguard_status {
     guard(|| {
         let limit = kidless_limit(limit)?;
-        // SAFETY: this function's contract is `configured`'s.
-        let inner = unsafe { configured(set) }?;
+        let inner: &mut ProvidersInner = c_held_mut!(set)?;
         inner.kidless_limit = u32::from(limit.get());
         Ok(())
     })
@@ -206,8 +169,7 @@ pub unsafe extern "C" fn jwtguard_providers_set_max_token_size(
 ) -> jwtguard_status {
     guard(|| {
         let size = max_token_size(size)?;
-        // SAFETY: this function's contract is `configured`'s.
-        let inner = unsafe { configured(set) }?;
+        let inner: &mut ProvidersInner = c_held_mut!(set)?;
         inner.max_token_size = u32::try_from(size).map_err(|_| JWTGUARD_INVALID_ARGUMENT)?;
         Ok(())
     })
@@ -234,22 +196,12 @@ pub unsafe extern "C" fn jwtguard_providers_verify(
     n_required: usize,
     result: *mut jwtguard_result,
 ) -> jwtguard_status {
+    let out: Result<&mut ResultInner<Capacity2K>, _> = c_stamp!(result);
+    let input = || Ok((c_bytes!(token, token_len)?, c_texts!(required, n_required)?));
     let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf<Capacity2K>| {
-        // SAFETY: this function's contract includes `with_set`'s.
-        unsafe { set_verify(set, token, now, request, buf) }
+        set_verify(c_held!(set)?, token, now, request, buf)
     };
-    // SAFETY: this function's contract includes `into_result`'s, for a `jwtguard_result`,
-    // which holds a ResultInner<Capacity2K>.
-    unsafe {
-        into_result(
-            result.cast(),
-            token,
-            token_len,
-            required,
-            n_required,
-            verify,
-        )
-    }
+    record(out, input, verify)
 }
 
 /// `jwtguard_providers_verify` for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` bytes, into a
@@ -269,42 +221,26 @@ pub unsafe extern "C" fn jwtguard_providers_verify_large(
     n_required: usize,
     result: *mut jwtguard_large_result,
 ) -> jwtguard_status {
+    let out: Result<&mut ResultInner<Capacity16K>, _> = c_stamp!(result);
+    let input = || Ok((c_bytes!(token, token_len)?, c_texts!(required, n_required)?));
     let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf<Capacity16K>| {
-        // SAFETY: this function's contract includes `with_set`'s.
-        unsafe { set_verify(set, token, now, request, buf) }
+        set_verify(c_held!(set)?, token, now, request, buf)
     };
-    // SAFETY: this function's contract includes `into_result`'s, for a `jwtguard_large_result`,
-    // which holds a ResultInner<Capacity16K>.
-    unsafe {
-        into_result(
-            result.cast(),
-            token,
-            token_len,
-            required,
-            n_required,
-            verify,
-        )
-    }
+    record(out, input, verify)
 }
 
 /// The set's verify into a buffer of capacity `C`.
-///
-/// # Safety
-/// As [`with_set`].
-unsafe fn set_verify<C: Capacity>(
-    set: *const jwtguard_providers,
+fn set_verify<C: Capacity>(
+    set: &ProvidersInner,
     token: &[u8],
     now: u64,
     request: Request<'_>,
     buf: &mut TokenBuf<C>,
 ) -> Result<Option<usize>, Failure> {
-    // SAFETY: this function's contract is `with_set`'s.
-    unsafe {
-        with_set(set, |providers| {
-            let outcome = providers.verify_request(token, now, buf, request);
-            outcome.map(|(i, _)| Some(i)).map_err(Failure::from)
-        })
-    }
+    with_set(set, |providers| {
+        let outcome = providers.verify_request(token, now, buf, request);
+        outcome.map(|(i, _)| Some(i)).map_err(Failure::from)
+    })
 }
 
 /// The first setup error of the set, or `JWTGUARD_OK`: each provider's fail-safe defaults
@@ -320,29 +256,22 @@ pub unsafe extern "C" fn jwtguard_providers_check(
     set: *const jwtguard_providers,
 ) -> jwtguard_status {
     guard(|| {
-        // SAFETY: this function's contract is `with_set`'s.
-        unsafe { with_set(set, |providers| providers.check_bound().map_err(Into::into)) }
+        with_set(c_held!(set)?, |providers| {
+            providers.check_bound().map_err(Into::into)
+        })
     })
 }
 
-/// Run `f` on the core's view of the set: its verifiers, borrowed for the call, and its
-/// kid-less limit.
-///
-/// # Safety
-/// `set` NULL or made by `jwtguard_providers_init`, not written by any thread during the call,
-/// and every verifier added still valid and not being configured (clause 2 of the boundary
-/// contract).
-unsafe fn with_set<R, E: From<jwtguard_status>>(
-    set: *const jwtguard_providers,
+/// Run `f` on the core's view of the set: its verifiers, borrowed for the call (each still
+/// valid and not being configured: clause 2 of the boundary contract), and its limits.
+fn with_set<R, E: From<jwtguard_status>>(
+    inner: &ProvidersInner,
     f: impl FnOnce(Providers<'_, 'static, JWTGUARD_MAX_KEYS, Lists>) -> Result<R, E>,
 ) -> Result<R, E> {
-    // SAFETY: `made`'s contract is this function's; any number of threads may read the set at
-    // once, so the reference is shared.
-    let inner = unsafe { &*made(set)? };
     let limit = kidless_limit(inner.kidless_limit)?;
     let mut list: Vec<&Verifier<'static, JWTGUARD_MAX_KEYS, Lists>, JWTGUARD_MAX_PROVIDERS> =
         Vec::new();
-    for &p in inner.list.iter().take(inner.count as usize) {
+    for &p in inner.list.iter().take(inner.count()?) {
         let v = shared!(p)?;
         list.push(&v.core).map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
     }

@@ -11,11 +11,12 @@ use jwtguard_core::json::Text;
 use jwtguard_core::lists::FieldSpec;
 use jwtguard_core::{Error, MetadataField, TokenBuf, ValidatedClaims};
 
-use crate::boundary::OutCursor;
+use crate::boundary::{Holds, OutCursor};
 use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
 use crate::{
-    c_array, c_bytes, c_out_array, c_output, c_text, c_write, cursor, guard, shared, verified,
+    c_array, c_bytes, c_held, c_out_array, c_output, c_text, c_write, cursor, guard, shared,
+    verified,
 };
 
 pub(crate) const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
@@ -106,6 +107,29 @@ const _: () = assert!(size_of::<ResultInner<Capacity16K>>() <= JWTGUARD_LARGE_RE
 const _: () =
     assert!(align_of::<ResultInner<Capacity16K>>() <= align_of::<jwtguard_large_result>());
 
+// SAFETY: `ResultHead` is `repr(C)` and starts with the magic; it fits in every result (the
+// asserts above on `ResultInner`, which starts with it); all zeros is a valid head; and only
+// `stamp` writes RESULT_MAGIC (the verifies), and afterwards only valid values.
+unsafe impl Holds<ResultHead> for jwtguard_result {
+    const MAGIC: u64 = RESULT_MAGIC;
+    const UNSTAMPED: jwtguard_status = JWTGUARD_NO_RESULT;
+}
+
+// SAFETY: as for the head: `ResultInner` is `repr(C)` and starts with it, fits (asserts
+// above), and all zeros is a valid one (every field of the core's `TokenBuf` is an integer or
+// a bool, and all zeros is its empty value, as its documentation states).
+unsafe impl Holds<ResultInner<Capacity2K>> for jwtguard_result {
+    const MAGIC: u64 = RESULT_MAGIC;
+    const UNSTAMPED: jwtguard_status = JWTGUARD_NO_RESULT;
+}
+
+// SAFETY: as for `jwtguard_result`, with the large capacity.
+#[cfg(not(feature = "small"))]
+unsafe impl Holds<ResultInner<Capacity16K>> for jwtguard_large_result {
+    const MAGIC: u64 = RESULT_MAGIC;
+    const UNSTAMPED: jwtguard_status = JWTGUARD_NO_RESULT;
+}
+
 /// A large result, for the accessors: the same memory, typed as they take it. They read its
 /// head first, which says its capacity, and only then the buffer behind it.
 ///
@@ -138,36 +162,6 @@ impl jwtguard_str {
     };
 }
 
-/// The head of the result behind a pointer, if a verify filled it: `Err(JWTGUARD_NULL_ARGUMENT)`
-/// for NULL, `Err(JWTGUARD_NO_RESULT)` for a zero-initialised result.
-///
-/// # Safety
-/// `result` must be NULL or point to a `jwtguard_result` (or a `jwtguard_large_result`, through
-/// `jwtguard_large_result_get`) that a verify filled or the caller zero-initialised (documented
-/// on the types): its magic word is then an initialised integer, and only a result that
-/// carries the magic is read any further.
-#[inline(always)]
-unsafe fn filled<'a>(result: *const jwtguard_result) -> Result<&'a ResultHead, jwtguard_status> {
-    if result.is_null() {
-        return Err(JWTGUARD_NULL_ARGUMENT);
-    }
-    let head = result.cast::<ResultHead>();
-    // SAFETY: `result` is non-NULL and, by this function's contract, a result that the caller
-    // zero-initialised or a verify filled, so its first 8 bytes are initialised. `magic` is the
-    // first field of the `repr(C)` head, which starts every result type (static asserts above
-    // on their sizes and alignment), and every bit pattern is a valid u64; it is read through a
-    // raw pointer, so no reference to the rest is made yet.
-    let magic = unsafe { core::ptr::addr_of!((*head).magic).read() };
-    if magic != RESULT_MAGIC {
-        return Err(JWTGUARD_NO_RESULT);
-    }
-    // SAFETY: only a verify (`verify::into_result`) writes RESULT_MAGIC, and only after zeroing
-    // the whole result in place, which is a valid value of every field (status 0, empty
-    // claims); it then writes only valid values. The caller guarantees no thread writes the
-    // result during this call, so a shared reference for the call is sound.
-    Ok(unsafe { &*head })
-}
-
 /// A verified result's token buffer, of whichever capacity its head says.
 pub(crate) enum Held<'a> {
     Default(&'a TokenBuf<Capacity2K>),
@@ -187,39 +181,6 @@ impl Held<'_> {
     }
 }
 
-/// The token buffer of the result behind a pointer, if a verify filled it and it verified.
-///
-/// # Safety
-/// As [`filled`].
-#[inline(always)]
-pub(crate) unsafe fn verified_buf<'a>(
-    result: *const jwtguard_result,
-) -> Result<Held<'a>, jwtguard_status> {
-    // SAFETY: this function's contract is `filled`'s.
-    let head = unsafe { filled(result) }?;
-    if head.status != JWTGUARD_OK as u16 {
-        return Err(JWTGUARD_NO_RESULT);
-    }
-    // The head says which verify filled the result, and so which type the memory is: only
-    // `jwtguard_verify*_large`, given a `jwtguard_large_result`, writes the large tag. The
-    // buffer is reached from `result` itself, whose provenance covers the whole result (not
-    // from the head's reference, which covers only the head).
-    match head.capacity {
-        // SAFETY: a result with this tag was filled as a ResultInner<Capacity2K> (`filled`
-        // says the whole of it is initialised), and no thread writes it during the call.
-        Capacity2K::TAG => Ok(Held::Default(unsafe {
-            &(*result.cast::<ResultInner<Capacity2K>>()).buf
-        })),
-        // SAFETY: as above, for a ResultInner<Capacity16K>: only the large verifies write
-        // this tag, into a `jwtguard_large_result`, which holds one.
-        #[cfg(not(feature = "small"))]
-        Capacity16K::TAG => Ok(Held::Large(unsafe {
-            &(*result.cast::<ResultInner<Capacity16K>>()).buf
-        })),
-        _ => Err(JWTGUARD_NO_RESULT),
-    }
-}
-
 /// Which metadata field a `JWTGUARD_MISSING_METADATA_FIELD` result is about (the order they
 /// were added, from 0), or -1.
 ///
@@ -227,8 +188,8 @@ pub(crate) unsafe fn verified_buf<'a>(
 /// `result` must be NULL or point to a `jwtguard_result`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_result_field(result: *const jwtguard_result) -> i32 {
-    // SAFETY: this function's contract is `filled`'s.
-    unsafe { filled(result) }.map_or(-1, |head| i32::from(head.field))
+    let head: Result<&ResultHead, _> = c_held!(result);
+    head.map_or(-1, |head| i32::from(head.field))
 }
 
 /// Which provider of the `jwtguard_providers` set verified the token (the order they were
@@ -239,8 +200,8 @@ pub unsafe extern "C" fn jwtguard_result_field(result: *const jwtguard_result) -
 /// `result` must be NULL or point to a `jwtguard_result`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_result_provider(result: *const jwtguard_result) -> i32 {
-    // SAFETY: this function's contract is `filled`'s.
-    unsafe { filled(result) }.map_or(-1, |head| i32::from(head.provider))
+    let head: Result<&ResultHead, _> = c_held!(result);
+    head.map_or(-1, |head| i32::from(head.provider))
 }
 
 /// Copy the registered claims present (iss, sub, aud, azp, exp, nbf, iat, jti, client_id) as a
@@ -341,11 +302,17 @@ pub unsafe extern "C" fn jwtguard_result_claim(
         put_claim(text, &mut cursor)?;
         let needed = cursor.needed();
         c_write!(out_len, needed)?;
-        if needed > cap {
-            return Err(JWTGUARD_BUFFER_TOO_SMALL);
-        }
-        Ok(())
+        fits(needed, cap)
     })
+}
+
+/// `JWTGUARD_BUFFER_TOO_SMALL` when an output of `needed` bytes did not fit `cap`.
+fn fits(needed: usize, cap: usize) -> Result<(), jwtguard_status> {
+    if needed > cap {
+        Err(JWTGUARD_BUFFER_TOO_SMALL)
+    } else {
+        Ok(())
+    }
 }
 
 /// Append one claim's text to `cursor`, as `jwtguard_result_claim` renders it: where it was
@@ -474,12 +441,14 @@ pub unsafe extern "C" fn jwtguard_result_claim_joined(
             .filter(|a| a.iter().all(|e| e.as_str().is_some()));
         let Some(array) = strings else {
             // Not an array of strings: what `jwtguard_result_claim` gives.
-            // SAFETY: this function's own contract is `jwtguard_result_claim`'s plus a readable
-            // separator; `path` is the caller's bytes, checked as UTF-8 above.
-            return unsafe {
-                jwtguard_result_claim(result, path.as_ptr(), path.len(), out, cap, out_len)
+            if out_len.is_null() {
+                return Err(JWTGUARD_NULL_ARGUMENT);
             }
-            .into_result();
+            let mut cursor = cursor!(out, cap)?;
+            put_claim(value.text(), &mut cursor)?;
+            let needed = cursor.needed();
+            c_write!(out_len, needed)?;
+            return fits(needed, cap);
         };
         if !sep.is_empty()
             && array

@@ -41,7 +41,8 @@ pub enum jwtguard_status {
     /// A Rust error this version does not map (should not happen).
     JWTGUARD_UNKNOWN_ERROR = 99,
 
-    /// The token is longer than 2048 bytes.
+    /// The token is longer than the verifier's limit (2048 bytes until
+    /// `jwtguard_verifier_set_max_token_size` raises it).
     JWTGUARD_TOKEN_TOO_LONG = 100,
     /// The token is not three dot-separated segments.
     JWTGUARD_MALFORMED = 101,
@@ -177,92 +178,135 @@ pub enum jwtguard_status {
 
 use jwtguard_status::*;
 
-/// Expands `$m!(every code)`: the one list both `ALL_STATUS` and the name table come from.
-macro_rules! every_status {
-    ($m:ident) => {
-        $m!(
-            JWTGUARD_OK,
-            JWTGUARD_NULL_ARGUMENT,
-            JWTGUARD_INVALID_ARGUMENT,
-            JWTGUARD_BUFFER_TOO_SMALL,
-            JWTGUARD_STORAGE_TOO_SMALL,
-            JWTGUARD_CAPACITY_EXCEEDED,
-            JWTGUARD_NO_RESULT,
-            JWTGUARD_CLAIM_NOT_FOUND,
-            JWTGUARD_CLAIM_MISMATCH,
-            JWTGUARD_CLAIM_HAS_SEPARATOR,
-            JWTGUARD_PANIC,
-            JWTGUARD_UNKNOWN_ERROR,
-            JWTGUARD_TOKEN_TOO_LONG,
-            JWTGUARD_MALFORMED,
-            JWTGUARD_EMPTY_SEGMENT,
-            JWTGUARD_BASE64,
-            JWTGUARD_TOKEN_WHITESPACE,
-            JWTGUARD_JSON_SYNTAX,
-            JWTGUARD_JSON_DUPLICATE_MEMBER,
-            JWTGUARD_JSON_TOO_COMPLEX,
-            JWTGUARD_JSON_NOT_OBJECT,
-            JWTGUARD_MISSING_ALGORITHM,
-            JWTGUARD_UNSUPPORTED_ALGORITHM,
-            JWTGUARD_INVALID_HEADER_PARAMETER,
-            JWTGUARD_CRITICAL_EXTENSION,
-            JWTGUARD_UNEXPECTED_TYPE,
-            JWTGUARD_NESTED_TOKEN,
-            JWTGUARD_UNKNOWN_KEY,
-            JWTGUARD_ALGORITHM_MISMATCH,
-            JWTGUARD_MISSING_KEY_ID,
-            JWTGUARD_SIGNATURE_LENGTH,
-            JWTGUARD_INVALID_SIGNATURE,
-            JWTGUARD_MISSING_EXPIRATION,
-            JWTGUARD_EXPIRED,
-            JWTGUARD_NOT_YET_VALID,
-            JWTGUARD_ISSUED_IN_FUTURE,
-            JWTGUARD_MISSING_ISSUED_AT,
-            JWTGUARD_TOO_OLD,
-            JWTGUARD_CLAIM_TYPE,
-            JWTGUARD_CLAIM_OUT_OF_RANGE,
-            JWTGUARD_INVALID_ISSUER,
-            JWTGUARD_INVALID_AUDIENCE,
-            JWTGUARD_INVALID_AUTHORIZED_PARTY,
-            JWTGUARD_INVALID_SUBJECT,
-            JWTGUARD_MISSING_CLIENT_ID,
-            JWTGUARD_MISSING_JWT_ID,
-            JWTGUARD_MISSING_METADATA_FIELD,
-            JWTGUARD_ISSUER_KEY_MISMATCH,
-            JWTGUARD_INSUFFICIENT_PERMISSIONS,
-            JWTGUARD_NOT_BEARER,
-            JWTGUARD_MISSING_BEARER_TOKEN,
-            JWTGUARD_MALFORMED_AUTHORIZATION,
-            JWTGUARD_KEY_TOO_SHORT,
-            JWTGUARD_INVALID_KEY_ID,
-            JWTGUARD_DUPLICATE_KEY_ID,
-            JWTGUARD_KEY_RING_FULL,
-            JWTGUARD_KEY_FORMAT,
-            JWTGUARD_UNSUPPORTED_KEY_TYPE,
-            JWTGUARD_RSA_MODULUS_TOO_SMALL,
-            JWTGUARD_RSA_MODULUS_TOO_LARGE,
-            JWTGUARD_RSA_INVALID_MODULUS,
-            JWTGUARD_RSA_INVALID_EXPONENT,
-            JWTGUARD_NO_USABLE_KEYS,
-            JWTGUARD_SECRET_IS_KEY,
-            JWTGUARD_PRIVATE_KEY,
-            JWTGUARD_KEY_TYPE_MISMATCH,
-            JWTGUARD_INVALID_PUBLIC_KEY,
-            JWTGUARD_WEAK_KEY,
-            JWTGUARD_INVALID_METADATA_FIELD,
-            JWTGUARD_ISSUER_NOT_CONFIGURED,
-            JWTGUARD_AUDIENCE_NOT_CONFIGURED,
-            JWTGUARD_INVALID_CLAIM_PATH,
-        )
+/// The one table of codes, in the header's order: each code, the core error it stands for (if
+/// any), and its own message (else the core's, verbatim). `ALL_STATUS`, the names,
+/// `From<Error>` and the messages all come from it.
+///
+/// The enum above stays written out because the header is generated from it (cbindgen does
+/// not expand macros); the exhaustive `match` this table generates fails the build if the two
+/// disagree, and a status listed twice is an unreachable-pattern error.
+macro_rules! statuses {
+    ($( $v:ident $(, core $e:ident)? $(, $msg:literal)? ;)*) => {
+        /// Every code, in the header's order: what `from_raw` searches, and the tests' list.
+        pub(crate) const ALL_STATUS: &[jwtguard_status] = &[$($v),*];
+
+        impl From<Error> for jwtguard_status {
+            fn from(e: Error) -> Self {
+                match e {
+                    $($(Error::$e => $v,)?)*
+                    // `Error` is non_exhaustive; a new variant answers this until it has a
+                    // row, and the test over `Error::ALL` fails.
+                    _ => JWTGUARD_UNKNOWN_ERROR,
+                }
+            }
+        }
+
+        impl jwtguard_status {
+            /// The code's name as in the header, NUL-terminated.
+            pub(crate) fn name_c(self) -> &'static core::ffi::CStr {
+                #[deny(unreachable_patterns)]
+                match self {
+                    $($v => {
+                        const S: &str = concat!(stringify!($v), "\0");
+                        cstr(S)
+                    })*
+                }
+            }
+
+            /// The static message, NUL-terminated: the row's own, else the core's verbatim.
+            pub(crate) fn message_c(self) -> &'static core::ffi::CStr {
+                match self {
+                    $($v => message!($($msg)? ; $($e)?),)*
+                }
+            }
+        }
     };
 }
 
-macro_rules! status_array {
-    ($($v:ident),* $(,)?) => { &[$($v),*] };
+/// A row's message: its own literal, or its core error's message.
+macro_rules! message {
+    ($msg:literal ; $($e:ident)?) => {
+        $msg
+    };
+    (; $e:ident) => {
+        core_message(Error::$e)
+    };
 }
 
-/// Every code, in the header's order: what `from_raw` searches, and the tests' list.
-pub(crate) const ALL_STATUS: &[jwtguard_status] = every_status!(status_array);
+statuses! {
+    JWTGUARD_OK, c"OK";
+    JWTGUARD_NULL_ARGUMENT, c"A required argument is NULL";
+    JWTGUARD_INVALID_ARGUMENT, c"Invalid argument";
+    JWTGUARD_BUFFER_TOO_SMALL, core BufferTooSmall;
+    JWTGUARD_STORAGE_TOO_SMALL, c"Storage is too small or misaligned";
+    JWTGUARD_CAPACITY_EXCEEDED, core CapacityExceeded, c"Configuration capacity exceeded";
+    JWTGUARD_NO_RESULT, c"No verified token in this result";
+    JWTGUARD_CLAIM_NOT_FOUND, c"Claim not found";
+    JWTGUARD_CLAIM_MISMATCH, c"Claim does not have a required value";
+    JWTGUARD_CLAIM_HAS_SEPARATOR, c"An array claim's element contains the separator";
+    JWTGUARD_PANIC, c"Internal error";
+    JWTGUARD_UNKNOWN_ERROR, c"Unknown error";
+    JWTGUARD_TOKEN_TOO_LONG, core TokenTooLong;
+    JWTGUARD_MALFORMED, core Malformed;
+    JWTGUARD_EMPTY_SEGMENT, core EmptySegment;
+    JWTGUARD_BASE64, core Base64;
+    JWTGUARD_TOKEN_WHITESPACE, core TokenWhitespace;
+    JWTGUARD_JSON_SYNTAX, core JsonSyntax;
+    JWTGUARD_JSON_DUPLICATE_MEMBER, core JsonDuplicateMember;
+    JWTGUARD_JSON_TOO_COMPLEX, core JsonTooComplex;
+    JWTGUARD_JSON_NOT_OBJECT, core JsonNotObject;
+    JWTGUARD_MISSING_ALGORITHM, core MissingAlgorithm;
+    JWTGUARD_UNSUPPORTED_ALGORITHM, core UnsupportedAlgorithm;
+    JWTGUARD_INVALID_HEADER_PARAMETER, core InvalidHeaderParameter;
+    JWTGUARD_CRITICAL_EXTENSION, core CriticalExtension;
+    JWTGUARD_UNEXPECTED_TYPE, core UnexpectedType;
+    JWTGUARD_NESTED_TOKEN, core NestedToken;
+    JWTGUARD_UNKNOWN_KEY, core UnknownKey;
+    JWTGUARD_ALGORITHM_MISMATCH, core AlgorithmMismatch;
+    JWTGUARD_MISSING_KEY_ID, core MissingKeyId;
+    JWTGUARD_SIGNATURE_LENGTH, core SignatureLength;
+    JWTGUARD_INVALID_SIGNATURE, core InvalidSignature;
+    JWTGUARD_MISSING_EXPIRATION, core MissingExpiration;
+    JWTGUARD_EXPIRED, core Expired;
+    JWTGUARD_NOT_YET_VALID, core NotYetValid;
+    JWTGUARD_ISSUED_IN_FUTURE, core IssuedInFuture;
+    JWTGUARD_MISSING_ISSUED_AT, core MissingIssuedAt;
+    JWTGUARD_TOO_OLD, core TooOld;
+    JWTGUARD_CLAIM_TYPE, core ClaimType;
+    JWTGUARD_CLAIM_OUT_OF_RANGE, core ClaimOutOfRange;
+    JWTGUARD_INVALID_ISSUER, core InvalidIssuer;
+    JWTGUARD_INVALID_AUDIENCE, core InvalidAudience;
+    JWTGUARD_INVALID_AUTHORIZED_PARTY, core InvalidAuthorizedParty;
+    JWTGUARD_INVALID_SUBJECT, core InvalidSubject;
+    JWTGUARD_MISSING_CLIENT_ID, core MissingClientId;
+    JWTGUARD_MISSING_JWT_ID, core MissingJwtId;
+    JWTGUARD_MISSING_METADATA_FIELD, core MissingMetadataField;
+    JWTGUARD_ISSUER_KEY_MISMATCH, core IssuerKeyMismatch;
+    JWTGUARD_INSUFFICIENT_PERMISSIONS, core InsufficientPermissions;
+    JWTGUARD_NOT_BEARER, core NotBearer;
+    JWTGUARD_MISSING_BEARER_TOKEN, core MissingBearerToken;
+    JWTGUARD_MALFORMED_AUTHORIZATION, core MalformedAuthorization;
+    JWTGUARD_KEY_TOO_SHORT, core KeyTooShort;
+    JWTGUARD_INVALID_KEY_ID, core InvalidKeyId;
+    JWTGUARD_DUPLICATE_KEY_ID, core DuplicateKeyId;
+    JWTGUARD_KEY_RING_FULL, core KeyRingFull;
+    JWTGUARD_KEY_FORMAT, core KeyFormat;
+    JWTGUARD_UNSUPPORTED_KEY_TYPE, core UnsupportedKeyType;
+    JWTGUARD_RSA_MODULUS_TOO_SMALL, core RsaModulusTooSmall;
+    JWTGUARD_RSA_MODULUS_TOO_LARGE, core RsaModulusTooLarge;
+    JWTGUARD_RSA_INVALID_MODULUS, core RsaInvalidModulus;
+    JWTGUARD_RSA_INVALID_EXPONENT, core RsaInvalidExponent;
+    JWTGUARD_NO_USABLE_KEYS, core NoUsableKeys;
+    JWTGUARD_SECRET_IS_KEY, core SecretIsKey;
+    JWTGUARD_PRIVATE_KEY, core PrivateKey;
+    JWTGUARD_KEY_TYPE_MISMATCH, core KeyTypeMismatch;
+    JWTGUARD_INVALID_PUBLIC_KEY, core InvalidPublicKey;
+    JWTGUARD_WEAK_KEY, core WeakKey;
+    JWTGUARD_INVALID_METADATA_FIELD, core InvalidMetadataField;
+    JWTGUARD_ISSUER_NOT_CONFIGURED, core IssuerNotConfigured;
+    JWTGUARD_AUDIENCE_NOT_CONFIGURED, core AudienceNotConfigured;
+    JWTGUARD_INVALID_CLAIM_PATH, core InvalidClaimPath;
+}
 
 // A result keeps its status in 16 bits: every code must fit.
 const _: () = {
@@ -273,122 +317,13 @@ const _: () = {
     }
 };
 
-impl From<Error> for jwtguard_status {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::TokenTooLong => JWTGUARD_TOKEN_TOO_LONG,
-            Error::Malformed => JWTGUARD_MALFORMED,
-            Error::EmptySegment => JWTGUARD_EMPTY_SEGMENT,
-            Error::Base64 => JWTGUARD_BASE64,
-            Error::TokenWhitespace => JWTGUARD_TOKEN_WHITESPACE,
-            Error::JsonSyntax => JWTGUARD_JSON_SYNTAX,
-            Error::JsonDuplicateMember => JWTGUARD_JSON_DUPLICATE_MEMBER,
-            Error::JsonTooComplex => JWTGUARD_JSON_TOO_COMPLEX,
-            Error::JsonNotObject => JWTGUARD_JSON_NOT_OBJECT,
-            Error::MissingAlgorithm => JWTGUARD_MISSING_ALGORITHM,
-            Error::UnsupportedAlgorithm => JWTGUARD_UNSUPPORTED_ALGORITHM,
-            Error::InvalidHeaderParameter => JWTGUARD_INVALID_HEADER_PARAMETER,
-            Error::CriticalExtension => JWTGUARD_CRITICAL_EXTENSION,
-            Error::UnexpectedType => JWTGUARD_UNEXPECTED_TYPE,
-            Error::NestedToken => JWTGUARD_NESTED_TOKEN,
-            Error::UnknownKey => JWTGUARD_UNKNOWN_KEY,
-            Error::AlgorithmMismatch => JWTGUARD_ALGORITHM_MISMATCH,
-            Error::MissingKeyId => JWTGUARD_MISSING_KEY_ID,
-            Error::SignatureLength => JWTGUARD_SIGNATURE_LENGTH,
-            Error::InvalidSignature => JWTGUARD_INVALID_SIGNATURE,
-            Error::ClaimType => JWTGUARD_CLAIM_TYPE,
-            Error::ClaimOutOfRange => JWTGUARD_CLAIM_OUT_OF_RANGE,
-            Error::MissingExpiration => JWTGUARD_MISSING_EXPIRATION,
-            Error::Expired => JWTGUARD_EXPIRED,
-            Error::NotYetValid => JWTGUARD_NOT_YET_VALID,
-            Error::IssuedInFuture => JWTGUARD_ISSUED_IN_FUTURE,
-            Error::MissingIssuedAt => JWTGUARD_MISSING_ISSUED_AT,
-            Error::TooOld => JWTGUARD_TOO_OLD,
-            Error::InvalidIssuer => JWTGUARD_INVALID_ISSUER,
-            Error::IssuerKeyMismatch => JWTGUARD_ISSUER_KEY_MISMATCH,
-            Error::InvalidAudience => JWTGUARD_INVALID_AUDIENCE,
-            Error::InvalidAuthorizedParty => JWTGUARD_INVALID_AUTHORIZED_PARTY,
-            Error::InvalidSubject => JWTGUARD_INVALID_SUBJECT,
-            Error::MissingClientId => JWTGUARD_MISSING_CLIENT_ID,
-            Error::MissingJwtId => JWTGUARD_MISSING_JWT_ID,
-            Error::InsufficientPermissions => JWTGUARD_INSUFFICIENT_PERMISSIONS,
-            Error::MissingMetadataField => JWTGUARD_MISSING_METADATA_FIELD,
-            Error::InvalidMetadataField => JWTGUARD_INVALID_METADATA_FIELD,
-            Error::BufferTooSmall => JWTGUARD_BUFFER_TOO_SMALL,
-            Error::NotBearer => JWTGUARD_NOT_BEARER,
-            Error::MissingBearerToken => JWTGUARD_MISSING_BEARER_TOKEN,
-            Error::MalformedAuthorization => JWTGUARD_MALFORMED_AUTHORIZATION,
-            Error::KeyTooShort => JWTGUARD_KEY_TOO_SHORT,
-            Error::InvalidKeyId => JWTGUARD_INVALID_KEY_ID,
-            Error::DuplicateKeyId => JWTGUARD_DUPLICATE_KEY_ID,
-            Error::KeyRingFull => JWTGUARD_KEY_RING_FULL,
-            Error::KeyFormat => JWTGUARD_KEY_FORMAT,
-            Error::UnsupportedKeyType => JWTGUARD_UNSUPPORTED_KEY_TYPE,
-            Error::RsaModulusTooSmall => JWTGUARD_RSA_MODULUS_TOO_SMALL,
-            Error::RsaModulusTooLarge => JWTGUARD_RSA_MODULUS_TOO_LARGE,
-            Error::RsaInvalidModulus => JWTGUARD_RSA_INVALID_MODULUS,
-            Error::RsaInvalidExponent => JWTGUARD_RSA_INVALID_EXPONENT,
-            Error::NoUsableKeys => JWTGUARD_NO_USABLE_KEYS,
-            Error::SecretIsKey => JWTGUARD_SECRET_IS_KEY,
-            Error::PrivateKey => JWTGUARD_PRIVATE_KEY,
-            Error::KeyTypeMismatch => JWTGUARD_KEY_TYPE_MISMATCH,
-            Error::InvalidPublicKey => JWTGUARD_INVALID_PUBLIC_KEY,
-            Error::WeakKey => JWTGUARD_WEAK_KEY,
-            Error::IssuerNotConfigured => JWTGUARD_ISSUER_NOT_CONFIGURED,
-            Error::AudienceNotConfigured => JWTGUARD_AUDIENCE_NOT_CONFIGURED,
-            Error::InvalidClaimPath => JWTGUARD_INVALID_CLAIM_PATH,
-            Error::CapacityExceeded => JWTGUARD_CAPACITY_EXCEEDED,
-            // `Error` is non_exhaustive; a new variant shows up here until it is mapped, and
-            // the test over `Error::ALL` fails.
-            _ => JWTGUARD_UNKNOWN_ERROR,
-        }
-    }
-}
-
 impl jwtguard_status {
-    /// `Ok` for `JWTGUARD_OK`, else the status as an error (for composing entry points).
-    pub(crate) fn into_result(self) -> Result<(), jwtguard_status> {
-        if self == JWTGUARD_OK {
-            Ok(())
-        } else {
-            Err(self)
-        }
-    }
-
     /// The code whose value is `raw`, if there is one: C hands statuses back as integers, and
     /// only values that are codes become the enum.
-    /// A search of the table rather than a `match`: the same answer in half the flash
-    /// (300 B on the firmware build), off the verify path.
+    /// A search of the table rather than a `match`: the same answer in less flash, off the
+    /// verify path.
     pub(crate) fn from_raw(raw: u32) -> Option<Self> {
         ALL_STATUS.iter().copied().find(|&s| s as u32 == raw)
-    }
-
-    /// The code's name as in the header, NUL-terminated.
-    pub(crate) fn name_c(self) -> &'static core::ffi::CStr {
-        macro_rules! names {
-            ($($v:ident),* $(,)?) => {
-                match self { $( $v => { const S: &str = concat!(stringify!($v), "\0"); cstr(S) } )* }
-            };
-        }
-        every_status!(names)
-    }
-
-    /// The static message, NUL-terminated. Core errors use the core's message verbatim.
-    pub(crate) fn message_c(self) -> &'static core::ffi::CStr {
-        match self {
-            JWTGUARD_OK => c"OK",
-            JWTGUARD_NULL_ARGUMENT => c"A required argument is NULL",
-            JWTGUARD_INVALID_ARGUMENT => c"Invalid argument",
-            JWTGUARD_STORAGE_TOO_SMALL => c"Storage is too small or misaligned",
-            JWTGUARD_CAPACITY_EXCEEDED => c"Configuration capacity exceeded",
-            JWTGUARD_NO_RESULT => c"No verified token in this result",
-            JWTGUARD_CLAIM_NOT_FOUND => c"Claim not found",
-            JWTGUARD_CLAIM_MISMATCH => c"Claim does not have a required value",
-            JWTGUARD_CLAIM_HAS_SEPARATOR => c"An array claim's element contains the separator",
-            JWTGUARD_PANIC => c"Internal error",
-            JWTGUARD_UNKNOWN_ERROR => c"Unknown error",
-            other => core_error(other).map_or(c"Unknown error", core_message),
-        }
     }
 }
 
@@ -429,14 +364,6 @@ fn core_message(e: Error) -> &'static core::ffi::CStr {
         .and_then(|i| CORE_MESSAGES.get(i))
         .and_then(|m| core::ffi::CStr::from_bytes_until_nul(m).ok())
         .unwrap_or(c"Unknown error")
-}
-
-/// The core error a code stands for, if it stands for one.
-pub(crate) fn core_error(status: jwtguard_status) -> Option<Error> {
-    Error::ALL
-        .iter()
-        .copied()
-        .find(|e| jwtguard_status::from(*e) == status)
 }
 
 /// A static, NUL-terminated English message for `status` (never NULL; valid forever). The

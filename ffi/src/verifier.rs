@@ -4,9 +4,11 @@
 use jwtguard_core::lists::Owned;
 use jwtguard_core::{KeyRing, Policy, Verifier};
 
+#[cfg(feature = "std")]
+use crate::c_free_verifier;
 use crate::capacity::*;
 use crate::status::jwtguard_status::{self, *};
-use crate::{c_write, contain, guard};
+use crate::{c_deinit_verifier, c_place_verifier, c_write, contain, guard};
 
 /// The core policy storage the C verifier holds: its lists, in the header's capacities.
 /// cbindgen:ignore
@@ -21,6 +23,14 @@ pub struct jwtguard_verifier {
     /// and `jwtguard_verify` runs it, with nothing rebuilt per call.
     pub(crate) core: Verifier<'static, JWTGUARD_MAX_KEYS, Lists>,
 }
+
+// The header's storage size is a constant, the same for 32- and 64-bit targets: this fails the
+// build if a change makes the verifier outgrow it.
+const _: () = assert!(core::mem::size_of::<jwtguard_verifier>() <= JWTGUARD_VERIFIER_STORAGE_SIZE);
+const _: () = assert!(
+    core::mem::align_of::<jwtguard_verifier>()
+        <= core::mem::align_of::<jwtguard_verifier_storage>()
+);
 
 impl jwtguard_verifier {
     pub(crate) const fn new() -> Self {
@@ -54,17 +64,7 @@ pub extern "C" fn jwtguard_verifier_new() -> *mut jwtguard_verifier {
 #[cfg(feature = "std")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_verifier_free(verifier: *mut jwtguard_verifier) {
-    if verifier.is_null() {
-        return;
-    }
-    contain((), || {
-        // SAFETY: the caller guarantees `verifier` came from `jwtguard_verifier_new`, which
-        // made it with `Box::into_raw` of a `Box<jwtguard_verifier>`, that it is freed only
-        // once and that nothing uses it any more: exactly what `Box::from_raw` needs to take
-        // the allocation back and drop it (which zeroizes the keys).
-        let boxed = unsafe { Box::from_raw(verifier) };
-        drop(boxed);
-    });
+    contain((), || c_free_verifier!(verifier));
 }
 
 /// A new verifier on the heap holding a copy of `verifier`'s keys and policy, or NULL (NULL
@@ -103,17 +103,10 @@ pub unsafe extern "C" fn jwtguard_verifier_init(
     out: *mut *mut jwtguard_verifier,
 ) -> jwtguard_status {
     guard(|| {
-        if storage.is_null() || out.is_null() {
+        if out.is_null() {
             return Err(JWTGUARD_NULL_ARGUMENT);
         }
-        let p = storage.cast::<jwtguard_verifier>();
-        if size < size_of::<jwtguard_verifier>() || !p.is_aligned() {
-            return Err(JWTGUARD_STORAGE_TOO_SMALL);
-        }
-        // SAFETY: `p` is non-NULL and aligned, and the caller guarantees `size` writable bytes,
-        // which is at least a verifier's size (all checked above). Any live verifier in the
-        // storage would be leaked, not freed twice: the header says to deinit first.
-        unsafe { p.write(jwtguard_verifier::new()) };
+        let p = c_place_verifier!(storage, size)?;
         c_write!(out, p)
     })
 }
@@ -126,12 +119,5 @@ pub unsafe extern "C" fn jwtguard_verifier_init(
 /// in use.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtguard_verifier_deinit(verifier: *mut jwtguard_verifier) {
-    if verifier.is_null() {
-        return;
-    }
-    // SAFETY: the caller guarantees `verifier` was written in place by
-    // `jwtguard_verifier_init` (so it is a valid, aligned, initialised verifier), is dropped only
-    // once and is no longer used: what `drop_in_place` needs. The storage is the caller's and
-    // is not freed.
-    contain((), || unsafe { core::ptr::drop_in_place(verifier) });
+    contain((), || c_deinit_verifier!(verifier));
 }

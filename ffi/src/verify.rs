@@ -9,10 +9,10 @@ use jwtguard_core::{Rejection, Request, TokenBuf};
 use crate::capacity::JWTGUARD_MAX_CALL_PERMISSIONS;
 #[cfg(not(feature = "small"))]
 use crate::result::jwtguard_large_result;
-use crate::result::{RESULT_MAGIC, ResultInner, Tagged, jwtguard_result, jwtguard_str};
+use crate::result::{ResultInner, Tagged, jwtguard_result, jwtguard_str};
 use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
-use crate::{c_array, c_bytes, c_text, guard, shared};
+use crate::{c_bytes, c_stamp, c_texts, guard, shared};
 
 /// Verify `(token, token_len)` at `now` (unix seconds) with the verifier's keys and policy, plus
 /// `n_required` permissions this call requires (`required` may be NULL when 0). The outcome,
@@ -35,21 +35,12 @@ pub unsafe extern "C" fn jwtguard_verify(
     n_required: usize,
     result: *mut jwtguard_result,
 ) -> jwtguard_status {
+    let out: Result<&mut ResultInner<Capacity2K>, _> = c_stamp!(result);
+    let input = || Ok((c_bytes!(token, token_len)?, c_texts!(required, n_required)?));
     let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf<Capacity2K>| {
-        verify_with(verifier, token, now, request, buf)
+        verify_with(shared!(verifier)?, token, now, request, buf)
     };
-    // SAFETY: this function's contract includes `into_result`'s, for a `jwtguard_result`,
-    // which holds a ResultInner<Capacity2K>.
-    unsafe {
-        into_result(
-            result.cast(),
-            token,
-            token_len,
-            required,
-            n_required,
-            verify,
-        )
-    }
+    record(out, input, verify)
 }
 
 /// `jwtguard_verify` for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` (16 KiB) bytes, into a
@@ -69,32 +60,22 @@ pub unsafe extern "C" fn jwtguard_verify_large(
     n_required: usize,
     result: *mut jwtguard_large_result,
 ) -> jwtguard_status {
+    let out: Result<&mut ResultInner<Capacity16K>, _> = c_stamp!(result);
+    let input = || Ok((c_bytes!(token, token_len)?, c_texts!(required, n_required)?));
     let verify = |token: &[u8], request: Request<'_>, buf: &mut TokenBuf<Capacity16K>| {
-        verify_with(verifier, token, now, request, buf)
+        verify_with(shared!(verifier)?, token, now, request, buf)
     };
-    // SAFETY: this function's contract includes `into_result`'s, for a `jwtguard_large_result`,
-    // which holds a ResultInner<Capacity16K>.
-    unsafe {
-        into_result(
-            result.cast(),
-            token,
-            token_len,
-            required,
-            n_required,
-            verify,
-        )
-    }
+    record(out, input, verify)
 }
 
 /// One verifier's verify into a buffer of capacity `C`.
 fn verify_with<C: jwtguard_core::capacity::Capacity>(
-    verifier: *const jwtguard_verifier,
+    v: &jwtguard_verifier,
     token: &[u8],
     now: u64,
     request: Request<'_>,
     buf: &mut TokenBuf<C>,
 ) -> Result<Option<usize>, Failure> {
-    let v = shared!(verifier)?;
     if let Some(setup) = v.setup_error() {
         return Err(setup.into());
     }
@@ -122,49 +103,30 @@ impl From<Rejection> for Failure {
     }
 }
 
-/// The body both verify entry points share: zero `*result` in place and mark it, convert the
-/// token and the call's permissions, run `verify` (which answers which provider verified the
-/// token, if a set did), and record the outcome.
-///
-/// # Safety
-/// `(token, token_len)` readable; `required` NULL or `n_required` readable `jwtguard_str`s,
-/// each readable; `result` NULL or writable, and used by no other thread during the call.
-pub(crate) unsafe fn into_result<C: Tagged>(
-    result: *mut ResultInner<C>,
-    token: *const u8,
-    token_len: usize,
-    required: *const jwtguard_str,
-    n_required: usize,
+/// The permissions one call may require, converted.
+/// cbindgen:ignore
+pub(crate) type CallPermissions<'a> = Vec<&'a str, JWTGUARD_MAX_CALL_PERMISSIONS>;
+
+/// The body every verify entry point shares: mark the result (which `c_stamp!` zeroed and
+/// stamped) as failed until the outcome is known, convert the call's input, run `verify`
+/// (which answers which provider verified the token, if a set did), and record the outcome.
+/// A NULL result is `JWTGUARD_NULL_ARGUMENT`, with nothing recorded.
+pub(crate) fn record<'t, C: Tagged>(
+    out: Result<&mut ResultInner<C>, jwtguard_status>,
+    input: impl FnOnce() -> Result<(&'t [u8], CallPermissions<'t>), jwtguard_status>,
     verify: impl FnOnce(&[u8], Request<'_>, &mut TokenBuf<C>) -> Result<Option<usize>, Failure>,
 ) -> jwtguard_status {
-    if result.is_null() {
-        return JWTGUARD_NULL_ARGUMENT;
-    }
-    // SAFETY: `result` is non-NULL, and the caller guarantees it writable for the call and of
-    // the result type that holds a ResultInner<C> (static asserts in result.rs on its size and
-    // alignment). Zeroing it in place (rather than writing a ResultInner value, which may be
-    // built on the stack first) makes every field valid: 0 is JWTGUARD_OK for the status, and
-    // an empty token buffer for the rest (every field of the core's `TokenBuf` is an integer or
-    // a bool, and all zeros is its empty value, as its documentation states). The failed
-    // result written next keeps it well-formed if the library panics.
-    unsafe { core::ptr::write_bytes(result, 0, 1) };
-    // SAFETY: initialised just above; no other reference to it exists during the call, because
-    // the caller guarantees that no other thread uses this result while it is being written.
-    let inner = unsafe { &mut *result };
-    inner.head.magic = RESULT_MAGIC;
+    let inner = match out {
+        Ok(inner) => inner,
+        Err(status) => return status,
+    };
+    // The failed result written first keeps it well-formed if the library panics.
     inner.head.status = JWTGUARD_PANIC as u16;
     inner.head.capacity = C::TAG;
     inner.head.field = -1;
     inner.head.provider = -1;
     let status = guard(|| {
-        let token = c_bytes!(token, token_len)?;
-        let required = c_array!(required, n_required)?;
-        let mut perms: Vec<&str, JWTGUARD_MAX_CALL_PERMISSIONS> = Vec::new();
-        for s in required {
-            perms
-                .push(c_text!(s.ptr, s.len)?)
-                .map_err(|_| JWTGUARD_CAPACITY_EXCEEDED)?;
-        }
+        let (token, perms) = input()?;
         let request = Request::new().require(&perms);
         match verify(token, request, &mut inner.buf) {
             Ok(provider) => {

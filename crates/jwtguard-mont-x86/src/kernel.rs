@@ -4,8 +4,9 @@
 //! `hi:lo = y * x[j]` (`mulx`, which leaves the flags alone) goes into two chains at once: `lo`
 //! into word `j` on the carry flag (`adcx`), and the previous limb's `hi` into the same word on
 //! the overflow flag (`adox`). Neither chain waits for the other, and nothing in a loop body
-//! touches the flags besides them: `mov`, `lea` and `jrcxz` leave CF and OF alone. The three
-//! blocks are:
+//! touches the flags besides them: `mov`, `lea` and `jrcxz` leave CF and OF alone (the `imul`
+//! that sets a pass up runs before the `xor` that clears both flags and starts the chains).
+//! The four blocks are:
 //! - [`row`]: one row of operand-scanning Montgomery multiplication (CIOS, Koç, Acar and Kaliski
 //!   1996 §4): `w += b_i * a`, then `w += m * n` with `m` chosen to zero `w[0]`;
 //! - [`mul_add`]: `w += y * x` alone, for the cross products of a squaring;

@@ -3,8 +3,8 @@
 //!
 //! Safe Rust cannot reach this speed: LLVM does not emit `adcx`/`adox` from the
 //! `_addcarryx_u64` intrinsic (it saves and restores each carry), so a portable loop runs one
-//! carry chain where this runs two. The `unsafe` is one `asm!` block in `kernel.rs`, with its
-//! SAFETY argument; everything around it, and the whole API, is safe:
+//! carry chain where this runs two. The `unsafe` is the four `asm!` blocks in `kernel.rs`, each
+//! with its SAFETY argument; everything around them, and the whole API, is safe:
 //! - [`Adx::detect`] is the only way to get an [`Adx`], and it returns one only when CPUID
 //!   reports both ADX and BMI2 (through the `cpufeatures` crate, which caches the answer);
 //! - [`Adx::mont_mul`] and [`Adx::mont_sqr`] take fixed-size limb arrays, so every length the

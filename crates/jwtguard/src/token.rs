@@ -99,7 +99,7 @@ pub struct TokenBuf<C: Capacity = Capacity2K> {
     bytes: C::Bytes,
     /// The claims' top-level members, recorded by the one validating pass over the payload.
     /// Here rather than in [`Claims`], which is copied by value: the index is 258 bytes, and
-    /// on the firmware build keeping it in `Claims` cost 2 KiB of stack.
+    /// every copy of a `Claims` would carry it (firmware stacks are what that costs).
     index: ClaimsIndex,
     /// Where the decoded payload is in `bytes`, recorded by [`UntrustedToken::parse`] (`u16`:
     /// every capacity is under 32 KiB, checked where they are declared).

@@ -53,7 +53,10 @@ static FULL_POLICY: Policy<'static> = POLICY.metadata(&FIELDS);
 
 fn verify_once() -> bool {
     let mut keys = KeyRing::<3>::new();
-    if keys.add_hmac(jwtguard::Algorithm::HS256, None, black_box(&SECRET)).is_err() {
+    if keys
+        .add_hmac(jwtguard::Algorithm::HS256, None, black_box(&SECRET))
+        .is_err()
+    {
         return false;
     }
     let verifier = Verifier::new(keys, FULL_POLICY);

@@ -8,7 +8,7 @@
 //!   [`Error::InvalidSignature`].
 //!
 //! `verify_strict` decompresses `R` and multiplies both points by the cofactor on every call,
-//! about 16% of a verify here. The same verdicts cost a comparison: the key's order is checked
+//! a sizeable part of a verify. The same verdicts cost a comparison: the key's order is checked
 //! once at load, and `R`, which must be canonical to match the recomputed point's encoding, is
 //! of small order exactly when it is one of the eight encodings of the 8-torsion points.
 
