@@ -23,9 +23,13 @@ pub static POLICY: Policy<'static> = Policy::new()
 
 pub fn verifier() -> Verifier<'static, 4> {
     let mut keys = KeyRing::new();
-    keys.add_hmac(jwtguard::Algorithm::HS256, Some("h"), SECRET).unwrap();
-    keys.add_hmac(jwtguard::Algorithm::HS256, None, SECRET).unwrap();
-    keys.add_pem(jwtguard::Algorithm::RS256, Some("r"), RSA_PEM.as_bytes()).unwrap();
-    keys.add_pem(jwtguard::Algorithm::RS256, None, RSA_PEM.as_bytes()).unwrap();
+    keys.add_hmac(jwtguard::Algorithm::HS256, Some("h"), SECRET)
+        .unwrap();
+    keys.add_hmac(jwtguard::Algorithm::HS256, None, SECRET)
+        .unwrap();
+    keys.add_pem(jwtguard::Algorithm::RS256, Some("r"), RSA_PEM.as_bytes())
+        .unwrap();
+    keys.add_pem(jwtguard::Algorithm::RS256, None, RSA_PEM.as_bytes())
+        .unwrap();
     Verifier::new(keys, POLICY)
 }

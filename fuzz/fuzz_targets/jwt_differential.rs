@@ -49,10 +49,7 @@ fn fixture() -> &'static Fixture {
         assert_eq!(keys.add_jwks(JWKS.as_bytes()).unwrap().loaded, 12);
         static ISSUERS: [&str; 1] = [ISS];
         static AUDIENCES: [&str; 1] = [AUD];
-        let verifier = Verifier::new(
-            keys,
-            Policy::new().issuers(&ISSUERS).audiences(&AUDIENCES),
-        );
+        let verifier = Verifier::new(keys, Policy::new().issuers(&ISSUERS).audiences(&AUDIENCES));
         let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(JWKS).unwrap();
         let reference = set
             .keys
@@ -64,7 +61,8 @@ fn fixture() -> &'static Fixture {
             })
             .collect();
         let pem = include_str!("../../crates/jwtguard/tests/data/rsa2048.key.pem");
-        let rsa = <rsa::RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_pem(pem).unwrap();
+        let rsa =
+            <rsa::RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_pem(pem).unwrap();
         Fixture {
             verifier,
             reference,
@@ -101,9 +99,15 @@ fn sign(alg: Algorithm, input: &[u8], rsa_key: &rsa::RsaPrivateKey) -> Vec<u8> {
         Algorithm::HS256 => hmac!(sha2::Sha256, 32),
         Algorithm::HS384 => hmac!(sha2::Sha384, 48),
         Algorithm::HS512 => hmac!(sha2::Sha512, 64),
-        Algorithm::RS256 => rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha256>::new(k).sign(input).to_vec(),
-        Algorithm::RS384 => rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha384>::new(k).sign(input).to_vec(),
-        Algorithm::RS512 => rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha512>::new(k).sign(input).to_vec(),
+        Algorithm::RS256 => rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha256>::new(k)
+            .sign(input)
+            .to_vec(),
+        Algorithm::RS384 => rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha384>::new(k)
+            .sign(input)
+            .to_vec(),
+        Algorithm::RS512 => rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha512>::new(k)
+            .sign(input)
+            .to_vec(),
         Algorithm::PS256 => rsa::pss::BlindedSigningKey::<rsa::sha2::Sha256>::new(k)
             .sign_with_rng(&mut rng, input)
             .to_vec(),
@@ -177,7 +181,10 @@ fn reference_accepts(f: &Fixture, token: &str) -> bool {
 fn note_stricter(class: &str) {
     static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
     let mut seen = SEEN.lock().unwrap();
-    if seen.get_or_insert_with(HashSet::new).insert(class.to_string()) {
+    if seen
+        .get_or_insert_with(HashSet::new)
+        .insert(class.to_string())
+    {
         eprintln!("stricter than jsonwebtoken: {class}");
     }
 }
@@ -258,10 +265,14 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut buf = TokenBuf::new();
-    let ours = f.verifier.verify(token.as_bytes(), jwtguard::now_unix(), &mut buf);
+    let ours = f
+        .verifier
+        .verify(token.as_bytes(), jwtguard::now_unix(), &mut buf);
     let theirs = reference_accepts(f, token);
     match (ours, theirs) {
-        (Ok(_), false) if fractional_date(token) => note_stricter("(theirs) fractional NumericDate"),
+        (Ok(_), false) if fractional_date(token) => {
+            note_stricter("(theirs) fractional NumericDate")
+        }
         (Ok(_), false) => panic!("jwtguard accepted a token jsonwebtoken rejects: {token}"),
         (Err(e), true) => note_stricter(e.name()),
         _ => {}

@@ -2,8 +2,8 @@
 //! algorithm, SEC 1 points for ES256/ES384, raw Ed25519 keys. No panic, and an admitted key is
 //! bound to exactly the algorithm asked for.
 #![no_main]
-use jwtguard::{Algorithm, Error, KeyRing};
 use jwtguard::alg::{EcKey, Ed25519Key};
+use jwtguard::{Algorithm, Error, KeyRing};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,9 +5,9 @@
 #![no_main]
 use std::sync::OnceLock;
 
-use jwtguard::{Accepted, Error, Providers, Rejection, Request, TokenBuf, Verifier};
 use jwtguard::capacity::{Capacity, Capacity2K, Capacity16K};
 use jwtguard::limits::MAX_TOKEN_LEN;
+use jwtguard::{Accepted, Error, Providers, Rejection, Request, TokenBuf, Verifier};
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]
