@@ -27,9 +27,15 @@
  *   A jwtguard_result has one size in every build.
  * - Every entry point catches internal panics and returns JWTGUARD_PANIC instead (host builds;
  *   firmware builds have no unwinding, and a panic calls abort()).
- * - Firmware (no_std, Cortex-M): build the library with --no-default-features --features
- *   firmware and compile with -DJWTGUARD_SMALL (plus -DJWTGUARD_RSA_4096 if the library keeps
- *   the rsa-4096 feature). jwtguard_verifier_new/_free do not exist there.
+ * - Firmware (no_std, Cortex-M): build the library with
+ *     cargo rustc -p jwtguard-ffi --profile firmware --target <target> --no-default-features
+ *       --features firmware --crate-type staticlib
+ *   (`cargo build` leaves the profile's LTO off, silently, because the package is also an
+ *   rlib), and compile with -DJWTGUARD_SMALL (plus -DJWTGUARD_RSA_4096 if the library keeps
+ *   the rsa-4096 feature). A firmware build has only what it opts into: the key formats
+ *   (features der, pem, jwk), jwtguard_error_message (messages), jwtguard_error_name
+ *   (status-names), permissions and metadata fields. Every function stays declared here; one
+ *   a build leaves out fails to link, and jwtguard_verifier_new/_free never exist there.
  */
 
 #ifndef JWTGUARD_H
@@ -242,6 +248,9 @@ typedef enum jwtguard_status {
   // An element of an array claim contains the separator it would be joined with, so the
   // joined text would be ambiguous (`jwtguard_result_claim_joined`).
   JWTGUARD_CLAIM_HAS_SEPARATOR = 9,
+  // The call needs a feature this build of the library leaves out (a firmware build
+  // without `permissions`, given permissions to require).
+  JWTGUARD_NOT_IN_BUILD = 10,
   // An internal error was caught at the boundary (a bug: please report it).
   JWTGUARD_PANIC = 98,
   // A Rust error this version does not map (should not happen).

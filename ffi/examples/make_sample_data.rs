@@ -10,7 +10,6 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
-use rsa::pkcs1::EncodeRsaPublicKey;
 use rsa::pkcs1v15::SigningKey;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::{SignatureEncoding, Signer};
@@ -243,8 +242,28 @@ fn main() {
     std::fs::write(format!("{out}/tokens.txt"), tokens).unwrap();
 
     // The firmware example (examples/embedded) keeps its inputs in flash: a C header.
-    let rsa_der = match &s1 {
-        Signer_::Rsa(k) => k.to_public_key().to_pkcs1_der().unwrap().into_vec(),
+    // The key as the device loads it: its modulus and exponent, big-endian, for
+    // `jwtguard_verifier_add_rsa_components` (no DER parser in the image).
+    // The same key in the formats a firmware opts into (features der, pem, jwk), for the
+    // feature-cost builds of scripts/embedded.sh.
+    let (rsa_n, rsa_e, rsa_der, rsa_pem) = match &s1 {
+        Signer_::Rsa(k) => {
+            use rsa::pkcs1::EncodeRsaPublicKey;
+            use rsa::pkcs8::EncodePublicKey;
+            let public = k.to_public_key();
+            (
+                public.n().to_bytes_be(),
+                public.e().to_bytes_be(),
+                public.to_pkcs1_der().unwrap().into_vec(),
+                public
+                    .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+                    .unwrap(),
+            )
+        }
+        _ => unreachable!(),
+    };
+    let rsa_jwk = match &s1 {
+        Signer_::Rsa(k) => jwk("rsa-2024", k),
         _ => unreachable!(),
     };
     let mut h = String::from(
@@ -256,28 +275,49 @@ fn main() {
     writeln!(h, "#define EX_NOW {NOW}u\n").unwrap();
     let c_str = |h: &mut String, name: &str, v: &str| {
         writeln!(h, "static const char {name}[] =").unwrap();
+        // Escaped per chunk, so no escape sequence is split between two literals.
         for chunk in v.as_bytes().chunks(72) {
-            writeln!(h, "    \"{}\"", std::str::from_utf8(chunk).unwrap()).unwrap();
+            let text = std::str::from_utf8(chunk).unwrap();
+            let text = text
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n");
+            writeln!(h, "    \"{text}\"").unwrap();
         }
         writeln!(h, "    ;\n").unwrap();
     };
     c_str(&mut h, "EX_HS256_SECRET", SECRET);
-    writeln!(
-        h,
-        "/* PKCS#1 RSAPublicKey, DER: the 2048-bit key \"rsa-2024\". */"
-    )
-    .unwrap();
-    writeln!(
-        h,
-        "static const uint8_t EX_RSA2048_DER[{}] = {{",
-        rsa_der.len()
-    )
-    .unwrap();
-    for chunk in rsa_der.chunks(12) {
-        let row: Vec<String> = chunk.iter().map(|b| format!("0x{b:02x}")).collect();
-        writeln!(h, "    {},", row.join(", ")).unwrap();
-    }
-    writeln!(h, "}};\n").unwrap();
+    let c_bytes = |h: &mut String, name: &str, what: &str, v: &[u8]| {
+        writeln!(h, "/* {what} */").unwrap();
+        writeln!(h, "static const uint8_t {name}[{}] = {{", v.len()).unwrap();
+        for chunk in v.chunks(12) {
+            let row: Vec<String> = chunk.iter().map(|b| format!("0x{b:02x}")).collect();
+            writeln!(h, "    {},", row.join(", ")).unwrap();
+        }
+        writeln!(h, "}};\n").unwrap();
+    };
+    c_bytes(
+        &mut h,
+        "EX_RSA2048_N",
+        "The 2048-bit key \"rsa-2024\": its modulus n, big-endian.",
+        &rsa_n,
+    );
+    c_bytes(
+        &mut h,
+        "EX_RSA2048_E",
+        "Its public exponent e, big-endian.",
+        &rsa_e,
+    );
+    c_bytes(
+        &mut h,
+        "EX_RSA2048_DER",
+        "The same key as PKCS#1 DER.",
+        &rsa_der,
+    );
+    h.push_str("/* The same key as SPKI PEM. */\n");
+    c_str(&mut h, "EX_RSA2048_PEM", &rsa_pem);
+    h.push_str("/* The same key as a JWK. */\n");
+    c_str(&mut h, "EX_RSA2048_JWK", &rsa_jwk);
     let pick = |what: &str| {
         samples
             .iter()

@@ -3,13 +3,19 @@
 //! loaded (the core's `KeyRing`): `_add_hmac`, `_add_key_pem`, `_add_key_der` and
 //! `_add_rsa_components` take the algorithm as a `JWTGUARD_ALG_*` code.
 
-use jwtguard_core::{Error, KeyRing};
+#[cfg(feature = "jwk")]
+use jwtguard_core::Error;
+use jwtguard_core::KeyRing;
 
 use crate::algorithm::algorithm;
+#[cfg(feature = "jwk")]
+use crate::c_write;
 use crate::capacity::JWTGUARD_MAX_KEYS;
-use crate::status::jwtguard_status::{self, *};
+#[cfg(feature = "jwk")]
+use crate::status::jwtguard_status::*;
+use crate::status::jwtguard_status::{self};
 use crate::verifier::jwtguard_verifier;
-use crate::{c_bytes, c_kid, c_write, configure, guard};
+use crate::{c_bytes, c_kid, configure, guard};
 
 /// The body of every `(alg, kid, data)` key loader: take the verifier, the algorithm, the
 /// optional kid and the key bytes from C (in that order, so the first bad argument is the one
@@ -27,6 +33,7 @@ macro_rules! load_key {
     };
 }
 
+#[cfg(feature = "pem")]
 /// Load a public key bound to `alg` (a `JWTGUARD_ALG_*` code) from PEM: "PUBLIC KEY" (SPKI of
 /// an RSA, EC P-256/P-384 or Ed25519 key) or "RSA PUBLIC KEY". The key must fit the algorithm
 /// (RSA for RS*/PS*, P-256 for ES256, P-384 for ES384, Ed25519 for EdDSA), else
@@ -54,6 +61,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_key_pem(
     )
 }
 
+#[cfg(feature = "der")]
 /// `jwtguard_verifier_add_key_pem` from DER (SPKI, or PKCS#1 for RSA).
 ///
 /// # Safety
@@ -135,6 +143,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_rsa_components(
     })
 }
 
+#[cfg(feature = "jwk")]
 /// Load one JWK (RSA, oct, EC P-256/P-384, OKP Ed25519), bound to its "alg" or to its type's
 /// default (RS256, HS256, the curve's ES256/ES384, EdDSA); its own "kid" is used.
 ///
@@ -153,6 +162,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwk(
     })
 }
 
+#[cfg(feature = "jwk")]
 /// Load every usable signing key of a JWKS document. `loaded` and `skipped` (either may be
 /// NULL) receive how many keys were loaded and how many were not: skipped, rejected, or left
 /// out because the verifier was full. `jwtguard_verifier_add_jwks_report` tells these apart
@@ -183,6 +193,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwks(
     })
 }
 
+#[cfg(feature = "jwk")]
 /// What `jwtguard_verifier_add_jwks_report` did with a key set.
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -205,6 +216,7 @@ pub struct jwtguard_jwks_report {
     pub secrets_skipped: usize,
 }
 
+#[cfg(feature = "jwk")]
 impl From<jwtguard_core::JwksReport> for jwtguard_jwks_report {
     fn from(r: jwtguard_core::JwksReport) -> Self {
         Self {
@@ -220,6 +232,7 @@ impl From<jwtguard_core::JwksReport> for jwtguard_jwks_report {
     }
 }
 
+#[cfg(feature = "jwk")]
 /// Load every usable signing key of a JWKS, as `jwtguard_verifier_add_jwks`, and fill
 /// `*report` (written on success only). When no key loads, the status says why: the first
 /// rejected key's reason (say `JWTGUARD_RSA_MODULUS_TOO_SMALL` or `JWTGUARD_PRIVATE_KEY`),
@@ -251,6 +264,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwks_report(
     })
 }
 
+#[cfg(feature = "jwk")]
 /// `jwtguard_verifier_add_jwks_report` for a key set fetched over the network (an identity
 /// provider's JWKS URL): public keys only. Each `oct` key is passed over and counted in
 /// `report->secrets_skipped`, its secret never decoded: a JWKS is a public document, so anyone
@@ -281,6 +295,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_jwks_public(
     })
 }
 
+#[cfg(feature = "jwk")]
 /// The body of both JWKS loaders with a report.
 fn load_jwks(
     v: &mut jwtguard_verifier,

@@ -1,6 +1,7 @@
 //! The verifier's policy setters: issuers, audiences, parties, permissions, metadata fields,
 //! time rules and profile switches. Each runs on a verifier that no other thread uses.
 
+#[cfg(feature = "permissions")]
 use jwtguard_core::limits::MAX_CLAIM_NAME_LEN;
 
 use crate::capacity::JWTGUARD_MAX_TEXT;
@@ -70,6 +71,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_authorized_party(
     })
 }
 
+#[cfg(feature = "permissions")]
 /// Require this permission of every token (repeatable; calls may add more).
 ///
 /// # Safety
@@ -87,6 +89,7 @@ pub unsafe extern "C" fn jwtguard_verifier_add_required_permission(
     })
 }
 
+#[cfg(feature = "permissions")]
 /// The claim holding permissions: "permissions" by default, "scope" or "scp" for OAuth, or a
 /// path to one, as metadata fields take it: a dot path ("realm_access.roles", Keycloak's realm
 /// roles) or a JSON Pointer ("/https:~1~1example.com~1roles"); at most 64 bytes. A path that
@@ -107,6 +110,7 @@ pub unsafe extern "C" fn jwtguard_verifier_set_permissions_claim(
     })
 }
 
+#[cfg(feature = "metadata")]
 /// Copy the claim at `path` into the metadata document as `name` (NULL/0: the path's last
 /// segment). `required` (0 or 1): reject tokens without it. `path` is a dot path, or a JSON
 /// Pointer starting with `/` (RFC 6901; see `jwtguard_result_claim`). A dot path with an empty

@@ -8,15 +8,20 @@ use core::mem::{align_of, size_of};
 use jwtguard_core::capacity::Capacity16K;
 use jwtguard_core::capacity::{Capacity, Capacity2K};
 use jwtguard_core::json::Text;
+#[cfg(feature = "metadata")]
 use jwtguard_core::lists::FieldSpec;
-use jwtguard_core::{Error, MetadataField, TokenBuf, ValidatedClaims};
+#[cfg(feature = "metadata")]
+use jwtguard_core::{Error, MetadataField};
+use jwtguard_core::{TokenBuf, ValidatedClaims};
 
 use crate::boundary::{Holds, OutCursor};
+#[cfg(feature = "metadata")]
+use crate::shared;
 use crate::status::jwtguard_status::{self, *};
+#[cfg(feature = "metadata")]
 use crate::verifier::jwtguard_verifier;
 use crate::{
-    c_array, c_bytes, c_held, c_out_array, c_output, c_text, c_write, cursor, guard, shared,
-    verified,
+    c_array, c_bytes, c_held, c_out_array, c_output, c_text, c_write, cursor, guard, verified,
 };
 
 pub(crate) const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
@@ -204,6 +209,7 @@ pub unsafe extern "C" fn jwtguard_result_provider(result: *const jwtguard_result
     head.map_or(-1, |head| i32::from(head.provider))
 }
 
+#[cfg(feature = "metadata")]
 /// Copy the registered claims present (iss, sub, aud, azp, exp, nbf, iat, jti, client_id) as a
 /// compact JSON object into `(out, cap)`; `*out_len` gets its length, or the size needed with
 /// `JWTGUARD_BUFFER_TOO_SMALL`.
@@ -235,6 +241,7 @@ pub unsafe extern "C" fn jwtguard_result_claims_json(
     })
 }
 
+#[cfg(feature = "metadata")]
 /// The output filler for a field document of `claims` (see `boundary::write_with`): written
 /// straight into the caller's buffer by the core's counting writer, so no internal scratch
 /// buffer can refuse a document that the caller's buffer would hold.
@@ -249,6 +256,7 @@ fn document<'f, F: FieldSpec>(
     }
 }
 
+#[cfg(feature = "metadata")]
 /// Copy the metadata document of the verifier's fields (`{"name":"Jean Valjean",...}`) into
 /// `(out, cap)`; `*out_len` gets its length, or the size needed with `JWTGUARD_BUFFER_TOO_SMALL`.
 ///

@@ -1,6 +1,7 @@
 //! Status codes: stable, explicitly numbered, grouped in ranges by stage. Never renumber one;
 //! add new codes at the end of their range.
 
+#[cfg(any(feature = "messages", feature = "status-names"))]
 use core::ffi::c_char;
 
 use jwtguard_core::Error;
@@ -36,6 +37,9 @@ pub enum jwtguard_status {
     /// An element of an array claim contains the separator it would be joined with, so the
     /// joined text would be ambiguous (`jwtguard_result_claim_joined`).
     JWTGUARD_CLAIM_HAS_SEPARATOR = 9,
+    /// The call needs a feature this build of the library leaves out (a firmware build
+    /// without `permissions`, given permissions to require).
+    JWTGUARD_NOT_IN_BUILD = 10,
     /// An internal error was caught at the boundary (a bug: please report it).
     JWTGUARD_PANIC = 98,
     /// A Rust error this version does not map (should not happen).
@@ -203,6 +207,7 @@ macro_rules! statuses {
 
         impl jwtguard_status {
             /// The code's name as in the header, NUL-terminated.
+            #[cfg_attr(not(feature = "status-names"), allow(dead_code))]
             pub(crate) fn name_c(self) -> &'static core::ffi::CStr {
                 #[deny(unreachable_patterns)]
                 match self {
@@ -214,6 +219,7 @@ macro_rules! statuses {
             }
 
             /// The static message, NUL-terminated: the row's own, else the core's verbatim.
+            #[cfg_attr(not(feature = "messages"), allow(dead_code))]
             pub(crate) fn message_c(self) -> &'static core::ffi::CStr {
                 match self {
                     $($v => message!($($msg)? ; $($e)?),)*
@@ -244,6 +250,7 @@ statuses! {
     JWTGUARD_CLAIM_NOT_FOUND, c"Claim not found";
     JWTGUARD_CLAIM_MISMATCH, c"Claim does not have a required value";
     JWTGUARD_CLAIM_HAS_SEPARATOR, c"An array claim's element contains the separator";
+    JWTGUARD_NOT_IN_BUILD, c"This build of the library leaves out what the call needs";
     JWTGUARD_PANIC, c"Internal error";
     JWTGUARD_UNKNOWN_ERROR, c"Unknown error";
     JWTGUARD_TOKEN_TOO_LONG, core TokenTooLong;
@@ -322,6 +329,7 @@ impl jwtguard_status {
     /// only values that are codes become the enum.
     /// A search of the table rather than a `match`: the same answer in less flash, off the
     /// verify path.
+    #[cfg(any(feature = "messages", feature = "status-names"))]
     pub(crate) fn from_raw(raw: u32) -> Option<Self> {
         ALL_STATUS.iter().copied().find(|&s| s as u32 == raw)
     }
@@ -366,6 +374,7 @@ fn core_message(e: Error) -> &'static core::ffi::CStr {
         .unwrap_or(c"Unknown error")
 }
 
+#[cfg(feature = "messages")]
 /// A static, NUL-terminated English message for `status` (never NULL; valid forever). The
 /// messages API users know are kept verbatim: "Token has expired", "Invalid audience.",
 /// "Invalid authorized party.". Any value is accepted: one that is not a `jwtguard_status`
@@ -379,6 +388,7 @@ pub extern "C" fn jwtguard_error_message(status: u32) -> *const c_char {
         .as_ptr()
 }
 
+#[cfg(feature = "status-names")]
 /// The code's name as written in this header, e.g. "JWTGUARD_EXPIRED" (static, never NULL);
 /// "JWTGUARD_UNKNOWN" for a value that is not a `jwtguard_status` code.
 #[unsafe(no_mangle)]

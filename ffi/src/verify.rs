@@ -127,7 +127,15 @@ pub(crate) fn record<'t, C: Tagged>(
     inner.head.provider = -1;
     let status = guard(|| {
         let (token, perms) = input()?;
+        #[cfg(feature = "permissions")]
         let request = Request::new().require(&perms);
+        // A build without permissions cannot check the ones this call requires: refused, never
+        // ignored.
+        #[cfg(not(feature = "permissions"))]
+        let request = match perms.is_empty() {
+            true => Request::new(),
+            false => return Err(JWTGUARD_NOT_IN_BUILD),
+        };
         match verify(token, request, &mut inner.buf) {
             Ok(provider) => {
                 inner.head.provider = provider.and_then(|p| i16::try_from(p).ok()).unwrap_or(-1);
@@ -142,4 +150,37 @@ pub(crate) fn record<'t, C: Tagged>(
     });
     inner.head.status = status as u16;
     status
+}
+
+/// A build without permissions refuses a verify that requires some: it cannot check them, and
+/// must not answer as if it had.
+#[cfg(all(test, feature = "std", not(feature = "permissions")))]
+mod without_permissions {
+    use super::*;
+
+    #[test]
+    fn required_permissions_are_refused() {
+        let v = crate::verifier::jwtguard_verifier_new();
+        let token = b"a.b.c";
+        let perm = jwtguard_str {
+            ptr: b"read".as_ptr(),
+            len: 4,
+        };
+        let mut result = core::mem::MaybeUninit::<jwtguard_result>::zeroed();
+        // SAFETY: a live verifier, a readable token and list, a writable result.
+        let status = unsafe {
+            jwtguard_verify(
+                v,
+                token.as_ptr(),
+                token.len(),
+                0,
+                &perm,
+                1,
+                result.as_mut_ptr(),
+            )
+        };
+        assert_eq!(status, JWTGUARD_NOT_IN_BUILD);
+        // SAFETY: `v` came from `jwtguard_verifier_new` and is released once.
+        unsafe { crate::verifier::jwtguard_verifier_free(v) };
+    }
 }

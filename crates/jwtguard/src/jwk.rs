@@ -23,7 +23,6 @@ use crate::alg::{Algorithm, KeyMaterial, RsaKey};
 use crate::b64;
 use crate::error::Error;
 use crate::json::{self, Object, Str};
-use crate::keyfmt;
 use crate::keys::KeyRing;
 use crate::limits::{MAX_JWK_SECRET_LEN, MAX_KID_LEN};
 
@@ -158,7 +157,7 @@ fn parse(obj: &Object<'_>, source: Source) -> Result<Parsed, Error> {
         let mut k = [0u8; MAX_JWK_SECRET_LEN];
         let result = Base64UrlUnpadded::decode(b64_member(obj, "k")?, &mut k)
             .map_err(|_| Error::KeyFormat)
-            .and_then(|secret| keyfmt::hmac_secret(alg, secret));
+            .and_then(|secret| crate::keys::hmac_secret(alg, secret));
         k.zeroize();
         return Ok(Parsed::Key(KeyMaterial::Hmac(result?)));
     }

@@ -4,9 +4,13 @@
 //! JWK. A leaf of its own, so the HMAC primitive needs no parser (`crate::alg` depends on no
 //! format), and only the loaders pay for the sniff.
 
+#[cfg(feature = "der")]
 use pkcs1::RsaPublicKey;
+#[cfg(feature = "der")]
 use pkcs1::der::Decode;
+#[cfg(feature = "der")]
 use pkcs1::der::asn1::UintRef;
+#[cfg(feature = "der")]
 use spki::SubjectPublicKeyInfoRef;
 
 use crate::json;
@@ -20,6 +24,10 @@ pub(crate) fn is_key_document(bytes: &[u8]) -> bool {
     if text.starts_with(b"-----BEGIN") {
         return true;
     }
+    // DER key documents are recognised by parsing them, so only builds with the parsers (the
+    // `der` feature: the host library) pay for it; a device that loads its keys from `(n, e)`
+    // components has no DER anywhere to confuse with a secret.
+    #[cfg(feature = "der")]
     if SubjectPublicKeyInfoRef::from_der(bytes).is_ok()
         || RsaPublicKey::<UintRef<'_>>::from_der(bytes).is_ok()
     {

@@ -1,8 +1,8 @@
 //! Public key formats, decoded without allocation: PKCS#1 `RSAPublicKey` and SPKI DER
 //! (RFC 8017 A.1.1, RFC 5280 §4.1.2.7 with RFC 3279 §2.3.1 for RSA, RFC 5480 §2 for EC,
 //! RFC 8410 §4 for Ed25519), and PEM of both (RFC 7468).
-//! ASN.1 is RustCrypto's `der`/`pkcs1`/`spki`; PEM is `pem-rfc7468`. Also the HMAC secrets the
-//! loaders admit ([`hmac_secret`]: not a key document).
+//! ASN.1 is RustCrypto's `der`/`pkcs1`/`spki` (feature `der`); PEM is `pem-rfc7468` (feature
+//! `pem`).
 
 use pkcs1::RsaPublicKey;
 use pkcs1::der::Decode;
@@ -11,9 +11,8 @@ use spki::SubjectPublicKeyInfoRef;
 use spki::der::asn1::ObjectIdentifier;
 
 use crate::alg::Algorithm;
-use crate::alg::{HmacKey, KeyMaterial, RsaKey};
+use crate::alg::{KeyMaterial, RsaKey};
 use crate::error::Error;
-use crate::keydoc;
 
 /// rsaEncryption (RFC 8017 A.1): the SPKI algorithm of RSA keys, for RS* and PS* alike.
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -37,6 +36,7 @@ pub(crate) fn material_from_der(alg: Algorithm, der: &[u8]) -> Result<KeyMateria
     }
 }
 
+#[cfg(feature = "pem")]
 /// A key for `alg` from PEM (`PUBLIC KEY` or `RSA PUBLIC KEY`), as [`material_from_der`].
 pub(crate) fn material_from_pem(alg: Algorithm, pem: &[u8]) -> Result<KeyMaterial, Error> {
     if !alg.is_built() {
@@ -104,6 +104,7 @@ fn material_from_spki(
     Err(Error::UnsupportedKeyType)
 }
 
+#[cfg(feature = "pem")]
 /// Largest DER we decode PEM into. A 4096-bit SPKI is about 550 bytes; room for 8192-bit
 /// keys (about 1060) means they are reported as too large rather than as malformed. Used only
 /// at load time, on the stack.
@@ -115,6 +116,7 @@ impl RsaKey {
         from_der(der)
     }
 
+    #[cfg(feature = "pem")]
     /// Admit an RSA public key from PEM: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
     pub fn from_pem(pem: &[u8]) -> Result<Self, Error> {
         from_pem(pem)
@@ -169,11 +171,13 @@ fn is_private_key_der(der: &[u8]) -> bool {
     matches!(body, [0x02, 0x01, 0x00 | 0x01, 0x02 | 0x30, ..])
 }
 
+#[cfg(feature = "pem")]
 /// PEM labels of private keys (RFC 7468 §10-§11, and the PKCS#1, SEC 1 and OpenSSH forms).
 fn is_private_label(label: &str) -> bool {
     label.ends_with("PRIVATE KEY")
 }
 
+#[cfg(feature = "pem")]
 /// PEM with label `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
 pub(crate) fn from_pem(pem: &[u8]) -> Result<RsaKey, Error> {
     let mut buf = [0u8; MAX_DER];
@@ -186,6 +190,7 @@ pub(crate) fn from_pem(pem: &[u8]) -> Result<RsaKey, Error> {
     }
 }
 
+#[cfg(feature = "pem")]
 /// Decode a PEM document into `buf`: its label and DER.
 fn decode_pem<'b>(pem: &'b [u8], buf: &'b mut [u8]) -> Result<(&'b str, &'b [u8]), Error> {
     match pem_rfc7468::decode(pem, buf) {
@@ -197,20 +202,10 @@ fn decode_pem<'b>(pem: &'b [u8], buf: &'b mut [u8]) -> Result<(&'b str, &'b [u8]
     }
 }
 
+#[cfg(feature = "pem")]
 /// The label of the first PEM boundary line, if `pem` starts with one.
 fn pem_label(pem: &[u8]) -> Option<&str> {
     let rest = pem.trim_ascii_start().strip_prefix(b"-----BEGIN ")?;
     let end = rest.windows(5).position(|w| w == b"-----")?;
     core::str::from_utf8(rest.get(..end)?).ok()
-}
-
-/// An HMAC secret for `alg` ([`HmacKey::for_algorithm`]), refused with [`Error::SecretIsKey`]
-/// when it is a key document ([`keydoc::is_key_document`]): the loaders' check, above the
-/// primitive, which takes any bytes.
-pub(crate) fn hmac_secret(alg: Algorithm, secret: &[u8]) -> Result<HmacKey, Error> {
-    let key = HmacKey::for_algorithm(alg, secret)?;
-    if keydoc::is_key_document(secret) {
-        return Err(Error::SecretIsKey);
-    }
-    Ok(key)
 }

@@ -15,9 +15,11 @@
 
 use heapless::Vec;
 
-use crate::alg::{Algorithm, KeyMaterial, RsaKey};
+use crate::alg::{Algorithm, HmacKey, KeyMaterial, RsaKey};
 use crate::error::Error;
 use crate::json::Str;
+use crate::keydoc;
+#[cfg(feature = "der")]
 use crate::keyfmt;
 use crate::limits::{DEFAULT_KIDLESS_LIMIT, MAX_KID_LEN};
 
@@ -89,7 +91,7 @@ impl<const N: usize> KeyRing<N> {
         kid: Option<&str>,
         secret: &[u8],
     ) -> Result<(), Error> {
-        self.push(kid, KeyMaterial::Hmac(keyfmt::hmac_secret(alg, secret)?))
+        self.push(kid, KeyMaterial::Hmac(hmac_secret(alg, secret)?))
     }
 
     /// Load a public key bound to `alg` from DER: SPKI (RSA, EC P-256/P-384, Ed25519) or
@@ -97,11 +99,13 @@ impl<const N: usize> KeyRing<N> {
     /// PS256/384/512, a P-256 key for ES256, a P-384 key for ES384, an Ed25519 key for EdDSA;
     /// anything else is [`Error::KeyTypeMismatch`]. An algorithm the build leaves out is
     /// [`Error::UnsupportedAlgorithm`].
+    #[cfg(feature = "der")]
     pub fn add_der(&mut self, alg: Algorithm, kid: Option<&str>, der: &[u8]) -> Result<(), Error> {
         self.push(kid, keyfmt::material_from_der(alg, der)?)
     }
 
     /// [`KeyRing::add_der`] from PEM (`BEGIN PUBLIC KEY`, or `BEGIN RSA PUBLIC KEY`).
+    #[cfg(feature = "pem")]
     pub fn add_pem(&mut self, alg: Algorithm, kid: Option<&str>, pem: &[u8]) -> Result<(), Error> {
         self.push(kid, keyfmt::material_from_pem(alg, pem)?)
     }
@@ -209,4 +213,15 @@ impl<'s> Candidates<'s> {
             .filter(|m| m.algorithm() == self.alg)
             .take(self.limit)
     }
+}
+
+/// An HMAC secret for `alg` ([`HmacKey::for_algorithm`]), refused with [`Error::SecretIsKey`]
+/// when it is a key document ([`keydoc::is_key_document`]): the loaders' check, above the
+/// primitive, which takes any bytes.
+pub(crate) fn hmac_secret(alg: Algorithm, secret: &[u8]) -> Result<HmacKey, Error> {
+    let key = HmacKey::for_algorithm(alg, secret)?;
+    if keydoc::is_key_document(secret) {
+        return Err(Error::SecretIsKey);
+    }
+    Ok(key)
 }

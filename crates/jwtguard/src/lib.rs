@@ -101,14 +101,17 @@ mod claims;
 mod error;
 mod header;
 pub mod json;
+#[cfg(feature = "jwk")]
 mod jwk;
 mod keydoc;
+#[cfg(feature = "der")]
 mod keyfmt;
 mod keys;
 pub mod limits;
 pub mod lists;
 mod metadata;
 mod numbers;
+#[cfg(feature = "permissions")]
 mod permissions;
 mod pointer;
 mod policy;
@@ -132,8 +135,10 @@ pub use alg::Algorithm;
 pub use bearer::bearer_token;
 pub use claims::{Audience, Claims};
 pub use error::{Error, Rejection};
+#[cfg(feature = "jwk")]
 pub use jwk::JwksReport;
 pub use keys::KeyRing;
+#[cfg(feature = "metadata")]
 pub use metadata::MetadataField;
 pub use policy::Policy;
 pub use providers::Providers;

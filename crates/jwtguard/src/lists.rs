@@ -9,10 +9,13 @@
 use heapless::{String, Vec};
 
 use crate::error::Error;
+#[cfg(feature = "metadata")]
 use crate::error::Rejection;
 use crate::limits::MAX_CLAIM_NAME_LEN;
-use crate::metadata::{self, MetadataField, sealed};
+#[cfg(feature = "metadata")]
+use crate::metadata;
 pub use crate::metadata::{FieldSpec, OwnedField};
+use crate::metadata::{MetadataField, sealed};
 
 /// The lists of a policy. Sealed: [`Borrowed`] and [`Owned`] are the two storages.
 pub trait PolicyLists: sealed::Sealed {
@@ -121,15 +124,18 @@ impl<const E: usize, const P: usize, const F: usize, const T: usize> Owned<E, P,
     pub(crate) fn parties_mut(&mut self) -> &mut Vec<String<T>, E> {
         &mut self.parties
     }
+    #[cfg(feature = "permissions")]
     pub(crate) fn permissions_mut(&mut self) -> &mut Vec<String<T>, P> {
         &mut self.permissions
     }
 
+    #[cfg(feature = "permissions")]
     pub(crate) fn set_permissions_claim(&mut self, name: &str) -> Result<(), Error> {
         self.permissions_claim = Some(String::try_from(name).map_err(|_| Error::CapacityExceeded)?);
         Ok(())
     }
 
+    #[cfg(feature = "metadata")]
     /// Append a metadata field, checking the whole list with it: a malformed path or name, or
     /// a name already used, is refused here (and the list is left as it was).
     pub(crate) fn add_field(

@@ -6,6 +6,10 @@
 //! is absent is left out, or is an error naming the field when it is required. A JSON `null`
 //! at the path is a value, and is copied.
 
+// Without the `metadata` feature only the field types remain (the policy's lists hold them);
+// nothing reads or writes a document.
+#![cfg_attr(not(feature = "metadata"), allow(dead_code))]
+
 use crate::error::Error;
 use crate::limits::MAX_FIELD_NAME_LEN;
 use heapless::String;
@@ -171,6 +175,7 @@ pub(crate) fn check_fields<F: FieldSpec>(fields: &[F]) -> Result<(), Rejection> 
 impl<'a> Claims<'a> {
     /// Write the user-data document for `fields` into `out` (see [`MetadataField`]); returns
     /// its length.
+    #[cfg(feature = "metadata")]
     pub fn metadata<F: FieldSpec>(&self, fields: &[F], out: &mut [u8]) -> Result<usize, Rejection> {
         write(self, fields, out)
     }

@@ -17,7 +17,9 @@ use crate::error::Rejection;
 use crate::header::{self, Header};
 use crate::json::Str;
 use crate::lists::{self, Borrowed, Owned, PolicyLists};
+#[cfg(feature = "metadata")]
 use crate::metadata::{self, MetadataField};
+#[cfg(feature = "permissions")]
 use crate::permissions;
 
 /// What a token's claims must satisfy. Defaults: `exp` and `sub` required, `typ` (if present)
@@ -73,6 +75,7 @@ impl<'p> Policy<'p> {
         self
     }
 
+    #[cfg(feature = "permissions")]
     /// The claim holding the token's permissions: `permissions` (default), or `scope` / `scp`
     /// for OAuth tokens, or a path to one: a dot path (`realm_access.roles`, where Keycloak
     /// keeps realm roles) or a JSON Pointer (`/https:~1~1example.com~1roles`). It may be an
@@ -84,12 +87,14 @@ impl<'p> Policy<'p> {
         self
     }
 
+    #[cfg(feature = "permissions")]
     /// Permissions every token must grant (per-call requirements add to these).
     pub const fn required_permissions(mut self, permissions: &'p [&'p str]) -> Self {
         self.lists.permissions = permissions;
         self
     }
 
+    #[cfg(feature = "metadata")]
     /// Metadata fields to copy into the user-data document (see [`MetadataField`]).
     pub const fn metadata(mut self, fields: &'p [MetadataField<'p>]) -> Self {
         self.lists.metadata = fields;
@@ -120,11 +125,13 @@ impl<const E: usize, const P: usize, const F: usize, const T: usize>
         lists::push(self.lists.parties_mut(), party)
     }
 
+    #[cfg(feature = "permissions")]
     /// Also require this permission of every token (see [`Policy::required_permissions`]).
     pub fn add_required_permission(&mut self, permission: &str) -> Result<(), Error> {
         lists::push(self.lists.permissions_mut(), permission)
     }
 
+    #[cfg(feature = "permissions")]
     /// Read permissions from this claim or path (see [`Policy::permissions_claim`]); a path
     /// that names nothing is [`Error::InvalidClaimPath`], and is not set.
     pub fn set_permissions_claim(&mut self, path: &str) -> Result<(), Error> {
@@ -134,6 +141,7 @@ impl<const E: usize, const P: usize, const F: usize, const T: usize>
         self.lists.set_permissions_claim(path)
     }
 
+    #[cfg(feature = "metadata")]
     /// Add a metadata field (`name` `None`: the path's last segment). The list is checked with
     /// it, as [`MetadataField::check_list`](crate::MetadataField::check_list) does: a bad field is
     /// [`Error::InvalidMetadataField`] naming its index, and is not added.
@@ -270,6 +278,7 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         self.lists.metadata()
     }
 
+    #[cfg(feature = "permissions")]
     /// The claim permissions are read from.
     pub fn permissions_claim_name(&self) -> &str {
         match self.lists.permissions_claim() {
@@ -296,10 +305,14 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         if L::FIELDS_CHECKED {
             return Ok(());
         }
+        #[cfg(feature = "permissions")]
         if !crate::pointer::is_valid_path(self.permissions_claim_name()) {
             return Err(Error::InvalidClaimPath.into());
         }
-        metadata::check_fields(self.lists.metadata())
+        #[cfg(feature = "metadata")]
+        return metadata::check_fields(self.lists.metadata());
+        #[cfg(not(feature = "metadata"))]
+        Ok(())
     }
 
     /// The fail-safe defaults of [`Policy::check`] alone: two comparisons, cheap enough for a
@@ -348,15 +361,32 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
             return Err(Error::MissingJwtId);
         }
         // A top-level name is one index lookup; a path walks from there.
-        let claim = c.value(self.permissions_claim_name());
-        permissions::check(claim, self.lists.required_permissions())?;
-        permissions::check(claim, required)
+        #[cfg(feature = "permissions")]
+        {
+            let claim = c.value(self.permissions_claim_name());
+            permissions::check(claim, self.lists.required_permissions())?;
+            permissions::check(claim, required)
+        }
+        // Without the feature no permission can be required: the policy's list has no setter
+        // and a request none (`Request::require`), so there is nothing to check.
+        #[cfg(not(feature = "permissions"))]
+        {
+            let _ = required;
+            Ok(())
+        }
     }
 
     /// Required metadata fields present (and the field list well formed, unless it was checked
     /// when it was set).
     pub(crate) fn check_metadata(&self, c: &Claims<'_>) -> Result<(), Rejection> {
-        metadata::check(c, self.lists.metadata(), L::FIELDS_CHECKED)
+        #[cfg(feature = "metadata")]
+        return metadata::check(c, self.lists.metadata(), L::FIELDS_CHECKED);
+        // Without the feature no field can be configured (no setter): nothing to check.
+        #[cfg(not(feature = "metadata"))]
+        {
+            let _ = c;
+            Ok(())
+        }
     }
 
     /// Time, then `iss`, `aud`, `azp`, `sub`, each reporting its first failure.

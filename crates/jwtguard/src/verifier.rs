@@ -6,7 +6,9 @@ use crate::error::Rejection;
 use crate::keys::KeyRing;
 use crate::limits::MAX_TOKEN_LEN;
 use crate::lists::{Borrowed, PolicyLists};
-use crate::metadata::{self, FieldSpec};
+#[cfg(feature = "metadata")]
+use crate::metadata;
+use crate::metadata::FieldSpec;
 use crate::policy::Policy;
 use crate::token::{TokenBuf, UntrustedToken, ValidatedClaims};
 
@@ -24,12 +26,14 @@ impl<'r> Request<'r> {
     }
 
     /// Permissions this call requires, in addition to the policy's.
+    #[cfg(feature = "permissions")]
     pub fn require(mut self, permissions: &'r [&'r str]) -> Self {
         self.required_permissions = permissions;
         self
     }
 
     /// Write the user-data document of the policy's metadata fields into `out`.
+    #[cfg(feature = "metadata")]
     pub fn metadata_into(mut self, out: &'r mut [u8]) -> Self {
         self.metadata = Some(out);
         self
@@ -53,9 +57,16 @@ impl<'a> Accepted<'a> {
         fields: &[F],
         out: Option<&mut [u8]>,
     ) -> Result<Self, Rejection> {
+        #[cfg(feature = "metadata")]
         let metadata_len = match out {
             Some(out) => metadata::write_checked(&claims, fields, out)?,
             None => 0,
+        };
+        // Without the feature a request cannot ask for a document (`Request::metadata_into`).
+        #[cfg(not(feature = "metadata"))]
+        let metadata_len = {
+            let _ = (fields, out);
+            0
         };
         Ok(Accepted {
             claims,

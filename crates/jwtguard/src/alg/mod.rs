@@ -18,6 +18,7 @@ pub use ecdsa::EcKey;
 pub use eddsa::Ed25519Key;
 pub(crate) use hash::Hash;
 pub use hmac::HmacKey;
+#[cfg(feature = "jwk")]
 pub(crate) use rsa::MAX_LEN as RSA_MAX_LEN;
 pub use rsa::RsaKey;
 

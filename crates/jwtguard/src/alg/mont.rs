@@ -60,12 +60,27 @@ pub(crate) fn from_be<const L: usize>(bytes: &[u8]) -> Option<[W; L]> {
 }
 
 /// `x` big-endian in `out`, right-aligned and zero-padded. False if `x` does not fit.
+#[cfg(any(feature = "rsa-pss", test))]
 pub(crate) fn to_be<const L: usize>(x: &[W; L], out: &mut [u8]) -> bool {
     let mut bytes = x.iter().flat_map(|w| w.to_le_bytes());
     for o in out.iter_mut().rev() {
         *o = bytes.next().unwrap_or(0);
     }
     bytes.all(|b| b == 0)
+}
+
+/// Byte `i` from the left of `x` written big-endian in `len` bytes ([`to_be`] without the
+/// buffer): 0 past the limbs.
+#[inline]
+pub(crate) fn be_byte<const L: usize>(x: &[W; L], len: usize, i: usize) -> u8 {
+    const WB: usize = (BITS / 8) as usize;
+    let Some(from_right) = len.checked_sub(1).and_then(|l| l.checked_sub(i)) else {
+        return 0;
+    };
+    match x.get(from_right / WB) {
+        Some(w) => (w >> ((from_right % WB) * 8)) as u8,
+        None => 0,
+    }
 }
 
 /// Significant bits of `x`.
@@ -435,6 +450,25 @@ mod tests {
             if &v < n {
                 return v;
             }
+        }
+    }
+
+    /// `be_byte` reads what `to_be` writes, at every length around the limbs' own.
+    #[test]
+    fn be_byte_is_to_be() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut x = [0 as W; 4];
+        for w in &mut x {
+            *w = rng.next_u64() as W;
+        }
+        let wb = (BITS / 8) as usize;
+        for len in [4 * wb, 4 * wb + 3, 4 * wb + wb] {
+            let mut out = [0u8; 40];
+            to_be(&x, &mut out[..len]);
+            for (i, want) in out[..len].iter().enumerate() {
+                assert_eq!(be_byte(&x, len, i), *want, "len {len}, byte {i}");
+            }
+            assert_eq!(be_byte(&x, len, len), 0);
         }
     }
 

@@ -22,6 +22,7 @@ use super::{Algorithm, Hash};
 use crate::error::Error;
 use crate::limits::{RSA_MAX_BITS, RSA_MIN_BITS};
 
+#[cfg(any(feature = "rsa-pss", feature = "jwk"))]
 pub(crate) const MAX_LEN: usize = RSA_MAX_BITS / 8;
 
 /// `DigestInfo ::= SEQUENCE { AlgorithmIdentifier { id-sha256, NULL }, OCTET STRING (32) }`,
@@ -202,20 +203,43 @@ impl RsaKey {
         if signature.len() != self.n_len {
             return Err(Error::SignatureLength);
         }
-        let mut em = [0u8; MAX_LEN];
-        let em = em.get_mut(..self.n_len).ok_or(Error::SignatureLength)?;
-        let ok = with_width!(&self.width, p => rsavp1(p, self.e, signature, em));
-        if !ok {
+        with_width!(&self.width, p => self.check(p, message, signature))
+    }
+
+    /// RSAVP1 (RFC 8017 §5.2.2: `m = s^e mod n`, refused when `s >= n`), then the encoding
+    /// check of the key's scheme on `m`.
+    fn check<const L: usize>(
+        &self,
+        p: &Params<L>,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        let s = mont::from_be::<L>(signature).ok_or(Error::InvalidSignature)?;
+        if !mont::less_than(&s, p.m.n()) {
+            return Err(Error::InvalidSignature);
+        }
+        let m = p.m.pow(&s, self.e, &p.r2);
+        // m < n, so it fits the modulus length; checked anyway, it is one scan.
+        if mont::bits(&m) > self.n_len.saturating_mul(8) {
             return Err(Error::InvalidSignature);
         }
         let hash = self.alg.hash();
         match self.alg {
             #[cfg(feature = "rsa-pss")]
             Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
+                // PSS unmasks the encoded message in place: it needs its bytes.
+                let mut em = [0u8; MAX_LEN];
+                let em = em.get_mut(..self.n_len).ok_or(Error::SignatureLength)?;
+                if !mont::to_be(&m, em) {
+                    return Err(Error::InvalidSignature);
+                }
                 super::pss::verify(hash, message, em, self.modulus_bits())
             }
+            // PKCS#1 v1.5 reads the encoded message byte by byte straight from the limbs: no
+            // modulus-sized byte buffer on the stack (a firmware's peak is this path's).
             _ => {
-                if emsa_pkcs1_matches(hash, message, em) {
+                let em = |i: usize| mont::be_byte(&m, self.n_len, i);
+                if emsa_pkcs1_matches(hash, message, self.n_len, em) {
                     Ok(())
                 } else {
                     Err(Error::InvalidSignature)
@@ -225,24 +249,12 @@ impl RsaKey {
     }
 }
 
-/// RSAVP1 (RFC 8017 §5.2.2): `em = s^e mod n`, written big-endian into `em` (modulus length).
-/// False when s >= n ("signature representative out of range").
-fn rsavp1<const L: usize>(p: &Params<L>, e: u32, sig: &[u8], em: &mut [u8]) -> bool {
-    let Some(s) = mont::from_be::<L>(sig) else {
-        return false;
-    };
-    if !mont::less_than(&s, p.m.n()) {
-        return false;
-    }
-    mont::to_be(&p.m.pow(&s, e, &p.r2), em)
-}
-
-/// Whether `em` (the modulus length) is EMSA-PKCS1-v1_5-ENCODE (RFC 8017 §9.2) of `message`:
-/// the whole expected block `00 01 FF..FF 00 DigestInfo H` is compared, byte for byte, in
-/// constant time, as §8.2.2 step 3 says (encode, then compare; never parse the padding). Each
-/// expected byte is computed where it is compared, from the lengths alone, so no second
-/// modulus-sized buffer sits on the stack.
-fn emsa_pkcs1_matches(hash: Hash, message: &[u8], em: &[u8]) -> bool {
+/// Whether the encoded message `em` (`em_len` bytes, byte `i` from the left given by `em`) is
+/// EMSA-PKCS1-v1_5-ENCODE (RFC 8017 §9.2) of `message`: the whole expected block
+/// `00 01 FF..FF 00 DigestInfo H` is compared, byte for byte, in constant time, as §8.2.2 step
+/// 3 says (encode, then compare; never parse the padding). Each expected byte is computed where
+/// it is compared, from the lengths alone, so no second modulus-sized buffer is needed.
+fn emsa_pkcs1_matches(hash: Hash, message: &[u8], em_len: usize, em: impl Fn(usize) -> u8) -> bool {
     let info: &[u8] = match hash {
         Hash::Sha256 => &DIGEST_INFO_SHA256,
         #[cfg(feature = "rsa-sha512")]
@@ -254,27 +266,22 @@ fn emsa_pkcs1_matches(hash: Hash, message: &[u8], em: &[u8]) -> bool {
         _ => return false,
     };
     let digest = hash.digest(&[message]);
-    let t = [info, digest.as_slice()];
     let t_len = info.len().saturating_add(digest.as_slice().len());
     // At least 8 bytes of 0xFF padding (§9.2 step 5): always true for moduli of 2048 bits.
-    let Some(ps_end) = em.len().checked_sub(t_len).and_then(|x| x.checked_sub(1)) else {
+    let Some(ps_end) = em_len.checked_sub(t_len).and_then(|x| x.checked_sub(1)) else {
         return false;
     };
-    let (head, tail) = em.split_at(ps_end);
-    let Some((zero, t_bytes)) = tail.split_first() else {
+    if ps_end < 2 {
         return false;
-    };
-    let Some((lead, ps)) = head.split_first_chunk::<2>() else {
-        return false;
-    };
-    // 0x00 0x01 ... 0x00: the first and the separator byte must be zero.
-    let mut diff = lead[0] | (lead[1] ^ 0x01) | *zero;
-    for b in ps {
-        diff |= b ^ 0xff;
     }
-    let expected = t.iter().flat_map(|part| part.iter());
-    for (got, want) in t_bytes.iter().zip(expected) {
-        diff |= got ^ want;
+    // 0x00 0x01 FF..FF 0x00 T: the first and the separator byte must be zero.
+    let mut diff = em(0) | (em(1) ^ 0x01) | em(ps_end);
+    for i in 2..ps_end {
+        diff |= em(i) ^ 0xff;
+    }
+    let expected = info.iter().chain(digest.as_slice().iter());
+    for (i, want) in (ps_end.saturating_add(1)..em_len).zip(expected) {
+        diff |= em(i) ^ want;
     }
     bool::from(diff.ct_eq(&0))
 }
