@@ -386,6 +386,18 @@ typedef enum jwtguard_status {
 // verifier at once, as long as none is still configuring it.
 typedef struct jwtguard_verifier jwtguard_verifier;
 
+// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
+// for the `jwtguard_result_*` accessors, for tokens of up to 2048 bytes (see
+// `jwtguard_large_result` for larger ones). About 1.9 KiB; declare it on the stack or as a
+// `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
+// the first `jwtguard_verify` a result given to an accessor must be zero-initialised
+// (`jwtguard_result r = {0};`, or `static`), and then answers `JWTGUARD_NO_RESULT`: reading
+// uninitialised memory is undefined behaviour in C and Rust alike. Not for sharing between
+// threads while a verify writes it, and not to be copied into a `jwtguard_large_result`.
+typedef struct jwtguard_result {
+  uint64_t _opaque[JWTGUARD_RESULT_WORDS];
+} jwtguard_result;
+
 // What `jwtguard_verifier_add_jwks_report` did with a key set.
 typedef struct jwtguard_jwks_report {
   // Keys loaded.
@@ -423,18 +435,6 @@ typedef struct jwtguard_str {
   // Their count.
   size_t len;
 } jwtguard_str;
-
-// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
-// for the `jwtguard_result_*` accessors, for tokens of up to 2048 bytes (see
-// `jwtguard_large_result` for larger ones). About 1.9 KiB; declare it on the stack or as a
-// `static`. `jwtguard_verify` needs no initialisation of it; the accessors read it, so before
-// the first `jwtguard_verify` a result given to an accessor must be zero-initialised
-// (`jwtguard_result r = {0};`, or `static`), and then answers `JWTGUARD_NO_RESULT`: reading
-// uninitialised memory is undefined behaviour in C and Rust alike. Not for sharing between
-// threads while a verify writes it, and not to be copied into a `jwtguard_large_result`.
-typedef struct jwtguard_result {
-  uint64_t _opaque[JWTGUARD_RESULT_WORDS];
-} jwtguard_result;
 
 #if !defined(JWTGUARD_SMALL)
 // A result for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` (16 KiB) bytes, for
@@ -482,6 +482,29 @@ enum jwtguard_status jwtguard_bearer_token(const uint8_t *value,
                                            size_t len,
                                            const uint8_t **token,
                                            size_t *token_len);
+
+// The `now` to verify with on a device whose clock may have gone back: the larger of `clock`
+// and the stored `floor`.
+uint64_t jwtguard_time_floor_now(uint64_t floor, uint64_t clock);
+
+// After `jwtguard_verify(verifier, ..., now, ..., result)` passed: the floor raised to the
+// token's `iat`, never above `now` plus the verifier's leeway. Store what it returns whenever
+// it differs from `floor`. `floor` itself comes back unchanged for a result that did not
+// verify, a token without `iat`, or a NULL argument.
+//
+// What it answers: after a reboot that set the clock back (an RTC reset to the firmware's
+// build date), a replayed token older than the newest one the device accepted fails as
+// `JWTGUARD_EXPIRED`, as it would against the true time. What it does not: a device that
+// never sees a fresh token keeps an old floor, and a token issued before the floor but not
+// yet expired by it still passes.
+//
+// # Safety
+// `verifier` NULL or the valid verifier that produced `result`; `result` NULL or a
+// `jwtguard_result` read as the accessors read it.
+uint64_t jwtguard_time_floor_raise(const struct jwtguard_verifier *verifier,
+                                   const struct jwtguard_result *result,
+                                   uint64_t now,
+                                   uint64_t floor);
 
 // Load a public key bound to `alg` (a `JWTGUARD_ALG_*` code) from PEM: "PUBLIC KEY" (SPKI of
 // an RSA, EC P-256/P-384 or Ed25519 key) or "RSA PUBLIC KEY". The key must fit the algorithm

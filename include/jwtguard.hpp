@@ -268,6 +268,13 @@ class Verifier {
     return out;
   }
 
+  /// The time floor after `r` (a result of this verifier's verify at `now`) passed: `floor`
+  /// raised to the token's iat, never above now plus leeway (jwtguard_time_floor_raise).
+  /// Store it across reboots; verify with time_floor_now(floor, clock).
+  uint64_t raise_time_floor(const Result &r, uint64_t now, uint64_t floor) const noexcept {
+    return jwtguard_time_floor_raise(v_.get(), r.raw(), now, floor);
+  }
+
   /// The C handle, for calling the C API directly: const to share with verifying threads,
   /// mutable to configure (not while other threads verify).
   const jwtguard_verifier *get() const noexcept { return v_.get(); }
@@ -384,6 +391,10 @@ inline std::optional<uint32_t> algorithm(std::string_view name) noexcept {
 
 /// The name of a JWTGUARD_ALG_* code, or nullptr.
 inline const char *algorithm_name(uint32_t code) noexcept { return jwtguard_algorithm_name(code); }
+
+/// The `now` to verify with on a device whose clock may have gone back: the larger of the
+/// clock and the stored floor (jwtguard_time_floor_now).
+inline uint64_t time_floor_now(uint64_t floor, uint64_t clock) noexcept { return jwtguard_time_floor_now(floor, clock); }
 
 /// The token in an Authorization header value, or nullopt.
 inline std::optional<std::string_view> bearer_token(std::string_view header) {

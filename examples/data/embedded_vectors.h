@@ -143,4 +143,15 @@ static const char EX_TOKEN_EXPIRED[] =
     "dR08Yky1Q_4F90WOIbILnQ3BpkF6m1bs1titU1Hf28HZkDEjeESUk7NCgagWaVCt0Yg"
     ;
 
+/* Valid from EX_NOW - 7200 to EX_NOW - 3600: what a replay after a clock reset offers. */
+static const char EX_TOKEN_OLD[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImhtYWMtMSJ9.eyJpc3MiOiJodHR"
+    "wczovL2lzc3Vlci5leGFtcGxlIiwic3ViIjoidXNlcl8yNDYwMSIsImF1ZCI6ImFwaS5leGF"
+    "tcGxlIiwiYXpwIjoiaHR0cHM6Ly9hcHAuZXhhbXBsZSIsImV4cCI6MTY5OTk5NjQwMCwibmJ"
+    "mIjoxNjk5OTkyODAwLCJpYXQiOjE2OTk5OTI4MDAsInBlcm1pc3Npb25zIjpbImxlYWd1ZXM"
+    "6cmVhZCIsImxlYWd1ZXM6d3JpdGUiXSwidXNlcl9kYXRhIjp7Im5hbWUiOiJKZWFuIFZhbGp"
+    "lYW4iLCJhbGlhc2VzIjpbIk1vbnNpZXVyIE1hZGVsZWluZSIsIlVsdGltZSBGYXVjaGVsZXZ"
+    "lbnQiXX19.Sex76fNyP-h8ELHh1oM9QeMdc1v_gfQYdcu8AYSmwX8"
+    ;
+
 #endif

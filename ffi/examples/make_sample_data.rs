@@ -333,6 +333,21 @@ fn main() {
         pick("payload changed after signing"),
     );
     c_str(&mut h, "EX_TOKEN_EXPIRED", pick("expired"));
+    // For the time floor: an HS256 token that was valid two hours before EX_NOW and expired
+    // an hour before it. A clock set back passes it; the floor raised by EX_TOKEN_HS256 does not.
+    h.push_str("/* Valid from EX_NOW - 7200 to EX_NOW - 3600: what a replay after a clock reset offers. */\n");
+    let old_claims = format!(
+        r#"{{"iss":"https://issuer.example","sub":"user_24601","aud":"api.example","azp":"https://app.example","exp":{},"nbf":{},"iat":{}{user}}}"#,
+        NOW - 3600,
+        NOW - 7200,
+        NOW - 7200
+    );
+    let old = token(
+        r#"{"alg":"HS256","typ":"JWT","kid":"hmac-1"}"#,
+        &old_claims,
+        &Signer_::Hmac,
+    );
+    c_str(&mut h, "EX_TOKEN_OLD", &old);
     h.push_str("#endif\n");
     std::fs::write(format!("{out}/embedded_vectors.h"), h).unwrap();
     eprintln!("wrote {} tokens to {out}", samples.len());

@@ -13,6 +13,7 @@
 //! - `verifier`: the verifier object and its lifetime; `keys` and `policy`: its setters;
 //! - `verify`: `jwtguard_verify`; `result`: the result and its accessors;
 //! - `providers`: a set of verifiers, one per identity provider, verified as one;
+//! - `clock`: the time floor for devices without a trusted clock;
 //! - `status`: the numbered status codes and their messages; `bearer`: the Authorization
 //!   header.
 //!
@@ -28,6 +29,7 @@ mod algorithm;
 mod bearer;
 mod boundary;
 mod capacity;
+mod clock;
 mod keys;
 mod policy;
 mod providers;
@@ -47,6 +49,7 @@ pub(crate) use boundary::{
 pub use algorithm::*;
 pub use bearer::*;
 pub use capacity::*;
+pub use clock::*;
 pub use keys::*;
 pub use policy::*;
 pub use providers::*;

@@ -31,7 +31,7 @@
 //! Each module imports only from the lines below its own, so the map reads top-down
 //! (`tests/layers.rs` fails on an import that points up):
 //! 1. `lib`
-//! 2. `providers`
+//! 2. `providers`, `clock`
 //! 3. `verifier`
 //! 4. `token`
 //! 5. `policy`, `jwk`
@@ -98,6 +98,7 @@ mod b64;
 mod bearer;
 pub mod capacity;
 mod claims;
+mod clock;
 mod error;
 mod header;
 pub mod json;
@@ -134,6 +135,7 @@ struct GuideDoctests;
 pub use alg::Algorithm;
 pub use bearer::bearer_token;
 pub use claims::{Audience, Claims};
+pub use clock::TimeFloor;
 pub use error::{Error, Rejection};
 #[cfg(feature = "jwk")]
 pub use jwk::JwksReport;

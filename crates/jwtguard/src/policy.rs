@@ -196,6 +196,11 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         self.without_audience = declared;
     }
 
+    /// The leeway, in seconds (see [`Policy::leeway`]).
+    pub const fn leeway_seconds(&self) -> u64 {
+        self.leeway
+    }
+
     /// Clock skew allowed on `exp`, `nbf`, `iat` and the maximum age, in seconds.
     pub const fn leeway(mut self, seconds: u64) -> Self {
         self.set_leeway(seconds);

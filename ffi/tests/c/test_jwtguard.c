@@ -204,6 +204,33 @@ static void test_accessors(const jwtguard_verifier *v) {
     CHECK_STATUS(jwtguard_result_claims_json(&blank, out, sizeof out, &len), JWTGUARD_NO_RESULT);
 }
 
+/* The time floor: after a verify passes the floor rises to the token's iat (NOW - 60 in the
+ * samples), and a clock set back past an old token's expiry no longer accepts it. */
+static void test_time_floor(const jwtguard_verifier *v) {
+    CHECK(jwtguard_time_floor_now(100, 50) == 100);
+    CHECK(jwtguard_time_floor_now(100, 500) == 500);
+    jwtguard_result r;
+    CHECK_STATUS(verify(v, samples[VALID_RS1], &r), JWTGUARD_OK);
+    uint64_t floor = jwtguard_time_floor_raise(v, &r, NOW, 0);
+    CHECK(floor == NOW - 60);
+    /* never down, and never above now plus leeway */
+    CHECK(jwtguard_time_floor_raise(v, &r, NOW, NOW) == NOW);
+    CHECK(jwtguard_time_floor_raise(v, &r, NOW - 100, 0) == NOW - 100);
+    /* a failed result, a NULL argument: the floor as it was */
+    CHECK_STATUS(verify(v, samples[EXPIRED], &r), JWTGUARD_EXPIRED);
+    CHECK(jwtguard_time_floor_raise(v, &r, NOW, 7) == 7);
+    CHECK(jwtguard_time_floor_raise(NULL, &r, NOW, 7) == 7);
+    CHECK(jwtguard_time_floor_raise(v, NULL, NOW, 7) == 7);
+    /* The expired sample (exp NOW - 1) verifies at a clock set back 30 s, and not at the
+     * floor raised above its expiry. */
+    const char *expired = samples[EXPIRED];
+    CHECK_STATUS(jwtguard_verify(v, (const uint8_t *)expired, strlen(expired), NOW - 30, NULL, 0, &r),
+                 JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verify(v, (const uint8_t *)expired, strlen(expired),
+                                 jwtguard_time_floor_now(NOW, NOW - 30), NULL, 0, &r),
+                 JWTGUARD_EXPIRED);
+}
+
 static void test_bearer(void) {
     const uint8_t *t = NULL;
     size_t n = 0;
@@ -654,6 +681,7 @@ int main(void) {
     test_each_sample(v);
     test_other_error_classes(v);
     test_accessors(v);
+    test_time_floor(v);
     test_large_token(v);
     test_bearer();
     test_null_arguments(v);

@@ -88,6 +88,10 @@ int main() {
   CHECK(!ok.claim_joined("permissions", ":").has_value());  // an element holds the separator
   std::vector<std::optional<std::string>> batch = ok.claims({"sub", "nope", "user_data.name"});
   CHECK(batch.size() == 3 && batch[0] == "user_24601" && !batch[1] && batch[2] == "Jean Valjean");
+  // The time floor: raised to the token's iat (NOW - 60), and never lowered.
+  CHECK(fetched.raise_time_floor(ok, NOW, 0) == NOW - 60);
+  CHECK(fetched.raise_time_floor(ok, NOW, NOW) == NOW);
+  CHECK(jwtguard::time_floor_now(NOW, NOW - 30) == NOW);
   CHECK(jwtguard::algorithm("PS256").has_value());
   CHECK(!jwtguard::algorithm("none").has_value());
   CHECK(std::string(jwtguard::algorithm_name(*jwtguard::algorithm("ES384"))) == "ES384");

@@ -251,6 +251,12 @@ impl<const L: usize> Modulus<L> {
             }
         }
         for _ in 0..SQUARINGS {
+            // The Arm kernel where there is one, so a firmware image carries one squaring.
+            #[cfg(all(feature = "asm", target_arch = "arm"))]
+            if let Some(k) = jwtguard_mont_arm::Umaal::get() {
+                k.mont_sqr_assign(&mut t, &self.n, self.n0);
+                continue;
+            }
             t = self.square(&t);
         }
         t
@@ -363,64 +369,89 @@ impl<const L: usize> Modulus<L> {
 
     /// `s^e mod n` for `s < n`, with `r2 = R^2 mod n`.
     ///
-    /// With the `asm` feature on an x86-64 CPU that has ADX and BMI2, the multiplications run in
-    /// the `jwtguard-mont-x86` kernel (about twice as fast; its tests compare it with this file
-    /// and crypto-bigint); otherwise in this file's portable code.
+    /// With the `asm` feature, the multiplications run in an assembly kernel where there is
+    /// one: `jwtguard-mont-x86` on x86-64 CPUs with ADX and BMI2 (detected at run time), and
+    /// `jwtguard-mont-arm` on Armv7E-M and Armv7-A builds (selected at compile time). Their
+    /// tests compare them with this file and crypto-bigint. Otherwise this file's portable
+    /// code runs.
     pub(crate) fn pow(&self, s: &[W; L], e: u32, r2: &[W; L]) -> [W; L] {
+        // Armv7E-M and Armv7-A builds (selected at compile time: `Umaal::get` is a constant).
+        #[cfg(all(feature = "asm", target_arch = "arm"))]
+        if let Some(k) = jwtguard_mont_arm::Umaal::get() {
+            return self.pow_by(
+                s,
+                e,
+                r2,
+                |a, b| k.mont_mul_assign(a, b, &self.n, self.n0),
+                |a| k.mont_sqr_assign(a, &self.n, self.n0),
+            );
+        }
         #[cfg(all(feature = "asm", target_arch = "x86_64"))]
         if let Some(cpu) = jwtguard_mont_x86::Adx::detect() {
             return self.pow_by(
                 s,
                 e,
                 r2,
-                |a, b| cpu.mont_mul(a, b, &self.n, self.n0),
-                |a| cpu.mont_sqr(a, &self.n, self.n0),
+                |a, b| *a = cpu.mont_mul(a, b, &self.n, self.n0),
+                |a| *a = cpu.mont_sqr(a, &self.n, self.n0),
             );
         }
         self.pow_portable(s, e, r2)
     }
 
     /// [`Modulus::pow`] with this file's arithmetic, whatever the CPU: the fallback, and the
-    /// oracle the kernel is tested against.
+    /// oracle the kernels are tested against.
     pub(crate) fn pow_portable(&self, s: &[W; L], e: u32, r2: &[W; L]) -> [W; L] {
-        self.pow_by(s, e, r2, |a, b| self.mul(a, b), |a| self.square(a))
+        self.pow_by(
+            s,
+            e,
+            r2,
+            |a, b| *a = self.mul(a, b),
+            |a| *a = self.square(a),
+        )
     }
 
     /// Left to right over the bits below the top one, in Montgomery form (`x = sR`), with the
-    /// given Montgomery multiplication and squaring. RSA exponents are odd, and the last
-    /// multiplication takes the plain `s` instead of `x`: `(s^(e-1) R) * s * R^-1 = s^e`, which
-    /// leaves the Montgomery domain on the way and saves the separate reduction. e = 65537 is
-    /// one conversion in, 16 squarings and one multiplication.
+    /// given Montgomery multiplication and squaring, each in place (a device's stack holds the
+    /// operands and nothing more). RSA exponents are odd, and the last multiplication takes
+    /// the plain `s` instead of `x`: `(s^(e-1) R) * s * R^-1 = s^e`, which leaves the
+    /// Montgomery domain on the way and saves the separate reduction. e = 65537 is one
+    /// conversion in, 16 squarings and one multiplication.
     #[inline(always)]
     fn pow_by(
         &self,
         s: &[W; L],
         e: u32,
         r2: &[W; L],
-        mul: impl Fn(&[W; L], &[W; L]) -> [W; L],
-        square: impl Fn(&[W; L]) -> [W; L],
+        mul: impl Fn(&mut [W; L], &[W; L]),
+        square: impl Fn(&mut [W; L]),
     ) -> [W; L] {
-        let mut one = [0 as W; L];
-        one[0] = 1;
-        let x = mul(s, r2);
+        let mut x = *s;
+        mul(&mut x, r2);
         let top = 31u32.saturating_sub(e.leading_zeros());
-        if top == 0 {
-            // e is 0 or 1; neither is an RSA exponent (keys are refused at load), but stay total.
-            return mul(&x, &one);
-        }
         let mut y = x;
-        for bit in (1..top).rev() {
-            y = square(&y);
-            if (e >> bit) & 1 == 1 {
-                y = mul(&y, &x);
+        // e is 0 or 1 when top is 0; neither is an RSA exponent (keys are refused at load),
+        // but this stays total.
+        if top > 0 {
+            for bit in (1..top).rev() {
+                square(&mut y);
+                if (e >> bit) & 1 == 1 {
+                    mul(&mut y, &x);
+                }
             }
+            square(&mut y);
         }
-        y = square(&y);
-        if e & 1 == 1 {
-            mul(&y, s)
+        // The last multiplication leaves the Montgomery domain: by `s` for odd e, else by 1,
+        // which takes `x`'s place (no third array on a device's stack, and one call site).
+        let last = if e & 1 == 1 && top > 0 {
+            s
         } else {
-            mul(&y, &one)
-        }
+            x = [0 as W; L];
+            x[0] = 1;
+            &x
+        };
+        mul(&mut y, last);
+        y
     }
 }
 
@@ -544,10 +575,10 @@ mod tests {
         }
     }
 
-    /// The dispatched `pow` (the x86-64 kernel when this CPU has ADX/BMI2) against the portable
+    /// The dispatched `pow` (the x86-64 kernel when this CPU has ADX/BMI2, the Arm kernel on
+    /// Armv7 builds: scripts/cross-test.sh runs this on qemu-arm) against the portable
     /// code and crypto-bigint at each RSA width, including edge operands (0, 1, n-1, n-2) and
     /// the largest and smallest-top-word moduli of each width.
-    #[cfg(target_pointer_width = "64")]
     fn kernel_matches_portable<const LL: usize>(seed: u64) {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         for round in 0..10 {
@@ -588,20 +619,17 @@ mod tests {
     }
 
     #[test]
-    #[cfg(target_pointer_width = "64")]
     fn kernel_matches_portable_2048() {
-        kernel_matches_portable::<32>(11);
+        kernel_matches_portable::<{ limbs(2048) }>(11);
     }
 
     #[test]
-    #[cfg(target_pointer_width = "64")]
     fn kernel_matches_portable_3072() {
-        kernel_matches_portable::<48>(12);
+        kernel_matches_portable::<{ limbs(3072) }>(12);
     }
 
     #[test]
-    #[cfg(target_pointer_width = "64")]
     fn kernel_matches_portable_4096() {
-        kernel_matches_portable::<64>(13);
+        kernel_matches_portable::<{ limbs(4096) }>(13);
     }
 }
