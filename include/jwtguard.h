@@ -566,6 +566,22 @@ enum jwtguard_status jwtguard_verifier_add_rsa_components(struct jwtguard_verifi
                                                           const uint8_t *e,
                                                           size_t e_len);
 
+// Load an EC public key bound to `alg` (JWTGUARD_ALG_ES256 or _ES384) from its SEC 1 point
+// (`04 || x || y`, or compressed): no key-format parser involved, for firmware that keeps the
+// point as bytes. The point is validated (on the curve, not the identity:
+// `JWTGUARD_INVALID_PUBLIC_KEY`, also for a point of the other curve). A `kid_len` of 0 loads
+// a key without an id. Builds with ES256 or ES384 only (features es256, es384, ecdsa).
+//
+// # Safety
+// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+// `(point, point_len)` must be readable.
+enum jwtguard_status jwtguard_verifier_add_ec_point(struct jwtguard_verifier *verifier,
+                                                    uint32_t alg,
+                                                    const uint8_t *kid,
+                                                    size_t kid_len,
+                                                    const uint8_t *point,
+                                                    size_t point_len);
+
 // Load one JWK (RSA, oct, EC P-256/P-384, OKP Ed25519), bound to its "alg" or to its type's
 // default (RS256, HS256, the curve's ES256/ES384, EdDSA); its own "kid" is used.
 //

@@ -217,6 +217,9 @@ class Verifier {
     return jwtguard_verifier_add_hmac(v_.get(), alg, kid_ptr(kid), kid.size(), bytes(secret), secret.size());
   }
   // An RSA key from its big-endian modulus and exponent (no key-format parser).
+  [[nodiscard]] jwtguard_status add_ec_point(uint32_t alg, std::string_view kid, std::string_view point) {
+    return jwtguard_verifier_add_ec_point(v_.get(), alg, kid_ptr(kid), kid.size(), bytes(point), point.size());
+  }
   [[nodiscard]] jwtguard_status add_rsa_components(uint32_t alg, std::string_view kid, std::string_view n, std::string_view e) {
     return jwtguard_verifier_add_rsa_components(v_.get(), alg, kid_ptr(kid), kid.size(), bytes(n), n.size(), bytes(e), e.size());
   }

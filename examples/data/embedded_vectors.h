@@ -154,4 +154,25 @@ static const char EX_TOKEN_OLD[] =
     "lbnQiXX19.Sex76fNyP-h8ELHh1oM9QeMdc1v_gfQYdcu8AYSmwX8"
     ;
 
+/* A P-256 public key "es256-key" as its SEC 1 point (04 || x || y). */
+static const uint8_t EX_ES256_POINT[65] = {
+    0x04, 0xb6, 0x81, 0xd6, 0x4e, 0xae, 0x3d, 0x8d, 0x15, 0x4a, 0x92, 0xf5,
+    0xeb, 0x51, 0xaa, 0xa8, 0x5f, 0xe9, 0xbf, 0x65, 0x51, 0x35, 0x72, 0xf8,
+    0x54, 0x70, 0xb1, 0x30, 0x76, 0xab, 0x6b, 0xa6, 0xe5, 0xcd, 0x55, 0xaa,
+    0xf2, 0xbe, 0x7c, 0x28, 0x2d, 0xa4, 0x4e, 0xae, 0x19, 0x5b, 0xdd, 0x49,
+    0xfe, 0x3d, 0xe8, 0x61, 0xe9, 0xda, 0x30, 0xb1, 0x22, 0x35, 0x7d, 0xa4,
+    0xf8, 0x1d, 0x04, 0xb1, 0x4c,
+};
+
+static const char EX_TOKEN_ES256[] =
+    "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImVzMjU2LWtleSJ9.eyJpc3MiOiJ"
+    "odHRwczovL2lzc3Vlci5leGFtcGxlIiwic3ViIjoidXNlcl8yNDYwMSIsImF1ZCI6ImFwaS5"
+    "leGFtcGxlIiwiYXpwIjoiaHR0cHM6Ly9hcHAuZXhhbXBsZSIsImV4cCI6MTcwMDAwMzYwMCw"
+    "ibmJmIjoxNjk5OTk5OTQwLCJpYXQiOjE2OTk5OTk5NDAsInBlcm1pc3Npb25zIjpbImxlYWd"
+    "1ZXM6cmVhZCIsImxlYWd1ZXM6d3JpdGUiXSwidXNlcl9kYXRhIjp7Im5hbWUiOiJKZWFuIFZ"
+    "hbGplYW4iLCJhbGlhc2VzIjpbIk1vbnNpZXVyIE1hZGVsZWluZSIsIlVsdGltZSBGYXVjaGV"
+    "sZXZlbnQiXX19.8_LjNLeNvYynX_26d_e2A0vx2ZUwdQBDUucFXJxSlIMlEzHUbID_LcTu77"
+    "ITvcWVLNsfhY5-_PPGqpeCB2lM_A"
+    ;
+
 #endif

@@ -13,7 +13,8 @@
  * What a device opts into, for the per-feature flash costs (each needs the library feature of
  * the same name): -DEX_USE_DER, -DEX_USE_PEM, -DEX_USE_JWK load the RSA key in that format too;
  * -DEX_USE_MESSAGES and -DEX_USE_STATUS_NAMES call jwtguard_error_message and
- * jwtguard_error_name. -DEX_NO_PERMISSIONS and -DEX_NO_METADATA leave out the policy's
+ * jwtguard_error_name; -DEX_USE_TIME_FLOOR replays an old token after a clock reset;
+ * -DEX_USE_ES256 loads a P-256 key and verifies an ES256 token (library feature es256). -DEX_NO_PERMISSIONS and -DEX_NO_METADATA leave out the policy's
  * permission and metadata field, for a library built without those features. */
 #include <stddef.h>
 #include <stdint.h>
@@ -145,6 +146,11 @@ static const jwtguard_verifier *configure(uint32_t per_tick)
     check(jwtguard_verifier_add_metadata_field(v, STR("user_data.name"), STR("name"), true) ==
               JWTGUARD_OK,
           "policy: metadata field");
+#endif
+#ifdef EX_USE_ES256
+    check(jwtguard_verifier_add_ec_point(v, JWTGUARD_ALG_ES256, STR("es256-key"), EX_ES256_POINT,
+                                         sizeof EX_ES256_POINT) == JWTGUARD_OK,
+          "ES256 public key loaded from its SEC 1 point");
 #endif
     return v;
 }
@@ -316,6 +322,34 @@ int main(void)
     expect(v, "expired token rejected", EX_TOKEN_EXPIRED, JWTGUARD_EXPIRED, per_tick, &bad);
     expect(v4, "RS256-2048 token verified by the 4-key verifier", EX_TOKEN_RS256, JWTGUARD_OK,
            per_tick, &rs4);
+
+    /* The time floor: the device stores it across reboots (here, a variable). After the
+     * HS256 token passed, the floor rose to its iat; after a "reboot" that set the clock
+     * 5,000 s back, a replayed token that expired an hour before EX_NOW passes against the
+     * clock and fails against the floor. (A variant, -DEX_USE_TIME_FLOOR: its extra token would
+     * count against the base example's flash budget.) */
+#ifdef EX_USE_TIME_FLOOR
+    {
+        uint64_t floor = 0;
+        check(jwtguard_verify(v, STR(EX_TOKEN_HS256), EX_NOW, NULL, 0, &result) == JWTGUARD_OK,
+              "time floor: a fresh token verified");
+        floor = jwtguard_time_floor_raise(v, &result, EX_NOW, floor);
+        check(floor == EX_NOW - 60, "time floor: raised to the token's iat");
+        const uint64_t clock = EX_NOW - 5000;
+        check(jwtguard_verify(v, STR(EX_TOKEN_OLD), clock, NULL, 0, &result) == JWTGUARD_OK,
+              "time floor: the set-back clock alone accepts a replayed old token");
+        check(jwtguard_verify(v, STR(EX_TOKEN_OLD), jwtguard_time_floor_now(floor, clock), NULL, 0,
+                              &result) == JWTGUARD_EXPIRED,
+              "time floor: the floor refuses it: JWTGUARD_EXPIRED");
+    }
+#endif
+
+#ifdef EX_USE_ES256
+    struct cost es;
+    expect(v, "ES256 token verified", EX_TOKEN_ES256, JWTGUARD_OK, per_tick, &es);
+    measure("stack: ES256 verify", es.stack, " bytes");
+    measure("instructions: ES256 verify", es.instructions, "");
+#endif
 
     measure("stack: HS256 verify", hs.stack, " bytes");
     measure("stack: RS256 verify", rs.stack, " bytes");

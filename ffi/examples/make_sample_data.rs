@@ -348,6 +348,28 @@ fn main() {
         &Signer_::Hmac,
     );
     c_str(&mut h, "EX_TOKEN_OLD", &old);
+    // ES256 on the device (the es256 feature): a P-256 key as its SEC 1 point, and a token
+    // the example's policy accepts, signed with it.
+    let es256 = p256::ecdsa::SigningKey::from_slice(&[0x25; 32]).unwrap();
+    let point = es256.verifying_key().to_sec1_point(false);
+    c_bytes(
+        &mut h,
+        "EX_ES256_POINT",
+        "A P-256 public key \"es256-key\" as its SEC 1 point (04 || x || y).",
+        point.as_bytes(),
+    );
+    let es_input = format!(
+        "{}.{}",
+        b64(br#"{"alg":"ES256","typ":"JWT","kid":"es256-key"}"#),
+        b64(claims(user, exp).as_bytes())
+    );
+    let es_sig: p256::ecdsa::Signature =
+        p256::ecdsa::signature::Signer::sign(&es256, es_input.as_bytes());
+    c_str(
+        &mut h,
+        "EX_TOKEN_ES256",
+        &format!("{es_input}.{}", b64(&es_sig.to_bytes())),
+    );
     h.push_str("#endif\n");
     std::fs::write(format!("{out}/embedded_vectors.h"), h).unwrap();
     eprintln!("wrote {} tokens to {out}", samples.len());

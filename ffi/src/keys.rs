@@ -143,6 +143,37 @@ pub unsafe extern "C" fn jwtguard_verifier_add_rsa_components(
     })
 }
 
+/// Load an EC public key bound to `alg` (JWTGUARD_ALG_ES256 or _ES384) from its SEC 1 point
+/// (`04 || x || y`, or compressed): no key-format parser involved, for firmware that keeps the
+/// point as bytes. The point is validated (on the curve, not the identity:
+/// `JWTGUARD_INVALID_PUBLIC_KEY`, also for a point of the other curve). A `kid_len` of 0 loads
+/// a key without an id. Builds with ES256 or ES384 only (features es256, es384, ecdsa).
+///
+/// # Safety
+/// `verifier` must be valid and not in use by another thread; `(kid, kid_len)` and
+/// `(point, point_len)` must be readable.
+#[cfg(any(feature = "es256", feature = "es384"))]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_verifier_add_ec_point(
+    verifier: *mut jwtguard_verifier,
+    alg: u32,
+    kid: *const u8,
+    kid_len: usize,
+    point: *const u8,
+    point_len: usize,
+) -> jwtguard_status {
+    guard(|| {
+        let v = configure!(verifier)?;
+        let alg = algorithm(alg)?;
+        let kid = c_kid!(kid, kid_len)?;
+        let point = c_bytes!(point, point_len)?;
+        v.core
+            .keys_mut()
+            .add_ec_point(alg, kid, point)
+            .map_err(Into::into)
+    })
+}
+
 #[cfg(feature = "jwk")]
 /// Load one JWK (RSA, oct, EC P-256/P-384, OKP Ed25519), bound to its "alg" or to its type's
 /// default (RS256, HS256, the curve's ES256/ES384, EdDSA); its own "kid" is used.

@@ -111,7 +111,7 @@ enum Parsed {
 }
 
 /// A fixed-length base64url member (EC coordinates, Ed25519 keys) decoded into `out`.
-#[cfg(any(feature = "ecdsa", feature = "eddsa"))]
+#[cfg(any(feature = "es256", feature = "es384", feature = "eddsa"))]
 fn fixed<'o>(obj: &Object<'_>, name: &str, out: &'o mut [u8]) -> Result<&'o [u8], Error> {
     let want = out.len();
     let got = b64::decode(b64_member(obj, name)?, out).map_err(|_| Error::KeyFormat)?;
@@ -178,7 +178,7 @@ fn parse(obj: &Object<'_>, source: Source) -> Result<Parsed, Error> {
         if obj.get("d").is_some() {
             return Err(Error::PrivateKey);
         }
-        #[cfg(feature = "ecdsa")]
+        #[cfg(any(feature = "es256", feature = "es384"))]
         {
             // SEC 1 uncompressed: 04 || x || y, each the full coordinate length (RFC 7518
             // §6.2.1.2-3).
@@ -192,7 +192,7 @@ fn parse(obj: &Object<'_>, source: Source) -> Result<Parsed, Error> {
             let key = crate::alg::EcKey::from_sec1(_alg, point)?;
             return Ok(Parsed::Key(KeyMaterial::Ec(key)));
         }
-        #[cfg(not(feature = "ecdsa"))]
+        #[cfg(not(any(feature = "es256", feature = "es384")))]
         {
             let _ = (size, point_len);
             return Ok(Parsed::NotForUs);

@@ -82,9 +82,9 @@ fn material_from_spki(
         if curve_alg != alg {
             return Err(Error::KeyTypeMismatch);
         }
-        #[cfg(feature = "ecdsa")]
+        #[cfg(any(feature = "es256", feature = "es384"))]
         return Ok(KeyMaterial::Ec(crate::alg::EcKey::from_sec1(alg, bits)?));
-        #[cfg(not(feature = "ecdsa"))]
+        #[cfg(not(any(feature = "es256", feature = "es384")))]
         return Err(Error::UnsupportedAlgorithm);
     }
     if oid == ED25519 {

@@ -124,6 +124,25 @@ impl<const N: usize> KeyRing<N> {
         self.push(kid, KeyMaterial::Rsa(key))
     }
 
+    /// Load an EC public key bound to `alg` (ES256 or ES384) from its SEC 1 point (`04 || x ||
+    /// y`, or compressed): no key-format parser involved, for devices that keep the point as
+    /// bytes. The point is validated here (on the curve, not the identity:
+    /// [`Error::InvalidPublicKey`]); a point of the other curve is [`Error::InvalidPublicKey`]
+    /// too, and an algorithm that is not ECDSA [`Error::KeyTypeMismatch`].
+    #[cfg(any(feature = "es256", feature = "es384"))]
+    pub fn add_ec_point(
+        &mut self,
+        alg: Algorithm,
+        kid: Option<&str>,
+        point: &[u8],
+    ) -> Result<(), Error> {
+        if !alg.is_built() {
+            return Err(Error::UnsupportedAlgorithm);
+        }
+        let key = crate::alg::EcKey::from_sec1(alg, point)?;
+        self.push(kid, KeyMaterial::Ec(key))
+    }
+
     pub(crate) fn push(&mut self, kid: Option<&str>, material: KeyMaterial) -> Result<(), Error> {
         let kid = match kid {
             None => None,

@@ -84,6 +84,41 @@ fn rfc7515_a3_es256() {
     assert!(claims.value("http://example").is_none());
 }
 
+/// RFC 7515 A.3's key as a SEC 1 point (`04 || x || y`), the loader a device without key
+/// formats uses: the same verdict as the JWK, and the point checked as the JWK's is.
+#[test]
+fn rfc7515_a3_es256_from_a_sec1_point() {
+    let x = unb64("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU");
+    let y = unb64("x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
+    let mut point = vec![4u8];
+    point.extend_from_slice(&x);
+    point.extend_from_slice(&y);
+    let token = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+    let mut ring = KeyRing::<2>::new();
+    ring.add_ec_point(Algorithm::ES256, Some("a3"), &point)
+        .unwrap();
+    assert_eq!(sig_check(&ring, token), Ok(()));
+    // Off the curve, the identity's encoding, the other curve's algorithm, a non-EC one.
+    let mut off = point.clone();
+    off[64] ^= 1;
+    assert_eq!(
+        ring.add_ec_point(Algorithm::ES256, Some("off"), &off),
+        Err(Error::InvalidPublicKey)
+    );
+    assert_eq!(
+        ring.add_ec_point(Algorithm::ES256, Some("id"), &[0]),
+        Err(Error::InvalidPublicKey)
+    );
+    assert_eq!(
+        ring.add_ec_point(Algorithm::ES384, Some("p"), &point),
+        Err(Error::InvalidPublicKey)
+    );
+    assert_eq!(
+        ring.add_ec_point(Algorithm::RS256, Some("r"), &point),
+        Err(Error::KeyTypeMismatch)
+    );
+}
+
 /// RFC 8037 A.4/A.5: Ed25519 over a non-JSON payload, with the A.2 public key as a JWK.
 #[test]
 fn rfc8037_a4_eddsa() {

@@ -231,6 +231,37 @@ static void test_time_floor(const jwtguard_verifier *v) {
                  JWTGUARD_EXPIRED);
 }
 
+/* An EC key from its SEC 1 point, as a device without key formats loads it: the key of
+ * RFC 7515 A.3 verifies its ES256 token; a point off the curve and a non-ECDSA algorithm are
+ * refused. */
+static void test_ec_point(void) {
+    static const uint8_t point[65] = {
+        0x04, 0x7f, 0xcd, 0xce, 0x27, 0x70, 0xf6, 0xc4, 0x5d, 0x41, 0x83, 0xcb, 0xee, 0x6f, 0xdb,
+        0x4b, 0x7b, 0x58, 0x07, 0x33, 0x35, 0x7b, 0xe9, 0xef, 0x13, 0xba, 0xcf, 0x6e, 0x3c, 0x7b,
+        0xd1, 0x54, 0x45, 0xc7, 0xf1, 0x44, 0xcd, 0x1b, 0xbd, 0x9b, 0x7e, 0x87, 0x2c, 0xdf, 0xed,
+        0xb9, 0xee, 0xb9, 0xf4, 0xb3, 0x69, 0x5d, 0x6e, 0xa9, 0x0b, 0x24, 0xad, 0x8a, 0x46, 0x23,
+        0x28, 0x85, 0x88, 0xe5, 0xad};
+    const char *token =
+        "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxl"
+        "LmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISl"
+        "SApmWQxfKTUJqPP3-Kg6NU1Q";
+    jwtguard_verifier *v = jwtguard_verifier_new();
+    CHECK_STATUS(jwtguard_verifier_add_ec_point(v, JWTGUARD_ALG_ES256, S("a3"), point, sizeof point), JWTGUARD_OK);
+    uint8_t off[65];
+    memcpy(off, point, sizeof off);
+    off[64] ^= 1;
+    CHECK_STATUS(jwtguard_verifier_add_ec_point(v, JWTGUARD_ALG_ES256, S("off"), off, sizeof off),
+                 JWTGUARD_INVALID_PUBLIC_KEY);
+    CHECK_STATUS(jwtguard_verifier_add_ec_point(v, JWTGUARD_ALG_RS256, S("r"), point, sizeof point),
+                 JWTGUARD_KEY_TYPE_MISMATCH);
+    CHECK_STATUS(jwtguard_verifier_add_issuer(v, S("joe")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_allow_no_audience(v), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verifier_set_require_sub(v, 0), JWTGUARD_OK);
+    jwtguard_result r;
+    CHECK_STATUS(jwtguard_verify(v, (const uint8_t *)token, strlen(token), 1300819379, NULL, 0, &r), JWTGUARD_OK);
+    jwtguard_verifier_free(v);
+}
+
 static void test_bearer(void) {
     const uint8_t *t = NULL;
     size_t n = 0;
@@ -682,6 +713,7 @@ int main(void) {
     test_other_error_classes(v);
     test_accessors(v);
     test_time_floor(v);
+    test_ec_point();
     test_large_token(v);
     test_bearer();
     test_null_arguments(v);

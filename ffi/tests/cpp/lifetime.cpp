@@ -92,6 +92,8 @@ int main() {
   CHECK(fetched.raise_time_floor(ok, NOW, 0) == NOW - 60);
   CHECK(fetched.raise_time_floor(ok, NOW, NOW) == NOW);
   CHECK(jwtguard::time_floor_now(NOW, NOW - 30) == NOW);
+  // An EC key from a SEC 1 point: a point that is not one is refused.
+  CHECK(fetched.add_ec_point(JWTGUARD_ALG_ES256, "bad", std::string(65, '\x04')) == JWTGUARD_INVALID_PUBLIC_KEY);
   CHECK(jwtguard::algorithm("PS256").has_value());
   CHECK(!jwtguard::algorithm("none").has_value());
   CHECK(std::string(jwtguard::algorithm_name(*jwtguard::algorithm("ES384"))) == "ES384");

@@ -10,14 +10,19 @@
 //! - The public point is validated when the key is loaded: on the curve and not the identity
 //!   (SEC 1 §3.2.2.1), else [`Error::InvalidPublicKey`].
 
+#[cfg(feature = "es256")]
 use p256::ecdsa::signature::Verifier as _;
+#[cfg(all(feature = "es384", not(feature = "es256")))]
+use p384::ecdsa::signature::Verifier as _;
 
 use super::Algorithm;
 use crate::error::Error;
 
 #[derive(Clone, Debug)]
 enum Curve {
+    #[cfg(feature = "es256")]
     P256(p256::ecdsa::VerifyingKey),
+    #[cfg(feature = "es384")]
     P384(p384::ecdsa::VerifyingKey),
 }
 
@@ -32,9 +37,11 @@ impl EcKey {
     /// must be its curve's algorithm ([`Error::KeyTypeMismatch`] otherwise).
     pub fn from_sec1(alg: Algorithm, point: &[u8]) -> Result<Self, Error> {
         let curve = match alg {
+            #[cfg(feature = "es256")]
             Algorithm::ES256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
                 .map(Curve::P256)
                 .map_err(|_| Error::InvalidPublicKey)?,
+            #[cfg(feature = "es384")]
             Algorithm::ES384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
                 .map(Curve::P384)
                 .map_err(|_| Error::InvalidPublicKey)?,
@@ -46,7 +53,9 @@ impl EcKey {
     /// The algorithm the key is bound to.
     pub fn algorithm(&self) -> Algorithm {
         match self.curve {
+            #[cfg(feature = "es256")]
             Curve::P256(_) => Algorithm::ES256,
+            #[cfg(feature = "es384")]
             Curve::P384(_) => Algorithm::ES384,
         }
     }
@@ -54,6 +63,7 @@ impl EcKey {
     /// Check a JOSE `R || S` signature over `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         match &self.curve {
+            #[cfg(feature = "es256")]
             Curve::P256(key) => {
                 if signature.len() != 64 {
                     return Err(Error::SignatureLength);
@@ -63,6 +73,7 @@ impl EcKey {
                 key.verify(message, &sig)
                     .map_err(|_| Error::InvalidSignature)
             }
+            #[cfg(feature = "es384")]
             Curve::P384(key) => {
                 if signature.len() != 96 {
                     return Err(Error::SignatureLength);

@@ -1,7 +1,7 @@
 //! Signature algorithms (RFC 7518 §3.1, RFC 8037 §3.1). A key is bound to exactly one at load
 //! time; the header's `alg` only has to agree with it.
 
-#[cfg(feature = "ecdsa")]
+#[cfg(any(feature = "es256", feature = "es384"))]
 mod ecdsa;
 #[cfg(feature = "eddsa")]
 mod eddsa;
@@ -12,7 +12,7 @@ mod mont;
 mod pss;
 mod rsa;
 
-#[cfg(feature = "ecdsa")]
+#[cfg(any(feature = "es256", feature = "es384"))]
 pub use ecdsa::EcKey;
 #[cfg(feature = "eddsa")]
 pub use eddsa::Ed25519Key;
@@ -97,7 +97,8 @@ impl Algorithm {
             Algorithm::HS384 | Algorithm::HS512 => cfg!(feature = "hmac-sha512"),
             Algorithm::RS384 | Algorithm::RS512 => cfg!(feature = "rsa-sha512"),
             Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => cfg!(feature = "rsa-pss"),
-            Algorithm::ES256 | Algorithm::ES384 => cfg!(feature = "ecdsa"),
+            Algorithm::ES256 => cfg!(feature = "es256"),
+            Algorithm::ES384 => cfg!(feature = "es384"),
             Algorithm::EdDSA => cfg!(feature = "eddsa"),
         }
     }
@@ -135,7 +136,7 @@ impl Algorithm {
 pub(crate) enum KeyMaterial {
     Hmac(HmacKey),
     Rsa(RsaKey),
-    #[cfg(feature = "ecdsa")]
+    #[cfg(any(feature = "es256", feature = "es384"))]
     Ec(EcKey),
     #[cfg(feature = "eddsa")]
     Ed25519(Ed25519Key),
@@ -147,7 +148,7 @@ impl KeyMaterial {
         match self {
             KeyMaterial::Hmac(k) => k.algorithm(),
             KeyMaterial::Rsa(k) => k.algorithm(),
-            #[cfg(feature = "ecdsa")]
+            #[cfg(any(feature = "es256", feature = "es384"))]
             KeyMaterial::Ec(k) => k.algorithm(),
             #[cfg(feature = "eddsa")]
             KeyMaterial::Ed25519(k) => k.algorithm(),
@@ -159,7 +160,7 @@ impl KeyMaterial {
         match self {
             KeyMaterial::Hmac(k) => k.verify(message, signature),
             KeyMaterial::Rsa(k) => k.verify(message, signature),
-            #[cfg(feature = "ecdsa")]
+            #[cfg(any(feature = "es256", feature = "es384"))]
             KeyMaterial::Ec(k) => k.verify(message, signature),
             #[cfg(feature = "eddsa")]
             KeyMaterial::Ed25519(k) => k.verify(message, signature),
