@@ -80,6 +80,11 @@ void ticks_start(void)
     wraps = 0;
 }
 
+void ticks_stop(void)
+{
+    SYST_CSR = 0;
+}
+
 uint64_t ticks_now(void)
 {
     /* Read the wrap count around the counter so a wrap in between is not lost. */

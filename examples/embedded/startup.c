@@ -1,5 +1,6 @@
-/* Reset and exception vectors for a Cortex-M4F, with no C library: copy .data from flash,
- * zero .bss, turn on the FPU (the Rust library is built for the hard-float ABI), call main. */
+/* Reset and exception vectors for a Cortex-M, with no C library: copy .data from flash, zero
+ * .bss, turn on the FPU where there is one (the M4F's library is built for the hard-float
+ * ABI), call main. The Cortex-M0+ uses the same table (its vectors 4-6 and 12 are reserved). */
 #include <stdint.h>
 
 #include "board.h"
@@ -15,9 +16,11 @@ void reset_handler(void)
         *dst++ = *src++;
     for (uint32_t *dst = __bss_start; dst < __bss_end;)
         *dst++ = 0;
+#if defined(__ARM_FP)
     /* CPACR: full access to coprocessors 10 and 11 (the FPU), ARMv7-M ARM B3.2.20. */
     *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
     __asm volatile("dsb\n\tisb" ::: "memory");
+#endif
     board_exit(main());
 }
 

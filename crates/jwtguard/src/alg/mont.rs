@@ -83,6 +83,32 @@ pub(crate) fn be_byte<const L: usize>(x: &[W; L], len: usize, i: usize) -> u8 {
     }
 }
 
+/// `x * y + t + c` as (low, high) words, from 16-bit halves: on Armv6-M (Cortex-M0/M0+) the
+/// 32x32->32-bit `muls` is the only multiply, and the 64-bit product the portable step asks for
+/// is a call to `__aeabi_lmul` (65% of an RS256 verify there). Four `muls` and a few adds
+/// instead. The sum cannot overflow 64 bits ((2^32 - 1)^2 + 2 (2^32 - 1) = 2^64 - 1).
+#[cfg(any(jwtguard_armv6m, test))]
+#[inline(always)]
+fn step_halves(t: u32, x: u32, y: u32, c: u32) -> (u32, u32) {
+    let (xl, xh) = (x & 0xffff, x >> 16);
+    let (yl, yh) = (y & 0xffff, y >> 16);
+    let ll = xl * yl;
+    let (lh, hl, hh) = (xl * yh, xh * yl, xh * yh);
+    // The middle terms, each below 2^32, may sum to 2^32 or more: that carry is worth 2^48.
+    let (mid, mid_carry) = lh.overflowing_add(hl);
+    let (lo, c1) = ll.overflowing_add(mid << 16);
+    let hi = hh
+        .wrapping_add(mid >> 16)
+        .wrapping_add(u32::from(mid_carry) << 16)
+        .wrapping_add(u32::from(c1));
+    let (lo, c2) = lo.overflowing_add(t);
+    let (lo, c3) = lo.overflowing_add(c);
+    (
+        lo,
+        hi.wrapping_add(u32::from(c2)).wrapping_add(u32::from(c3)),
+    )
+}
+
 /// Significant bits of `x`.
 pub(crate) fn bits<const L: usize>(x: &[W; L]) -> usize {
     match x.iter().rposition(|&w| w != 0) {
@@ -337,8 +363,13 @@ impl<const L: usize> Modulus<L> {
     pub(crate) fn mul_fios(&self, a: &[W; L], b: &[W; L]) -> [W; L] {
         #[inline(always)]
         fn step(t: W, x: W, y: W, c: W) -> (W, W) {
-            let s = DW::from(x) * DW::from(y) + DW::from(t) + DW::from(c);
-            (s as W, (s >> BITS) as W)
+            #[cfg(jwtguard_armv6m)]
+            return step_halves(t, x, y, c);
+            #[cfg(not(jwtguard_armv6m))]
+            {
+                let s = DW::from(x) * DW::from(y) + DW::from(t) + DW::from(c);
+                (s as W, (s >> BITS) as W)
+            }
         }
         // The running total is t[0..L] plus the word above it, `t_hi`; it stays below 2n.
         let mut t = [0 as W; L];
@@ -481,6 +512,46 @@ mod tests {
             if &v < n {
                 return v;
             }
+        }
+    }
+
+    /// The Armv6-M step from 16-bit halves agrees with the 64-bit one, edges included.
+    #[test]
+    fn step_from_halves_is_the_wide_step() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(6);
+        let edges = [
+            0u32,
+            1,
+            0xffff,
+            0x1_0000,
+            0x8000_0000,
+            u32::MAX - 1,
+            u32::MAX,
+        ];
+        let check = |t: u32, x: u32, y: u32, c: u32| {
+            let s = u64::from(x) * u64::from(y) + u64::from(t) + u64::from(c);
+            assert_eq!(
+                step_halves(t, x, y, c),
+                (s as u32, (s >> 32) as u32),
+                "{t} {x} {y} {c}"
+            );
+        };
+        for &t in &edges {
+            for &x in &edges {
+                for &y in &edges {
+                    for &c in &edges {
+                        check(t, x, y, c);
+                    }
+                }
+            }
+        }
+        for _ in 0..100_000 {
+            check(
+                rng.next_u32(),
+                rng.next_u32(),
+                rng.next_u32(),
+                rng.next_u32(),
+            );
         }
     }
 
