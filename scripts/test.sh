@@ -75,13 +75,13 @@ cargo test -p jwtguard --features std --locked --lib
 # Typed claims through serde (the `serde` feature): its tests and its doctest.
 cargo test -p jwtguard --features serde --locked --test serde_claims
 cargo test -p jwtguard --features serde --locked --doc
-cargo test -p jwtguard --no-default-features --features key-formats --locked --lib --test rs256 --test wycheproof_rsa
+cargo test -p jwtguard --no-default-features --features key-formats,permissions,metadata --locked --lib --test rs256 --test wycheproof_rsa
 # The device configuration: no key formats (HMAC secrets and RSA (n, e) components only).
 cargo test -p jwtguard --no-default-features --locked --lib
 # The portable Montgomery code at every RSA width, with the x86-64 kernel compiled out (`asm` is
 # a default feature): the fallback must stay correct on its own (Wycheproof, the rsa-crate
 # differential at 2048/3072/4096 bits).
-cargo test -p jwtguard --no-default-features --features rsa-4096,key-formats --locked --lib --test rs256 \
+cargo test -p jwtguard --no-default-features --features rsa-4096,key-formats,permissions,metadata --locked --lib --test rs256 \
     --test wycheproof_rsa --test rs256_differential
 cargo clippy -p jwtguard --no-default-features --locked -- -D warnings
 # The C ABI with no optional feature (a device's configuration, on the host): what it leaves

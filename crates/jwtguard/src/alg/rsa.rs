@@ -207,7 +207,9 @@ impl RsaKey {
     }
 
     /// RSAVP1 (RFC 8017 §5.2.2: `m = s^e mod n`, refused when `s >= n`), then the encoding
-    /// check of the key's scheme on `m`.
+    /// check of the key's scheme on `m`. Out of line: each width's copy has its own frame, so
+    /// a verify's stack holds one width's operands, not all three (and an HS256 verify none).
+    #[inline(never)]
     fn check<const L: usize>(
         &self,
         p: &Params<L>,
