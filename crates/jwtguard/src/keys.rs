@@ -143,6 +143,24 @@ impl<const N: usize> KeyRing<N> {
         self.push(kid, KeyMaterial::Ec(key))
     }
 
+    /// What identifies the ring in a verify cache's fingerprint: every key with its id, in
+    /// order, and the rules for tokens without `kid`.
+    pub(crate) fn identity(&self, feed: &mut dyn FnMut(&[u8])) {
+        feed(&[u8::from(self.require_kid), self.kidless_limit]);
+        feed(
+            &u64::try_from(self.keys.len())
+                .unwrap_or(u64::MAX)
+                .to_be_bytes(),
+        );
+        for key in &self.keys {
+            match &key.kid {
+                Some(kid) => crate::alg::feed_field(feed, kid),
+                None => feed(&[0xff]),
+            }
+            key.material.identity(feed);
+        }
+    }
+
     pub(crate) fn push(&mut self, kid: Option<&str>, material: KeyMaterial) -> Result<(), Error> {
         let kid = match kid {
             None => None,

@@ -31,7 +31,7 @@
 //! Each module imports only from the lines below its own, so the map reads top-down
 //! (`tests/layers.rs` fails on an import that points up):
 //! 1. `lib`
-//! 2. `providers`, `clock`
+//! 2. `providers`, `clock`, `cache`
 //! 3. `verifier`
 //! 4. `token`
 //! 5. `policy`, `jwk`
@@ -96,6 +96,7 @@
 pub mod alg;
 mod b64;
 mod bearer;
+pub mod cache;
 pub mod capacity;
 mod claims;
 mod clock;

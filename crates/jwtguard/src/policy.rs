@@ -320,6 +320,57 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         Ok(())
     }
 
+    /// What identifies the policy in a verify cache's fingerprint: every list and every rule,
+    /// so that a token cached under one policy never answers for another.
+    pub(crate) fn identity(&self, feed: &mut dyn FnMut(&[u8])) {
+        use crate::alg::feed_field;
+        use crate::metadata::FieldSpec;
+        let list = |feed: &mut dyn FnMut(&[u8]), items: &[L::Text]| {
+            feed(&u64::try_from(items.len()).unwrap_or(u64::MAX).to_be_bytes());
+            for item in items {
+                feed_field(feed, item.as_ref().as_bytes());
+            }
+        };
+        list(feed, self.lists.issuers());
+        list(feed, self.lists.audiences());
+        list(feed, self.lists.authorized_parties());
+        list(feed, self.lists.required_permissions());
+        match self.lists.permissions_claim() {
+            Some(name) => feed_field(feed, name.as_bytes()),
+            None => feed(&[0xff]),
+        }
+        let fields = self.lists.metadata();
+        feed(
+            &u64::try_from(fields.len())
+                .unwrap_or(u64::MAX)
+                .to_be_bytes(),
+        );
+        for f in fields {
+            feed_field(feed, f.path().as_bytes());
+            feed_field(feed, f.field_name().as_bytes());
+            feed(&[u8::from(f.is_required())]);
+        }
+        feed(&self.leeway.to_be_bytes());
+        match self.max_age {
+            Some(age) => {
+                feed(&[1]);
+                feed(&age.to_be_bytes());
+            }
+            None => feed(&[0]),
+        }
+        feed(&[
+            u8::from(self.require_exp),
+            u8::from(self.require_sub),
+            u8::from(self.access_token),
+            u8::from(self.any_issuer),
+            u8::from(self.without_audience),
+        ]);
+        match self.typ {
+            Some(typ) => feed_field(feed, typ.as_bytes()),
+            None => feed(&[0xff]),
+        }
+    }
+
     /// The fail-safe defaults of [`Policy::check`] alone: two comparisons, cheap enough for a
     /// binding to run on every token.
     pub fn check_fail_safe(&self) -> Result<(), Error> {
@@ -428,7 +479,7 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
 
     /// RFC 7519 §4.1.4-§4.1.6. Sums saturate: an `exp` near `u64::MAX` plus leeway means
     /// "never", not a wrap to the past.
-    fn check_time(&self, c: &Claims<'_>, now: u64) -> Result<(), Error> {
+    pub(crate) fn check_time(&self, c: &Claims<'_>, now: u64) -> Result<(), Error> {
         match c.expires_at() {
             Some(exp) if now >= exp.saturating_add(self.leeway) => return Err(Error::Expired),
             None if self.require_exp => return Err(Error::MissingExpiration),

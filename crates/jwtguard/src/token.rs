@@ -160,6 +160,49 @@ impl<C: Capacity> TokenBuf<C> {
     }
 }
 
+impl<C: Capacity> TokenBuf<C> {
+    /// The verify cache's hit path (`crate::cache`): decode the payload of `token`, a token a
+    /// cached verify accepted (its bytes hashed to the entry that kept `index`), and put back
+    /// the claims' index. The buffer is not marked validated: the caller checks time and the
+    /// call's permissions first ([`TokenBuf::set_validated`]).
+    pub(crate) fn restore(&mut self, token: &[u8], index: &ClaimsIndex) -> Result<(), Error> {
+        self.validated = false;
+        if token.len() > C::MAX_TOKEN_LEN {
+            return Err(Error::TokenTooLong);
+        }
+        let first = scan::find_byte(token, 0, b'.').ok_or(Error::Malformed)?;
+        let last = token
+            .iter()
+            .rposition(|&b| b == b'.')
+            .ok_or(Error::Malformed)?;
+        let p = token
+            .get(first.saturating_add(1)..last)
+            .ok_or(Error::Malformed)?;
+        let mut rest = self.bytes.as_mut();
+        let payload = take(&mut rest, p)?;
+        self.payload_start = 0;
+        self.payload_end = u16::try_from(payload.len()).map_err(|_| Error::TokenTooLong)?;
+        self.index = *index;
+        Ok(())
+    }
+
+    /// The claims `restore` put back, before they are marked validated: what the hit path
+    /// checks time and permissions on.
+    pub(crate) fn restored_claims(&self) -> Option<Claims<'_>> {
+        let raw = self
+            .bytes
+            .as_ref()
+            .get(usize::from(self.payload_start)..usize::from(self.payload_end))?;
+        Claims::rebuild(raw, &self.index)
+    }
+
+    /// Mark the restored claims validated: the last step of a cache hit, after every check a
+    /// verify runs per call held again.
+    pub(crate) fn set_validated(&mut self) {
+        self.validated = true;
+    }
+}
+
 impl<C: Capacity> Default for TokenBuf<C> {
     fn default() -> Self {
         Self::empty()

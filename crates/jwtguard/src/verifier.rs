@@ -1,5 +1,7 @@
 //! The one-call entry point: keys and policy together, checks in the documented order.
 
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
 use crate::capacity::Capacity;
 use crate::error::Error;
 use crate::error::Rejection;
@@ -80,15 +82,105 @@ impl<'a> Accepted<'a> {
 /// a verifier with an owned policy (`Verifier<'static, N, Owned<..>>`) holds its whole
 /// configuration and can be filled at run time through [`Verifier::keys_mut`] and
 /// [`Verifier::policy_mut`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Verifier<'p, const N: usize, L = Borrowed<'p>> {
     keys: KeyRing<N>,
     policy: Policy<'p, L>,
     /// Longest token accepted, whatever the buffer's capacity.
     max_token_len: usize,
+    /// The fingerprint, once computed ([`Verifier::fingerprint`]); every `&mut` access to
+    /// the configuration forgets it.
+    fingerprint: FingerprintCell,
+}
+
+impl<'p, const N: usize, L: Clone> Clone for Verifier<'p, N, L> {
+    fn clone(&self) -> Self {
+        Self {
+            keys: self.keys.clone(),
+            policy: self.policy.clone(),
+            max_token_len: self.max_token_len,
+            fingerprint: FingerprintCell::new(),
+        }
+    }
+}
+
+/// A fingerprint computed on first use and kept, through `&self` (verifies share the
+/// verifier): atomics only, so the core stays free of `unsafe`. Two threads that compute it at
+/// once store the same words; `ready` is set after them (release) and read before them
+/// (acquire), so a reader never sees half of one. It is cleared only through `&mut`, when no
+/// one reads.
+#[derive(Debug)]
+struct FingerprintCell {
+    words: [AtomicU32; 8],
+    ready: AtomicBool,
+}
+
+impl FingerprintCell {
+    const fn new() -> Self {
+        Self {
+            words: [const { AtomicU32::new(0) }; 8],
+            ready: AtomicBool::new(false),
+        }
+    }
+
+    fn get(&self) -> Option<[u8; 32]> {
+        if !self.ready.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (chunk, w) in out.chunks_exact_mut(4).zip(&self.words) {
+            chunk.copy_from_slice(&w.load(Ordering::Relaxed).to_le_bytes());
+        }
+        Some(out)
+    }
+
+    fn set(&self, fp: &[u8; 32]) {
+        for (chunk, w) in fp.chunks_exact(4).zip(&self.words) {
+            let mut b = [0u8; 4];
+            b.copy_from_slice(chunk);
+            w.store(u32::from_le_bytes(b), Ordering::Relaxed);
+        }
+        self.ready.store(true, Ordering::Release);
+    }
+
+    fn forget(&mut self) {
+        *self.ready.get_mut() = false;
+    }
 }
 
 impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
+    /// A SHA-256 over everything that decides this verifier's verdicts: every key (public
+    /// keys by value, HMAC keys by a MAC under them), the key ring's rules, the whole policy,
+    /// and the token length limit. Two verifiers with one fingerprint give the same answer to
+    /// every token; a verify cache keys its entries with it ([`crate::cache::VerifyCache`]), so a
+    /// token cached under one configuration never answers for another.
+    ///
+    /// Computed on the first call and kept until the configuration changes (any `&mut`
+    /// access: [`Verifier::keys_mut`], [`Verifier::policy_mut`], [`Verifier::set_max_token_len`]).
+    pub fn fingerprint(&self) -> [u8; 32] {
+        if let Some(fp) = self.fingerprint.get() {
+            return fp;
+        }
+        let fp = self.compute_fingerprint();
+        self.fingerprint.set(&fp);
+        fp
+    }
+
+    fn compute_fingerprint(&self) -> [u8; 32] {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(b"jwtguard verifier fingerprint v1");
+        let mut feed = |b: &[u8]| h.update(b);
+        self.keys.identity(&mut feed);
+        self.policy.identity(&mut feed);
+        feed(
+            &u64::try_from(self.max_token_len)
+                .unwrap_or(u64::MAX)
+                .to_be_bytes(),
+        );
+        h.finalize().into()
+    }
+
     /// A verifier over `keys`, enforcing `policy`, for tokens of up to [`MAX_TOKEN_LEN`]
     /// (2048) bytes.
     pub const fn new(keys: KeyRing<N>, policy: Policy<'p, L>) -> Self {
@@ -96,6 +188,7 @@ impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
             keys,
             policy,
             max_token_len: MAX_TOKEN_LEN,
+            fingerprint: FingerprintCell::new(),
         }
     }
 
@@ -105,11 +198,13 @@ impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
     /// (`TokenBuf<Capacity16K>`) for identity providers whose access tokens are larger.
     pub const fn max_token_len(mut self, len: usize) -> Self {
         self.max_token_len = len;
+        self.fingerprint = FingerprintCell::new();
         self
     }
 
     /// [`Verifier::max_token_len`] in place.
     pub fn set_max_token_len(&mut self, len: usize) {
+        self.fingerprint.forget();
         self.max_token_len = len;
     }
 
@@ -125,6 +220,7 @@ impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
 
     /// The key ring, to load keys into.
     pub fn keys_mut(&mut self) -> &mut KeyRing<N> {
+        self.fingerprint.forget();
         &mut self.keys
     }
 
@@ -135,6 +231,7 @@ impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
 
     /// The policy, to change.
     pub fn policy_mut(&mut self) -> &mut Policy<'p, L> {
+        self.fingerprint.forget();
         &mut self.policy
     }
 

@@ -60,6 +60,16 @@ impl EcKey {
         }
     }
 
+    /// What identifies the key in a verify cache's fingerprint: its uncompressed point.
+    pub(crate) fn identity(&self, feed: &mut dyn FnMut(&[u8])) {
+        match &self.curve {
+            #[cfg(feature = "es256")]
+            Curve::P256(key) => feed(key.to_sec1_point(false).as_bytes()),
+            #[cfg(feature = "es384")]
+            Curve::P384(key) => feed(key.to_sec1_point(false).as_bytes()),
+        }
+    }
+
     /// Check a JOSE `R || S` signature over `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         match &self.curve {

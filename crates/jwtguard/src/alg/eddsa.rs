@@ -85,6 +85,11 @@ impl Ed25519Key {
         Ok(Self { key })
     }
 
+    /// What identifies the key in a verify cache's fingerprint: its 32-byte encoding.
+    pub(crate) fn identity(&self, feed: &mut dyn FnMut(&[u8])) {
+        feed(self.key.as_bytes());
+    }
+
     /// The algorithm the key is bound to.
     pub fn algorithm(&self) -> Algorithm {
         Algorithm::EdDSA

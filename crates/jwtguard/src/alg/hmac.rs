@@ -102,6 +102,27 @@ impl HmacKey {
     }
 }
 
+impl HmacKey {
+    /// What identifies the key in a verify cache's fingerprint (`crate::VerifyCache`): the MAC
+    /// of a fixed label under the key. It tells keys apart without revealing them (a PRF
+    /// output), and the secret itself is not kept to be hashed.
+    pub(crate) fn identity(&self, feed: &mut dyn FnMut(&[u8])) {
+        const LABEL: &[u8] = b"jwtguard verify cache: key identity";
+        fn mac<M: Mac + Clone>(m: &M, feed: &mut dyn FnMut(&[u8])) {
+            let mut m = m.clone();
+            m.update(LABEL);
+            feed(m.finalize().into_bytes().as_slice());
+        }
+        match &self.state {
+            State::Sha256(m) => mac(m, feed),
+            #[cfg(feature = "hmac-sha512")]
+            State::Sha384(m) => mac(m, feed),
+            #[cfg(feature = "hmac-sha512")]
+            State::Sha512(m) => mac(m, feed),
+        }
+    }
+}
+
 /// Stack the key set-up may have used: `Hmac::new_from_slice` pads the secret into a 64-byte
 /// key block in its own frames, and those bytes would otherwise stay in the stack below ours
 /// (seen in the nginx module's workers, which fork from the master that loaded the keys).

@@ -130,6 +130,13 @@ impl Algorithm {
     }
 }
 
+/// Feed `bytes` to a fingerprint with their length in front, so that consecutive fields cannot
+/// run into each other (`"ab" "c"` and `"a" "bc"` hash differently).
+pub(crate) fn feed_field(feed: &mut dyn FnMut(&[u8]), bytes: &[u8]) {
+    feed(&u64::try_from(bytes.len()).unwrap_or(u64::MAX).to_be_bytes());
+    feed(bytes);
+}
+
 /// One slot's key. Sized for the largest RSA modulus (see the `rsa-4096` feature).
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
@@ -152,6 +159,20 @@ impl KeyMaterial {
             KeyMaterial::Ec(k) => k.algorithm(),
             #[cfg(feature = "eddsa")]
             KeyMaterial::Ed25519(k) => k.algorithm(),
+        }
+    }
+
+    /// What identifies the key in a verify cache's fingerprint: its algorithm, then the key
+    /// (an HMAC key by a MAC under it, public keys by their values).
+    pub(crate) fn identity(&self, feed: &mut dyn FnMut(&[u8])) {
+        feed(self.algorithm().name().as_bytes());
+        match self {
+            KeyMaterial::Hmac(k) => k.identity(feed),
+            KeyMaterial::Rsa(k) => k.identity(feed),
+            #[cfg(any(feature = "es256", feature = "es384"))]
+            KeyMaterial::Ec(k) => k.identity(feed),
+            #[cfg(feature = "eddsa")]
+            KeyMaterial::Ed25519(k) => k.identity(feed),
         }
     }
 

@@ -194,6 +194,18 @@ impl RsaKey {
         self.e
     }
 
+    /// What identifies the key in a verify cache's fingerprint: `e` and `n` (the algorithm is
+    /// fed by the caller).
+    pub(crate) fn identity(&self, feed: &mut dyn FnMut(&[u8])) {
+        feed(&self.e.to_be_bytes());
+        with_width!(&self.width, p => {
+            let n = p.m.n();
+            for i in 0..self.n_len {
+                feed(&[mont::be_byte(n, self.n_len, i)]);
+            }
+        });
+    }
+
     /// Verify a signature over `message` with the key's algorithm.
     ///
     /// The signature must be exactly as long as the modulus (RFC 8017 §8.2.2 step 1, §8.1.2

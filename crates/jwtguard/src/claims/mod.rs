@@ -282,6 +282,12 @@ impl<'a> Claims<'a> {
         self.payload
     }
 
+    /// The index these claims were built over (`None` for the empty claims set): what a verify
+    /// cache keeps, so that a hit rebuilds the claims without parsing them again.
+    pub(crate) fn index(&self) -> Option<&'a ClaimsIndex> {
+        self.index
+    }
+
     /// The whole claims object, for custom claims.
     pub fn object(&self) -> Object<'a> {
         self.object

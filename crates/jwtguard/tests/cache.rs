@@ -1,0 +1,271 @@
+//! The verify cache (issue 31): a hit answers as a verify would, and nothing but the same
+//! bytes, under the same keys and policy, ever hits.
+
+mod common;
+
+use common::*;
+use jwtguard::cache::{CacheEntry, VerifyCache};
+use jwtguard::{Algorithm, Error, KeyRing, Policy, Request, TokenBuf, Verifier};
+
+fn two_key_verifier(policy: Policy<'static>, with_first: bool) -> Verifier<'static, 4> {
+    let mut keys = KeyRing::new();
+    if with_first {
+        keys.add_hmac(Algorithm::HS256, Some("k1"), SECRET).unwrap();
+    }
+    keys.add_hmac(Algorithm::HS256, Some("k2"), OTHER_SECRET)
+        .unwrap();
+    Verifier::new(keys, policy)
+}
+
+fn token_k1() -> String {
+    sign(
+        r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#,
+        &claims_with(r#""permissions":["read"],"#),
+        SECRET,
+    )
+}
+
+/// A hit gives the claims a verify gives, and is counted as one.
+#[test]
+fn a_hit_answers_as_a_verify() {
+    let v = two_key_verifier(POLICY, true);
+    let cv = v.cached();
+    let mut slots = [CacheEntry::EMPTY; 16];
+    let mut cache = VerifyCache::new(&mut slots);
+    let t = token_k1();
+    let mut buf = TokenBuf::new();
+    let first = cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    let sub = first.subject().unwrap().to_string();
+    assert_eq!(cache.stats(), (0, 1));
+    let mut buf = TokenBuf::new();
+    let again = cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    assert_eq!(cache.stats(), (1, 1));
+    assert_eq!(again.subject().unwrap().to_string(), sub);
+    assert_eq!(
+        again.issuer().unwrap().to_string(),
+        "https://issuer.example"
+    );
+    assert_eq!(again.expires_at(), Some(NOW + 60));
+    assert!(
+        again
+            .strings("permissions")
+            .unwrap()
+            .unwrap()
+            .any(|p| p == "read")
+    );
+    // The buffer answers too, as after a verify.
+    assert!(buf.validated_claims().is_some());
+}
+
+/// A token one byte different never hits: with its signature changed, a hit would accept it;
+/// the full verify refuses it.
+#[test]
+fn a_token_one_byte_different_never_hits() {
+    let v = two_key_verifier(POLICY, true);
+    let cv = v.cached();
+    let mut slots = [CacheEntry::EMPTY; 16];
+    let mut cache = VerifyCache::new(&mut slots);
+    let t = token_k1();
+    let mut buf = TokenBuf::new();
+    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    for at in [t.len() - 1, t.len() - 10, 5, t.find('.').unwrap() + 3] {
+        let mut forged = t.clone().into_bytes();
+        forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+        let mut buf = TokenBuf::new();
+        assert!(
+            cv.verify(&mut cache, &forged, NOW, &mut buf).is_err(),
+            "byte {at} changed"
+        );
+    }
+    assert_eq!(cache.stats().0, 0, "no lookup hit");
+}
+
+/// An expired token is refused on a hit, as by a verify; so is one not yet valid.
+#[test]
+fn time_is_checked_again_on_every_hit() {
+    let v = two_key_verifier(POLICY, true);
+    let cv = v.cached();
+    let mut slots = [CacheEntry::EMPTY; 16];
+    let mut cache = VerifyCache::new(&mut slots);
+    let t = token_k1();
+    let mut buf = TokenBuf::new();
+    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    let mut buf = TokenBuf::new();
+    assert_eq!(
+        cv.verify(&mut cache, t.as_bytes(), NOW + 60, &mut buf)
+            .err(),
+        Some(Error::Expired)
+    );
+    assert!(
+        buf.validated_claims().is_none(),
+        "a refused hit leaves no claims"
+    );
+    let mut buf = TokenBuf::new();
+    assert_eq!(
+        cv.verify(&mut cache, t.as_bytes(), NOW - 3600, &mut buf)
+            .err(),
+        Some(Error::NotYetValid)
+    );
+    assert_eq!(cache.stats(), (2, 1));
+}
+
+/// A key removed by rotation stops its cached tokens at once: the new verifier's fingerprint
+/// differs, so the entry is not found, and the full verify has no key.
+#[test]
+fn a_rotated_out_key_stops_its_cached_tokens() {
+    let before = two_key_verifier(POLICY, true);
+    let after = two_key_verifier(POLICY, false);
+    assert_ne!(before.fingerprint(), after.fingerprint());
+    let mut slots = [CacheEntry::EMPTY; 16];
+    let mut cache = VerifyCache::new(&mut slots);
+    let t = token_k1();
+    let mut buf = TokenBuf::new();
+    before
+        .cached()
+        .verify(&mut cache, t.as_bytes(), NOW, &mut buf)
+        .unwrap();
+    let mut buf = TokenBuf::new();
+    assert_eq!(
+        after
+            .cached()
+            .verify(&mut cache, t.as_bytes(), NOW, &mut buf)
+            .err(),
+        Some(Error::UnknownKey)
+    );
+    assert_eq!(cache.stats().0, 0);
+}
+
+/// A cached token is refused by a verifier whose policy differs (another location): here
+/// another audience.
+#[test]
+fn another_policy_never_shares_an_entry() {
+    static OTHER: Policy<'static> = Policy::new()
+        .issuers(&["https://issuer.example"])
+        .audiences(&["other"])
+        .authorized_parties(&["https://app.example"]);
+    let here = two_key_verifier(POLICY, true);
+    let there = two_key_verifier(OTHER, true);
+    let mut slots = [CacheEntry::EMPTY; 16];
+    let mut cache = VerifyCache::new(&mut slots);
+    let t = token_k1();
+    let mut buf = TokenBuf::new();
+    here.cached()
+        .verify(&mut cache, t.as_bytes(), NOW, &mut buf)
+        .unwrap();
+    let mut buf = TokenBuf::new();
+    assert_eq!(
+        there
+            .cached()
+            .verify(&mut cache, t.as_bytes(), NOW, &mut buf)
+            .err(),
+        Some(Error::InvalidAudience)
+    );
+    // A leeway or a required claim is policy too.
+    assert_ne!(POLICY.leeway(1).leeway_seconds(), POLICY.leeway_seconds());
+    assert_ne!(
+        two_key_verifier(POLICY.leeway(1), true).fingerprint(),
+        here.fingerprint()
+    );
+    assert_ne!(
+        two_key_verifier(POLICY.require_sub(false), true).fingerprint(),
+        here.fingerprint()
+    );
+}
+
+/// The call's own permissions are checked on a hit.
+#[test]
+fn a_hit_checks_the_calls_permissions() {
+    let v = two_key_verifier(POLICY, true);
+    let cv = v.cached();
+    let mut slots = [CacheEntry::EMPTY; 16];
+    let mut cache = VerifyCache::new(&mut slots);
+    let t = token_k1();
+    let mut buf = TokenBuf::new();
+    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    let mut buf = TokenBuf::new();
+    let refused = cv.verify_request(
+        &mut cache,
+        t.as_bytes(),
+        NOW,
+        &mut buf,
+        Request::new().require(&["write"]),
+    );
+    assert_eq!(
+        refused.err().map(|r| r.error),
+        Some(Error::InsufficientPermissions)
+    );
+    let mut buf = TokenBuf::new();
+    let mut doc = [0u8; 128];
+    let ok = cv
+        .verify_request(
+            &mut cache,
+            t.as_bytes(),
+            NOW,
+            &mut buf,
+            Request::new().require(&["read"]).metadata_into(&mut doc),
+        )
+        .unwrap();
+    assert_eq!(ok.metadata_len, 2); // "{}": the policy names no field
+    assert_eq!(cache.stats(), (2, 1));
+}
+
+/// Failed tokens are not cached; a full cache keeps its size and still answers.
+#[test]
+fn only_passing_tokens_are_kept_and_the_size_is_bounded() {
+    let v = two_key_verifier(POLICY, true);
+    let cv = v.cached();
+    let mut slots = [CacheEntry::EMPTY; 8];
+    let mut cache = VerifyCache::new(&mut slots);
+    let bad = sign(
+        HEADER,
+        &claims_with(""),
+        b"not the key, but long enough to be one",
+    );
+    let mut buf = TokenBuf::new();
+    assert!(
+        cv.verify(&mut cache, bad.as_bytes(), NOW, &mut buf)
+            .is_err()
+    );
+    assert!(cache.is_empty());
+    for i in 0..100 {
+        let t = sign(
+            r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#,
+            &claims_with(&format!(r#""n":{i},"#)),
+            SECRET,
+        );
+        let mut buf = TokenBuf::new();
+        cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+        let mut buf = TokenBuf::new();
+        cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    }
+    assert_eq!(cache.len(), 8);
+    assert_eq!(cache.stats(), (100, 101));
+}
+
+/// The fingerprint is computed once and forgotten on every change of the configuration, so a
+/// verifier changed in place never answers from its old entries.
+#[test]
+fn a_verifier_changed_in_place_gets_a_new_fingerprint() {
+    let mut v = two_key_verifier(POLICY, true);
+    let before = v.fingerprint();
+    assert_eq!(v.fingerprint(), before, "kept");
+    let clone = v.clone();
+    assert_eq!(clone.fingerprint(), before, "a clone computes the same");
+    v.keys_mut()
+        .add_hmac(
+            Algorithm::HS256,
+            Some("k3"),
+            b"a-third-secret-that-is-long-enough!!",
+        )
+        .unwrap();
+    assert_ne!(v.fingerprint(), before);
+    let after_keys = v.fingerprint();
+    v.set_max_token_len(4096);
+    assert_ne!(v.fingerprint(), after_keys);
+    let v = v.max_token_len(2048);
+    assert_eq!(
+        v.fingerprint(),
+        after_keys,
+        "back to the same configuration, the same print"
+    );
+}
