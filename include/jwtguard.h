@@ -381,10 +381,22 @@ typedef enum jwtguard_status {
   JWTGUARD_INVALID_CLAIM_PATH = 903,
 } jwtguard_status;
 
+// A verify cache made by `jwtguard_cache_init` in caller memory (opaque: use the pointer).
+typedef struct jwtguard_cache jwtguard_cache;
+
 // A verifier: keys plus policy. Configure it, then share it: `jwtguard_verify` takes a
 // `const jwtguard_verifier *` and only reads it, so any number of threads may verify with one
 // verifier at once, as long as none is still configuring it.
 typedef struct jwtguard_verifier jwtguard_verifier;
+
+// A `(ptr, len)` string for lists passed to `jwtguard_verify`, and for the values
+// `jwtguard_result_claims_batch` gives back.
+typedef struct jwtguard_str {
+  // The bytes (need not be NUL-terminated).
+  const uint8_t *ptr;
+  // Their count.
+  size_t len;
+} jwtguard_str;
 
 // The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
 // for the `jwtguard_result_*` accessors, for tokens of up to 2048 bytes (see
@@ -397,6 +409,18 @@ typedef struct jwtguard_verifier jwtguard_verifier;
 typedef struct jwtguard_result {
   uint64_t _opaque[JWTGUARD_RESULT_WORDS];
 } jwtguard_result;
+
+#if !defined(JWTGUARD_SMALL)
+// A result for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` (16 KiB) bytes, for
+// `jwtguard_verify_large` and `jwtguard_providers_verify_large`: Keycloak- and Entra-sized
+// access tokens. About 12.4 KiB: a type of its own because every verify zeroes its result,
+// and `jwtguard_verify`, for the tokens that fit 2 KiB, keeps a 1.9 KiB one. The accessors
+// take it as `jwtguard_large_result_get(&r)`. Initialisation, sharing and copying as
+// `jwtguard_result`. Not in firmware (`JWTGUARD_SMALL`) builds.
+typedef struct jwtguard_large_result {
+  uint64_t _opaque[JWTGUARD_LARGE_RESULT_WORDS];
+} jwtguard_large_result;
+#endif
 
 // What `jwtguard_verifier_add_jwks_report` did with a key set.
 typedef struct jwtguard_jwks_report {
@@ -426,27 +450,6 @@ typedef struct jwtguard_jwks_report {
 typedef struct jwtguard_providers {
   uint64_t _opaque[JWTGUARD_PROVIDERS_WORDS];
 } jwtguard_providers;
-
-// A `(ptr, len)` string for lists passed to `jwtguard_verify`, and for the values
-// `jwtguard_result_claims_batch` gives back.
-typedef struct jwtguard_str {
-  // The bytes (need not be NUL-terminated).
-  const uint8_t *ptr;
-  // Their count.
-  size_t len;
-} jwtguard_str;
-
-#if !defined(JWTGUARD_SMALL)
-// A result for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` (16 KiB) bytes, for
-// `jwtguard_verify_large` and `jwtguard_providers_verify_large`: Keycloak- and Entra-sized
-// access tokens. About 12.4 KiB: a type of its own because every verify zeroes its result,
-// and `jwtguard_verify`, for the tokens that fit 2 KiB, keeps a 1.9 KiB one. The accessors
-// take it as `jwtguard_large_result_get(&r)`. Initialisation, sharing and copying as
-// `jwtguard_result`. Not in firmware (`JWTGUARD_SMALL`) builds.
-typedef struct jwtguard_large_result {
-  uint64_t _opaque[JWTGUARD_LARGE_RESULT_WORDS];
-} jwtguard_large_result;
-#endif
 
 // Caller-provided storage for a verifier, for firmware without malloc: declare one (it may be
 // `static`), pass it to `jwtguard_verifier_init`, and `jwtguard_verifier_deinit` it when done.
@@ -482,6 +485,64 @@ enum jwtguard_status jwtguard_bearer_token(const uint8_t *value,
                                            size_t len,
                                            const uint8_t **token,
                                            size_t *token_len);
+
+// Bytes of caller memory a cache of `entries` tokens needs (8-byte aligned): what to give
+// `jwtguard_cache_init`. Each entry is a few hundred bytes (the claims' index of a token).
+size_t jwtguard_cache_size(size_t entries);
+
+// Make an empty cache in `(storage, size)` and set `*out` to it: as many entries as fit (at
+// least 4, else `JWTGUARD_STORAGE_TOO_SMALL`), four to a set. The memory may be shared
+// between processes (an nginx zone): init it once, before any process verifies with it.
+// Caches hold only tokens that passed; each entry is keyed by a hash of the token's bytes and
+// of the verifier's whole configuration, so one cache may serve several verifiers.
+//
+// # Safety
+// `storage` NULL or `size` writable bytes, 8-byte aligned, that outlive the cache and are not
+// otherwise written while it is in use; `out` writable.
+enum jwtguard_status jwtguard_cache_init(uint8_t *storage,
+                                         size_t size,
+                                         struct jwtguard_cache **out);
+
+// Hits and misses since `jwtguard_cache_init` (a hit is counted whatever its answer: an
+// expired token found in the cache is a hit that is refused).
+//
+// # Safety
+// `cache` NULL or from `jwtguard_cache_init`; `hits` and `misses` writable.
+enum jwtguard_status jwtguard_cache_stats(const struct jwtguard_cache *cache,
+                                          uint64_t *hits,
+                                          uint64_t *misses);
+
+// `jwtguard_verify` through `cache`: a token this verifier (this configuration: the same keys
+// and policy) accepted before is answered without its signature check; its time and this
+// call's `required` permissions are checked again. The result is the same as
+// `jwtguard_verify`'s, accessors included. A token that passes is kept.
+//
+// # Safety
+// As `jwtguard_verify`, with `cache` NULL or from `jwtguard_cache_init`.
+enum jwtguard_status jwtguard_verify_cached(const struct jwtguard_verifier *verifier,
+                                            const struct jwtguard_cache *cache,
+                                            const uint8_t *token,
+                                            size_t token_len,
+                                            uint64_t now,
+                                            const struct jwtguard_str *required,
+                                            size_t n_required,
+                                            struct jwtguard_result *result);
+
+#if !defined(JWTGUARD_SMALL)
+// `jwtguard_verify_cached` for tokens of up to `JWTGUARD_MAX_TOKEN_CAPACITY` bytes, into a
+// `jwtguard_large_result` (as `jwtguard_verify_large`).
+//
+// # Safety
+// As `jwtguard_verify_cached`, with `result` a writable `jwtguard_large_result`.
+enum jwtguard_status jwtguard_verify_cached_large(const struct jwtguard_verifier *verifier,
+                                                  const struct jwtguard_cache *cache,
+                                                  const uint8_t *token,
+                                                  size_t token_len,
+                                                  uint64_t now,
+                                                  const struct jwtguard_str *required,
+                                                  size_t n_required,
+                                                  struct jwtguard_large_result *result);
+#endif
 
 // The `now` to verify with on a device whose clock may have gone back: the larger of `clock`
 // and the stored `floor`.

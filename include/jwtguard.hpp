@@ -164,6 +164,30 @@ class Result {
 /// it is freed, its keys zeroized, when the last of them lets go). Every configuration method
 /// returns the C status and is [[nodiscard]], so ignoring a failed setter is a compiler
 /// warning (an error under -Werror); check() turns a status into an exception.
+/// A verify cache (jwtguard_cache) in memory this object owns: tokens a verifier accepted
+/// are answered again without their signature check (their time and the call's permissions
+/// are checked again). Thread-safe; share one between verifiers and threads.
+class Cache {
+ public:
+  explicit Cache(size_t entries) : storage_((jwtguard_cache_size(entries) + 7) / 8) {
+    if (jwtguard_cache_init(reinterpret_cast<uint8_t *>(storage_.data()), storage_.size() * 8, &cache_) != JWTGUARD_OK)
+      throw std::invalid_argument("jwtguard::Cache: fewer than 4 entries");
+  }
+  Cache(const Cache &) = delete;
+  Cache &operator=(const Cache &) = delete;
+  /// Hits and misses so far.
+  std::pair<uint64_t, uint64_t> stats() const noexcept {
+    uint64_t hits = 0, misses = 0;
+    jwtguard_cache_stats(cache_, &hits, &misses);
+    return {hits, misses};
+  }
+  const jwtguard_cache *get() const noexcept { return cache_; }
+
+ private:
+  std::vector<uint64_t> storage_;
+  jwtguard_cache *cache_ = nullptr;
+};
+
 class Verifier {
  public:
   Verifier() : v_(jwtguard_verifier_new(), jwtguard_verifier_free) {
@@ -268,6 +292,26 @@ class Verifier {
     out.verifier_ = v_;
     out.large_ = std::make_shared<jwtguard_large_result>();
     out.status_ = jwtguard_verify_large(v_.get(), bytes(token), token.size(), now, req.empty() ? nullptr : req.data(), req.size(), out.large_.get());
+    return out;
+  }
+
+  /// verify() through a cache (jwtguard_verify_cached): the same answers, a repeated token
+  /// without its signature check.
+  Result verify_cached(const Cache &cache, std::string_view token, uint64_t now, const std::vector<std::string_view> &required = {}) const {
+    std::vector<jwtguard_str> req = strs(required);
+    Result out;
+    out.verifier_ = v_;
+    out.status_ = jwtguard_verify_cached(v_.get(), cache.get(), bytes(token), token.size(), now, req.empty() ? nullptr : req.data(), req.size(), &out.raw_);
+    return out;
+  }
+
+  /// verify_large() through a cache (jwtguard_verify_cached_large).
+  Result verify_cached_large(const Cache &cache, std::string_view token, uint64_t now, const std::vector<std::string_view> &required = {}) const {
+    std::vector<jwtguard_str> req = strs(required);
+    Result out;
+    out.verifier_ = v_;
+    out.large_ = std::make_shared<jwtguard_large_result>();
+    out.status_ = jwtguard_verify_cached_large(v_.get(), cache.get(), bytes(token), token.size(), now, req.empty() ? nullptr : req.data(), req.size(), out.large_.get());
     return out;
   }
 

@@ -12,7 +12,8 @@
 //! 3. an out-parameter is NULL or valid for a write of its type (an out array `(ptr, n)`: `n`
 //!    consecutive such elements), and an output buffer
 //!    `(out, cap)` is NULL or `cap` writable bytes that no other argument overlaps;
-//! 4. a caller object (`jwtguard_result`, `jwtguard_large_result`, `jwtguard_providers`) is NULL
+//! 4. a caller object (`jwtguard_result`, `jwtguard_large_result`, `jwtguard_providers`,
+//!    `jwtguard_cache`) is NULL
 //!    or memory of its type's size and alignment. Given to be read, it was zero-initialised by
 //!    the caller or filled by this library, and no thread writes it during the call; given to
 //!    be filled (a verify, `jwtguard_providers_init`), it is writable, and no other thread uses
@@ -405,6 +406,142 @@ pub(crate) unsafe fn verified_buf<'a>(
 }
 
 // ---------------------------------------------------------------------------------------------
+// The verify cache (clause 4): caller memory, possibly shared between processes, whose
+// entries are touched only with its lock held.
+// ---------------------------------------------------------------------------------------------
+
+/// A cache from `jwtguard_cache_init`: `Result<CacheView, jwtguard_status>`.
+#[cfg(target_has_atomic = "64")]
+macro_rules! c_cache {
+    ($ptr:expr) => {{
+        // SAFETY: clause 4 of the contract (boundary.rs), for a cache: NULL or memory that
+        // `jwtguard_cache_init` made and the caller does not write: what `cache_view` requires.
+        unsafe { $crate::boundary::cache_view($ptr) }
+    }};
+}
+
+/// Make a cache in caller storage `(storage, size)`: `Result<*mut jwtguard_cache, _>`.
+#[cfg(target_has_atomic = "64")]
+macro_rules! c_place_cache {
+    ($storage:expr, $size:expr) => {{
+        let (storage, size): (*mut u8, usize) = ($storage, $size);
+        // SAFETY: clause 3 of the contract (boundary.rs), for storage: NULL or `size` writable
+        // bytes, what `place_cache` requires.
+        unsafe { $crate::boundary::place_cache(storage, size) }
+    }};
+}
+
+/// A cache's header and entries, for the call.
+#[cfg(target_has_atomic = "64")]
+pub(crate) struct CacheView<'a> {
+    pub(crate) header: &'a crate::cache::CacheHeader,
+    entries: *mut jwtguard_core::cache::CacheEntry,
+    len: usize,
+}
+
+#[cfg(target_has_atomic = "64")]
+impl CacheView<'_> {
+    /// Run `f` on the cache with its lock held (released when `f` returns or unwinds).
+    pub(crate) fn with<R>(
+        &self,
+        f: impl FnOnce(&mut jwtguard_core::cache::VerifyCache<'_>) -> R,
+    ) -> R {
+        use core::sync::atomic::Ordering;
+        struct Held<'h>(&'h core::sync::atomic::AtomicU32);
+        impl Drop for Held<'_> {
+            fn drop(&mut self) {
+                self.0.store(0, Ordering::Release);
+            }
+        }
+        while self
+            .header
+            .lock
+            .compare_exchange_weak(0, 1, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            core::hint::spin_loop();
+        }
+        let _held = Held(&self.header.lock);
+        // SAFETY: `place_cache` zeroed `len` entries after the header (all zeros is an empty
+        // `CacheEntry`, and the caller writes nothing there: clause 4), at the entries'
+        // alignment, and only this function makes a reference to them, with the lock held
+        // (acquire above, release when `_held` drops): no other thread or process that shares
+        // the memory has one while this one lives, so a unique slice for `f` is sound.
+        let entries = unsafe { core::slice::from_raw_parts_mut(self.entries, self.len) };
+        f(&mut jwtguard_core::cache::VerifyCache::new(entries))
+    }
+}
+
+/// # Safety
+/// `ptr` is NULL or a cache from `jwtguard_cache_init` whose memory the caller does not write
+/// and that outlives `'a` (clause 4).
+#[cfg(target_has_atomic = "64")]
+pub(crate) unsafe fn cache_view<'a>(
+    ptr: *const crate::cache::jwtguard_cache,
+) -> Result<CacheView<'a>, jwtguard_status> {
+    use crate::cache::{CACHE_HEADER_SIZE, CACHE_MAGIC, CacheHeader};
+    if ptr.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    let header = ptr.cast::<CacheHeader>();
+    // SAFETY: non-NULL and, by the contract, the header `place_cache` wrote (8-byte aligned):
+    // its first word is an initialised integer, read through the raw pointer.
+    let magic = unsafe { header.cast::<u64>().read() };
+    if magic != CACHE_MAGIC {
+        return Err(JWTGUARD_INVALID_ARGUMENT);
+    }
+    // SAFETY: the magic says `place_cache` wrote a whole header here; its fields are
+    // integers and atomics, valid for any bits, and other processes change them only through
+    // the atomics: a shared reference for 'a is sound.
+    let header: &'a CacheHeader = unsafe { &*header };
+    let len = usize::try_from(header.entries).map_err(|_| JWTGUARD_INVALID_ARGUMENT)?;
+    let entries = ptr
+        .cast::<u8>()
+        .cast_mut()
+        .wrapping_add(CACHE_HEADER_SIZE)
+        .cast::<jwtguard_core::cache::CacheEntry>();
+    Ok(CacheView {
+        header,
+        entries,
+        len,
+    })
+}
+
+/// # Safety
+/// `storage` is NULL or `size` writable bytes that no other argument overlaps.
+#[cfg(target_has_atomic = "64")]
+pub(crate) unsafe fn place_cache(
+    storage: *mut u8,
+    size: usize,
+) -> Result<*mut crate::cache::jwtguard_cache, jwtguard_status> {
+    use crate::cache::{CACHE_HEADER_SIZE, CACHE_MAGIC, CacheHeader};
+    use jwtguard_core::cache::CacheEntry;
+    if storage.is_null() {
+        return Err(JWTGUARD_NULL_ARGUMENT);
+    }
+    if !storage.cast::<u64>().is_aligned() {
+        return Err(JWTGUARD_STORAGE_TOO_SMALL);
+    }
+    let entries = size.saturating_sub(CACHE_HEADER_SIZE) / size_of::<CacheEntry>();
+    if size < CACHE_HEADER_SIZE || entries < 4 {
+        return Err(JWTGUARD_STORAGE_TOO_SMALL);
+    }
+    let used = CACHE_HEADER_SIZE + entries * size_of::<CacheEntry>();
+    // SAFETY: `storage` is non-NULL, 8-byte aligned (checked; the header and the entries need
+    // no more, asserted in cache.rs) and has `size >= used` writable bytes (the contract, and
+    // `entries` was computed from `size`). Zeroing makes every entry empty (all zeros is an
+    // empty `CacheEntry`) and the header's atomics 0 (the lock free); the header's plain
+    // fields are then written through the raw pointer.
+    unsafe {
+        core::ptr::write_bytes(storage, 0, used);
+        let header = storage.cast::<CacheHeader>();
+        core::ptr::addr_of_mut!((*header).entries).write(entries as u64);
+        core::ptr::addr_of_mut!((*header).magic).write(CACHE_MAGIC);
+    }
+    Ok(storage.cast())
+}
+
+// ---------------------------------------------------------------------------------------------
 // The verifier's lifetime (clauses 2 and 5).
 // ---------------------------------------------------------------------------------------------
 
@@ -695,3 +832,5 @@ pub(crate) use {
     c_array, c_bytes, c_deinit_verifier, c_held, c_held_mut, c_kid, c_out_array, c_output,
     c_place_verifier, c_stamp, c_text, c_texts, c_write, configure, cursor, shared, verified,
 };
+#[cfg(target_has_atomic = "64")]
+pub(crate) use {c_cache, c_place_cache};

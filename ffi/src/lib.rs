@@ -13,7 +13,7 @@
 //! - `verifier`: the verifier object and its lifetime; `keys` and `policy`: its setters;
 //! - `verify`: `jwtguard_verify`; `result`: the result and its accessors;
 //! - `providers`: a set of verifiers, one per identity provider, verified as one;
-//! - `clock`: the time floor for devices without a trusted clock;
+//! - `clock`: the time floor for devices without a trusted clock; `cache`: the verify cache;
 //! - `status`: the numbered status codes and their messages; `bearer`: the Authorization
 //!   header.
 //!
@@ -28,6 +28,9 @@
 mod algorithm;
 mod bearer;
 mod boundary;
+// The verify cache needs 64-bit atomics for its counters: hosts, not Cortex-M.
+#[cfg(target_has_atomic = "64")]
+mod cache;
 mod capacity;
 mod clock;
 mod keys;
@@ -45,9 +48,13 @@ pub(crate) use boundary::{
     c_place_verifier, c_stamp, c_text, c_texts, c_write, configure, contain, cursor, flag, guard,
     shared, verified,
 };
+#[cfg(target_has_atomic = "64")]
+pub(crate) use boundary::{c_cache, c_place_cache};
 
 pub use algorithm::*;
 pub use bearer::*;
+#[cfg(target_has_atomic = "64")]
+pub use cache::*;
 pub use capacity::*;
 pub use clock::*;
 pub use keys::*;

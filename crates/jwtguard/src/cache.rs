@@ -113,7 +113,10 @@ impl<'s> VerifyCache<'s> {
     fn set(&mut self, tag: &[u8; 32]) -> &mut [CacheEntry] {
         let sets = (self.entries.len() / WAYS).max(1);
         let pick = u32::from_le_bytes([tag[0], tag[1], tag[2], tag[3]]);
-        let first = (pick as usize).checked_rem(sets).unwrap_or(0).saturating_mul(WAYS);
+        let first = (pick as usize)
+            .checked_rem(sets)
+            .unwrap_or(0)
+            .saturating_mul(WAYS);
         let end = first.saturating_add(WAYS).min(self.entries.len());
         self.entries.get_mut(first..end).unwrap_or(&mut [])
     }
@@ -252,13 +255,16 @@ impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
     /// (time at `now`, the call's permissions) and the request's metadata document. `None` if
     /// the entry does not rebuild (it cannot, as the key covers the bytes; the caller then
     /// removes it and verifies in full).
+    ///
+    /// The request is borrowed, so that a stale entry leaves it to the full verify; its
+    /// metadata buffer is taken when the hit is answered.
     pub fn verify_hit<'a, C: Capacity>(
         &self,
         found: &CachedClaims,
         token: &'a [u8],
         now: u64,
         buf: &'a mut TokenBuf<C>,
-        request: Request<'_>,
+        request: &mut Request<'_>,
     ) -> Option<Result<Accepted<'a>, Rejection>> {
         match self.check_hit(found, token, now, buf, request.required_permissions) {
             Hit::Refused(rejection) => Some(Err(rejection)),
@@ -268,7 +274,11 @@ impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
                 let buf: &'a TokenBuf<C> = buf;
                 let claims = buf.validated_claims()?;
                 let fields = self.verifier.policy().metadata_fields();
-                Some(Accepted::with_metadata(claims, fields, request.metadata))
+                Some(Accepted::with_metadata(
+                    claims,
+                    fields,
+                    request.metadata.take(),
+                ))
             }
         }
     }

@@ -432,6 +432,85 @@ static void *work(void *arg) {
     return NULL;
 }
 
+/* The verify cache: 8 threads over one cache, each verdict the uncached verify's. */
+static jwtguard_cache *shared_cache;
+
+static void *cached_work(void *arg) {
+    struct worker *w = arg;
+    static const int order[] = {VALID_RS1, EXPIRED, VALID_HS, TAMPERED, VALID_RS2, NO_AZP};
+    static const jwtguard_status want[] = {JWTGUARD_OK, JWTGUARD_EXPIRED, JWTGUARD_OK,
+                                           JWTGUARD_INVALID_SIGNATURE, JWTGUARD_OK, JWTGUARD_INVALID_AUTHORIZED_PARTY};
+    for (int i = 0; i < 300; i++) {
+        int k = i % 6;
+        jwtguard_result r;
+        const char *t = samples[order[k]];
+        if (jwtguard_verify_cached(w->v, shared_cache, (const uint8_t *)t, strlen(t), NOW, NULL, 0, &r) != want[k])
+            w->errors++;
+        uint8_t out[64];
+        size_t len;
+        if (want[k] == JWTGUARD_OK &&
+            (jwtguard_result_claim(&r, S("sub"), out, sizeof out, &len) != JWTGUARD_OK || len != 10)) w->errors++;
+    }
+    return NULL;
+}
+
+static void test_cache(const jwtguard_verifier *v) {
+    static uint64_t storage[8192];
+    CHECK(jwtguard_cache_size(16) <= sizeof storage);
+    jwtguard_cache *c = NULL;
+    CHECK_STATUS(jwtguard_cache_init((uint8_t *)storage, 64, &c), JWTGUARD_STORAGE_TOO_SMALL);
+    CHECK_STATUS(jwtguard_cache_init((uint8_t *)storage + 4, jwtguard_cache_size(16), &c),
+                 JWTGUARD_STORAGE_TOO_SMALL);
+    CHECK_STATUS(jwtguard_cache_init((uint8_t *)storage, jwtguard_cache_size(16), &c), JWTGUARD_OK);
+    const char *t = samples[VALID_RS1];
+    jwtguard_result r;
+    uint64_t hits = 9, misses = 9, exp = 0;
+    CHECK_STATUS(jwtguard_verify_cached(v, c, (const uint8_t *)t, strlen(t), NOW, NULL, 0, &r), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verify_cached(v, c, (const uint8_t *)t, strlen(t), NOW, NULL, 0, &r), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_cache_stats(c, &hits, &misses), JWTGUARD_OK);
+    CHECK(hits == 1 && misses == 1);
+    /* a hit answers the accessors as a verify does */
+    uint8_t out[64];
+    size_t len = 0;
+    CHECK_STATUS(jwtguard_result_claim(&r, S("user_data.name"), out, sizeof out, &len), JWTGUARD_OK);
+    CHECK(len == 12 && memcmp(out, "Jean Valjean", 12) == 0);
+    CHECK_STATUS(jwtguard_result_exp(&r, &exp), JWTGUARD_OK);
+    CHECK(exp == NOW + 3600);
+    /* time again on a hit; the call's permissions too */
+    CHECK_STATUS(jwtguard_verify_cached(v, c, (const uint8_t *)t, strlen(t), NOW + 7200, NULL, 0, &r),
+                 JWTGUARD_EXPIRED);
+    CHECK_STATUS(jwtguard_result_claim(&r, S("sub"), out, sizeof out, &len), JWTGUARD_NO_RESULT);
+    const jwtguard_str need[1] = {{JWTGUARD_LIT("leagues:admin")}};
+    CHECK_STATUS(jwtguard_verify_cached(v, c, (const uint8_t *)t, strlen(t), NOW, need, 1, &r),
+                 JWTGUARD_INSUFFICIENT_PERMISSIONS);
+    CHECK_STATUS(jwtguard_cache_stats(c, &hits, &misses), JWTGUARD_OK);
+    CHECK(hits == 3 && misses == 1);
+    /* a verifier with another audience never answers from this verifier's entry */
+    jwtguard_verifier *other = jwtguard_verifier_clone(v);
+    CHECK_STATUS(jwtguard_verifier_add_audience(other, S("another.example")), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_verify_cached(other, c, (const uint8_t *)t, strlen(t), NOW, NULL, 0, &r), JWTGUARD_OK);
+    CHECK_STATUS(jwtguard_cache_stats(c, &hits, &misses), JWTGUARD_OK);
+    CHECK(hits == 3 && misses == 2);
+    jwtguard_verifier_free(other);
+    CHECK_STATUS(jwtguard_verify_cached(v, NULL, (const uint8_t *)t, strlen(t), NOW, NULL, 0, &r),
+                 JWTGUARD_NULL_ARGUMENT);
+    /* threads */
+    shared_cache = c;
+    pthread_t th[8];
+    struct worker w[8];
+    for (int i = 0; i < 8; i++) {
+        w[i].v = v;
+        w[i].errors = 0;
+        CHECK(pthread_create(&th[i], NULL, cached_work, &w[i]) == 0);
+    }
+    int errors = 0;
+    for (int i = 0; i < 8; i++) {
+        pthread_join(th[i], NULL);
+        errors += w[i].errors;
+    }
+    CHECK(errors == 0);
+}
+
 static void test_threads(const jwtguard_verifier *v) {
     pthread_t t[8];
     struct worker w[8];
@@ -720,6 +799,7 @@ int main(void) {
     test_boundary_values(v);
     test_caller_storage();
     test_threads(v);
+    test_cache(v);
     jwtguard_verifier_free(v);
     for (int i = 0; i < N_SAMPLES; i++) free(samples[i]);
     free(jwks);

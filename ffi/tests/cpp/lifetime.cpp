@@ -92,6 +92,17 @@ int main() {
   CHECK(fetched.raise_time_floor(ok, NOW, 0) == NOW - 60);
   CHECK(fetched.raise_time_floor(ok, NOW, NOW) == NOW);
   CHECK(jwtguard::time_floor_now(NOW, NOW - 30) == NOW);
+  // The verify cache: a repeated token is a hit, with the same claims.
+  {
+    jwtguard::Cache cache(16);
+    jwtguard::Result first = fetched.verify_cached(cache, valid, NOW);
+    jwtguard::Result again = fetched.verify_cached(cache, valid, NOW);
+    jwtguard::Result large = fetched.verify_cached_large(cache, valid, NOW);
+    CHECK(first.ok() && again.ok() && large.ok());
+    CHECK(again.claim("sub") == first.claim("sub"));
+    CHECK(cache.stats().first == 2 && cache.stats().second == 1);
+    CHECK(fetched.verify_cached(cache, valid, NOW + 7200).status() == JWTGUARD_EXPIRED);
+  }
   // An EC key from a SEC 1 point: a point that is not one is refused.
   CHECK(fetched.add_ec_point(JWTGUARD_ALG_ES256, "bad", std::string(65, '\x04')) == JWTGUARD_INVALID_PUBLIC_KEY);
   CHECK(jwtguard::algorithm("PS256").has_value());
