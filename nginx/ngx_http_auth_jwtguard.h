@@ -148,6 +148,7 @@ struct ngx_http_auth_jwtguard_loc_conf_s {
     time_t key_refresh_min;     /* auth_jwtguard_key_refresh_min */
     time_t key_max_stale;       /* auth_jwtguard_key_max_stale */
     size_t key_max_size;        /* auth_jwtguard_key_max_size */
+    ngx_shm_zone_t *cache;      /* auth_jwtguard_cache zone=NAME:SIZE; NULL: off */
     ngx_uint_t status;          /* auth_jwtguard_status: 0 none, 1 counters, 2 readiness */
 
     /* Built at merge time from the above; NULL until then. */
@@ -212,6 +213,7 @@ ngx_int_t jg_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_auth_jwtguard_keys.c */
 char *jg_key_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *jg_cache_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *jg_status_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 jg_source_t *jg_source_for(ngx_conf_t *cf, ngx_http_auth_jwtguard_loc_conf_t *owner,
                            ngx_str_t *provider_name);

@@ -341,23 +341,39 @@ ngx_int_t jg_access_handler(ngx_http_request_t *r)
      * auth_jwtguard_max_token_size allows more (every verify zeroes its result). */
     const jwtguard_result *res;
     uint64_t now = (uint64_t)ngx_time();
+    /* The verify cache (auth_jwtguard_cache): a token this configuration accepted before is
+     * answered without its signature check; everything below (claim headers, variables, the
+     * forged headers' removal) runs on its result as on a verify's. Sets of providers are
+     * verified in full. */
+    const jwtguard_cache *cache =
+        lcf->cache != NULL ? *(jwtguard_cache **)lcf->cache->data : NULL;
     if (lcf->max_token_size > JWTGUARD_DEFAULT_MAX_TOKEN_SIZE) {
         jwtguard_large_result *large = ngx_palloc(r->pool, sizeof(jwtguard_large_result));
         if (large == NULL)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        s = set != NULL ? jwtguard_providers_verify_large(set, token, token_len, now,
-                                                          lcf->required, lcf->n_required, large)
-                        : jwtguard_verify_large(verifier, token, token_len, now, lcf->required,
+        if (set != NULL)
+            s = jwtguard_providers_verify_large(set, token, token_len, now, lcf->required,
                                                 lcf->n_required, large);
+        else if (cache != NULL)
+            s = jwtguard_verify_cached_large(verifier, cache, token, token_len, now,
+                                             lcf->required, lcf->n_required, large);
+        else
+            s = jwtguard_verify_large(verifier, token, token_len, now, lcf->required,
+                                      lcf->n_required, large);
         res = jwtguard_large_result_get(large);
     } else {
         jwtguard_result *small = ngx_palloc(r->pool, sizeof(jwtguard_result));
         if (small == NULL)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        s = set != NULL ? jwtguard_providers_verify(set, token, token_len, now, lcf->required,
-                                                    lcf->n_required, small)
-                        : jwtguard_verify(verifier, token, token_len, now, lcf->required,
+        if (set != NULL)
+            s = jwtguard_providers_verify(set, token, token_len, now, lcf->required,
                                           lcf->n_required, small);
+        else if (cache != NULL)
+            s = jwtguard_verify_cached(verifier, cache, token, token_len, now, lcf->required,
+                                       lcf->n_required, small);
+        else
+            s = jwtguard_verify(verifier, token, token_len, now, lcf->required, lcf->n_required,
+                                small);
         res = small;
     }
     const jg_provider_conf_t *by = NULL;

@@ -97,6 +97,97 @@ static ngx_int_t zone_init(ngx_shm_zone_t *zone, void *data)
     return NGX_OK;
 }
 
+/* ---- the verify cache ------------------------------------------------------------------ */
+
+/* A cache zone: the library's jwtguard_cache over the whole shared memory, one for every
+ * worker. Its entries are keyed by the token's bytes and the verifier's whole configuration
+ * (keys and policy), so locations with other policies, and key sets fetched again, share it
+ * without ever answering for each other; a reload keeps it for the same reason. */
+static ngx_int_t cache_zone_init(ngx_shm_zone_t *zone, void *data)
+{
+    jwtguard_cache **cache = zone->data;
+    ngx_slab_pool_t *pool = (ngx_slab_pool_t *)zone->shm.addr;
+    if (data != NULL) {
+        *cache = *(jwtguard_cache **)data;
+        return NGX_OK;
+    }
+    if (zone->shm.exists) {
+        *cache = pool->data;
+        return NGX_OK;
+    }
+    /* nginx puts a slab pool at the start of every zone: the cache is one allocation from it,
+     * as large as the pool gives (whole pages, page-aligned). */
+    size_t least = jwtguard_cache_size(4);
+    size_t bytes = zone->shm.size > 8 * ngx_pagesize ? zone->shm.size - 8 * ngx_pagesize : 0;
+    u_char *mem = NULL;
+    while (bytes >= least && (mem = ngx_slab_alloc(pool, bytes)) == NULL)
+        bytes -= ngx_pagesize < bytes ? ngx_pagesize : bytes;
+    if (mem == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, zone->shm.log, 0, "auth_jwtguard_cache: zone \"%V\" is too small",
+                      &zone->shm.name);
+        return NGX_ERROR;
+    }
+    jwtguard_status s = jwtguard_cache_init(mem, bytes, cache);
+    if (s != JWTGUARD_OK) {
+        ngx_log_error(NGX_LOG_EMERG, zone->shm.log, 0, "auth_jwtguard_cache: zone \"%V\": %s",
+                      &zone->shm.name, jwtguard_error_message(s));
+        return NGX_ERROR;
+    }
+    pool->data = *cache;
+    return NGX_OK;
+}
+
+/* auth_jwtguard_cache zone=NAME:SIZE | off */
+char *jg_cache_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf = conf;
+    ngx_str_t *value = cf->args->elts;
+    if (lcf->cache != NGX_CONF_UNSET_PTR)
+        return "is duplicate";
+    if (value[1].len == 3 && ngx_strncmp(value[1].data, "off", 3) == 0) {
+        lcf->cache = NULL;
+        return NGX_CONF_OK;
+    }
+    if (value[1].len <= 5 || ngx_strncmp(value[1].data, "zone=", 5) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" takes zone=NAME:SIZE or off, not \"%V\"",
+                           &cmd->name, &value[1]);
+        return NGX_CONF_ERROR;
+    }
+    ngx_str_t name = {value[1].len - 5, value[1].data + 5};
+    u_char *colon = ngx_strlchr(name.data, name.data + name.len, ':');
+    ssize_t size = 0;
+    if (colon != NULL) {
+        ngx_str_t s = {(size_t)(name.data + name.len - colon - 1), colon + 1};
+        name.len = (size_t)(colon - name.data);
+        size = ngx_parse_size(&s);
+    }
+    /* At least the library's minimum of 4 entries, and the pages of nginx's slab pool. */
+    size_t least = jwtguard_cache_size(4) + 16 * ngx_pagesize;
+    if (name.len == 0 || (colon != NULL && (size == NGX_ERROR || (size_t)size < least))) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\": \"%V\" needs zone=NAME:SIZE with SIZE at least %uzk",
+                           &cmd->name, &value[1], (least + 1023) / 1024);
+        return NGX_CONF_ERROR;
+    }
+    /* zone=NAME alone refers to a zone another auth_jwtguard_cache sized. */
+    ngx_shm_zone_t *zone = ngx_shared_memory_add(cf, &name, (size_t)size, &ngx_http_auth_jwtguard_module);
+    if (zone == NULL)
+        return NGX_CONF_ERROR;
+    if (zone->data == NULL) {
+        jwtguard_cache **cache = ngx_pcalloc(cf->pool, sizeof(jwtguard_cache *));
+        if (cache == NULL)
+            return NGX_CONF_ERROR;
+        zone->data = cache;
+        zone->init = cache_zone_init;
+    } else if (zone->init != cache_zone_init) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": zone \"%V\" is already used for something else",
+                           &cmd->name, &name);
+        return NGX_CONF_ERROR;
+    }
+    lcf->cache = zone;
+    return NGX_CONF_OK;
+}
+
 /* auth_jwtguard_key_zone NAME SIZE */
 char *jg_key_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {

@@ -112,6 +112,8 @@ static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
      offsetof(ngx_http_auth_jwtguard_loc_conf_t, key_max_size), NULL},
     {ngx_string("auth_jwtguard_key_zone"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE2, jg_key_zone,
      NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
+    {ngx_string("auth_jwtguard_cache"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1, jg_cache_directive,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
     {ngx_string("auth_jwtguard_status"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS | NGX_CONF_TAKE1,
      jg_status_directive, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
     {ngx_string("auth_jwtguard_require_kid"), JWTGUARD_ALL_LEVELS | NGX_CONF_FLAG,
@@ -181,6 +183,7 @@ static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->key_refresh_min = NGX_CONF_UNSET;
     conf->key_max_stale = NGX_CONF_UNSET;
     conf->key_max_size = NGX_CONF_UNSET_SIZE;
+    conf->cache = NGX_CONF_UNSET_PTR;
     return conf;
 }
 
@@ -825,6 +828,7 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_uint_value(conf->providers_kidless_limit, prev->providers_kidless_limit, 0);
     ngx_conf_merge_size_value(conf->max_token_size, prev->max_token_size,
                               JWTGUARD_DEFAULT_MAX_TOKEN_SIZE);
+    ngx_conf_merge_ptr_value(conf->cache, prev->cache, NULL);
     merge_key_settings(conf, prev);
     if (check_key_settings(cf, conf) != NGX_CONF_OK)
         return NGX_CONF_ERROR;

@@ -47,6 +47,8 @@ impl Alg {
 pub struct Fixture {
     pub alg: Alg,
     pub token: String,
+    /// Tokens like `token` but for their `sid` ([`fixture_with_variants`]).
+    pub variants: Vec<String>,
     /// SPKI PEM of the RSA public key (RS256 only).
     pub public_pem: String,
     /// PKCS#1 DER of the RSA public key (RS256 only), for aws-lc-rs.
@@ -83,6 +85,12 @@ fn metadata(n: usize) -> String {
 /// permissions array and some metadata, with a `pad` claim grown until the whole token is
 /// about `target_len` characters.
 pub fn fixture(alg: Alg, target_len: usize) -> Fixture {
+    fixture_with_variants(alg, target_len, 0)
+}
+
+/// [`fixture`], with `variants` more tokens of the same length and claims but another `sid`
+/// each (`sess_0000`, `sess_0001`, ...): distinct tokens for a cache to miss on.
+pub fn fixture_with_variants(alg: Alg, target_len: usize, variants: usize) -> Fixture {
     let header = match alg {
         Alg::Hs256 => r#"{"alg":"HS256","typ":"JWT"}"#.to_string(),
         Alg::Rs256(_) => r#"{"alg":"RS256","typ":"JWT","kid":"ins_2bench"}"#.to_string(),
@@ -118,6 +126,16 @@ pub fn fixture(alg: Alg, target_len: usize) -> Fixture {
         }
         pad += (target_len - token.len()).div_ceil(2).max(1);
     };
+    let variants = (0..variants)
+        .map(|i| {
+            let claims = format!(
+                r#"{{"iss":"{ISSUER}","sub":"user_2abc","aud":"{AUDIENCE}","azp":"{PARTY}","exp":4000000000,"nbf":1600000000,"iat":1600000000,"sid":"sess_{i:04}","permissions":["read","write"]{}}}"#,
+                metadata(pad)
+            );
+            let input = format!("{}.{}", b64(header.as_bytes()), b64(claims.as_bytes()));
+            format!("{input}.{}", b64(&sign(&input)))
+        })
+        .collect();
     let (public_pem, public_pkcs1_der, n, e) = match &key {
         Some(k) => {
             let pk = k.to_public_key();
@@ -133,6 +151,7 @@ pub fn fixture(alg: Alg, target_len: usize) -> Fixture {
     Fixture {
         alg,
         token,
+        variants,
         public_pem,
         public_pkcs1_der,
         n,
@@ -197,6 +216,43 @@ impl Ours {
 
 // ---- jwtguard through its C ABI ----
 
+/// A `jwtguard_cache` of `entries` entries in memory it owns.
+pub struct CCache {
+    _storage: Vec<u64>,
+    ptr: *mut jwtguard_ffi::jwtguard_cache,
+}
+
+// SAFETY: a jwtguard_cache is documented thread-safe (a lock in its memory); the storage is
+// owned and outlives the pointer.
+unsafe impl Sync for CCache {}
+// SAFETY: as above.
+unsafe impl Send for CCache {}
+
+impl CCache {
+    pub fn new(entries: usize) -> Self {
+        use jwtguard_ffi::*;
+        let mut storage = vec![0u64; jwtguard_cache_size(entries).div_ceil(8)];
+        let mut ptr = std::ptr::null_mut();
+        // SAFETY: 8-byte aligned storage of the size asked for, and a writable out-pointer.
+        let st = unsafe {
+            jwtguard_cache_init(storage.as_mut_ptr().cast(), storage.len() * 8, &mut ptr)
+        };
+        assert_eq!(st, jwtguard_status::JWTGUARD_OK);
+        Self {
+            _storage: storage,
+            ptr,
+        }
+    }
+
+    /// Hits and misses so far.
+    pub fn stats(&self) -> (u64, u64) {
+        let (mut h, mut m) = (0, 0);
+        // SAFETY: a cache from jwtguard_cache_init, two writable integers.
+        unsafe { jwtguard_ffi::jwtguard_cache_stats(self.ptr, &mut h, &mut m) };
+        (h, m)
+    }
+}
+
 /// The same verifier as [`Ours`], configured and called through the `extern "C"` functions.
 pub struct OursC {
     verifier: *mut jwtguard_ffi::jwtguard_verifier,
@@ -258,6 +314,43 @@ impl OursC {
     #[inline]
     pub fn verify(&self, token: &str) -> bool {
         self.with_result(token, |_| true)
+    }
+
+    /// `jwtguard_verify_cached` through `cache` (tokens up to 2048 bytes; larger ones through
+    /// `jwtguard_verify_cached_large`).
+    #[inline]
+    pub fn verify_cached(&self, cache: &CCache, token: &str) -> bool {
+        use jwtguard_ffi::*;
+        let t = token.as_bytes();
+        // SAFETY: a configured verifier, a cache from jwtguard_cache_init, the token's bytes,
+        // and a result of the type each call writes.
+        unsafe {
+            if t.len() <= 2048 {
+                let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+                jwtguard_verify_cached(
+                    self.verifier,
+                    cache.ptr,
+                    t.as_ptr(),
+                    t.len(),
+                    NOW,
+                    std::ptr::null(),
+                    0,
+                    r.as_mut_ptr(),
+                ) == jwtguard_status::JWTGUARD_OK
+            } else {
+                let mut r = Box::<jwtguard_large_result>::new_uninit();
+                jwtguard_verify_cached_large(
+                    self.verifier,
+                    cache.ptr,
+                    t.as_ptr(),
+                    t.len(),
+                    NOW,
+                    std::ptr::null(),
+                    0,
+                    r.as_mut_ptr(),
+                ) == jwtguard_status::JWTGUARD_OK
+            }
+        }
     }
 
     /// `jwtguard_verify` (or `jwtguard_verify_large` for a token over 2048 bytes, as a gateway

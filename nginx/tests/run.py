@@ -186,9 +186,9 @@ class Runner:
         self.prefix = tempfile.mkdtemp(prefix="prefix.", dir=OUT)
         os.chmod(self.prefix, 0o755)
         for d in ("conf", "logs", "tmp", "idp", "idp_b", "idp_c", "keys",
-                  "html/load", "html/open", "html/x"):
+                  "html/load", "html/open", "html/x", "html/cached-load"):
             os.makedirs(os.path.join(self.prefix, d), exist_ok=True)
-        for d in ("load", "open", "x"):
+        for d in ("load", "open", "x", "cached-load"):
             with open(os.path.join(self.prefix, "html", d, "index.txt"), "w") as f:
                 f.write("ok\n")
         conf = os.path.join(self.prefix, "conf")

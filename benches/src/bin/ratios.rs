@@ -36,8 +36,13 @@ fn main() {
         if !group.contains(&filter) {
             continue;
         }
-        let f = fixture(alg, len);
+        let f = fixture_with_variants(alg, len, 32);
         check_all(&f);
+        // The cache rows: a hit (the fixture's token, in a warm cache), and a miss under churn
+        // (32 other tokens cycled through a full 4-entry cache: every lookup misses, every
+        // verify inserts over another entry). Both checked to answer as the verify does.
+        let warm = CCache::new(64);
+        let churn = CCache::new(4);
         let t = f.token.as_str();
         let Adapters {
             ours,
@@ -47,6 +52,14 @@ fn main() {
             jwt_simple: js,
         } = Adapters::new(&f);
         let floor = Floor::new(&f);
+        assert!(ours_c.verify_cached(&warm, t) && ours_c.verify_cached(&warm, t));
+        assert!(!ours_c.verify_cached(&warm, &tampered(t)));
+        assert_eq!(warm.stats(), (1, 2));
+        for v in &f.variants {
+            assert!(ours_c.verify_cached(&churn, v));
+        }
+        let next = std::cell::Cell::new(0usize);
+        let variants = &f.variants;
         let mut cands: Vec<Candidate<'_>> = vec![
             ("jwtguard", Box::new(|| ours.verify(black_box(t)))),
             ("jwtguard-c-abi", Box::new(|| ours_c.verify(black_box(t)))),
@@ -57,6 +70,18 @@ fn main() {
             (
                 "jwtguard-c-abi+5-claims-batch",
                 Box::new(|| ours_c.verify_and_read_batch(black_box(t))),
+            ),
+            (
+                "jwtguard-c-abi+cache-hit",
+                Box::new(|| ours_c.verify_cached(&warm, black_box(t))),
+            ),
+            (
+                "jwtguard-c-abi+cache-miss",
+                Box::new(|| {
+                    let i = next.get();
+                    next.set((i + 1) % variants.len());
+                    ours_c.verify_cached(&churn, black_box(&variants[i]))
+                }),
             ),
             (jw_name, Box::new(|| jw.verify(black_box(t)))),
             ("jwt-compact", Box::new(|| jc.verify(black_box(t)))),
