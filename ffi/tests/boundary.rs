@@ -1038,3 +1038,74 @@ fn claims_of_every_short_length_are_copied_exactly() {
     }
     unsafe { jwtguard_verifier_free(v) };
 }
+
+/// The verify cache's caller memory (issue 31): initialised in place, its entries touched only
+/// under its lock, a hit's result read like a verify's, misaligned or short storage refused.
+/// Under Miri this checks the boundary's raw slices over the cache's memory.
+#[test]
+fn the_verify_cache_is_checked_caller_memory() {
+    let v = new_verifier();
+    let mut storage = vec![0u64; jwtguard_cache_size(8).div_ceil(8)];
+    let mut cache = std::ptr::null_mut();
+    unsafe {
+        assert_eq!(
+            jwtguard_cache_init(storage.as_mut_ptr().cast::<u8>().add(4), 4096, &mut cache),
+            jwtguard_status::JWTGUARD_STORAGE_TOO_SMALL
+        );
+        assert_eq!(
+            jwtguard_cache_init(storage.as_mut_ptr().cast(), 64, &mut cache),
+            jwtguard_status::JWTGUARD_STORAGE_TOO_SMALL
+        );
+        assert_eq!(
+            jwtguard_cache_init(storage.as_mut_ptr().cast(), storage.len() * 8, &mut cache),
+            jwtguard_status::JWTGUARD_OK
+        );
+    }
+    let token = sign(&format!(r#"{{"sub":"user_1","exp":{}}}"#, NOW + 60));
+    for _ in 0..3 {
+        let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+        let s = unsafe {
+            jwtguard_verify_cached(
+                v,
+                cache,
+                token.as_ptr(),
+                token.len(),
+                NOW,
+                std::ptr::null(),
+                0,
+                r.as_mut_ptr(),
+            )
+        };
+        assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+        let (mut out, mut len) = ([0u8; 16], 0usize);
+        let s = unsafe {
+            jwtguard_result_claim(
+                r.as_ptr(),
+                b"sub".as_ptr(),
+                3,
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+            )
+        };
+        assert_eq!(
+            (s, &out[..len]),
+            (jwtguard_status::JWTGUARD_OK, &b"user_1"[..])
+        );
+    }
+    let (mut hits, mut misses) = (0u64, 0u64);
+    unsafe {
+        assert_eq!(
+            jwtguard_cache_stats(cache, &mut hits, &mut misses),
+            jwtguard_status::JWTGUARD_OK
+        );
+        // Memory that is not a cache is refused, not read as one.
+        let mut other = vec![0u64; 64];
+        assert_eq!(
+            jwtguard_cache_stats(other.as_mut_ptr().cast(), &mut hits, &mut misses),
+            jwtguard_status::JWTGUARD_INVALID_ARGUMENT
+        );
+    }
+    assert_eq!((hits, misses), (2, 1));
+    unsafe { jwtguard_verifier_free(v) };
+}
