@@ -1062,6 +1062,33 @@ enum jwtguard_status jwtguard_result_claim_matches(const struct jwtguard_result 
 // `result` must point to a `jwtguard_result`; `exp` writable.
 enum jwtguard_status jwtguard_result_exp(const struct jwtguard_result *result, uint64_t *exp);
 
+// Copy the whole validated claims set as compact JSON (no whitespace outside strings; strings
+// exactly as signed, escapes kept) into `(out, cap)`; `*out_len` gets its length, or the size
+// needed with `JWTGUARD_BUFFER_TOO_SMALL`. For a gateway that hands the payload on (nginx's
+// `$jwt_payload`).
+//
+// # Safety
+// As for `jwtguard_result_claims_json`.
+enum jwtguard_status jwtguard_result_payload(const struct jwtguard_result *result,
+                                             uint8_t *out,
+                                             size_t cap,
+                                             size_t *out_len);
+
+// Copy the member `name` of a verified token's protected header (RFC 7515 §4: `alg`, `kid`,
+// `typ`, ...) into `(out, cap)`: a string as its unescaped UTF-8 text, any other value as
+// compact JSON; `JWTGUARD_CLAIM_NOT_FOUND` when the header has no such member. The signature
+// covers the header, so what this reads is authenticated; it is never read from the raw
+// token.
+//
+// # Safety
+// `(name, name_len)` readable; other pointers as for `jwtguard_result_claims_json`.
+enum jwtguard_status jwtguard_result_header(const struct jwtguard_result *result,
+                                            const uint8_t *name,
+                                            size_t name_len,
+                                            uint8_t *out,
+                                            size_t cap,
+                                            size_t *out_len);
+
 // A static, NUL-terminated English message for `status` (never NULL; valid forever). The
 // messages API users know are kept verbatim: "Token has expired", "Invalid audience.",
 // "Invalid authorized party.". Any value is accepted: one that is not a `jwtguard_status`

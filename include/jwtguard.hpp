@@ -114,6 +114,19 @@ class Result {
     return fetch([&](uint8_t *out, size_t cap, size_t *len) { return jwtguard_result_claims_json(raw(), out, cap, len); });
   }
 
+  /// The whole validated claims set as compact JSON.
+  std::optional<std::string> payload() const {
+    return fetch([&](uint8_t *out, size_t cap, size_t *len) { return jwtguard_result_payload(raw(), out, cap, len); });
+  }
+
+  /// A member of the verified token's protected header (alg, kid, typ, ...) as claim() renders
+  /// a claim; nullopt if absent or if the token did not verify.
+  std::optional<std::string> header(std::string_view name) const {
+    return fetch([&](uint8_t *out, size_t cap, size_t *len) {
+      return jwtguard_result_header(raw(), bytes(name), name.size(), out, cap, len);
+    });
+  }
+
   /// Which metadata field a JWTGUARD_MISSING_METADATA_FIELD is about (from 0), or -1.
   int field() const noexcept { return jwtguard_result_field(raw()); }
 

@@ -34,6 +34,7 @@ typedef enum { KEY_JWKS, KEY_HS256, KEY_PEM } jg_key_kind_t;
 
 typedef struct {
     jg_key_kind_t kind;
+    uint32_t alg;   /* auth_jwtguard_key_pem's algorithm (JWTGUARD_ALG_*) */
     ngx_str_t kid;  /* empty: no kid (JWKS keys carry their own) */
     ngx_str_t data; /* the file's contents, read at configuration time */
 } jg_key_conf_t;
@@ -50,6 +51,22 @@ typedef struct {
     ngx_str_t *values;
     ngx_uint_t n_values;
 } jg_claim_requirement_t;
+
+/* auth_jwtguard_require $var... [error=401|403]: every value must be non-empty and not "0". */
+typedef struct {
+    ngx_array_t *values; /* of ngx_http_complex_value_t */
+    ngx_uint_t status;   /* the HTTP status when one fails */
+    ngx_str_t text;      /* the directive's arguments, for the log */
+} jg_require_t;
+
+/* $jwtguard_error when an auth_jwtguard_require failed: the module's own verdict, not one of
+ * the library's statuses (the token itself was valid). */
+#define JG_REQUIREMENT_FAILED "JWTGUARD_REQUIREMENT_FAILED"
+
+/* auth_jwtguard on | off | optional. */
+enum { JG_OFF = 0, JG_ON = 1, JG_OPTIONAL = 2 };
+/* auth_jwtguard_phase access | preaccess. */
+enum { JG_PHASE_ACCESS = 0, JG_PHASE_PREACCESS = 1 };
 
 /* Why a fetch did not count, as the zone counts them and the status location names them. */
 enum {
@@ -126,7 +143,7 @@ typedef struct {
 } jg_member_t;
 
 struct ngx_http_auth_jwtguard_loc_conf_s {
-    ngx_flag_t enable;
+    ngx_uint_t enable;          /* JG_OFF, JG_ON or JG_OPTIONAL */
     ngx_str_t realm;
     ngx_array_t *keys;          /* of jg_key_conf_t */
     ngx_array_t *issuers;       /* of ngx_str_t */
@@ -137,7 +154,16 @@ struct ngx_http_auth_jwtguard_loc_conf_s {
     ngx_flag_t no_audience;     /* auth_jwtguard_allow_no_audience */
     ngx_array_t *permissions;   /* of ngx_str_t: required at this level */
     ngx_array_t *claim_headers; /* of jg_claim_header_t */
-    ngx_http_complex_value_t *token; /* auth_jwtguard_token; NULL: the Authorization header */
+    ngx_array_t *token;         /* auth_jwtguard_token: of ngx_http_complex_value_t, the first
+                                 * non-empty is the token; NULL: the Authorization header */
+    ngx_array_t *require;       /* auth_jwtguard_require: of jg_require_t, all must hold */
+    ngx_str_t permissions_claim; /* auth_jwtguard_permissions_claim */
+    ngx_flag_t access_token;    /* auth_jwtguard_access_token (RFC 9068) */
+    time_t max_age;             /* auth_jwtguard_max_age */
+    ngx_flag_t require_exp;     /* auth_jwtguard_require_exp */
+    ngx_flag_t require_sub;     /* auth_jwtguard_require_sub */
+    ngx_flag_t strip_token;     /* auth_jwtguard_strip_token */
+    ngx_uint_t phase;           /* auth_jwtguard_phase */
     ngx_array_t *requirements;  /* of jg_claim_requirement_t, all must hold */
     ngx_flag_t require_kid;     /* auth_jwtguard_require_kid */
     ngx_array_t *provider_names; /* auth_jwtguard_providers: of ngx_str_t */
@@ -187,7 +213,13 @@ typedef struct {
     const jwtguard_result *result; /* set when the token verified */
     jwtguard_status status;        /* the outcome, for $jwtguard_error */
     ngx_uint_t ran;                /* whether the module looked at this request's token */
+    ngx_uint_t require_failed;     /* an auth_jwtguard_require did not hold */
     ngx_str_t provider;            /* the provider whose key verified it ($jwtguard_provider) */
+    ngx_int_t decision;            /* the handler's answer, kept for the access phase when the
+                                    * verify ran in preaccess (auth_jwtguard_phase) */
+    void *decided;                 /* the location configuration it was made for; NULL: none */
+    ngx_str_t token;               /* the token looked at (for $jwtguard_explain) */
+    const jwtguard_verifier *verifier; /* the verifier it was checked with (ditto) */
     /* Fetched keys: this request's fetches in flight (it waits for them), whether it already
      * refetched for an unknown kid, how long it has waited for another worker's fetch, and
      * the key sets it verifies with (held until the request ends). */
@@ -209,6 +241,7 @@ jwtguard_status jg_apply_policy(jwtguard_verifier *v, ngx_http_auth_jwtguard_loc
 
 /* ngx_http_auth_jwtguard_handler.c */
 ngx_int_t jg_access_handler(ngx_http_request_t *r);
+ngx_int_t jg_preaccess_handler(ngx_http_request_t *r);
 ngx_int_t jg_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_auth_jwtguard_keys.c */

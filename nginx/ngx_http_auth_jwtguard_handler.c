@@ -19,7 +19,8 @@
 #include "ngx_http_auth_jwtguard.h"
 
 static ngx_int_t challenge(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
-                           ngx_int_t http_status, const char *error, jwtguard_status s);
+                           ngx_int_t http_status, const char *error, jwtguard_status s,
+                           const char *desc);
 static ngx_int_t strip_claim_headers(ngx_http_request_t *r,
                                      ngx_http_auth_jwtguard_loc_conf_t *lcf);
 static ngx_int_t add_claim_headers(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
@@ -49,9 +50,11 @@ static jg_claim_requirement_t *failed_requirement(ngx_http_auth_jwtguard_loc_con
 
 /* RFC 6750 §3: the challenge, with an error and its description when there is one. */
 static ngx_int_t challenge(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
-                           ngx_int_t http_status, const char *error, jwtguard_status s)
+                           ngx_int_t http_status, const char *error, jwtguard_status s,
+                           const char *desc)
 {
-    const char *desc = error != NULL ? jwtguard_error_message(s) : NULL;
+    if (desc == NULL && error != NULL)
+        desc = jwtguard_error_message(s);
     size_t len = sizeof("Bearer realm=\"\"") - 1 + lcf->realm.len;
     if (error != NULL)
         len += sizeof(", error=\"\", error_description=\"\"") - 1 + ngx_strlen(error) +
@@ -96,7 +99,7 @@ static ngx_int_t challenge(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_con
     r->headers_out.www_authenticate = h;
     if (error != NULL)
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "auth_jwtguard: %s: %s (%s)", error,
-                      desc, jwtguard_error_name(s));
+                      desc, s == JWTGUARD_OK ? JG_REQUIREMENT_FAILED : jwtguard_error_name(s));
     return http_status;
 }
 
@@ -251,77 +254,227 @@ static ngx_int_t verdict(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_
 {
     ctx->status = s;
     jg_count(r, s, NULL);
-    return challenge(r, lcf, http_status, error, error != NULL ? s : JWTGUARD_OK);
+    return challenge(r, lcf, http_status, error, error != NULL ? s : JWTGUARD_OK, NULL);
 }
 
-ngx_int_t jg_access_handler(ngx_http_request_t *r)
+/* The token of the request: the first non-empty value of auth_jwtguard_token (a token, or an
+ * Authorization value "Bearer <token>"), else the Authorization header. NGX_DECLINED when there
+ * is none (`*s` says why: no header, or another scheme), NGX_OK with `token`, or an HTTP status
+ * with `*s` set for the response. */
+static ngx_int_t find_token(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                            ngx_str_t *token, jwtguard_status *s)
 {
-    ngx_http_auth_jwtguard_loc_conf_t *lcf =
-        ngx_http_get_module_loc_conf(r, ngx_http_auth_jwtguard_module);
-    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
-    /* A key request is the module's own: nothing of it is checked here. */
-    if (ctx != NULL && ctx->fetch != NULL)
-        return NGX_DECLINED;
-    /* First, whatever follows: forged claim headers never reach an upstream. */
-    if (strip_claim_headers(r, lcf) != NGX_OK)
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    if (ctx == NULL && (lcf->enable || lcf->status == 2)) {
-        ctx = ngx_pcalloc(r->pool, sizeof(*ctx));
-        if (ctx == NULL)
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        ngx_http_set_ctx(r, ctx, ngx_http_auth_jwtguard_module);
+    ngx_str_t value;
+    ngx_str_null(&value);
+    if (lcf->token != NULL) {
+        /* auth_jwtguard_token: the Authorization header is looked at only through a value
+         * that names it ($http_authorization). */
+        ngx_http_complex_value_t *cv = lcf->token->elts;
+        for (ngx_uint_t i = 0; i < lcf->token->nelts && value.len == 0; i++)
+            if (ngx_http_complex_value(r, &cv[i], &value) != NGX_OK)
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        *s = JWTGUARD_MISSING_BEARER_TOKEN;
+        if (value.len == 0)
+            return NGX_DECLINED;
+        /* A token has no space in it (base64url and dots); a value with one is an
+         * Authorization header's. */
+        if (ngx_strlchr(value.data, value.data + value.len, ' ') == NULL &&
+            ngx_strlchr(value.data, value.data + value.len, '\t') == NULL) {
+            *token = value;
+            return NGX_OK;
+        }
+    } else {
+        *s = JWTGUARD_MISSING_BEARER_TOKEN;
+        if (r->headers_in.authorization == NULL)
+            return NGX_DECLINED;
+        value = r->headers_in.authorization->value;
     }
-    /* A status location answers about the gateway, not for a token (protect it with allow and
-     * deny, as stub_status); a readiness one (auth_jwtguard_status ready) first fetches what
-     * its server lacks. */
-    if (lcf->status == 2) {
-        ngx_int_t rc = jg_warm(r, ctx);
-        return rc == NGX_ERROR ? NGX_HTTP_INTERNAL_SERVER_ERROR : rc == NGX_AGAIN ? NGX_AGAIN
-                                                                                  : NGX_DECLINED;
+    const uint8_t *t = NULL;
+    size_t len = 0;
+    *s = jwtguard_bearer_token(value.data, value.len, &t, &len);
+    if (*s == JWTGUARD_NOT_BEARER)
+        /* Another scheme: no bearer credentials at all (RFC 6750 §3.1: no error code). */
+        return NGX_DECLINED;
+    if (*s != JWTGUARD_OK)
+        return NGX_HTTP_BAD_REQUEST;
+    token->data = (u_char *)t;
+    token->len = len;
+    return NGX_OK;
+}
+
+/* Whether `value` is the token: the whole value, or "Bearer <token>". */
+static ngx_uint_t holds_token(ngx_str_t *value, ngx_str_t *token)
+{
+    if (value->len == token->len && ngx_memcmp(value->data, token->data, token->len) == 0)
+        return 1;
+    const uint8_t *t = NULL;
+    size_t len = 0;
+    return jwtguard_bearer_token(value->data, value->len, &t, &len) == JWTGUARD_OK &&
+           len == token->len && ngx_memcmp(t, token->data, len) == 0;
+}
+
+/* auth_jwtguard_strip_token: the upstream never sees the token. Every request header that is
+ * the token (Authorization: Bearer <token>, or a custom header), every cookie whose value it is,
+ * and every query argument whose value it is are removed, whichever the token was read from. */
+static ngx_int_t strip_token(ngx_http_request_t *r, ngx_str_t *token)
+{
+    ngx_uint_t count = 0, dropped = 0;
+    ngx_list_part_t *part;
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        ngx_table_elt_t *h = part->elts;
+        for (ngx_uint_t i = 0; i < part->nelts; i++) {
+            count++;
+            if (h[i].key.len == 6 && ngx_strncasecmp(h[i].key.data, (u_char *)"cookie", 6) == 0) {
+                /* Cookie: a=1; session=<token>; b=2 -> a=1; b=2, in place (the $cookie_
+                 * variables and the list share the element). */
+                u_char *w = h[i].value.data, *p = h[i].value.data,
+                       *end = h[i].value.data + h[i].value.len;
+                while (p < end) {
+                    u_char *semi = ngx_strlchr(p, end, ';');
+                    u_char *pair_end = semi != NULL ? semi : end;
+                    u_char *a = p;
+                    while (a < pair_end && *a == ' ')
+                        a++;
+                    u_char *eq = ngx_strlchr(a, pair_end, '=');
+                    ngx_uint_t drop = 0;
+                    if (eq != NULL) {
+                        ngx_str_t v = {(size_t)(pair_end - eq - 1), eq + 1};
+                        drop = v.len == token->len && ngx_memcmp(v.data, token->data, v.len) == 0;
+                    }
+                    if (!drop && pair_end > a) {
+                        if (w != h[i].value.data) {
+                            *w++ = ';';
+                            *w++ = ' ';
+                        }
+                        w = ngx_movemem(w, a, (size_t)(pair_end - a));
+                    }
+                    p = semi != NULL ? semi + 1 : end;
+                }
+                h[i].value.len = (size_t)(w - h[i].value.data);
+                if (h[i].value.len == 0) {
+                    h[i].hash = 0;
+                    dropped++;
+                }
+                continue;
+            }
+            if (holds_token(&h[i].value, token)) {
+                h[i].hash = 0;
+                dropped++;
+            }
+        }
     }
-    if (lcf->status)
-        return NGX_DECLINED;
-    if (!lcf->enable)
-        return NGX_DECLINED;
+    if (dropped > 0) {
+        /* Rebuilt as strip_claim_headers does; the old parts stay in the pool. */
+        ngx_list_t old = r->headers_in.headers;
+        if (ngx_list_init(&r->headers_in.headers, r->pool, count - dropped + 4,
+                          sizeof(ngx_table_elt_t)) != NGX_OK)
+            return NGX_ERROR;
+        for (part = &old.part; part; part = part->next) {
+            ngx_table_elt_t *h = part->elts;
+            for (ngx_uint_t i = 0; i < part->nelts; i++) {
+                if (h[i].hash == 0 && (h[i].value.len == 0 || holds_token(&h[i].value, token))) {
+                    if (r->headers_in.authorization == &h[i])
+                        r->headers_in.authorization = NULL;
+                    continue;
+                }
+                ngx_table_elt_t *copy = ngx_list_push(&r->headers_in.headers);
+                if (copy == NULL)
+                    return NGX_ERROR;
+                *copy = h[i];
+            }
+        }
+    }
+    /* Query arguments: name=<token> pairs go, and the upstream gets the URI rebuilt from
+     * r->uri and the remaining arguments. */
+    if (r->args.len > 0) {
+        u_char *w = r->args.data, *p = r->args.data, *end = r->args.data + r->args.len;
+        ngx_uint_t changed = 0;
+        while (p < end) {
+            u_char *amp = ngx_strlchr(p, end, '&');
+            u_char *pair_end = amp != NULL ? amp : end;
+            u_char *eq = ngx_strlchr(p, pair_end, '=');
+            ngx_uint_t drop = 0;
+            if (eq != NULL) {
+                ngx_str_t v = {(size_t)(pair_end - eq - 1), eq + 1};
+                drop = v.len == token->len && ngx_memcmp(v.data, token->data, v.len) == 0;
+            }
+            if (drop) {
+                changed = 1;
+            } else if (pair_end > p) {
+                if (w != r->args.data)
+                    *w++ = '&';
+                w = ngx_movemem(w, p, (size_t)(pair_end - p));
+            }
+            p = amp != NULL ? amp + 1 : end;
+        }
+        if (changed) {
+            r->args.len = (size_t)(w - r->args.data);
+            r->valid_unparsed_uri = 0;
+        }
+    }
+    return NGX_OK;
+}
+
+/* auth_jwtguard_require: the first that does not hold, or NULL. */
+static jg_require_t *failed_require(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                                    ngx_int_t *error)
+{
+    *error = NGX_OK;
+    if (lcf->require == NULL)
+        return NULL;
+    jg_require_t *req = lcf->require->elts;
+    for (ngx_uint_t i = 0; i < lcf->require->nelts; i++) {
+        ngx_http_complex_value_t *cv = req[i].values->elts;
+        for (ngx_uint_t j = 0; j < req[i].values->nelts; j++) {
+            ngx_str_t v;
+            if (ngx_http_complex_value(r, &cv[j], &v) != NGX_OK) {
+                *error = NGX_ERROR;
+                return &req[i];
+            }
+            if (v.len == 0 || (v.len == 1 && v.data[0] == '0'))
+                return &req[i];
+        }
+    }
+    return NULL;
+}
+
+/* What the module answers for this request: NGX_OK (a valid token), NGX_DECLINED (no token
+ * where auth_jwtguard is optional, or nothing to check), NGX_AGAIN (waiting for keys), or an
+ * HTTP status. */
+static ngx_int_t decide(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                        ngx_http_auth_jwtguard_ctx_t *ctx)
+{
     if (lcf->verifier == NULL && lcf->set == NULL && lcf->source == NULL && lcf->n_fetched == 0) {
         /* Fail closed: tokens are required here but no key was configured for this level. */
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "auth_jwtguard is on but no key is configured for this request's level");
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    /* Every pass verifies: there is no "already verified" shortcut, which would skip this
-     * location's permissions if a request ever reached the handler twice. (An internal
-     * redirect clears module contexts anyway; a pass that waited for keys runs again.) The
-     * context records the outcome for $jwtguard_error, whatever it is. */
     ctx->ran = 1;
     ctx->result = NULL;
     ngx_str_null(&ctx->provider);
 
-    const uint8_t *token = NULL;
-    size_t token_len = 0;
+    ctx->require_failed = 0;
+    ngx_str_t tok;
     jwtguard_status s;
-    if (lcf->token != NULL) {
-        /* auth_jwtguard_token: the token is the variable's value (a cookie, an argument); the
-         * Authorization header is not looked at. */
-        ngx_str_t value;
-        if (ngx_http_complex_value(r, lcf->token, &value) != NGX_OK)
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        if (value.len == 0)
-            return verdict(r, lcf, ctx, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_MISSING_BEARER_TOKEN);
-        token = value.data;
-        token_len = value.len;
-    } else {
-        if (r->headers_in.authorization == NULL)
-            return verdict(r, lcf, ctx, NGX_HTTP_UNAUTHORIZED, NULL, JWTGUARD_MISSING_BEARER_TOKEN);
-        ngx_str_t *auth = &r->headers_in.authorization->value;
-        s = jwtguard_bearer_token(auth->data, auth->len, &token, &token_len);
-        if (s == JWTGUARD_NOT_BEARER)
-            /* Another scheme: no bearer credentials at all (RFC 6750 §3.1: no error code). */
-            return verdict(r, lcf, ctx, NGX_HTTP_UNAUTHORIZED, NULL, s);
-        if (s != JWTGUARD_OK)
-            return verdict(r, lcf, ctx, NGX_HTTP_BAD_REQUEST, "invalid_request", s);
+    ngx_int_t found = find_token(r, lcf, &tok, &s);
+    if (found == NGX_DECLINED) {
+        if (lcf->enable == JG_OPTIONAL) {
+            /* Optional authentication: no token passes, with no identity (the claim variables
+             * are empty, forged claim headers already gone); a bad token is still refused. */
+            ctx->status = s == JWTGUARD_NOT_BEARER ? JWTGUARD_MISSING_BEARER_TOKEN : s;
+            jg_count(r, ctx->status, NULL);
+            return NGX_DECLINED;
+        }
+        return verdict(r, lcf, ctx, NGX_HTTP_UNAUTHORIZED, NULL, s);
     }
+    if (found == NGX_HTTP_BAD_REQUEST)
+        return verdict(r, lcf, ctx, NGX_HTTP_BAD_REQUEST, "invalid_request", s);
+    if (found != NGX_OK)
+        return found;
+    ctx->token = tok;
+    const uint8_t *token = tok.data;
+    size_t token_len = tok.len;
 
     /* The keys: static, or a fetched set (which this request may wait for: the first fetch,
      * or another worker's fetch in flight), or providers built over both. */
@@ -331,6 +484,7 @@ ngx_int_t jg_access_handler(ngx_http_request_t *r)
     ngx_int_t rc = jg_request_keys(r, lcf, ctx, &verifier, &set, &missing);
     if (rc == NGX_AGAIN)
         return NGX_AGAIN;
+    ctx->verifier = set == NULL ? verifier : NULL;
     if (rc != NGX_OK) {
         ctx->status = JWTGUARD_NO_USABLE_KEYS;
         jg_count(r, ctx->status, NULL);
@@ -425,11 +579,121 @@ ngx_int_t jg_access_handler(ngx_http_request_t *r)
                       jwtguard_error_name(why));
         return verdict(r, lcf, ctx, NGX_HTTP_FORBIDDEN, "insufficient_scope", why);
     }
+    /* auth_jwtguard_require: conditions on variables, the claims' among them. */
     ctx->result = res;
+    ngx_int_t err;
+    jg_require_t *unmet = failed_require(r, lcf, &err);
+    if (err != NGX_OK)
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (unmet != NULL) {
+        ctx->result = NULL;
+        ctx->require_failed = 1;
+        ctx->status = JWTGUARD_OK;
+        jg_count(r, JWTGUARD_OK, NULL);
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "auth_jwtguard: auth_jwtguard_require %V failed", &unmet->text);
+        return challenge(r, lcf, (ngx_int_t)unmet->status,
+                         unmet->status == NGX_HTTP_FORBIDDEN ? "insufficient_scope"
+                                                             : "invalid_token",
+                         JWTGUARD_OK, "A requirement of this location is not met");
+    }
     jg_count(r, JWTGUARD_OK, by);
     if (add_claim_headers(r, lcf, res) != NGX_OK)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     return NGX_OK;
+}
+
+/* Everything before the verdict that runs whatever it is: forged claim headers go, the context
+ * is made. NULL: nothing to do here (the module's own key request), or out of memory (`*rc`). */
+static ngx_http_auth_jwtguard_ctx_t *prepare(ngx_http_request_t *r,
+                                             ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                                             ngx_int_t *rc)
+{
+    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
+    *rc = NGX_DECLINED;
+    /* A key request is the module's own: nothing of it is checked here. */
+    if (ctx != NULL && ctx->fetch != NULL)
+        return NULL;
+    /* First, whatever follows: forged claim headers never reach an upstream. */
+    if (strip_claim_headers(r, lcf) != NGX_OK) {
+        *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
+    }
+    if (ctx == NULL && (lcf->enable || lcf->status == 2)) {
+        ctx = ngx_pcalloc(r->pool, sizeof(*ctx));
+        if (ctx == NULL) {
+            *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NULL;
+        }
+        ngx_http_set_ctx(r, ctx, ngx_http_auth_jwtguard_module);
+    }
+    return ctx;
+}
+
+/* A verdict made (not a wait): the token leaves the request when auth_jwtguard_strip_token is
+ * on, whatever the verdict (under `satisfy any` a refused request can still be let through). */
+static ngx_int_t finish(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t *lcf,
+                        ngx_http_auth_jwtguard_ctx_t *ctx, ngx_int_t rc)
+{
+    if (rc != NGX_AGAIN && lcf->strip_token && ctx->token.len > 0 &&
+        strip_token(r, &ctx->token) != NGX_OK)
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return rc;
+}
+
+/* auth_jwtguard_phase preaccess: the verdict is made here, before limit_req and limit_conn, so
+ * that their keys can be claims ($jwt_claim_sub), and kept in the request's context; the access
+ * phase answers with it (under `satisfy`, as a verdict made there), without a second verify. */
+ngx_int_t jg_preaccess_handler(ngx_http_request_t *r)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf =
+        ngx_http_get_module_loc_conf(r, ngx_http_auth_jwtguard_module);
+    if (lcf->phase != JG_PHASE_PREACCESS || !lcf->enable || lcf->status)
+        return NGX_DECLINED;
+    ngx_int_t rc;
+    ngx_http_auth_jwtguard_ctx_t *ctx = prepare(r, lcf, &rc);
+    if (ctx == NULL)
+        return rc;
+    if (ctx->decided == lcf)
+        return NGX_DECLINED;
+    rc = finish(r, lcf, ctx, decide(r, lcf, ctx));
+    if (rc == NGX_AGAIN)
+        return NGX_AGAIN;
+    ctx->decision = rc;
+    ctx->decided = lcf;
+    /* (NGX_OK would end the preaccess phase here, before limit_req.) */
+    return NGX_DECLINED;
+}
+
+ngx_int_t jg_access_handler(ngx_http_request_t *r)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf =
+        ngx_http_get_module_loc_conf(r, ngx_http_auth_jwtguard_module);
+    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
+    /* Decided in the preaccess phase for this location: that verdict, once. (An internal
+     * redirect clears the context, and another location's configuration is another pointer.) */
+    if (ctx != NULL && ctx->fetch == NULL && ctx->decided == lcf)
+        return ctx->decision;
+    ngx_int_t rc;
+    ctx = prepare(r, lcf, &rc);
+    if (ctx == NULL)
+        return rc;
+    /* A status location answers about the gateway, not for a token (protect it with allow and
+     * deny, as stub_status); a readiness one (auth_jwtguard_status ready) first fetches what
+     * its server lacks. */
+    if (lcf->status == 2) {
+        rc = jg_warm(r, ctx);
+        return rc == NGX_ERROR ? NGX_HTTP_INTERNAL_SERVER_ERROR : rc == NGX_AGAIN ? NGX_AGAIN
+                                                                                  : NGX_DECLINED;
+    }
+    if (lcf->status || !lcf->enable)
+        return NGX_DECLINED;
+    /* Every pass verifies: there is no "already verified" shortcut but the preaccess phase's
+     * verdict for this very location (above), which would skip this location's permissions if
+     * a request ever reached the handler twice. (An internal redirect clears module contexts
+     * anyway; a pass that waited for keys runs again.) The context records the outcome for
+     * $jwtguard_error, whatever it is. */
+    return finish(r, lcf, ctx, decide(r, lcf, ctx));
 }
 
 /* ---- variables: $jwt_sub, $jwt_claim_<name> ----------------------------------------------- */
@@ -484,13 +748,74 @@ static ngx_int_t error_variable(ngx_http_request_t *r, ngx_http_variable_value_t
         v->not_found = 1;
         return NGX_OK;
     }
-    const char *name = jwtguard_error_name((uint32_t)ctx->status);
+    const char *name = ctx->require_failed ? JG_REQUIREMENT_FAILED
+                                           : jwtguard_error_name((uint32_t)ctx->status);
     v->data = (u_char *)name;
     v->len = ngx_strlen(name);
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;
     return NGX_OK;
+}
+
+/* A value a verified result gives through `read` (two calls: the size, then the bytes). */
+typedef jwtguard_status (*jg_read_fn)(const jwtguard_result *, const uint8_t *, size_t, uint8_t *,
+                                      size_t, size_t *);
+
+static jwtguard_status read_payload(const jwtguard_result *res, const uint8_t *name, size_t len,
+                                    uint8_t *out, size_t cap, size_t *out_len)
+{
+    (void)name;
+    (void)len;
+    return jwtguard_result_payload(res, out, cap, out_len);
+}
+
+static ngx_int_t result_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                 jg_read_fn read, ngx_str_t *name)
+{
+    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
+    v->not_found = 1;
+    if (ctx == NULL || ctx->result == NULL)
+        return NGX_OK;
+    size_t n = 0;
+    jwtguard_status s = read(ctx->result, name->data, name->len, NULL, 0, &n);
+    if (s != JWTGUARD_BUFFER_TOO_SMALL && s != JWTGUARD_OK)
+        return NGX_OK;
+    u_char *buf = ngx_pnalloc(r->pool, n + 1);
+    if (buf == NULL)
+        return NGX_ERROR;
+    size_t len = 0;
+    if (read(ctx->result, name->data, name->len, buf, n + 1, &len) != JWTGUARD_OK)
+        return NGX_OK;
+    /* For headers and logs: control characters (a signed "\r\n") are not passed. */
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] < 0x20 || buf[i] == 0x7f)
+            return NGX_OK;
+    v->data = buf;
+    v->len = len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    return NGX_OK;
+}
+
+/* $jwt_payload: the validated claims as compact JSON. */
+static ngx_int_t payload_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                  uintptr_t data)
+{
+    (void)data;
+    ngx_str_t none = ngx_null_string;
+    return result_variable(r, v, read_payload, &none);
+}
+
+/* $jwt_header_NAME: a member of the verified token's protected header (alg, kid, typ, ...). */
+static ngx_int_t header_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                 uintptr_t data)
+{
+    ngx_str_t *full = (ngx_str_t *)data;
+    ngx_str_t name = {full->len - (sizeof("jwt_header_") - 1),
+                      full->data + sizeof("jwt_header_") - 1};
+    return result_variable(r, v, jwtguard_result_header, &name);
 }
 
 /* $jwtguard_provider: the name of the provider whose key verified the token (a location with
@@ -531,6 +856,18 @@ ngx_int_t jg_add_variables(ngx_conf_t *cf)
     if (v == NULL)
         return NGX_ERROR;
     v->get_handler = sub_variable;
+
+    ngx_str_t payload = ngx_string("jwt_payload");
+    v = ngx_http_add_variable(cf, &payload, NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL)
+        return NGX_ERROR;
+    v->get_handler = payload_variable;
+
+    ngx_str_t header = ngx_string("jwt_header_");
+    v = ngx_http_add_variable(cf, &header, NGX_HTTP_VAR_PREFIX | NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL)
+        return NGX_ERROR;
+    v->get_handler = header_variable;
 
     ngx_str_t prefix = ngx_string("jwt_claim_");
     v = ngx_http_add_variable(cf, &prefix, NGX_HTTP_VAR_PREFIX | NGX_HTTP_VAR_NOCACHEABLE);

@@ -34,13 +34,83 @@ static char *ngx_http_auth_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t 
 static char *ngx_http_auth_jwtguard_provider(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_auth_jwtguard_providers(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_auth_jwtguard_key_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_auth_jwtguard_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_auth_jwtguard_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
+/* Settings whose zero would silently mean "off": refused, naming the directive. */
+static char *jg_at_least_one_second(ngx_conf_t *cf, void *post, void *data)
+{
+    (void)cf;
+    (void)post;
+    return *(time_t *)data < 1 ? "must be at least 1s (leave it out for no limit)" : NGX_CONF_OK;
+}
+static ngx_conf_post_t jg_positive_seconds = {jg_at_least_one_second};
+
+static char *jg_not_empty(ngx_conf_t *cf, void *post, void *data)
+{
+    (void)cf;
+    (void)post;
+    return ((ngx_str_t *)data)->len == 0 ? "must not be empty" : NGX_CONF_OK;
+}
+static ngx_conf_post_t jg_non_empty = {jg_not_empty};
+
+/* ngx_conf_set_enum_slot, with an error that names the directive and its values. */
+static char *jg_enum_slot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_uint_t *field = (ngx_uint_t *)((char *)conf + cmd->offset);
+    ngx_str_t *value = cf->args->elts;
+    if (*field != NGX_CONF_UNSET_UINT)
+        return "is duplicate";
+    u_char names[128], *p = names, *last = names + sizeof(names);
+    for (ngx_conf_enum_t *e = cmd->post; e->name.len; e++) {
+        if (e->name.len == value[1].len &&
+            ngx_strncmp(e->name.data, value[1].data, value[1].len) == 0) {
+            *field = e->value;
+            return NGX_CONF_OK;
+        }
+        p = ngx_slprintf(p, last, "%s%V", p == names ? "" : ", ", &e->name);
+    }
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid value \"%V\" in \"%V\" (one of: %*s)",
+                       &value[1], &cmd->name, (size_t)(p - names), names);
+    return NGX_CONF_ERROR;
+}
+
+static ngx_conf_enum_t jg_enable_values[] = {
+    {ngx_string("off"), JG_OFF}, {ngx_string("on"), JG_ON}, {ngx_string("optional"), JG_OPTIONAL},
+    {ngx_null_string, 0}};
+static ngx_conf_enum_t jg_phase_values[] = {
+    {ngx_string("access"), JG_PHASE_ACCESS}, {ngx_string("preaccess"), JG_PHASE_PREACCESS},
+    {ngx_null_string, 0}};
 
 #define JWTGUARD_ALL_LEVELS (NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF)
 
 static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
-    {ngx_string("auth_jwtguard"), JWTGUARD_ALL_LEVELS | NGX_HTTP_LMT_CONF | NGX_CONF_FLAG,
+    {ngx_string("auth_jwtguard"), JWTGUARD_ALL_LEVELS | NGX_HTTP_LMT_CONF | NGX_CONF_TAKE1,
+     jg_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, enable), jg_enable_values},
+    {ngx_string("auth_jwtguard_phase"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     jg_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, phase), jg_phase_values},
+    {ngx_string("auth_jwtguard_permissions_claim"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, permissions_claim), &jg_non_empty},
+    {ngx_string("auth_jwtguard_access_token"), JWTGUARD_ALL_LEVELS | NGX_CONF_FLAG,
      ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
-     offsetof(ngx_http_auth_jwtguard_loc_conf_t, enable), NULL},
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, access_token), NULL},
+    {ngx_string("auth_jwtguard_max_age"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
+     ngx_conf_set_sec_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, max_age), &jg_positive_seconds},
+    {ngx_string("auth_jwtguard_require_exp"), JWTGUARD_ALL_LEVELS | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, require_exp), NULL},
+    {ngx_string("auth_jwtguard_require_sub"), JWTGUARD_ALL_LEVELS | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, require_sub), NULL},
+    {ngx_string("auth_jwtguard_strip_token"), JWTGUARD_ALL_LEVELS | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_auth_jwtguard_loc_conf_t, strip_token), NULL},
+    {ngx_string("auth_jwtguard_require"), JWTGUARD_ALL_LEVELS | NGX_CONF_1MORE,
+     ngx_http_auth_jwtguard_require, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
 
     {ngx_string("auth_jwtguard_realm"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
      ngx_conf_set_str_slot, NGX_HTTP_LOC_CONF_OFFSET,
@@ -52,7 +122,7 @@ static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
     {ngx_string("auth_jwtguard_hs256"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE2,
      ngx_http_auth_jwtguard_key, NGX_HTTP_LOC_CONF_OFFSET, 0, (void *)KEY_HS256},
 
-    {ngx_string("auth_jwtguard_key_pem"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE2,
+    {ngx_string("auth_jwtguard_key_pem"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE23,
      ngx_http_auth_jwtguard_key, NGX_HTTP_LOC_CONF_OFFSET, 0, (void *)KEY_PEM},
 
     {ngx_string("auth_jwtguard_issuer"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
@@ -89,9 +159,8 @@ static ngx_command_t ngx_http_auth_jwtguard_commands[] = {
     {ngx_string("auth_jwtguard_require_claim"), JWTGUARD_ALL_LEVELS | NGX_CONF_2MORE,
      ngx_http_auth_jwtguard_require_claim, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
 
-    {ngx_string("auth_jwtguard_token"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
-     ngx_http_set_complex_value_slot, NGX_HTTP_LOC_CONF_OFFSET,
-     offsetof(ngx_http_auth_jwtguard_loc_conf_t, token), NULL},
+    {ngx_string("auth_jwtguard_token"), JWTGUARD_ALL_LEVELS | NGX_CONF_1MORE,
+     ngx_http_auth_jwtguard_token, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
     {ngx_string("auth_jwtguard_max_token_size"), JWTGUARD_ALL_LEVELS | NGX_CONF_TAKE1,
      ngx_conf_set_size_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_auth_jwtguard_loc_conf_t, max_token_size), NULL},
@@ -163,7 +232,14 @@ static void *ngx_http_auth_jwtguard_create_loc_conf(ngx_conf_t *cf)
     ngx_http_auth_jwtguard_loc_conf_t *conf = ngx_pcalloc(cf->pool, sizeof(*conf));
     if (conf == NULL)
         return NULL;
-    conf->enable = NGX_CONF_UNSET;
+    conf->enable = NGX_CONF_UNSET_UINT;
+    conf->phase = NGX_CONF_UNSET_UINT;
+    conf->require = NGX_CONF_UNSET_PTR;
+    conf->access_token = NGX_CONF_UNSET;
+    conf->max_age = NGX_CONF_UNSET;
+    conf->require_exp = NGX_CONF_UNSET;
+    conf->require_sub = NGX_CONF_UNSET;
+    conf->strip_token = NGX_CONF_UNSET;
     conf->keys = NGX_CONF_UNSET_PTR;
     conf->issuers = NGX_CONF_UNSET_PTR;
     conf->audiences = NGX_CONF_UNSET_PTR;
@@ -249,15 +325,16 @@ static jwtguard_status load_key(jwtguard_verifier *v, const jg_key_conf_t *k,
     case KEY_HS256:
         return jwtguard_verifier_add_hmac(v, JWTGUARD_ALG_HS256, k->kid.data, k->kid.len, k->data.data, k->data.len);
     case KEY_PEM:
-        return jwtguard_verifier_add_key_pem(v, JWTGUARD_ALG_RS256, k->kid.data, k->kid.len, k->data.data,
+        return jwtguard_verifier_add_key_pem(v, k->alg, k->kid.data, k->kid.len, k->data.data,
                                              k->data.len);
     }
     return JWTGUARD_INVALID_ARGUMENT;
 }
 
-/* auth_jwtguard_jwks FILE | auth_jwtguard_hs256 KID FILE | auth_jwtguard_key_pem KID FILE.
+/* auth_jwtguard_jwks FILE | auth_jwtguard_hs256 KID FILE | auth_jwtguard_key_pem ALG FILE [KID].
  * The file is read and the key loaded into a scratch verifier now, so `nginx -t` reports a bad
- * key at its own line. */
+ * key at its own line. A PEM key is bound to the one algorithm named here (RFC 8725 §3.1): the
+ * token's header never chooses it. */
 static char *ngx_http_auth_jwtguard_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_auth_jwtguard_loc_conf_t *lcf = conf;
@@ -268,10 +345,29 @@ static char *ngx_http_auth_jwtguard_key(ngx_conf_t *cf, ngx_command_t *cmd, void
     ngx_memzero(&key, sizeof(key));
     key.kind = (jg_key_kind_t)(uintptr_t)cmd->post;
     ngx_str_t path = args[cf->args->nelts - 1];
-    if (key.kind != KEY_JWKS) {
+    if (key.kind == KEY_HS256) {
         key.kid = args[1];
         if (key.kid.len == 1 && key.kid.data[0] == '-')
             key.kid.len = 0; /* "-": a key without a kid */
+    } else if (key.kind == KEY_PEM) {
+        path = args[2];
+        if (cf->args->nelts == 4)
+            key.kid = args[3];
+        if (jwtguard_algorithm_from_name(args[1].data, args[1].len, &key.alg) != JWTGUARD_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\": \"%V\" is not a JWS algorithm (RS256, PS256, ES256, "
+                               "EdDSA, ...)",
+                               &cmd->name, &args[1]);
+            return NGX_CONF_ERROR;
+        }
+        if (key.alg == JWTGUARD_ALG_HS256 || key.alg == JWTGUARD_ALG_HS384 ||
+            key.alg == JWTGUARD_ALG_HS512) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\": %V is an HMAC algorithm: a PEM file holds a public key "
+                               "(use auth_jwtguard_hs256 for a secret)",
+                               &cmd->name, &args[1]);
+            return NGX_CONF_ERROR;
+        }
     }
     if (read_key_file(cf, &path, &key.data) != NGX_OK)
         return NGX_CONF_ERROR;
@@ -415,6 +511,109 @@ static char *ngx_http_auth_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t 
     return NGX_CONF_OK;
 }
 
+/* auth_jwtguard_token VALUE...: the first value that is not empty is the token, either a
+ * token alone (a cookie, an argument) or an Authorization header's value ("Bearer <token>",
+ * the scheme in any case, RFC 6750 §2.1): `auth_jwtguard_token $http_authorization
+ * $cookie_session` takes the header, else the cookie. */
+static char *ngx_http_auth_jwtguard_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf = conf;
+    ngx_str_t *value = cf->args->elts;
+    if (lcf->token != NGX_CONF_UNSET_PTR)
+        return "is duplicate";
+    lcf->token = ngx_array_create(cf->pool, cf->args->nelts - 1, sizeof(ngx_http_complex_value_t));
+    if (lcf->token == NULL)
+        return NGX_CONF_ERROR;
+    for (ngx_uint_t i = 1; i < cf->args->nelts; i++) {
+        ngx_http_complex_value_t *cv = ngx_array_push(lcf->token);
+        if (cv == NULL)
+            return NGX_CONF_ERROR;
+        ngx_http_compile_complex_value_t ccv;
+        ngx_memzero(&ccv, sizeof(ccv));
+        ccv.cf = cf;
+        ccv.value = &value[i];
+        ccv.complex_value = cv;
+        if (ngx_http_compile_complex_value(&ccv) != NGX_OK)
+            return NGX_CONF_ERROR;
+        if (cv->lengths == NULL) {
+            /* A constant would be one token for every request. */
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": \"%V\" has no variable",
+                               &cmd->name, &value[i]);
+            return NGX_CONF_ERROR;
+        }
+    }
+    return NGX_CONF_OK;
+}
+
+/* auth_jwtguard_require VALUE... [error=401|403]: after a token verifies, every value must be
+ * non-empty and not "0" (as the commercial module's auth_jwt_require); with `map` that is any
+ * condition on claims, headers or the client. */
+static char *ngx_http_auth_jwtguard_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_auth_jwtguard_loc_conf_t *lcf = conf;
+    ngx_str_t *value = cf->args->elts;
+    if (lcf->require == NGX_CONF_UNSET_PTR) {
+        lcf->require = ngx_array_create(cf->pool, 2, sizeof(jg_require_t));
+        if (lcf->require == NULL)
+            return NGX_CONF_ERROR;
+    }
+    jg_require_t *req = ngx_array_push(lcf->require);
+    if (req == NULL)
+        return NGX_CONF_ERROR;
+    req->status = NGX_HTTP_UNAUTHORIZED;
+    req->values = ngx_array_create(cf->pool, cf->args->nelts, sizeof(ngx_http_complex_value_t));
+    if (req->values == NULL)
+        return NGX_CONF_ERROR;
+    /* The arguments as written, for the log line of a failed requirement. */
+    size_t len = 0;
+    for (ngx_uint_t i = 1; i < cf->args->nelts; i++)
+        len += value[i].len + 1;
+    req->text.data = ngx_pnalloc(cf->pool, len);
+    if (req->text.data == NULL)
+        return NGX_CONF_ERROR;
+    u_char *p = req->text.data;
+    for (ngx_uint_t i = 1; i < cf->args->nelts; i++) {
+        if (i > 1)
+            *p++ = ' ';
+        p = ngx_cpymem(p, value[i].data, value[i].len);
+    }
+    req->text.len = (size_t)(p - req->text.data);
+    for (ngx_uint_t i = 1; i < cf->args->nelts; i++) {
+        if (value[i].len > 6 && ngx_strncmp(value[i].data, "error=", 6) == 0) {
+            ngx_int_t code = ngx_atoi(value[i].data + 6, value[i].len - 6);
+            if (i != cf->args->nelts - 1 || (code != 401 && code != 403)) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\": \"%V\": error= must be 401 or 403, last",
+                                   &cmd->name, &value[i]);
+                return NGX_CONF_ERROR;
+            }
+            req->status = (ngx_uint_t)code;
+            continue;
+        }
+        ngx_http_complex_value_t *cv = ngx_array_push(req->values);
+        if (cv == NULL)
+            return NGX_CONF_ERROR;
+        ngx_http_compile_complex_value_t ccv;
+        ngx_memzero(&ccv, sizeof(ccv));
+        ccv.cf = cf;
+        ccv.value = &value[i];
+        ccv.complex_value = cv;
+        if (ngx_http_compile_complex_value(&ccv) != NGX_OK)
+            return NGX_CONF_ERROR;
+        if (cv->lengths == NULL) {
+            /* A constant always holds or never does: a mistake, not a condition. */
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": \"%V\" has no variable",
+                               &cmd->name, &value[i]);
+            return NGX_CONF_ERROR;
+        }
+    }
+    if (req->values->nelts == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" names no value", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+    return NGX_CONF_OK;
+}
+
 static void free_verifier(void *data)
 {
     jwtguard_verifier_free(data);
@@ -461,6 +660,28 @@ jwtguard_status jg_apply_policy(jwtguard_verifier *v, ngx_http_auth_jwtguard_loc
         s = jwtguard_verifier_allow_no_audience(v);
     if (s == JWTGUARD_OK && conf->require_kid == 1)
         s = jwtguard_verifier_set_require_kid(v, 1);
+    /* The profile first: it sets the permissions claim to "scope" unless one is named. */
+    if (s == JWTGUARD_OK && conf->access_token == 1) {
+        *what = "auth_jwtguard_access_token";
+        s = jwtguard_verifier_set_access_token_profile(v, 1);
+    }
+    if (s == JWTGUARD_OK && conf->permissions_claim.len > 0) {
+        *what = "auth_jwtguard_permissions_claim";
+        s = jwtguard_verifier_set_permissions_claim(v, conf->permissions_claim.data,
+                                                    conf->permissions_claim.len);
+    }
+    if (s == JWTGUARD_OK && conf->max_age > 0) {
+        *what = "auth_jwtguard_max_age";
+        s = jwtguard_verifier_set_max_age(v, (uint64_t)conf->max_age);
+    }
+    if (s == JWTGUARD_OK && conf->require_exp != NGX_CONF_UNSET) {
+        *what = "auth_jwtguard_require_exp";
+        s = jwtguard_verifier_set_require_exp(v, conf->require_exp ? 1 : 0);
+    }
+    if (s == JWTGUARD_OK && conf->require_sub != NGX_CONF_UNSET) {
+        *what = "auth_jwtguard_require_sub";
+        s = jwtguard_verifier_set_require_sub(v, conf->require_sub ? 1 : 0);
+    }
     if (s == JWTGUARD_OK) {
         *what = "auth_jwtguard_max_token_size";
         s = jwtguard_verifier_set_max_token_size(v, conf->max_token_size);
@@ -586,7 +807,9 @@ static const char *const provider_directives[] = {
     "auth_jwtguard_issuer",        "auth_jwtguard_audience",        "auth_jwtguard_authorized_party",
     "auth_jwtguard_leeway",        "auth_jwtguard_allow_no_audience", "auth_jwtguard_require_kid",
     "auth_jwtguard_key_request",   "auth_jwtguard_key_cache",       "auth_jwtguard_key_refresh_min",
-    "auth_jwtguard_key_max_stale", "auth_jwtguard_key_max_size",    NULL};
+    "auth_jwtguard_key_max_stale", "auth_jwtguard_key_max_size",    "auth_jwtguard_permissions_claim",
+    "auth_jwtguard_access_token",  "auth_jwtguard_max_age",         "auth_jwtguard_require_exp",
+    "auth_jwtguard_require_sub",   NULL};
 
 /* One directive inside auth_jwtguard_provider { }: found in the module's own table and run on
  * the provider's configuration, so it is parsed and checked exactly as at a location. */
@@ -602,7 +825,8 @@ static char *provider_directive(ngx_conf_t *cf, ngx_command_t *dummy, void *conf
                            "\"%V\" is not allowed in auth_jwtguard_provider (a provider takes "
                            "keys, auth_jwtguard_key_request and its settings, "
                            "auth_jwtguard_issuer, audience, authorized_party, leeway, "
-                           "allow_no_audience and require_kid)",
+                           "allow_no_audience, require_kid, permissions_claim, access_token, "
+                           "max_age, require_exp and require_sub)",
                            &args[0]);
         return NGX_CONF_ERROR;
     }
@@ -610,7 +834,9 @@ static char *provider_directive(ngx_conf_t *cf, ngx_command_t *dummy, void *conf
         if (cmd->name.len != args[0].len || ngx_strncmp(cmd->name.data, args[0].data, args[0].len))
             continue;
         ngx_uint_t n = cf->args->nelts - 1;
-        ngx_uint_t ok = (cmd->type & NGX_CONF_TAKE2) ? n == 2 : n == 1; /* TAKE1 and FLAG */
+        ngx_uint_t ok = (cmd->type & NGX_CONF_TAKE23) == NGX_CONF_TAKE23 ? n == 2 || n == 3
+                        : (cmd->type & NGX_CONF_TAKE2)                    ? n == 2
+                                                                          : n == 1; /* TAKE1, FLAG */
         if (!ok) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid number of arguments in \"%V\"",
                                &cmd->name);
@@ -675,6 +901,8 @@ static char *ngx_http_auth_jwtguard_provider(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_conf_init_value(p->leeway, 0);
     ngx_conf_init_value(p->no_audience, 0);
     ngx_conf_init_value(p->require_kid, 0);
+    if (p->max_age == NGX_CONF_UNSET)
+        p->max_age = 0;
     ngx_conf_init_size_value(p->max_token_size, JWTGUARD_DEFAULT_MAX_TOKEN_SIZE);
     merge_key_settings(p, defaults);
     p->any_issuer = 0;
@@ -810,7 +1038,15 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_http_auth_jwtguard_loc_conf_t *prev = parent;
     ngx_http_auth_jwtguard_loc_conf_t *conf = child;
 
-    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_uint_value(conf->enable, prev->enable, JG_OFF);
+    ngx_conf_merge_uint_value(conf->phase, prev->phase, JG_PHASE_ACCESS);
+    ngx_conf_merge_ptr_value(conf->require, prev->require, NULL);
+    ngx_conf_merge_str_value(conf->permissions_claim, prev->permissions_claim, "");
+    ngx_conf_merge_value(conf->access_token, prev->access_token, NGX_CONF_UNSET);
+    ngx_conf_merge_sec_value(conf->max_age, prev->max_age, 0);
+    ngx_conf_merge_value(conf->require_exp, prev->require_exp, NGX_CONF_UNSET);
+    ngx_conf_merge_value(conf->require_sub, prev->require_sub, NGX_CONF_UNSET);
+    ngx_conf_merge_value(conf->strip_token, prev->strip_token, 0);
     ngx_conf_merge_str_value(conf->realm, prev->realm, "api");
     ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
     ngx_conf_merge_ptr_value(conf->issuers, prev->issuers, NULL);
@@ -904,7 +1140,10 @@ static char *ngx_http_auth_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
         conf->audiences == prev->audiences && conf->parties == prev->parties &&
         conf->leeway == prev->leeway && conf->any_issuer == prev->any_issuer &&
         conf->no_audience == prev->no_audience && conf->require_kid == prev->require_kid &&
-        conf->max_token_size == prev->max_token_size) {
+        conf->max_token_size == prev->max_token_size &&
+        conf->permissions_claim.data == prev->permissions_claim.data &&
+        conf->access_token == prev->access_token && conf->max_age == prev->max_age &&
+        conf->require_exp == prev->require_exp && conf->require_sub == prev->require_sub) {
         if (prev->verifier == NULL && build_verifier(cf, prev) != NGX_CONF_OK)
             return NGX_CONF_ERROR;
         conf->verifier = prev->verifier;
@@ -934,6 +1173,13 @@ static ngx_int_t ngx_http_auth_jwtguard_init(ngx_conf_t *cf)
     if (h == NULL)
         return NGX_ERROR;
     *h = jg_access_handler;
+    /* auth_jwtguard_phase preaccess. Handlers of a phase run in the reverse order of their
+     * registration, and this module's postconfiguration runs after limit_req's and limit_conn's
+     * (a dynamic module is loaded after the built-in ones), so it runs before them. */
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_PREACCESS_PHASE].handlers);
+    if (h == NULL)
+        return NGX_ERROR;
+    *h = jg_preaccess_handler;
     /* The capture of key requests' responses: filters at the top of the chains. */
     return jg_keys_init(cf);
 }

@@ -12,8 +12,8 @@
 //! examples/data/hs256.secret; `"alg":"RS256"` with the 3072-bit test key if the kid is
 //! "rsa-2025", else the 2048-bit one ("rsa-2024" in examples/data/jwks.json); `"alg":"none"`
 //! gets an empty signature. With `--key FILE`, FILE signs: a PKCS#8 PEM private key (RSA for
-//! RS256, P-256 for ES256) or, for HS256, a secret file (its bytes without the trailing
-//! newline). `--jwk FILE KID` prints the public JWK of the PEM private key FILE, with that kid
+//! RS256 and PS256, P-256 for ES256, Ed25519 for EdDSA) or, for HS256, a secret file (its bytes
+//! without the trailing newline). `--jwk FILE KID` prints the public JWK of the PEM private key FILE, with that kid
 //! and its algorithm (what a test identity provider publishes).
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -40,6 +40,25 @@ fn rs256(pem: &str, input: &str) -> Vec<u8> {
     let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem).unwrap();
     SigningKey::<rsa::sha2::Sha256>::new(key)
         .sign(input.as_bytes())
+        .to_vec()
+}
+
+fn ps256(pem: &str, input: &str) -> Vec<u8> {
+    use rsa::signature::RandomizedSigner as _;
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem).unwrap();
+    let mut rng = <rand_chacha::ChaCha20Rng as rand_chacha::rand_core::SeedableRng>::seed_from_u64(
+        u64::try_from(input.len()).unwrap(),
+    );
+    rsa::pss::BlindedSigningKey::<rsa::sha2::Sha256>::new(key)
+        .sign_with_rng(&mut rng, input.as_bytes())
+        .to_vec()
+}
+
+fn eddsa(pem: &str, input: &str) -> Vec<u8> {
+    use ed25519_dalek::pkcs8::DecodePrivateKey as _;
+    let key = ed25519_dalek::SigningKey::from_pkcs8_pem(pem).unwrap();
+    ed25519_dalek::Signer::sign(&key, input.as_bytes())
+        .to_bytes()
         .to_vec()
 }
 
@@ -91,6 +110,8 @@ fn main() {
             hs256(read(file).trim_end().as_bytes(), &input)
         }
         (Some(file), h) if h.contains(r#""alg":"ES256""#) => es256(&read(file), &input),
+        (Some(file), h) if h.contains(r#""alg":"PS256""#) => ps256(&read(file), &input),
+        (Some(file), h) if h.contains(r#""alg":"EdDSA""#) => eddsa(&read(file), &input),
         (Some(file), _) => rs256(&read(file), &input),
         (None, h) if h.contains(r#""alg":"HS256""#) => {
             let secret = read(&format!("{root}/examples/data/hs256.secret"));

@@ -208,6 +208,19 @@ macro_rules! verified {
     };
 }
 
+/// [`verified!`] for the token's protected header: binds `$header` (a `json::Object`) for the
+/// rest of the enclosing closure, or returns `JWTGUARD_NULL_ARGUMENT` / `JWTGUARD_NO_RESULT`.
+macro_rules! verified_header {
+    ($result:expr => $header:ident) => {
+        // SAFETY: clause 4 of the contract (boundary.rs), for a result being read: what
+        // `verified_buf` requires.
+        let buf = unsafe { $crate::boundary::verified_buf($result) }?;
+        let Some($header) = buf.validated_header() else {
+            return Err($crate::status::jwtguard_status::JWTGUARD_NO_RESULT);
+        };
+    };
+}
+
 /// `(ptr, len)` as a slice of `T`. NULL is allowed only with `len == 0`.
 ///
 /// # Safety
@@ -831,6 +844,7 @@ pub(crate) use c_free_verifier;
 pub(crate) use {
     c_array, c_bytes, c_deinit_verifier, c_held, c_held_mut, c_kid, c_out_array, c_output,
     c_place_verifier, c_stamp, c_text, c_texts, c_write, configure, cursor, shared, verified,
+    verified_header,
 };
 #[cfg(target_has_atomic = "64")]
 pub(crate) use {c_cache, c_place_cache};

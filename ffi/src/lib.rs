@@ -46,7 +46,7 @@ pub(crate) use boundary::c_free_verifier;
 pub(crate) use boundary::{
     c_array, c_bytes, c_deinit_verifier, c_held, c_held_mut, c_kid, c_out_array, c_output,
     c_place_verifier, c_stamp, c_text, c_texts, c_write, configure, contain, cursor, flag, guard,
-    shared, verified,
+    shared, verified, verified_header,
 };
 #[cfg(target_has_atomic = "64")]
 pub(crate) use boundary::{c_cache, c_place_cache};

@@ -7,7 +7,7 @@ use core::mem::{align_of, size_of};
 #[cfg(not(feature = "small"))]
 use jwtguard_core::capacity::Capacity16K;
 use jwtguard_core::capacity::{Capacity, Capacity2K};
-use jwtguard_core::json::Text;
+use jwtguard_core::json::{Object, Text};
 #[cfg(feature = "metadata")]
 use jwtguard_core::lists::FieldSpec;
 #[cfg(feature = "metadata")]
@@ -22,6 +22,7 @@ use crate::status::jwtguard_status::{self, *};
 use crate::verifier::jwtguard_verifier;
 use crate::{
     c_array, c_bytes, c_held, c_out_array, c_output, c_text, c_write, cursor, guard, verified,
+    verified_header,
 };
 
 pub(crate) const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
@@ -182,6 +183,15 @@ impl Held<'_> {
             Held::Default(b) => b.validated_claims(),
             #[cfg(not(feature = "small"))]
             Held::Large(b) => b.validated_claims(),
+        }
+    }
+
+    /// The buffer's validated protected header (see `TokenBuf::validated_header`).
+    pub(crate) fn validated_header(&self) -> Option<Object<'_>> {
+        match self {
+            Held::Default(b) => b.validated_header(),
+            #[cfg(not(feature = "small"))]
+            Held::Large(b) => b.validated_header(),
         }
     }
 }
@@ -534,5 +544,60 @@ pub unsafe extern "C" fn jwtguard_result_exp(
     guard(|| {
         verified!(result => claims);
         c_write!(exp, claims.expires_at().unwrap_or(0))
+    })
+}
+
+/// Copy the whole validated claims set as compact JSON (no whitespace outside strings; strings
+/// exactly as signed, escapes kept) into `(out, cap)`; `*out_len` gets its length, or the size
+/// needed with `JWTGUARD_BUFFER_TOO_SMALL`. For a gateway that hands the payload on (nginx's
+/// `$jwt_payload`).
+///
+/// # Safety
+/// As for `jwtguard_result_claims_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_payload(
+    result: *const jwtguard_result,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        verified!(result => claims);
+        let object = claims.object();
+        c_output!(out, cap, out_len, |buf: &mut [u8]| Ok(
+            object.write_compact(buf)
+        ))
+    })
+}
+
+/// Copy the member `name` of a verified token's protected header (RFC 7515 §4: `alg`, `kid`,
+/// `typ`, ...) into `(out, cap)`: a string as its unescaped UTF-8 text, any other value as
+/// compact JSON; `JWTGUARD_CLAIM_NOT_FOUND` when the header has no such member. The signature
+/// covers the header, so what this reads is authenticated; it is never read from the raw
+/// token.
+///
+/// # Safety
+/// `(name, name_len)` readable; other pointers as for `jwtguard_result_claims_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_header(
+    result: *const jwtguard_result,
+    name: *const u8,
+    name_len: usize,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_status {
+    guard(|| {
+        verified_header!(result => header);
+        let name = c_text!(name, name_len)?;
+        let value = header.get(name).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
+        if out_len.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        let mut cursor = cursor!(out, cap)?;
+        put_claim(value.text(), &mut cursor)?;
+        let needed = cursor.needed();
+        c_write!(out_len, needed)?;
+        fits(needed, cap)
     })
 }

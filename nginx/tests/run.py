@@ -208,14 +208,19 @@ class Runner:
         make_pki(conf)
         self.keyfiles = {}
         for kid, alg in (("a1", "rsa"), ("a2", "rsa"), ("a3", "rsa"), ("b1", "ec"), ("b2", "ec"),
-                         ("b3", "ec"), ("c1", "ec")):
+                         ("b3", "ec"), ("c1", "ec"), ("ed1", "ed25519")):
             path = os.path.join(self.prefix, "keys", f"{kid}.pem")
             if alg == "rsa":
                 openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
                         "-out", path, cwd=self.prefix)
-            else:
+            elif alg == "ec":
                 openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
                         "-out", path, cwd=self.prefix)
+            else:
+                openssl("genpkey", "-algorithm", "ED25519", "-out", path, cwd=self.prefix)
+            # Its public key, for auth_jwtguard_key_pem (keys/KID.pub.pem).
+            openssl("pkey", "-in", path, "-pubout", "-out",
+                    os.path.join(self.prefix, "keys", f"{kid}.pub.pem"), cwd=self.prefix)
             self.keyfiles[kid] = path
         self.jwks = {}
         for line in open(os.path.join(ROOT, "examples", "data", "jwks.json")):
@@ -223,6 +228,8 @@ class Runner:
             if m:
                 self.jwks[m.group(1)] = line.strip().rstrip(",")
         for kid, path in self.keyfiles.items():
+            if kid.startswith("ed"):
+                continue  # (published by no test identity provider)
             self.jwks[kid] = subprocess.run([MINT, "--jwk", path, kid], check=True,
                                             capture_output=True, text=True).stdout.strip()
         # A hostile IdP's key set: its own key, and a secret anyone can read.

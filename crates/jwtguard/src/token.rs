@@ -78,7 +78,7 @@ use crate::claims::Claims;
 use crate::claims::ClaimsIndex;
 use crate::error::Rejection;
 use crate::header::Header;
-use crate::json::Str;
+use crate::json::{Object, Str};
 use crate::keys::KeyRing;
 use crate::lists::PolicyLists;
 use crate::policy::Policy;
@@ -158,6 +158,18 @@ impl<C: Capacity> TokenBuf<C> {
         // them, and it clears `validated` first); a failure here would be a bug.
         Claims::rebuild(raw, &self.index).map(ValidatedClaims::new)
     }
+
+    /// The protected header (RFC 7515 §4) of the last token parsed into this buffer, under the
+    /// same rule as [`TokenBuf::validated_claims`]: `None` unless that token passed the whole
+    /// chain. The signature covers the header, so its members are as authenticated as the
+    /// claims (a gateway's header variables read them from here, not from the raw token).
+    pub fn validated_header(&self) -> Option<Object<'_>> {
+        if !self.validated {
+            return None;
+        }
+        let raw = self.bytes.as_ref().get(..usize::from(self.payload_start))?;
+        Object::from_validated(raw)
+    }
 }
 
 impl<C: Capacity> TokenBuf<C> {
@@ -175,13 +187,17 @@ impl<C: Capacity> TokenBuf<C> {
             .iter()
             .rposition(|&b| b == b'.')
             .ok_or(Error::Malformed)?;
+        let h = token.get(..first).ok_or(Error::Malformed)?;
         let p = token
             .get(first.saturating_add(1)..last)
             .ok_or(Error::Malformed)?;
+        // The header goes first, as a parse puts it: `validated_header` reads it on a hit too.
         let mut rest = self.bytes.as_mut();
-        let payload = take(&mut rest, p)?;
-        self.payload_start = 0;
-        self.payload_end = u16::try_from(payload.len()).map_err(|_| Error::TokenTooLong)?;
+        let header_len = take(&mut rest, h)?.len();
+        let payload_len = take(&mut rest, p)?.len();
+        self.payload_start = u16::try_from(header_len).map_err(|_| Error::TokenTooLong)?;
+        self.payload_end = u16::try_from(header_len.saturating_add(payload_len))
+            .map_err(|_| Error::TokenTooLong)?;
         self.index = *index;
         Ok(())
     }

@@ -269,3 +269,39 @@ fn a_verifier_changed_in_place_gets_a_new_fingerprint() {
         "back to the same configuration, the same print"
     );
 }
+
+/// The protected header is read back from the buffer after a verify and after a hit alike
+/// (`TokenBuf::validated_header`, nginx's `$jwt_header_*`), and never after a failure.
+#[test]
+fn the_header_is_there_after_a_verify_and_a_hit() {
+    let v = two_key_verifier(POLICY, true);
+    let cv = v.cached();
+    let mut slots = [CacheEntry::EMPTY; 16];
+    let mut cache = VerifyCache::new(&mut slots);
+    let t = token_k1();
+    let kid = |buf: &TokenBuf| {
+        buf.validated_header()
+            .and_then(|h| h.get("kid"))
+            .and_then(|k| k.as_str())
+            .map(|k| k.to_string())
+    };
+    let mut buf = TokenBuf::new();
+    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    assert_eq!(kid(&buf).as_deref(), Some("k1"), "after a verify");
+    let mut buf = TokenBuf::new();
+    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    assert_eq!(cache.stats(), (1, 1));
+    assert_eq!(kid(&buf).as_deref(), Some("k1"), "after a hit");
+    let h = buf.validated_header().unwrap();
+    assert_eq!(h.get("alg").and_then(|a| a.as_str()).unwrap(), "HS256");
+    let mut out = [0u8; 64];
+    let n = h.write_compact(&mut out);
+    assert_eq!(&out[..n], br#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#);
+    // A refused hit (expired) leaves no header.
+    let mut buf = TokenBuf::new();
+    assert!(
+        cv.verify(&mut cache, t.as_bytes(), NOW + 60, &mut buf)
+            .is_err()
+    );
+    assert!(buf.validated_header().is_none());
+}

@@ -194,9 +194,25 @@ static void test_accessors(const jwtguard_verifier *v) {
     uint64_t exp = 0;
     CHECK_STATUS(jwtguard_result_exp(&r, &exp), JWTGUARD_OK);
     CHECK(exp == NOW + 3600);
+    /* The whole payload, compact; and the protected header's members (authenticated by the
+     * same signature). */
+    CHECK_STATUS(jwtguard_result_payload(&r, out, sizeof out, &len), JWTGUARD_OK);
+    CHECK(len > 0 && out[0] == '{' && out[len - 1] == '}' && contains(out, len, "\"sub\":\"user_24601\"") &&
+          contains(out, len, "\"user_data\":{\"name\":\"Jean Valjean\"") && !contains(out, len, ": "));
+    CHECK_STATUS(jwtguard_result_payload(&r, NULL, 0, &needed), JWTGUARD_BUFFER_TOO_SMALL);
+    CHECK(needed == len);
+    CHECK_STATUS(jwtguard_result_header(&r, S("alg"), out, sizeof out, &len), JWTGUARD_OK);
+    CHECK(len == 5 && memcmp(out, "RS256", 5) == 0);
+    CHECK_STATUS(jwtguard_result_header(&r, S("kid"), out, sizeof out, &len), JWTGUARD_OK);
+    CHECK(len == 8 && memcmp(out, "rsa-2024", 8) == 0);
+    CHECK_STATUS(jwtguard_result_header(&r, S("x5u"), out, sizeof out, &len), JWTGUARD_CLAIM_NOT_FOUND);
+    CHECK_STATUS(jwtguard_result_header(&r, S("alg"), out, 2, &len), JWTGUARD_BUFFER_TOO_SMALL);
+    CHECK(len == 5);
     /* a failed result has no claims */
     CHECK_STATUS(verify(v, samples[EXPIRED], &r), JWTGUARD_EXPIRED);
     CHECK_STATUS(jwtguard_result_claims_json(&r, out, sizeof out, &len), JWTGUARD_NO_RESULT);
+    CHECK_STATUS(jwtguard_result_payload(&r, out, sizeof out, &len), JWTGUARD_NO_RESULT);
+    CHECK_STATUS(jwtguard_result_header(&r, S("alg"), out, sizeof out, &len), JWTGUARD_NO_RESULT);
     CHECK(jwtguard_result_field(&r) == -1);
     /* a result never filled is recognised as such */
     jwtguard_result blank;

@@ -100,6 +100,10 @@ int main() {
     jwtguard::Result large = fetched.verify_cached_large(cache, valid, NOW);
     CHECK(first.ok() && again.ok() && large.ok());
     CHECK(again.claim("sub") == first.claim("sub"));
+    // A hit keeps the header and the payload as a verify does.
+    CHECK(again.header("kid") == first.header("kid") && first.header("alg") == "RS256");
+    CHECK(!first.header("x5u").has_value());
+    CHECK(again.payload() == first.payload() && first.payload().value_or("").find("\"sub\":\"user_24601\"") != std::string::npos);
     CHECK(cache.stats().first == 2 && cache.stats().second == 1);
     CHECK(fetched.verify_cached(cache, valid, NOW + 7200).status() == JWTGUARD_EXPIRED);
   }

@@ -212,6 +212,11 @@ impl<'a> Object<'a> {
         self.raw
     }
 
+    /// Write the object as compact JSON ([`Value::write_compact`]'s rules and return value).
+    pub fn write_compact(&self, out: &mut [u8]) -> usize {
+        Value { raw: self.raw }.write_compact(out)
+    }
+
     /// `{}`.
     pub(crate) fn empty() -> Object<'static> {
         Object { raw: b"{}" }
