@@ -199,6 +199,108 @@
 // `JWTGUARD_VERIFIER_STORAGE_SIZE` in 8-byte words.
 #define JWTGUARD_VERIFIER_STORAGE_WORDS (JWTGUARD_VERIFIER_STORAGE_SIZE / 8)
 
+#if !defined(JWTGUARD_SMALL)
+// The token's format (segments, base64url, JSON).
+#define JWTGUARD_CHECK_FORMAT 1
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// The protected header (`alg`, `crit`, `cty`).
+#define JWTGUARD_CHECK_HEADER 2
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// Which keys the header's `kid` and `alg` select.
+#define JWTGUARD_CHECK_KEY_SELECTION 3
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// One candidate key tried (its `kid` and algorithm in the step).
+#define JWTGUARD_CHECK_KEY 4
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// Whether a key verified the signature; when not, the walk ends here (claims unread).
+#define JWTGUARD_CHECK_SIGNATURE 5
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// The header's `typ`.
+#define JWTGUARD_CHECK_TYPE 6
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// The claims set's format.
+#define JWTGUARD_CHECK_CLAIMS 7
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `exp`.
+#define JWTGUARD_CHECK_EXP 8
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `nbf`.
+#define JWTGUARD_CHECK_NBF 9
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `iat`.
+#define JWTGUARD_CHECK_IAT 10
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// The maximum age.
+#define JWTGUARD_CHECK_MAX_AGE 11
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `iss`.
+#define JWTGUARD_CHECK_ISS 12
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `aud`.
+#define JWTGUARD_CHECK_AUD 13
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `azp`.
+#define JWTGUARD_CHECK_AZP 14
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `sub`.
+#define JWTGUARD_CHECK_SUB 15
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `client_id` (RFC 9068).
+#define JWTGUARD_CHECK_CLIENT_ID 16
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// `jti` (RFC 9068).
+#define JWTGUARD_CHECK_JTI 17
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// The required permissions.
+#define JWTGUARD_CHECK_PERMISSIONS 18
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// The required metadata fields.
+#define JWTGUARD_CHECK_METADATA 19
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// How many steps one walk can have at most: format, header, a key per candidate (at most the
+// verifier's `JWTGUARD_MAX_KEYS`) or the key selection, the signature, and the policy's rules
+// (one per check). An array of this many always holds the whole walk.
+#define JWTGUARD_EXPLAIN_MAX_STEPS (JWTGUARD_MAX_KEYS + 20)
+#endif
+
 // Bytes of `jwtguard_providers`: three header words and one pointer per provider.
 #define JWTGUARD_PROVIDERS_SIZE (24 + (8 * JWTGUARD_MAX_PROVIDERS))
 
@@ -422,6 +524,22 @@ typedef struct jwtguard_large_result {
 } jwtguard_large_result;
 #endif
 
+#if !defined(JWTGUARD_SMALL)
+// One check of a walk and its outcome. Written by `jwtguard_explain`, never read.
+typedef struct jwtguard_check {
+  // `JWTGUARD_CHECK_*`.
+  uint32_t check;
+  // `JWTGUARD_OK`, or why the check failed.
+  enum jwtguard_status status;
+  // For `JWTGUARD_CHECK_HEADER` and `_KEY`: the token's algorithm (`JWTGUARD_ALG_*`), which
+  // the key is bound to; else 0.
+  uint32_t algorithm;
+  // For `JWTGUARD_CHECK_KEY`: the key's `kid` as loaded, pointing into the verifier (valid
+  // while it is); `{NULL, 0}` for a key without one, and for every other check.
+  struct jwtguard_str kid;
+} jwtguard_check;
+#endif
+
 // What `jwtguard_verifier_add_jwks_report` did with a key set.
 typedef struct jwtguard_jwks_report {
   // Keys loaded.
@@ -566,6 +684,37 @@ uint64_t jwtguard_time_floor_raise(const struct jwtguard_verifier *verifier,
                                    const struct jwtguard_result *result,
                                    uint64_t now,
                                    uint64_t floor);
+
+#if !defined(JWTGUARD_SMALL)
+// Verify `(token, token_len)` as `jwtguard_verify` would (same verifier, `now`, required
+// permissions) and list every check it runs into `steps` (room for `cap`): the format, the
+// header, each candidate key tried and why it failed, the signature, then every rule of the
+// policy that applies, each with its outcome. `*n_steps` gets the number of steps the walk
+// has; when it is over `cap` the array holds the first `cap`. Returns the verdict:
+// `jwtguard_verify`'s status for the same call. The walk never reads the claims of a token
+// whose signature fails: it ends at `JWTGUARD_CHECK_SIGNATURE`. For operators: it verifies
+// the token twice, so keep it off the hot path (a debug log, a CLI).
+//
+// # Safety
+// `verifier` valid; `(token, token_len)` readable; `required` NULL or `n_required` readable
+// `jwtguard_str`; `steps` NULL (with `cap` 0) or `cap` writable `jwtguard_check`; `n_steps`
+// writable.
+enum jwtguard_status jwtguard_explain(const struct jwtguard_verifier *verifier,
+                                      const uint8_t *token,
+                                      size_t token_len,
+                                      uint64_t now,
+                                      const struct jwtguard_str *required,
+                                      size_t n_required,
+                                      struct jwtguard_check *steps,
+                                      size_t cap,
+                                      size_t *n_steps);
+#endif
+
+#if !defined(JWTGUARD_SMALL)
+// The name of check `code` ("exp", "signature"), static and NUL-terminated; NULL for a code
+// that is not a check.
+const char *jwtguard_check_name(uint32_t code);
+#endif
 
 // Load a public key bound to `alg` (a `JWTGUARD_ALG_*` code) from PEM: "PUBLIC KEY" (SPKI of
 // an RSA, EC P-256/P-384 or Ed25519 key) or "RSA PUBLIC KEY". The key must fit the algorithm

@@ -201,6 +201,23 @@ class Cache {
   jwtguard_cache *cache_ = nullptr;
 };
 
+/// One check of Verifier::explain() and its outcome; for a key tried, its kid (copied: it
+/// outlives the verifier) and algorithm.
+struct Check {
+  uint32_t check = 0;  ///< JWTGUARD_CHECK_*
+  jwtguard_status status = JWTGUARD_OK;
+  uint32_t algorithm = 0;  ///< JWTGUARD_ALG_*, for the header and a key; else 0
+  std::optional<std::string> kid;
+  /// "exp", "signature", ...
+  const char *name() const noexcept { return jwtguard_check_name(check); }
+};
+
+/// What Verifier::explain() found: the verify's verdict and every check in order.
+struct Explanation {
+  jwtguard_status verdict = JWTGUARD_OK;
+  std::vector<Check> checks;
+};
+
 class Verifier {
  public:
   Verifier() : v_(jwtguard_verifier_new(), jwtguard_verifier_free) {
@@ -294,6 +311,27 @@ class Verifier {
     Result out;
     out.verifier_ = v_;
     out.status_ = jwtguard_verify(v_.get(), bytes(token), token.size(), now, req.empty() ? nullptr : req.data(), req.size(), &out.raw_);
+    return out;
+  }
+
+  /// Every check verify() runs on `token`, in order, with its outcome (jwtguard_explain):
+  /// for an operator asking why a token is refused. It verifies the token twice; keep it off
+  /// the hot path.
+  Explanation explain(std::string_view token, uint64_t now, const std::vector<std::string_view> &required = {}) const {
+    std::vector<jwtguard_str> req = strs(required);
+    std::vector<jwtguard_check> raw(JWTGUARD_EXPLAIN_MAX_STEPS);
+    size_t n = 0;
+    Explanation out;
+    out.verdict = jwtguard_explain(v_.get(), bytes(token), token.size(), now, req.empty() ? nullptr : req.data(),
+                                   req.size(), raw.data(), raw.size(), &n);
+    for (size_t i = 0; i < n && i < raw.size(); i++) {
+      Check c;
+      c.check = raw[i].check;
+      c.status = raw[i].status;
+      c.algorithm = raw[i].algorithm;
+      if (raw[i].kid.ptr != nullptr) c.kid = std::string(reinterpret_cast<const char *>(raw[i].kid.ptr), raw[i].kid.len);
+      out.checks.push_back(std::move(c));
+    }
     return out;
   }
 

@@ -818,6 +818,68 @@ static ngx_int_t header_variable(ngx_http_request_t *r, ngx_http_variable_value_
     return result_variable(r, v, jwtguard_result_header, &name);
 }
 
+/* $jwtguard_explain: every check of this request's token, in order, for a debug log format:
+ * `format=OK header=OK key[rsa-2024/RS256]=OK signature=OK ... exp=EXPIRED aud=INVALID_AUDIENCE`
+ * (jwtguard_explain; a token whose signature fails ends at `signature=`, its claims unread).
+ * It verifies the token again when the log line is written: for debugging, not for every
+ * request's access log. Not found where the module did not look at a token, and in locations
+ * with auth_jwtguard_providers (a walk is one verifier's). */
+static ngx_int_t explain_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                  uintptr_t data)
+{
+    (void)data;
+    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
+    v->not_found = 1;
+    if (ctx == NULL || ctx->verifier == NULL || ctx->token.len == 0)
+        return NGX_OK;
+    ngx_http_auth_jwtguard_loc_conf_t *lcf =
+        ngx_http_get_module_loc_conf(r, ngx_http_auth_jwtguard_module);
+    jwtguard_check *steps = ngx_palloc(r->pool, sizeof(jwtguard_check) * JWTGUARD_EXPLAIN_MAX_STEPS);
+    if (steps == NULL)
+        return NGX_ERROR;
+    size_t n = 0;
+    jwtguard_status verdict =
+        jwtguard_explain(ctx->verifier, ctx->token.data, ctx->token.len, (uint64_t)ngx_time(),
+                         lcf->required, lcf->n_required, steps, JWTGUARD_EXPLAIN_MAX_STEPS, &n);
+    if (n > JWTGUARD_EXPLAIN_MAX_STEPS)
+        n = JWTGUARD_EXPLAIN_MAX_STEPS;
+    /* A step is at most a name, a kid (JWTGUARD_MAX_TEXT), an algorithm and a status name. */
+    size_t cap = n * (JWTGUARD_MAX_TEXT + 96) + 64;
+    u_char *buf = ngx_pnalloc(r->pool, cap), *p = buf, *last = buf + cap;
+    if (buf == NULL)
+        return NGX_ERROR;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            *p++ = ' ';
+        for (const char *c = jwtguard_check_name(steps[i].check); c != NULL && *c; c++)
+            *p++ = *c == ' ' ? '_' : (u_char)*c;
+        if (steps[i].check == JWTGUARD_CHECK_KEY) {
+            *p++ = '[';
+            /* The kid as loaded (from configuration or the identity provider's key set):
+             * printable ASCII only in a log line. */
+            for (size_t k = 0; k < steps[i].kid.len && k < JWTGUARD_MAX_TEXT; k++) {
+                u_char ch = steps[i].kid.ptr[k];
+                *p++ = ch > 0x20 && ch < 0x7f && ch != ']' && ch != '"' ? ch : '?';
+            }
+            if (steps[i].kid.ptr == NULL)
+                p = ngx_cpymem(p, "-", 1);
+            const char *alg = jwtguard_algorithm_name(steps[i].algorithm);
+            p = ngx_slprintf(p, last, "/%s]", alg != NULL ? alg : "?");
+        }
+        const char *name = jwtguard_error_name(steps[i].status);
+        if (ngx_strncmp(name, "JWTGUARD_", 9) == 0)
+            name += 9;
+        p = ngx_slprintf(p, last, "=%s", name);
+    }
+    (void)verdict;
+    v->data = buf;
+    v->len = (size_t)(p - buf);
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    return NGX_OK;
+}
+
 /* $jwtguard_provider: the name of the provider whose key verified the token (a location with
  * auth_jwtguard_providers); not found otherwise. */
 static ngx_int_t provider_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
@@ -856,6 +918,12 @@ ngx_int_t jg_add_variables(ngx_conf_t *cf)
     if (v == NULL)
         return NGX_ERROR;
     v->get_handler = sub_variable;
+
+    ngx_str_t explain = ngx_string("jwtguard_explain");
+    v = ngx_http_add_variable(cf, &explain, NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL)
+        return NGX_ERROR;
+    v->get_handler = explain_variable;
 
     ngx_str_t payload = ngx_string("jwt_payload");
     v = ngx_http_add_variable(cf, &payload, NGX_HTTP_VAR_NOCACHEABLE);

@@ -61,6 +61,9 @@ static const char *usage_text =
     "  --max-token-size N        accept tokens of up to N bytes (default 2048, at most the\n"
     "                            library's capacity, 16384 on hosts)\n"
     "  --bearer                  inputs are Authorization header values\n"
+    "  --explain                 list every check for each token, in order, with its outcome:\n"
+    "                            each key tried (kid, alg) and why it failed, then each claim\n"
+    "                            rule (the claims of a token whose signature fails are not read)\n"
     "Numbers are decimal digits only (no sign, no spaces), at most 2^64-1. Lines on stdin are\n"
     "at most the capacity plus 256 bytes; a longer one is rejected (JWTGUARD_TOKEN_TOO_LONG).\n"
     "Giving no token at all is a usage error.\n"
@@ -76,6 +79,7 @@ struct options {
     uint64_t now;
     bool now_set;
     bool bearer;
+    bool explain;
     jwtguard_providers set; /* over `providers`, when there are several */
     jwtguard_str required[MAX_REQUIRED];
     size_t n_required;
@@ -161,6 +165,8 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
         s = jwtguard_verifier_set_access_token_profile(v, 1);
     } else if (!strcmp(opt, "--bearer")) {
         o->bearer = true;
+    } else if (!strcmp(opt, "--explain")) {
+        o->explain = true;
     } else if (!strcmp(opt, "--any-iss")) {
         s = jwtguard_verifier_allow_any_issuer(v);
     } else if (!strcmp(opt, "--no-aud")) {
@@ -318,6 +324,30 @@ static void json_string(const char *s, size_t n) {
     putchar('"');
 }
 
+/* --explain: every check for one token, as one JSON line:
+ * {"ok":false,"code":"JWTGUARD_EXPIRED","checks":[{"check":"format","code":"JWTGUARD_OK"},
+ *  ...,{"check":"key","kid":"rsa-2024","alg":"RS256","code":"JWTGUARD_OK"},...]} */
+static bool explain_one(const struct options *o, const uint8_t *token, size_t token_len) {
+    static jwtguard_check steps[JWTGUARD_EXPLAIN_MAX_STEPS];
+    size_t n = 0;
+    jwtguard_status s = jwtguard_explain(o->verifier, token, token_len, o->now, o->required, o->n_required,
+                                         steps, JWTGUARD_EXPLAIN_MAX_STEPS, &n);
+    printf("{\"ok\":%s,\"code\":\"%s\",\"checks\":[", s == JWTGUARD_OK ? "true" : "false",
+           jwtguard_error_name(s));
+    for (size_t i = 0; i < n && i < JWTGUARD_EXPLAIN_MAX_STEPS; i++) {
+        printf("%s{\"check\":\"%s\"", i ? "," : "", jwtguard_check_name(steps[i].check));
+        if (steps[i].check == JWTGUARD_CHECK_KEY) {
+            fputs(",\"kid\":", stdout);
+            if (steps[i].kid.ptr) json_string((const char *)steps[i].kid.ptr, steps[i].kid.len);
+            else fputs("null", stdout);
+        }
+        if (steps[i].algorithm) printf(",\"alg\":\"%s\"", jwtguard_algorithm_name(steps[i].algorithm));
+        printf(",\"code\":\"%s\"}", jwtguard_error_name(steps[i].status));
+    }
+    puts("]}");
+    return s == JWTGUARD_OK;
+}
+
 /* Verify one input; prints its line and returns whether it verified. */
 static bool verify_one(const struct options *o, const char *input, size_t len) {
     const uint8_t *token = (const uint8_t *)input;
@@ -328,6 +358,7 @@ static bool verify_one(const struct options *o, const char *input, size_t len) {
     static jwtguard_large_result large;
     const jwtguard_result *res = jwtguard_large_result_get(&large);
     if (o->bearer) s = jwtguard_bearer_token((const uint8_t *)input, len, &token, &token_len);
+    if (s == JWTGUARD_OK && o->explain) return explain_one(o, token, token_len);
     if (s == JWTGUARD_OK && o->n_providers > 1)
         s = jwtguard_providers_verify_large(&o->set, token, token_len, o->now, o->required, o->n_required, &large);
     else if (s == JWTGUARD_OK)
@@ -429,6 +460,11 @@ int main(int argc, char **argv) {
             free_options(&o);
             return fail_status("cannot apply", "--max-token-size", s);
         }
+    }
+    if (o.explain && o.n_providers > 1) {
+        /* The walk is one verifier's: with several providers, explain each on its own. */
+        free_options(&o);
+        return fail_usage("--explain takes one provider's keys and policy", NULL);
     }
     if (o.n_providers > 1) {
         jwtguard_status s = jwtguard_providers_init(&o.set, sizeof o.set);

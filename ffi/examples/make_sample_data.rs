@@ -376,6 +376,7 @@ fn main() {
     algorithm_samples(&out);
     provider_samples(&out, &s1);
     rsa4096_samples(&out);
+    explain_samples(&out, &s1);
 }
 
 /// Two providers and tokens that tell binding apart from pooling (`providers.tokens.txt`):
@@ -680,4 +681,81 @@ fn algorithm_samples(out: &str) {
     )
     .unwrap();
     std::fs::write(format!("{out}/algs.tokens.txt"), tokens).unwrap();
+}
+
+/// Tokens that fail in none, one, two and five ways, and before the signature, under the
+/// bundled policy (`policy.args`), with what `jwtguard_explain` must answer
+/// (`explain.cases.txt`): the C tests and the CLI's read the same table.
+fn explain_samples(out: &str, key: &Signer_) {
+    let rs = r#"{"alg":"RS256","typ":"JWT","kid":"rsa-2024"}"#;
+    let user = r#""permissions":["leagues:read"],"user_data":{"name":"Jean Valjean"}"#;
+    let body = |iss: &str, aud: &str, azp: &str, exp: u64, nbf: u64| {
+        format!(
+            r#"{{"iss":"{iss}","sub":"user_24601","aud":"{aud}","azp":"{azp}","exp":{exp},"nbf":{nbf},"iat":{},{user}}}"#,
+            NOW - 60
+        )
+    };
+    let (iss, aud, azp) = (
+        "https://issuer.example",
+        "api.example",
+        "https://app.example",
+    );
+    let good = body(iss, aud, azp, NOW + 3600, NOW - 60);
+    let forged = {
+        let t = token(rs, &good, key);
+        let mut parts: Vec<String> = t.split('.').map(String::from).collect();
+        parts[1] = b64(body("https://evil.example", "x", "x", NOW - 1, NOW + 600).as_bytes());
+        parts.join(".")
+    };
+    let cases = [
+        ("none", "JWTGUARD_OK", "-", token(rs, &good, key)),
+        (
+            "one",
+            "JWTGUARD_EXPIRED",
+            "exp",
+            token(rs, &body(iss, aud, azp, NOW - 1, NOW - 60), key),
+        ),
+        (
+            "two",
+            "JWTGUARD_EXPIRED",
+            "exp,aud",
+            token(rs, &body(iss, "other.example", azp, NOW - 1, NOW - 60), key),
+        ),
+        (
+            "five",
+            "JWTGUARD_EXPIRED",
+            "exp,nbf,iss,aud,azp",
+            token(
+                rs,
+                &body(
+                    "https://evil.example",
+                    "other.example",
+                    "https://evil.example",
+                    NOW - 1,
+                    NOW + 600,
+                ),
+                key,
+            ),
+        ),
+        (
+            "claims changed after signing (they would fail five ways): the walk ends at the signature",
+            "JWTGUARD_INVALID_SIGNATURE",
+            "signature",
+            forged,
+        ),
+        (
+            "a kid the key set does not have",
+            "JWTGUARD_UNKNOWN_KEY",
+            "key selection",
+            token(r#"{"alg":"RS256","kid":"rsa-1999"}"#, &good, key),
+        ),
+    ];
+    let mut text = String::from(
+        "# jwtguard_explain under policy.args at 1700000000: WAYS | VERDICT | FAILING CHECKS (in\n\
+         # order, keys left out; - for none) | TOKEN.\n",
+    );
+    for (ways, verdict, failing, t) in cases {
+        writeln!(text, "{ways} | {verdict} | {failing} | {t}").unwrap();
+    }
+    std::fs::write(format!("{out}/explain.cases.txt"), text).unwrap();
 }

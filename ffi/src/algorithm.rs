@@ -49,6 +49,15 @@ const CODES: [(u32, Algorithm); 12] = [
     (JWTGUARD_ALG_EDDSA, Algorithm::EdDSA),
 ];
 
+/// The code of `alg` (0 for none: every algorithm has one, the table is total).
+#[cfg(not(feature = "small"))]
+pub(crate) fn code_of(alg: Algorithm) -> u32 {
+    CODES
+        .iter()
+        .find(|(_, a)| *a == alg)
+        .map_or(0, |(code, _)| *code)
+}
+
 /// The algorithm a code stands for: an unknown code is `JWTGUARD_INVALID_ARGUMENT`, a known
 /// one this build leaves out `JWTGUARD_UNSUPPORTED_ALGORITHM`.
 pub(crate) fn algorithm(code: u32) -> Result<Algorithm, jwtguard_status> {

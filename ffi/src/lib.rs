@@ -33,6 +33,8 @@ mod boundary;
 mod cache;
 mod capacity;
 mod clock;
+#[cfg(not(feature = "small"))]
+mod explain;
 mod keys;
 mod policy;
 mod providers;

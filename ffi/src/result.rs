@@ -162,7 +162,7 @@ pub struct jwtguard_str {
 
 impl jwtguard_str {
     /// `{NULL, 0}`: no value.
-    const NONE: Self = Self {
+    pub(crate) const NONE: Self = Self {
         ptr: core::ptr::null(),
         len: 0,
     };

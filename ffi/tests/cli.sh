@@ -175,6 +175,29 @@ case_ "--field with a JSON Pointer and a name" 0 '"metadata":{"who":"user_24601"
 case_ "--field with a JSON Pointer holding a colon" 0 '"metadata":{"iss":"https://a.example"}' -- "${a_only[@]}" --field '/iss:iss' "$ptr_tok"
 case_ "--field with an escaped pointer and no name" 2 JWTGUARD_INVALID_METADATA_FIELD -- "${a_only[@]}" --field '/https:~1~1x' "$ptr_tok"
 case_ "--field with an escaped pointer and a name" 0 '"ok":true' -- "${a_only[@]}" --field '/https:~1~1x:roles' "$ptr_tok"
+# --explain over the shared table (examples/data/explain.cases.txt, the C tests read it too):
+# the verdict, then the failing checks in order, keys left out; nothing after a failed
+# signature.
+bundled=(--jwks "$data/jwks.json" "${policy[@]}" --require leagues:read --field 'user_data.name:name!')
+while IFS='|' read -r ways verdict failing tok; do
+    case "$ways" in '#'*) continue ;; esac
+    ways=$(echo $ways); verdict=$(echo $verdict); failing=$(echo $failing); tok=$(echo $tok)
+    want_status=1
+    [ "$verdict" = JWTGUARD_OK ] && want_status=0
+    out=$("$tool" "${bundled[@]}" --explain "$tok" 2>&1)
+    status=$?
+    got=$(python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); f=[c["check"] for c in d["checks"] if c["check"]!="key" and c["code"]!="JWTGUARD_OK"]; s=[i for i,c in enumerate(d["checks"]) if c["check"]=="signature" and c["code"]!="JWTGUARD_OK"]; print(d["code"]+"|"+(",".join(f) or "-")+"|"+("read-after" if s and s[0]!=len(d["checks"])-1 else "ok"))' <<<"$out")
+    if [ "$status" = "$want_status" ] && [ "$got" = "$verdict|$failing|ok" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: --explain, $ways: status $status, got $got, want $verdict|$failing|ok" >&2
+    fi
+done <"$data/explain.cases.txt"
+case_ "--explain names the key tried" 1 '{"check":"key","kid":"rsa-2024","alg":"RS256","code":"JWTGUARD_OK"}' -- \
+    "${bundled[@]}" --explain "$(token 4)"
+case_ "--explain with several providers" 2 "takes one provider" -- "${bundled[@]}" --provider --jwks "$data/jwks.json" \
+    --iss https://issuer.example --aud api.example --explain "$(token 4)"
 case_ "--help" 0 "usage:" -- --help
 case_ "--help states the number rules" 0 "digits only" -- --help
 

@@ -244,11 +244,18 @@ pub(crate) struct Candidates<'s> {
 
 impl<'s> Candidates<'s> {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &'s KeyMaterial> + '_ {
+        self.iter_with_ids().map(|(_, m)| m)
+    }
+
+    /// [`Candidates::iter`], each key with its `kid`.
+    pub(crate) fn iter_with_ids(
+        &self,
+    ) -> impl Iterator<Item = (Option<&'s [u8]>, &'s KeyMaterial)> + '_ {
         self.keys
             .iter()
-            .map(|k| &k.material)
-            .filter(|m| m.algorithm() == self.alg)
+            .filter(|k| k.material.algorithm() == self.alg)
             .take(self.limit)
+            .map(|k| (k.kid.as_deref(), &k.material))
     }
 }
 

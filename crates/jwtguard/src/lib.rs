@@ -31,7 +31,7 @@
 //! Each module imports only from the lines below its own, so the map reads top-down
 //! (`tests/layers.rs` fails on an import that points up):
 //! 1. `lib`
-//! 2. `providers`, `clock`, `cache`
+//! 2. `providers`, `clock`, `cache`, `explain`
 //! 3. `verifier`
 //! 4. `token`
 //! 5. `policy`, `jwk`
@@ -39,7 +39,7 @@
 //! 7. `metadata`, `header`, `keyfmt`, `typed`
 //! 8. `claims`, `alg`
 //! 9. `pointer`, `permissions`, `keydoc`
-//! 10. `json`, `b64`, `bearer`, `numbers`
+//! 10. `json`, `b64`, `bearer`, `numbers`, `checks`
 //! 11. `scan`, `error`, `capacity`
 //! 12. `limits`
 //!
@@ -98,9 +98,11 @@ mod b64;
 mod bearer;
 pub mod cache;
 pub mod capacity;
+mod checks;
 mod claims;
 mod clock;
 mod error;
+pub mod explain;
 mod header;
 pub mod json;
 #[cfg(feature = "jwk")]

@@ -11,6 +11,7 @@
 //!     .leeway(30);
 //! ```
 
+use crate::checks::{Check, FirstFailure, Visit, rule};
 use crate::claims::Claims;
 use crate::error::Error;
 use crate::error::Rejection;
@@ -410,26 +411,50 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
         c: &Claims<'_>,
         required: &[R],
     ) -> Result<(), Error> {
-        if self.access_token && c.client_id().is_none() {
-            return Err(Error::MissingClientId);
-        }
-        if self.access_token && c.jwt_id().is_none() {
-            return Err(Error::MissingJwtId);
+        self.walk_grants(c, required, &mut FirstFailure)
+    }
+
+    /// [`Policy::check_grants`], each rule that applies shown to `v`.
+    pub(crate) fn walk_grants<R: AsRef<str>>(
+        &self,
+        c: &Claims<'_>,
+        required: &[R],
+        v: &mut impl Visit,
+    ) -> Result<(), Error> {
+        if self.access_token {
+            rule!(
+                v,
+                Check::ClientId,
+                match c.client_id() {
+                    Some(_) => Ok(()),
+                    None => Err(Error::MissingClientId),
+                }
+            );
+            rule!(
+                v,
+                Check::JwtId,
+                match c.jwt_id() {
+                    Some(_) => Ok(()),
+                    None => Err(Error::MissingJwtId),
+                }
+            );
         }
         // A top-level name is one index lookup; a path walks from there.
         #[cfg(feature = "permissions")]
-        {
+        if !self.lists.required_permissions().is_empty() || !required.is_empty() {
             let claim = c.value(self.permissions_claim_name());
-            permissions::check(claim, self.lists.required_permissions())?;
-            permissions::check(claim, required)
+            rule!(
+                v,
+                Check::Permissions,
+                permissions::check(claim, self.lists.required_permissions())
+                    .and_then(|()| permissions::check(claim, required))
+            );
         }
         // Without the feature no permission can be required: the policy's list has no setter
         // and a request none (`Request::require`), so there is nothing to check.
         #[cfg(not(feature = "permissions"))]
-        {
-            let _ = required;
-            Ok(())
-        }
+        let _ = required;
+        Ok(())
     }
 
     /// Required metadata fields present (and the field list well formed, unless it was checked
@@ -447,32 +472,67 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
 
     /// Time, then `iss`, `aud`, `azp`, `sub`, each reporting its first failure.
     pub(crate) fn check_claims(&self, c: &Claims<'_>, now: u64) -> Result<(), Error> {
-        self.check_time(c, now)?;
+        self.walk_claims(c, now, &mut FirstFailure)
+    }
+
+    /// [`Policy::check_claims`], each rule that applies shown to `v`.
+    pub(crate) fn walk_claims(
+        &self,
+        c: &Claims<'_>,
+        now: u64,
+        v: &mut impl Visit,
+    ) -> Result<(), Error> {
+        self.walk_time(c, now, v)?;
         let issuers = self.lists.issuers();
         // RFC 9068 §2.2: an access token must carry iss and aud.
         if !issuers.is_empty() || self.access_token {
-            let iss = c.issuer().ok_or(Error::InvalidIssuer)?;
-            if !issuers.is_empty() && !issuers.iter().any(|i| iss == i.as_ref()) {
-                return Err(Error::InvalidIssuer);
-            }
+            rule!(
+                v,
+                Check::Issuer,
+                match c.issuer() {
+                    None => Err(Error::InvalidIssuer),
+                    Some(iss)
+                        if !issuers.is_empty() && !issuers.iter().any(|i| iss == i.as_ref()) =>
+                    {
+                        Err(Error::InvalidIssuer)
+                    }
+                    Some(_) => Ok(()),
+                }
+            );
         }
         let audiences = self.lists.audiences();
-        if let Some(aud) = c.audience() {
-            if !audiences.iter().any(|a| aud.contains(a.as_ref())) {
-                return Err(Error::InvalidAudience);
+        rule!(
+            v,
+            Check::Audience,
+            match c.audience() {
+                Some(aud) if !audiences.iter().any(|a| aud.contains(a.as_ref())) => {
+                    Err(Error::InvalidAudience)
+                }
+                Some(_) => Ok(()),
+                None if !audiences.is_empty() || self.access_token => Err(Error::InvalidAudience),
+                None => Ok(()),
             }
-        } else if !audiences.is_empty() || self.access_token {
-            return Err(Error::InvalidAudience);
-        }
+        );
         let parties = self.lists.authorized_parties();
         if !parties.is_empty() {
-            let azp = c.authorized_party().ok_or(Error::InvalidAuthorizedParty)?;
-            if !parties.iter().any(|p| azp == p.as_ref()) {
-                return Err(Error::InvalidAuthorizedParty);
-            }
+            rule!(
+                v,
+                Check::AuthorizedParty,
+                match c.authorized_party() {
+                    Some(azp) if parties.iter().any(|p| azp == p.as_ref()) => Ok(()),
+                    _ => Err(Error::InvalidAuthorizedParty),
+                }
+            );
         }
-        if self.require_sub && c.subject().is_none_or(|s| s.is_empty()) {
-            return Err(Error::InvalidSubject);
+        if self.require_sub {
+            rule!(
+                v,
+                Check::Subject,
+                match c.subject() {
+                    Some(s) if !s.is_empty() => Ok(()),
+                    _ => Err(Error::InvalidSubject),
+                }
+            );
         }
         Ok(())
     }
@@ -480,26 +540,55 @@ impl<'p, L: PolicyLists> Policy<'p, L> {
     /// RFC 7519 §4.1.4-§4.1.6. Sums saturate: an `exp` near `u64::MAX` plus leeway means
     /// "never", not a wrap to the past.
     pub(crate) fn check_time(&self, c: &Claims<'_>, now: u64) -> Result<(), Error> {
-        match c.expires_at() {
-            Some(exp) if now >= exp.saturating_add(self.leeway) => return Err(Error::Expired),
-            None if self.require_exp => return Err(Error::MissingExpiration),
-            _ => {}
-        }
-        let now_plus_leeway = now.saturating_add(self.leeway);
-        if c.not_before().is_some_and(|nbf| nbf > now_plus_leeway) {
-            return Err(Error::NotYetValid);
-        }
-        if c.issued_at().is_some_and(|iat| iat > now_plus_leeway) {
-            return Err(Error::IssuedInFuture);
-        }
-        if self.access_token && c.issued_at().is_none() {
-            return Err(Error::MissingIssuedAt);
-        }
-        if let Some(max_age) = self.max_age {
-            let iat = c.issued_at().ok_or(Error::MissingIssuedAt)?;
-            if now.saturating_sub(iat) > max_age.saturating_add(self.leeway) {
-                return Err(Error::TooOld);
+        self.walk_time(c, now, &mut FirstFailure)
+    }
+
+    /// [`Policy::check_time`], each rule shown to `v`.
+    pub(crate) fn walk_time(
+        &self,
+        c: &Claims<'_>,
+        now: u64,
+        v: &mut impl Visit,
+    ) -> Result<(), Error> {
+        rule!(
+            v,
+            Check::Expiration,
+            match c.expires_at() {
+                Some(exp) if now >= exp.saturating_add(self.leeway) => Err(Error::Expired),
+                None if self.require_exp => Err(Error::MissingExpiration),
+                _ => Ok(()),
             }
+        );
+        let now_plus_leeway = now.saturating_add(self.leeway);
+        rule!(
+            v,
+            Check::NotBefore,
+            match c.not_before() {
+                Some(nbf) if nbf > now_plus_leeway => Err(Error::NotYetValid),
+                _ => Ok(()),
+            }
+        );
+        rule!(
+            v,
+            Check::IssuedAt,
+            match c.issued_at() {
+                Some(iat) if iat > now_plus_leeway => Err(Error::IssuedInFuture),
+                None if self.access_token => Err(Error::MissingIssuedAt),
+                _ => Ok(()),
+            }
+        );
+        if let Some(max_age) = self.max_age {
+            rule!(
+                v,
+                Check::MaxAge,
+                match c.issued_at() {
+                    None => Err(Error::MissingIssuedAt),
+                    Some(iat) if now.saturating_sub(iat) > max_age.saturating_add(self.leeway) => {
+                        Err(Error::TooOld)
+                    }
+                    Some(_) => Ok(()),
+                }
+            );
         }
         Ok(())
     }

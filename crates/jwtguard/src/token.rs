@@ -74,6 +74,7 @@ use core::ops::Deref;
 
 use crate::alg::Algorithm;
 use crate::b64;
+use crate::checks::{Check, Visit, rule};
 use crate::claims::Claims;
 use crate::claims::ClaimsIndex;
 use crate::error::Rejection;
@@ -455,13 +456,27 @@ impl Signed<'_> {
         keys: &KeyRing<N>,
         kidless_cap: usize,
     ) -> Result<(), Error> {
+        self.walk(keys, kidless_cap, &mut |_, _| {})
+    }
+
+    /// [`Signed::check`], with each candidate key tried shown to `tried` (its `kid`, and how
+    /// it answered): what [`crate::explain`] lists.
+    #[inline(always)]
+    pub(crate) fn walk<'s, const N: usize>(
+        &self,
+        keys: &'s KeyRing<N>,
+        kidless_cap: usize,
+        tried: &mut impl FnMut(Option<&'s [u8]>, Result<(), Error>),
+    ) -> Result<(), Error> {
         let candidates = keys.select(self.alg, self.kid, kidless_cap)?;
         // Keys of one algorithm can still want different signature lengths (RSA keys of 2048
         // and 3072 bits in one JWKS), so a length mismatch only rules out that key. The token
         // is `SignatureLength` only if no candidate had its length, else `InvalidSignature`.
         let mut length_matched = false;
-        for key in candidates.iter() {
-            match key.verify(self.signing_input, self.signature) {
+        for (kid, key) in candidates.iter_with_ids() {
+            let outcome = key.verify(self.signing_input, self.signature);
+            tried(kid, outcome);
+            match outcome {
                 Ok(()) => return Ok(()),
                 Err(Error::SignatureLength) => {}
                 Err(_) => length_matched = true,
@@ -528,6 +543,34 @@ impl<'a> VerifiedToken<'a> {
         required: &[&str],
     ) -> Result<ValidatedClaims<'a>, Rejection> {
         self.validate_with(policy, |_| policy, now, required, |_| Error::InvalidIssuer)
+    }
+
+    /// Every rule of `policy` that applies, in [`VerifiedToken::validate`]'s order, each shown
+    /// to `v` ([`crate::explain`]): `typ`, the claims' format, then the rules of time, `iss`,
+    /// `aud`, `azp`, `sub`, the profile's claims, permissions (the policy's and `required`),
+    /// and the required metadata fields. Nothing is marked validated.
+    pub(crate) fn walk_policy<L: PolicyLists>(
+        self,
+        policy: &Policy<'_, L>,
+        now: u64,
+        required: &[&str],
+        v: &mut impl Visit,
+    ) -> Result<(), Error> {
+        rule!(v, Check::Type, policy.check_header(&self.header));
+        let claims = Claims::parse(self.payload, self.index);
+        rule!(v, Check::ClaimsFormat, claims.map(|_| ()));
+        let claims = claims?;
+        // Every rule is shown even after one fails (the visitor decides whether to go on).
+        let _ = policy.walk_claims(&claims, now, v);
+        let _ = policy.walk_grants(&claims, required, v);
+        if !policy.metadata_fields().is_empty() {
+            rule!(
+                v,
+                Check::Metadata,
+                policy.check_metadata(&claims).map_err(|r| r.error)
+            );
+        }
+        Ok(())
     }
 
     /// [`VerifiedToken::validate_for`] with the policy chosen once the claims are parsed:

@@ -27,6 +27,15 @@ impl<'r> Request<'r> {
         Self::default()
     }
 
+    /// The call's required permissions, whatever the build's features (a build without
+    /// `permissions` is given none: `crate::explain` passes its caller's through).
+    pub(crate) fn with_permissions(required: &'r [&'r str]) -> Self {
+        Self {
+            required_permissions: required,
+            metadata: None,
+        }
+    }
+
     /// Permissions this call requires, in addition to the policy's.
     #[cfg(feature = "permissions")]
     pub fn require(mut self, permissions: &'r [&'r str]) -> Self {

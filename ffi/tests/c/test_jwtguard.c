@@ -220,6 +220,66 @@ static void test_accessors(const jwtguard_verifier *v) {
     CHECK_STATUS(jwtguard_result_claims_json(&blank, out, sizeof out, &len), JWTGUARD_NO_RESULT);
 }
 
+/* The explain walk (explain.cases.txt, the table the CLI's tests read too): for tokens that fail
+ * in none, one, two and five ways, and before the signature, the verdict is jwtguard_verify's,
+ * the failing checks are listed in order, and nothing after a failed signature is looked at. */
+static void test_explain(const jwtguard_verifier *v) {
+    char *text = slurp("explain.cases.txt", NULL), *save = NULL;
+    int cases = 0;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#') continue;
+        char *fields[4], *f = line;
+        for (int i = 0; i < 4; i++) {
+            fields[i] = f;
+            char *bar = i < 3 ? strstr(f, " | ") : NULL;
+            if (bar) { *bar = 0; f = bar + 3; }
+        }
+        const char *verdict = fields[1], *failing = fields[2], *token = fields[3];
+        jwtguard_check steps[JWTGUARD_EXPLAIN_MAX_STEPS];
+        size_t n = 0;
+        jwtguard_status s = jwtguard_explain(v, (const uint8_t *)token, strlen(token), NOW, NULL, 0, steps,
+                                             JWTGUARD_EXPLAIN_MAX_STEPS, &n);
+        jwtguard_result r;
+        CHECK_STATUS(s, verify(v, token, &r));
+        CHECK(strcmp(jwtguard_error_name(s), verdict) == 0);
+        /* The failing checks, keys left out, joined as the table writes them. */
+        char got[256] = "";
+        bool signature_failed = false, read_after = false;
+        for (size_t i = 0; i < n; i++) {
+            if (signature_failed) read_after = true;
+            if (steps[i].check == JWTGUARD_CHECK_SIGNATURE && steps[i].status != JWTGUARD_OK) signature_failed = true;
+            if (steps[i].check == JWTGUARD_CHECK_KEY) {
+                CHECK(steps[i].algorithm == JWTGUARD_ALG_RS256 && steps[i].kid.len == 8 &&
+                      memcmp(steps[i].kid.ptr, "rsa-2024", 8) == 0);
+                continue;
+            }
+            if (steps[i].status == JWTGUARD_OK) continue;
+            if (got[0]) strcat(got, ",");
+            strcat(got, jwtguard_check_name(steps[i].check));
+        }
+        if (!got[0]) strcpy(got, "-");
+        if (strcmp(got, failing) != 0) fprintf(stderr, "explain %s: failing %s, want %s\n", fields[0], got, failing);
+        CHECK(strcmp(got, failing) == 0);
+        CHECK(!read_after);
+        cases++;
+    }
+    CHECK(cases == 6);
+    /* A short array gets the first steps and the whole count; bad arguments are refused. */
+    jwtguard_check two[2];
+    size_t n = 0;
+    CHECK_STATUS(jwtguard_explain(v, (const uint8_t *)samples[EXPIRED], strlen(samples[EXPIRED]), NOW, NULL, 0,
+                                  two, 2, &n),
+                 JWTGUARD_EXPIRED);
+    CHECK(n > 2 && two[0].check == JWTGUARD_CHECK_FORMAT && two[1].check == JWTGUARD_CHECK_HEADER);
+    CHECK_STATUS(jwtguard_explain(v, (const uint8_t *)"a.b.c", 5, NOW, NULL, 0, NULL, 0, NULL),
+                 JWTGUARD_NULL_ARGUMENT);
+    CHECK_STATUS(jwtguard_explain(NULL, (const uint8_t *)"a.b.c", 5, NOW, NULL, 0, NULL, 0, &n),
+                 JWTGUARD_NULL_ARGUMENT);
+    CHECK(jwtguard_check_name(0) == NULL && jwtguard_check_name(JWTGUARD_CHECK_METADATA + 1) == NULL);
+    CHECK(strcmp(jwtguard_check_name(JWTGUARD_CHECK_EXP), "exp") == 0);
+    free(text);
+}
+
 /* The time floor: after a verify passes the floor rises to the token's iat (NOW - 60 in the
  * samples), and a clock set back past an old token's expiry no longer accepts it. */
 static void test_time_floor(const jwtguard_verifier *v) {
@@ -807,6 +867,7 @@ int main(void) {
     test_each_sample(v);
     test_other_error_classes(v);
     test_accessors(v);
+    test_explain(v);
     test_time_floor(v);
     test_ec_point();
     test_large_token(v);

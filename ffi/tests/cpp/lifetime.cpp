@@ -107,6 +107,17 @@ int main() {
     CHECK(cache.stats().first == 2 && cache.stats().second == 1);
     CHECK(fetched.verify_cached(cache, valid, NOW + 7200).status() == JWTGUARD_EXPIRED);
   }
+  // The explain walk: the verdict, and the key's kid copied (it outlives the verifier).
+  {
+    jwtguard::Explanation e = fetched.explain(valid, NOW + 7200);
+    CHECK(e.verdict == JWTGUARD_EXPIRED);
+    bool key_named = false, exp_failed = false;
+    for (const jwtguard::Check &c : e.checks) {
+      if (c.check == JWTGUARD_CHECK_KEY) key_named = c.kid.has_value() && c.status == JWTGUARD_OK;
+      if (c.check == JWTGUARD_CHECK_EXP) exp_failed = c.status == JWTGUARD_EXPIRED && std::string(c.name()) == "exp";
+    }
+    CHECK(key_named && exp_failed);
+  }
   // An EC key from a SEC 1 point: a point that is not one is refused.
   CHECK(fetched.add_ec_point(JWTGUARD_ALG_ES256, "bad", std::string(65, '\x04')) == JWTGUARD_INVALID_PUBLIC_KEY);
   CHECK(jwtguard::algorithm("PS256").has_value());
