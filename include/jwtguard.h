@@ -1095,6 +1095,15 @@ const struct jwtguard_result *jwtguard_large_result_get(const struct jwtguard_la
 // `result` must be NULL or point to a `jwtguard_result`.
 int32_t jwtguard_result_field(const struct jwtguard_result *result);
 
+// How many signature checks the verify that filled `result` cost (keys tried against the
+// signature, in every provider of a set; at most 255), whatever its verdict: 0 for a token
+// refused before a key was chosen, for a verify cache's hit, and for NULL or a result never
+// filled. For capacity planning: kid-less tokens and rotating key sets multiply them.
+//
+// # Safety
+// `result` must be NULL or point to a `jwtguard_result`.
+uint32_t jwtguard_result_keys_tried(const struct jwtguard_result *result);
+
 // Which provider of the `jwtguard_providers` set verified the token (the order they were
 // added, from 0), or -1: for a failed verify, and for a result of `jwtguard_verify`. The
 // accessor `jwtguard_result_metadata` wants that provider's verifier.

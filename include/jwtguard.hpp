@@ -130,6 +130,9 @@ class Result {
   /// Which metadata field a JWTGUARD_MISSING_METADATA_FIELD is about (from 0), or -1.
   int field() const noexcept { return jwtguard_result_field(raw()); }
 
+  /// The signature checks the verify cost (keys tried), whatever its verdict.
+  uint32_t keys_tried() const noexcept { return jwtguard_result_keys_tried(raw()); }
+
   /// Which provider of a Providers set verified the token (its index), or -1.
   int provider() const noexcept { return jwtguard_result_provider(raw()); }
 

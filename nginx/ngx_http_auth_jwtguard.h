@@ -214,6 +214,7 @@ typedef struct {
     jwtguard_status status;        /* the outcome, for $jwtguard_error */
     ngx_uint_t ran;                /* whether the module looked at this request's token */
     ngx_uint_t require_failed;     /* an auth_jwtguard_require did not hold */
+    ngx_uint_t keys_tried;         /* signature checks over every pass ($jwtguard_keys_tried) */
     ngx_str_t provider;            /* the provider whose key verified it ($jwtguard_provider) */
     ngx_int_t decision;            /* the handler's answer, kept for the access phase when the
                                     * verify ran in preaccess (auth_jwtguard_phase) */

@@ -530,6 +530,7 @@ static ngx_int_t decide(ngx_http_request_t *r, ngx_http_auth_jwtguard_loc_conf_t
                                 small);
         res = small;
     }
+    ctx->keys_tried += jwtguard_result_keys_tried(res);
     const jg_provider_conf_t *by = NULL;
     if (set != NULL) {
         int i = jwtguard_result_provider(res);
@@ -880,6 +881,28 @@ static ngx_int_t explain_variable(ngx_http_request_t *r, ngx_http_variable_value
     return NGX_OK;
 }
 
+/* $jwtguard_keys_tried: how many signature checks this request cost (every verify of it: a
+ * refetch after an unknown kid verifies again), for capacity planning; 0 for a cache hit and
+ * for a token refused before a key was chosen. Not found where the module did not run. */
+static ngx_int_t keys_tried_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                     uintptr_t data)
+{
+    (void)data;
+    ngx_http_auth_jwtguard_ctx_t *ctx = ngx_http_get_module_ctx(r, ngx_http_auth_jwtguard_module);
+    v->not_found = 1;
+    if (ctx == NULL || !ctx->ran)
+        return NGX_OK;
+    u_char *buf = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+    if (buf == NULL)
+        return NGX_ERROR;
+    v->data = buf;
+    v->len = (size_t)(ngx_sprintf(buf, "%ui", ctx->keys_tried) - buf);
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    return NGX_OK;
+}
+
 /* $jwtguard_provider: the name of the provider whose key verified the token (a location with
  * auth_jwtguard_providers); not found otherwise. */
 static ngx_int_t provider_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
@@ -918,6 +941,12 @@ ngx_int_t jg_add_variables(ngx_conf_t *cf)
     if (v == NULL)
         return NGX_ERROR;
     v->get_handler = sub_variable;
+
+    ngx_str_t tried = ngx_string("jwtguard_keys_tried");
+    v = ngx_http_add_variable(cf, &tried, NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL)
+        return NGX_ERROR;
+    v->get_handler = keys_tried_variable;
 
     ngx_str_t explain = ngx_string("jwtguard_explain");
     v = ngx_http_add_variable(cf, &explain, NGX_HTTP_VAR_NOCACHEABLE);

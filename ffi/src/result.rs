@@ -37,7 +37,9 @@ pub(crate) struct ResultHead {
     pub(crate) status: u16,
     /// Which capacity the buffer after the head has ([`Tagged::TAG`]), written by the verify
     /// that knows the result's type.
-    pub(crate) capacity: u16,
+    pub(crate) capacity: u8,
+    /// The signature checks the verify cost (`Request::count_keys`), at most 255.
+    pub(crate) keys_tried: u8,
     /// The metadata field a `JWTGUARD_MISSING_METADATA_FIELD` is about, or -1.
     pub(crate) field: i16,
     /// Which provider of a `jwtguard_providers` set verified the token, or -1.
@@ -56,14 +58,14 @@ pub(crate) struct ResultInner<C: Capacity> {
 
 /// The capacities results come in, each with the tag its head carries.
 pub(crate) trait Tagged: Capacity {
-    const TAG: u16;
+    const TAG: u8;
 }
 impl Tagged for Capacity2K {
-    const TAG: u16 = 1;
+    const TAG: u8 = 1;
 }
 #[cfg(not(feature = "small"))]
 impl Tagged for Capacity16K {
-    const TAG: u16 = 2;
+    const TAG: u8 = 2;
 }
 
 /// The outcome of one `jwtguard_verify`: status, detail, and on success a copy of the claims
@@ -205,6 +207,19 @@ impl Held<'_> {
 pub unsafe extern "C" fn jwtguard_result_field(result: *const jwtguard_result) -> i32 {
     let head: Result<&ResultHead, _> = c_held!(result);
     head.map_or(-1, |head| i32::from(head.field))
+}
+
+/// How many signature checks the verify that filled `result` cost (keys tried against the
+/// signature, in every provider of a set; at most 255), whatever its verdict: 0 for a token
+/// refused before a key was chosen, for a verify cache's hit, and for NULL or a result never
+/// filled. For capacity planning: kid-less tokens and rotating key sets multiply them.
+///
+/// # Safety
+/// `result` must be NULL or point to a `jwtguard_result`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtguard_result_keys_tried(result: *const jwtguard_result) -> u32 {
+    let head: Result<&ResultHead, _> = c_held!(result);
+    head.map_or(0, |head| u32::from(head.keys_tried))
 }
 
 /// Which provider of the `jwtguard_providers` set verified the token (the order they were

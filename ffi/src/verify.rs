@@ -123,8 +123,10 @@ pub(crate) fn record<'t, C: Tagged>(
     // The failed result written first keeps it well-formed if the library panics.
     inner.head.status = JWTGUARD_PANIC as u16;
     inner.head.capacity = C::TAG;
+    inner.head.keys_tried = 0;
     inner.head.field = -1;
     inner.head.provider = -1;
+    let mut tried = 0u32;
     let status = guard(|| {
         let (token, perms) = input()?;
         #[cfg(feature = "permissions")]
@@ -136,7 +138,7 @@ pub(crate) fn record<'t, C: Tagged>(
             true => Request::new(),
             false => return Err(JWTGUARD_NOT_IN_BUILD),
         };
-        match verify(token, request, &mut inner.buf) {
+        match verify(token, request.count_keys(&mut tried), &mut inner.buf) {
             Ok(provider) => {
                 inner.head.provider = provider.and_then(|p| i16::try_from(p).ok()).unwrap_or(-1);
                 Ok(())
@@ -149,6 +151,7 @@ pub(crate) fn record<'t, C: Tagged>(
         }
     });
     inner.head.status = status as u16;
+    inner.head.keys_tried = u8::try_from(tried).unwrap_or(u8::MAX);
     status
 }
 

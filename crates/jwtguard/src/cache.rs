@@ -216,8 +216,12 @@ impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
         token: &'a [u8],
         now: u64,
         buf: &'a mut TokenBuf<C>,
-        request: Request<'_>,
+        mut request: Request<'_>,
     ) -> Result<Accepted<'a>, Rejection> {
+        // A hit checks no signature; a miss's verify counts its own.
+        if let Some(n) = request.keys_tried.as_deref_mut() {
+            *n = 0;
+        }
         let key = self.key(token);
         if let Some(found) = cache.lookup(&key) {
             match self.check_hit(&found, token, now, buf, request.required_permissions) {
@@ -266,6 +270,10 @@ impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
         buf: &'a mut TokenBuf<C>,
         request: &mut Request<'_>,
     ) -> Option<Result<Accepted<'a>, Rejection>> {
+        // A hit checks no signature.
+        if let Some(n) = request.keys_tried.as_deref_mut() {
+            *n = 0;
+        }
         match self.check_hit(found, token, now, buf, request.required_permissions) {
             Hit::Refused(rejection) => Some(Err(rejection)),
             Hit::Stale => None,

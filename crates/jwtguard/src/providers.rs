@@ -138,7 +138,8 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
         now: u64,
         buf: &'a mut TokenBuf<C>,
     ) -> Result<(usize, ValidatedClaims<'a>), Error> {
-        self.verify_for(token, now, buf, &[]).map_err(|r| r.error)
+        self.verify_for(token, now, buf, &[], &Cell::new(0))
+            .map_err(|r| r.error)
     }
 
     /// [`Verifier::verify_request`] over the set: the call's required permissions, then the
@@ -150,13 +151,20 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
         buf: &'a mut TokenBuf<C>,
         request: Request<'_>,
     ) -> Result<(usize, Accepted<'a>), Rejection> {
-        let (i, claims) = self.verify_for(token, now, buf, request.required_permissions)?;
+        let Request {
+            required_permissions,
+            metadata,
+            keys_tried,
+        } = request;
+        let tried = Cell::new(0u32);
+        let outcome = self.verify_for(token, now, buf, required_permissions, &tried);
+        if let Some(n) = keys_tried {
+            *n = tried.get();
+        }
+        let (i, claims) = outcome?;
         let provider = self.list.get(i).ok_or(Error::UnknownKey)?;
         let fields = provider.policy().metadata_fields();
-        Ok((
-            i,
-            Accepted::with_metadata(claims, fields, request.metadata)?,
-        ))
+        Ok((i, Accepted::with_metadata(claims, fields, metadata)?))
     }
 
     fn verify_for<'a, C: Capacity>(
@@ -165,9 +173,10 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
         now: u64,
         buf: &'a mut TokenBuf<C>,
         required: &[&str],
+        tried: &Cell<u32>,
     ) -> Result<(usize, ValidatedClaims<'a>), Rejection> {
         let untrusted = UntrustedToken::parse_limited(token, buf, self.max_token_len)?;
-        let (first, budget) = self.find_key(&untrusted)?;
+        let (first, budget) = self.find_key(&untrusted, tried)?;
         let signed = untrusted.signed();
         let first_provider = self.list.get(first).ok_or(Error::UnknownKey)?;
         // The provider whose key verified must bind its keys to its issuers (an unchecked set
@@ -177,7 +186,7 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
         let claims = untrusted.into_verified().validate_with(
             first_provider.policy(),
             |claims| {
-                let judge = self.judge(first, budget, &signed, claims);
+                let judge = self.judge(first, budget, &signed, claims, tried);
                 chosen.set(judge);
                 self.list.get(judge).unwrap_or(first_provider).policy()
             },
@@ -199,6 +208,7 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
         mut budget: usize,
         signed: &Signed<'_>,
         claims: &Claims<'_>,
+        tried: &Cell<u32>,
     ) -> usize {
         let Some(iss) = claims.issuer() else {
             return first;
@@ -214,7 +224,9 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
             }
             if lists(provider)
                 && Self::check_one(provider).is_ok()
-                && signed.check(provider.keys(), budget).is_ok()
+                && signed
+                    .walk(provider.keys(), budget, &mut |_, _| count(tried))
+                    .is_ok()
             {
                 return j;
             }
@@ -232,7 +244,11 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
     /// left after it. When none does, the most telling failure of all providers: a signature
     /// that was checked and failed, then a length that fit no key, then a key of another
     /// algorithm, then a missing `kid`, then no key.
-    fn find_key(&self, token: &UntrustedToken<'_>) -> Result<(usize, usize), Error> {
+    fn find_key(
+        &self,
+        token: &UntrustedToken<'_>,
+        tried: &Cell<u32>,
+    ) -> Result<(usize, usize), Error> {
         let rank = |e: Error| match e {
             Error::InvalidSignature => 4,
             Error::SignatureLength => 3,
@@ -247,7 +263,9 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
             if kidless && budget == 0 {
                 break;
             }
-            let outcome = token.check_signature(provider.keys(), budget);
+            let outcome = token
+                .signed()
+                .walk(provider.keys(), budget, &mut |_, _| count(tried));
             if kidless {
                 let tried = provider
                     .keys()
@@ -284,4 +302,9 @@ impl<'s, 'p, const N: usize, L: PolicyLists> Providers<'s, 'p, N, L> {
             Error::InvalidIssuer
         }
     }
+}
+
+/// One more signature check.
+fn count(tried: &Cell<u32>) {
+    tried.set(tried.get().saturating_add(1));
 }

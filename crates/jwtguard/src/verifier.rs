@@ -19,6 +19,7 @@ use crate::token::{TokenBuf, UntrustedToken, ValidatedClaims};
 pub struct Request<'r> {
     pub(crate) required_permissions: &'r [&'r str],
     pub(crate) metadata: Option<&'r mut [u8]>,
+    pub(crate) keys_tried: Option<&'r mut u32>,
 }
 
 impl<'r> Request<'r> {
@@ -33,7 +34,17 @@ impl<'r> Request<'r> {
         Self {
             required_permissions: required,
             metadata: None,
+            keys_tried: None,
         }
+    }
+
+    /// Count into `out` the signature checks this call costs (the keys tried against the
+    /// signature, in every provider of a set; 0 for a token refused before its key is chosen,
+    /// and for a verify cache's hit): for capacity planning, as kid-less tokens and rotating
+    /// key sets multiply them. Written whatever the verdict.
+    pub fn count_keys(mut self, out: &'r mut u32) -> Self {
+        self.keys_tried = Some(out);
+        self
     }
 
     /// Permissions this call requires, in addition to the policy's.
@@ -276,9 +287,29 @@ impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
         buf: &'a mut TokenBuf<C>,
         request: Request<'_>,
     ) -> Result<Accepted<'a>, Rejection> {
-        let claims = UntrustedToken::parse_limited(token, buf, self.max_token_len)?
-            .verify_signature(&self.keys)?
-            .validate_for(&self.policy, now, request.required_permissions)?;
-        Accepted::with_metadata(claims, self.policy.metadata_fields(), request.metadata)
+        let Request {
+            required_permissions,
+            metadata,
+            mut keys_tried,
+        } = request;
+        if let Some(n) = keys_tried.as_deref_mut() {
+            *n = 0;
+        }
+        let untrusted = UntrustedToken::parse_limited(token, buf, self.max_token_len)?;
+        let mut tried = 0u32;
+        let signed = untrusted
+            .signed()
+            .walk(&self.keys, usize::MAX, &mut |_, _| {
+                tried = tried.saturating_add(1);
+            });
+        if let Some(n) = keys_tried {
+            *n = tried;
+        }
+        signed?;
+        let claims =
+            untrusted
+                .into_verified()
+                .validate_for(&self.policy, now, required_permissions)?;
+        Accepted::with_metadata(claims, self.policy.metadata_fields(), metadata)
     }
 }

@@ -324,3 +324,85 @@ fn profile_rules_are_listed() {
     assert!(got.contains(&(Check::JwtId, Err(Error::MissingJwtId))));
     assert_eq!(e.verdict, Err(Error::TooOld));
 }
+
+/// `Request::count_keys`: the signature checks a verify cost, whatever its verdict, through a
+/// verifier and through a set of providers.
+#[test]
+fn count_keys_counts_signature_checks() {
+    let v = rotating();
+    let tried = |token: &str| {
+        let mut n = 99u32;
+        let mut buf = TokenBuf::new();
+        let _ = v.verify_request(
+            token.as_bytes(),
+            NOW,
+            &mut buf,
+            Request::new().count_keys(&mut n),
+        );
+        n
+    };
+    let body = claims_with(r#""permissions":["read"],"#);
+    assert_eq!(
+        tried(&sign(HEADER, &body, SECRET)),
+        3,
+        "kid-less: the third key"
+    );
+    assert_eq!(
+        tried(&sign(
+            HEADER,
+            &body,
+            b"nobody-0123456789-abcdefghijklmnopqrs"
+        )),
+        3
+    );
+    assert_eq!(
+        tried(&sign(
+            r#"{"alg":"HS256","kid":"named"}"#,
+            &body,
+            OTHER_SECRET
+        )),
+        1
+    );
+    assert_eq!(
+        tried(&sign(r#"{"alg":"HS256","kid":"nope"}"#, &body, SECRET)),
+        0
+    );
+    assert_eq!(tried("not.a.token"), 0);
+
+    // Providers: the first provider's two keys, then the second's.
+    let mut a = KeyRing::<4>::new();
+    a.add_hmac(
+        Algorithm::HS256,
+        None,
+        b"a-secret-1-0123456789-abcdefghijklmnopq",
+    )
+    .unwrap();
+    a.add_hmac(
+        Algorithm::HS256,
+        None,
+        b"a-secret-2-0123456789-abcdefghijklmnopq",
+    )
+    .unwrap();
+    let mut b = KeyRing::<4>::new();
+    b.add_hmac(Algorithm::HS256, None, SECRET).unwrap();
+    let pa = Verifier::new(
+        a,
+        Policy::new()
+            .issuers(&["https://a.example"])
+            .audiences(&["api"]),
+    );
+    let pb = Verifier::new(b, POLICY);
+    let list = [&pa, &pb];
+    let set = jwtguard::Providers::new(&list).unwrap();
+    let mut n = 0u32;
+    let mut buf = TokenBuf::new();
+    let token = sign(HEADER, &claims_with(""), SECRET);
+    let got = set.verify_request(
+        token.as_bytes(),
+        NOW,
+        &mut buf,
+        Request::new().count_keys(&mut n),
+    );
+    assert!(got.is_ok());
+    assert_eq!(n, 3);
+}

@@ -208,8 +208,16 @@ static void test_accessors(const jwtguard_verifier *v) {
     CHECK_STATUS(jwtguard_result_header(&r, S("x5u"), out, sizeof out, &len), JWTGUARD_CLAIM_NOT_FOUND);
     CHECK_STATUS(jwtguard_result_header(&r, S("alg"), out, 2, &len), JWTGUARD_BUFFER_TOO_SMALL);
     CHECK(len == 5);
+    /* The signature checks a verify cost, whatever its verdict. */
+    CHECK(jwtguard_result_keys_tried(&r) == 1);
+    CHECK_STATUS(verify(v, samples[TAMPERED], &r), JWTGUARD_INVALID_SIGNATURE);
+    CHECK(jwtguard_result_keys_tried(&r) == 1);
+    CHECK_STATUS(verify(v, samples[UNKNOWN_KID], &r), JWTGUARD_UNKNOWN_KEY);
+    CHECK(jwtguard_result_keys_tried(&r) == 0);
+    CHECK(jwtguard_result_keys_tried(NULL) == 0);
     /* a failed result has no claims */
     CHECK_STATUS(verify(v, samples[EXPIRED], &r), JWTGUARD_EXPIRED);
+    CHECK(jwtguard_result_keys_tried(&r) == 1);
     CHECK_STATUS(jwtguard_result_claims_json(&r, out, sizeof out, &len), JWTGUARD_NO_RESULT);
     CHECK_STATUS(jwtguard_result_payload(&r, out, sizeof out, &len), JWTGUARD_NO_RESULT);
     CHECK_STATUS(jwtguard_result_header(&r, S("alg"), out, sizeof out, &len), JWTGUARD_NO_RESULT);

@@ -100,6 +100,7 @@ int main() {
     jwtguard::Result large = fetched.verify_cached_large(cache, valid, NOW);
     CHECK(first.ok() && again.ok() && large.ok());
     CHECK(again.claim("sub") == first.claim("sub"));
+    CHECK(first.keys_tried() == 1 && again.keys_tried() == 0);  // a hit checks no signature
     // A hit keeps the header and the payload as a verify does.
     CHECK(again.header("kid") == first.header("kid") && first.header("alg") == "RS256");
     CHECK(!first.header("x5u").has_value());
