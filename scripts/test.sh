@@ -121,15 +121,17 @@ benches/c/peers.sh 3
 step "C ABI: header drift, sample data drift"
 scripts/gen-header.sh --check
 sample_dir=$(mktemp -d)
-trap 'rm -rf "$sample_dir"' EXIT
-cargo run -q --locked -p jwtguard-ffi --example make_sample_data "$sample_dir" 2>/dev/null
-for f in "$sample_dir"/*; do
-    cmp -s "$f" "examples/data/$(basename "$f")" || {
-        echo "examples/data/$(basename "$f") is stale: cargo run -p jwtguard-ffi --example make_sample_data" >&2
+conformance_dir=$(mktemp -d)
+trap 'rm -rf "$sample_dir" "$conformance_dir"' EXIT
+cargo run -q --locked -p jwtguard-ffi --example make_sample_data "$sample_dir" "$conformance_dir" 2>/dev/null
+for f in "$sample_dir"/* "$conformance_dir"/*; do
+    case $f in "$sample_dir"/*) dir=examples/data ;; *) dir=tests/conformance ;; esac
+    cmp -s "$f" "$dir/$(basename "$f")" || {
+        echo "$dir/$(basename "$f") is stale: cargo run -p jwtguard-ffi --example make_sample_data" >&2
         exit 1
     }
 done
-echo "examples/data matches its generator"
+echo "examples/data and tests/conformance match their generator"
 
 step "C and C++ tests, jwtguard-verify tests, install with pkg-config and CMake"
 make --no-print-directory c-test

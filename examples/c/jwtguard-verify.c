@@ -47,6 +47,7 @@ static const char *usage_text =
     "  --require-kid             a token without kid is rejected (JWTGUARD_MISSING_KEY_ID)\n"
     "  --kidless-limit N         a token without kid is tried against at most N keys (default 4)\n"
     "  --leeway SECONDS          default 0\n"
+    "  --max-age SECONDS         refuse tokens issued longer ago (iat becomes required)\n"
     "  --now UNIX_SECONDS        default: the system clock\n"
     "  --require PERMISSION      (repeatable)   --permissions-claim NAME (default permissions)\n"
     "  --field PATH[:NAME][!]    metadata field, ! = required (repeatable); PATH is a dot path\n"
@@ -183,7 +184,7 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
     } else {
         static const char *with_value[] = {"--hs256", "--hs256-file", "--rsa-pem", "--rsa-der", "--jwks", "--jwk",
                                            "--key-pem", "--key-der", "--hmac-file",
-                                           "--iss", "--aud", "--azp", "--leeway", "--now", "--require",
+                                           "--iss", "--aud", "--azp", "--leeway", "--max-age", "--now", "--require",
                                            "--permissions-claim", "--field", "--kidless-limit",
                                            "--providers-kidless-limit", "--max-token-size"};
         bool known = false;
@@ -250,6 +251,10 @@ static int apply(struct options *o, int argc, char **argv, int *ip) {
             uint64_t n;
             if (!parse_u64(arg, &n)) return fail_usage("not a number of seconds", arg);
             s = jwtguard_verifier_set_leeway(v, n);
+        } else if (!strcmp(opt, "--max-age")) {
+            uint64_t n;
+            if (!parse_u64(arg, &n) || n == 0) return fail_usage("not a number of seconds (at least 1)", arg);
+            s = jwtguard_verifier_set_max_age(v, n);
         } else if (!strcmp(opt, "--kidless-limit")) {
             uint64_t n;
             if (!parse_u64(arg, &n) || n > UINT32_MAX) return fail_usage("not a number of keys", arg);

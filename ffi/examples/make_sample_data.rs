@@ -377,6 +377,12 @@ fn main() {
     provider_samples(&out, &s1);
     rsa4096_samples(&out);
     explain_samples(&out, &s1);
+    // The conformance file every binding runs (tests/conformance), when a second directory is
+    // given (scripts/test.sh's drift check) or by default beside examples/data.
+    let conformance = std::env::args().nth(2).unwrap_or_else(|| {
+        format!("{}/../tests/conformance", env!("CARGO_MANIFEST_DIR"))
+    });
+    conformance_samples(&conformance);
 }
 
 /// Two providers and tokens that tell binding apart from pooling (`providers.tokens.txt`):
@@ -550,29 +556,125 @@ fn rsa4096_samples(out: &str) {
     std::fs::write(format!("{out}/rsa4096.tokens.txt"), tokens).unwrap();
 }
 
+/// The sample key of each algorithm (`algs.jwks.json`): one RSA-2048 key for RS* and PS*,
+/// fixed P-256, P-384 and Ed25519 keys, and HMAC secrets of the hash's length.
+struct AlgKeys {
+    rsa: rsa::RsaPrivateKey,
+    es256: p256::ecdsa::SigningKey,
+    es384: p384::ecdsa::SigningKey,
+    ed: ed25519_dalek::SigningKey,
+}
+
+impl AlgKeys {
+    fn new() -> Self {
+        Self {
+            rsa: key(2048),
+            es256: p256::ecdsa::SigningKey::from_slice(&[0x25; 32]).unwrap(),
+            es384: p384::ecdsa::SigningKey::from_slice(&[0x38; 48]).unwrap(),
+            ed: ed25519_dalek::SigningKey::from_bytes(&[0xed; 32]),
+        }
+    }
+
+    fn secret(alg: &str) -> Vec<u8> {
+        let len = match alg {
+            "HS256" => 32,
+            "HS384" => 48,
+            _ => 64,
+        };
+        (0..len).map(|i| b'a' + (i % 26) as u8).collect()
+    }
+
+    /// The public JWK of `alg`'s key, with `kid`.
+    fn jwk(&self, alg: &str, kid: &str) -> String {
+        match alg {
+            "HS256" | "HS384" | "HS512" => format!(
+                r#"{{"kty":"oct","kid":"{kid}","alg":"{alg}","k":"{}"}}"#,
+                b64(&Self::secret(alg))
+            ),
+            "ES256" => {
+                let point = self.es256.verifying_key().to_sec1_point(false);
+                format!(
+                    r#"{{"kty":"EC","kid":"{kid}","crv":"P-256","x":"{}","y":"{}"}}"#,
+                    b64(&point.as_bytes()[1..33]),
+                    b64(&point.as_bytes()[33..])
+                )
+            }
+            "ES384" => {
+                let point = self.es384.verifying_key().to_sec1_point(false);
+                format!(
+                    r#"{{"kty":"EC","kid":"{kid}","crv":"P-384","alg":"ES384","x":"{}","y":"{}"}}"#,
+                    b64(&point.as_bytes()[1..49]),
+                    b64(&point.as_bytes()[49..])
+                )
+            }
+            "EdDSA" => format!(
+                r#"{{"kty":"OKP","kid":"{kid}","crv":"Ed25519","x":"{}"}}"#,
+                b64(self.ed.verifying_key().as_bytes())
+            ),
+            _ => {
+                let pk = self.rsa.to_public_key();
+                format!(
+                    r#"{{"kty":"RSA","kid":"{kid}","alg":"{alg}","n":"{}","e":"{}"}}"#,
+                    b64(&pk.n().to_bytes_be()),
+                    b64(&pk.e().to_bytes_be())
+                )
+            }
+        }
+    }
+
+    /// `alg`'s signature over `m` (PSS salts drawn from `rng`).
+    fn sign(&self, alg: &str, m: &[u8], rng: &mut rand_chacha::ChaCha8Rng) -> Vec<u8> {
+        use rsa::sha2::{Sha256, Sha384, Sha512};
+        use rsa::signature::RandomizedSigner;
+        let k = || self.rsa.clone();
+        match alg {
+            "HS256" => hmac_tag!(sha2::Sha256, &Self::secret(alg), m),
+            "HS384" => hmac_tag!(sha2::Sha384, &Self::secret(alg), m),
+            "HS512" => hmac_tag!(sha2::Sha512, &Self::secret(alg), m),
+            "RS256" => rsa::pkcs1v15::SigningKey::<Sha256>::new(k()).sign(m).to_vec(),
+            "RS384" => rsa::pkcs1v15::SigningKey::<Sha384>::new(k()).sign(m).to_vec(),
+            "RS512" => rsa::pkcs1v15::SigningKey::<Sha512>::new(k()).sign(m).to_vec(),
+            "PS256" => rsa::pss::BlindedSigningKey::<Sha256>::new(k())
+                .sign_with_rng(rng, m)
+                .to_vec(),
+            "PS384" => rsa::pss::BlindedSigningKey::<Sha384>::new(k())
+                .sign_with_rng(rng, m)
+                .to_vec(),
+            "PS512" => rsa::pss::BlindedSigningKey::<Sha512>::new(k())
+                .sign_with_rng(rng, m)
+                .to_vec(),
+            "ES256" => {
+                let sig: p256::ecdsa::Signature =
+                    p256::ecdsa::signature::Signer::sign(&self.es256, m);
+                sig.to_bytes().to_vec()
+            }
+            "ES384" => {
+                let sig: p384::ecdsa::Signature =
+                    p384::ecdsa::signature::Signer::sign(&self.es384, m);
+                sig.to_bytes().to_vec()
+            }
+            _ => ed25519_dalek::Signer::sign(&self.ed, m).to_bytes().to_vec(),
+        }
+    }
+}
+
+const ALGS: [&str; 12] = [
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+    "ES384", "EdDSA",
+];
+
 /// One key and one valid token per algorithm (`algs.jwks.json`, `algs.tokens.txt`, one token
-/// per line in `Algorithm::ALL` order), plus PEM files and an HS512 secret for the CLI's
-/// `--key-pem` and `--hmac-file`. Deterministic: ECDSA signs with RFC 6979 nonces, Ed25519 and
-/// PKCS#1 v1.5 are deterministic, and PSS draws its salt from a seeded generator.
+/// per line in the keys' order), and the keys some tests load from files (`hs512.secret`,
+/// `es256.pub.pem`, `ed25519.pub.pem`). PSS draws its salt from a seeded generator.
 fn algorithm_samples(out: &str) {
     use p256::pkcs8::{EncodePublicKey as _, LineEnding};
     use rand_chacha::rand_core::SeedableRng;
-    use rsa::signature::RandomizedSigner;
-    let rsa_key = key(2048);
-    let pk = rsa_key.to_public_key();
-    let (n, e) = (b64(&pk.n().to_bytes_be()), b64(&pk.e().to_bytes_be()));
-    let es256 = p256::ecdsa::SigningKey::from_slice(&[0x25; 32]).unwrap();
-    let es384 = p384::ecdsa::SigningKey::from_slice(&[0x38; 48]).unwrap();
-    let ed = ed25519_dalek::SigningKey::from_bytes(&[0xed; 32]);
-    let secret = |len: usize| -> Vec<u8> { (0..len).map(|i| b'a' + (i % 26) as u8).collect() };
+    let ak = AlgKeys::new();
     let mut pss_rng = rand_chacha::ChaCha8Rng::seed_from_u64(7520);
     let mut keys = Vec::new();
     let mut tokens = String::new();
     let user = r#","permissions":["leagues:read"],"user_data":{"name":"Jean Valjean"}"#;
-    for alg in [
-        "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
-        "ES384", "EdDSA",
-    ] {
+    for alg in ALGS {
         let kid = format!("{}-key", alg.to_ascii_lowercase());
         let header = format!(r#"{{"alg":"{alg}","typ":"JWT","kid":"{kid}"}}"#);
         let input = format!(
@@ -580,101 +682,23 @@ fn algorithm_samples(out: &str) {
             b64(header.as_bytes()),
             b64(claims(user, NOW + 3600).as_bytes())
         );
-        let m = input.as_bytes();
-        let (jwk, sig): (String, Vec<u8>) = match alg {
-            "HS256" | "HS384" | "HS512" => {
-                let k = secret(match alg {
-                    "HS256" => 32,
-                    "HS384" => 48,
-                    _ => 64,
-                });
-                let sig = match alg {
-                    "HS256" => hmac_tag!(sha2::Sha256, &k, m),
-                    "HS384" => hmac_tag!(sha2::Sha384, &k, m),
-                    _ => hmac_tag!(sha2::Sha512, &k, m),
-                };
-                if alg == "HS512" {
-                    std::fs::write(format!("{out}/hs512.secret"), &k).unwrap();
-                }
-                (
-                    format!(
-                        r#"{{"kty":"oct","kid":"{kid}","alg":"{alg}","k":"{}"}}"#,
-                        b64(&k)
-                    ),
-                    sig,
-                )
-            }
-            "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" => {
-                use rsa::sha2::{Sha256, Sha384, Sha512};
-                let k = rsa_key.clone();
-                let sig = match alg {
-                    "RS256" => rsa::pkcs1v15::SigningKey::<Sha256>::new(k).sign(m).to_vec(),
-                    "RS384" => rsa::pkcs1v15::SigningKey::<Sha384>::new(k).sign(m).to_vec(),
-                    "RS512" => rsa::pkcs1v15::SigningKey::<Sha512>::new(k).sign(m).to_vec(),
-                    "PS256" => rsa::pss::BlindedSigningKey::<Sha256>::new(k)
-                        .sign_with_rng(&mut pss_rng, m)
-                        .to_vec(),
-                    "PS384" => rsa::pss::BlindedSigningKey::<Sha384>::new(k)
-                        .sign_with_rng(&mut pss_rng, m)
-                        .to_vec(),
-                    _ => rsa::pss::BlindedSigningKey::<Sha512>::new(k)
-                        .sign_with_rng(&mut pss_rng, m)
-                        .to_vec(),
-                };
-                (
-                    format!(r#"{{"kty":"RSA","kid":"{kid}","alg":"{alg}","n":"{n}","e":"{e}"}}"#),
-                    sig,
-                )
-            }
-            "ES256" => {
-                let point = es256.verifying_key().to_sec1_point(false);
-                let sig: p256::ecdsa::Signature = p256::ecdsa::signature::Signer::sign(&es256, m);
-                let pem = es256
-                    .verifying_key()
-                    .to_public_key_pem(LineEnding::LF)
-                    .unwrap();
-                std::fs::write(format!("{out}/es256.pub.pem"), pem).unwrap();
-                (
-                    format!(
-                        r#"{{"kty":"EC","kid":"{kid}","crv":"P-256","x":"{}","y":"{}"}}"#,
-                        b64(&point.as_bytes()[1..33]),
-                        b64(&point.as_bytes()[33..])
-                    ),
-                    sig.to_bytes().to_vec(),
-                )
-            }
-            "ES384" => {
-                let point = es384.verifying_key().to_sec1_point(false);
-                let sig: p384::ecdsa::Signature = p384::ecdsa::signature::Signer::sign(&es384, m);
-                (
-                    format!(
-                        r#"{{"kty":"EC","kid":"{kid}","crv":"P-384","alg":"ES384","x":"{}","y":"{}"}}"#,
-                        b64(&point.as_bytes()[1..49]),
-                        b64(&point.as_bytes()[49..])
-                    ),
-                    sig.to_bytes().to_vec(),
-                )
-            }
-            _ => {
-                let sig = ed25519_dalek::Signer::sign(&ed, m);
-                let pem = ed25519_dalek::pkcs8::EncodePublicKey::to_public_key_pem(
-                    &ed.verifying_key(),
-                    ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF,
-                )
-                .unwrap();
-                std::fs::write(format!("{out}/ed25519.pub.pem"), pem).unwrap();
-                (
-                    format!(
-                        r#"{{"kty":"OKP","kid":"{kid}","crv":"Ed25519","x":"{}"}}"#,
-                        b64(ed.verifying_key().as_bytes())
-                    ),
-                    sig.to_bytes().to_vec(),
-                )
-            }
-        };
-        keys.push(jwk);
+        let sig = ak.sign(alg, input.as_bytes(), &mut pss_rng);
+        keys.push(ak.jwk(alg, &kid));
         writeln!(tokens, "{input}.{}", b64(&sig)).unwrap();
     }
+    std::fs::write(format!("{out}/hs512.secret"), AlgKeys::secret("HS512")).unwrap();
+    let pem = ak
+        .es256
+        .verifying_key()
+        .to_public_key_pem(LineEnding::LF)
+        .unwrap();
+    std::fs::write(format!("{out}/es256.pub.pem"), pem).unwrap();
+    let pem = ed25519_dalek::pkcs8::EncodePublicKey::to_public_key_pem(
+        &ak.ed.verifying_key(),
+        ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF,
+    )
+    .unwrap();
+    std::fs::write(format!("{out}/ed25519.pub.pem"), pem).unwrap();
     std::fs::write(
         format!("{out}/algs.jwks.json"),
         format!("{{\"keys\":[\n{}\n]}}\n", keys.join(",\n")),
@@ -758,4 +782,144 @@ fn explain_samples(out: &str, key: &Signer_) {
         writeln!(text, "{ways} | {verdict} | {failing} | {t}").unwrap();
     }
     std::fs::write(format!("{out}/explain.cases.txt"), text).unwrap();
+}
+
+/// The conformance file (`tests/conformance/cases.txt`, its keys in `keys.jwks.json`): a token
+/// for every status a token can get through a gateway, with every algorithm, under two
+/// policies, with the status every binding must give. The times are fixed and far from now
+/// (issued in 2023, expiring in 2100, a maximum age of 50 years), so the gateways verify them
+/// against their own clocks, with the same verdicts until 2073.
+fn conformance_samples(dir: &str) {
+    use rand_chacha::rand_core::SeedableRng;
+    std::fs::create_dir_all(dir).unwrap();
+    let ak = AlgKeys::new();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(32);
+    let keys: Vec<String> = ALGS
+        .iter()
+        .map(|alg| ak.jwk(alg, &format!("{}-key", alg.to_ascii_lowercase())))
+        .collect();
+    std::fs::write(
+        format!("{dir}/keys.jwks.json"),
+        format!("{{\"keys\":[\n{}\n]}}\n", keys.join(",\n")),
+    )
+    .unwrap();
+
+    const ISSUED: u64 = 1_700_000_000; // 2023-11-14
+    const LATER: u64 = 4_102_444_800; // 2100-01-01
+    let head = |alg: &str| {
+        format!(
+            r#"{{"alg":"{alg}","typ":"JWT","kid":"{}-key"}}"#,
+            alg.to_ascii_lowercase()
+        )
+    };
+    // The base policy's valid claims, with `edit` applied to the JSON text.
+    let body = |edit: &dyn Fn(String) -> String| {
+        edit(format!(
+            r#"{{"iss":"https://issuer.example","sub":"user_1","aud":"api.example","azp":"https://app.example","exp":{LATER},"nbf":{ISSUED},"iat":{ISSUED},"permissions":["read"]}}"#
+        ))
+    };
+    let same = |c: String| c;
+    let at_body = |edit: &dyn Fn(String) -> String| {
+        edit(format!(
+            r#"{{"iss":"https://issuer.example","sub":"user_1","aud":"api.example","exp":{LATER},"iat":{ISSUED},"jti":"j-1","client_id":"app-1","scope":"orders profile"}}"#
+        ))
+    };
+    let mut sign = |alg: &str, header: &str, claims: &str| {
+        let input = format!("{}.{}", b64(header.as_bytes()), b64(claims.as_bytes()));
+        let sig = ak.sign(alg, input.as_bytes(), &mut rng);
+        format!("{input}.{}", b64(&sig))
+    };
+    let mut cases: Vec<(String, &str, &str, String)> = Vec::new();
+    for alg in ALGS {
+        cases.push((
+            format!("valid {alg}"),
+            "base",
+            "JWTGUARD_OK",
+            sign(alg, &head(alg), &body(&same)),
+        ));
+    }
+    let hs = head("HS256");
+    let good = body(&same);
+    let raw = |h: &str, c: &str, sig: &str| format!("{}.{}.{sig}", b64(h.as_bytes()), b64(c.as_bytes()));
+    let mut add = |name: &str, policy: &'static str, want: &'static str, token: String| {
+        cases.push((name.to_string(), policy, want, token));
+    };
+    // Format (RFC 7515 §7.1, §2; RFC 8259).
+    let long = body(&|c| c.replace("\"read\"]", &format!("\"read\",\"{}\"]", "x".repeat(1600))));
+    add("longer than 2048 bytes", "base", "JWTGUARD_TOKEN_TOO_LONG", sign("HS256", &hs, &long));
+    add("two segments", "base", "JWTGUARD_MALFORMED", format!("{}.{}", b64(hs.as_bytes()), b64(good.as_bytes())));
+    add("an empty header segment", "base", "JWTGUARD_EMPTY_SEGMENT", format!(".{}.c2ln", b64(good.as_bytes())));
+    add("not base64url", "base", "JWTGUARD_BASE64", format!("{}!.{}.c2ln", b64(hs.as_bytes()), b64(good.as_bytes())));
+    add("a header that is not JSON", "base", "JWTGUARD_JSON_SYNTAX", raw(r#"{"alg":"HS256",}"#, &good, "c2ln"));
+    add("a header with alg twice", "base", "JWTGUARD_JSON_DUPLICATE_MEMBER", raw(r#"{"alg":"HS256","alg":"none","kid":"hs256-key"}"#, &good, "c2ln"));
+    add("claims with sub twice (signed: libjwt and jwt-cpp take the last)", "base", "JWTGUARD_JSON_DUPLICATE_MEMBER",
+        sign("HS256", &hs, &body(&|c| c.replace(r#""sub":"user_1","#, r#""sub":"user_1","sub":"admin","#))));
+    add("claims nested 40 deep", "base", "JWTGUARD_JSON_TOO_COMPLEX",
+        sign("HS256", &hs, &body(&|c| c.replace("\"read\"]", &format!("\"read\",{}{}]", "[".repeat(40), "]".repeat(40))))));
+    add("claims that are an array", "base", "JWTGUARD_JSON_NOT_OBJECT", sign("HS256", &hs, "[1,2]"));
+    // Header (RFC 7515 §4.1).
+    add("no alg", "base", "JWTGUARD_MISSING_ALGORITHM", raw(r#"{"typ":"JWT","kid":"hs256-key"}"#, &good, "c2ln"));
+    add("alg none", "base", "JWTGUARD_UNSUPPORTED_ALGORITHM", raw(r#"{"alg":"none","kid":"hs256-key"}"#, &good, ""));
+    add("a kid that is a number", "base", "JWTGUARD_INVALID_HEADER_PARAMETER", raw(r#"{"alg":"HS256","kid":7}"#, &good, "c2ln"));
+    add("crit", "base", "JWTGUARD_CRITICAL_EXTENSION",
+        sign("HS256", r#"{"alg":"HS256","kid":"hs256-key","crit":["exp"],"exp":1}"#, &good));
+    add("cty JWT (a nested token)", "base", "JWTGUARD_NESTED_TOKEN",
+        sign("HS256", r#"{"alg":"HS256","kid":"hs256-key","cty":"JWT"}"#, &good));
+    // Keys (RFC 7515 §4.1.4, RFC 8725 §3.1).
+    add("a kid the key set lacks", "base", "JWTGUARD_UNKNOWN_KEY", sign("HS256", r#"{"alg":"HS256","kid":"nobody"}"#, &good));
+    add("no kid where one is required", "base", "JWTGUARD_MISSING_KEY_ID", sign("HS256", r#"{"alg":"HS256","typ":"JWT"}"#, &good));
+    add("the RS256 key's kid with alg PS256", "base", "JWTGUARD_ALGORITHM_MISMATCH", sign("PS256", r#"{"alg":"PS256","kid":"rs256-key"}"#, &good));
+    // Signatures (RFC 7515 §5.2).
+    add("an HS256 signature of 16 bytes", "base", "JWTGUARD_SIGNATURE_LENGTH", raw(&hs, &good, &b64(&[7u8; 16])));
+    for alg in ["HS256", "RS256", "PS256", "ES256", "ES384", "EdDSA"] {
+        let t = sign(alg, &head(alg), &good);
+        let mut parts: Vec<String> = t.split('.').map(String::from).collect();
+        parts[1] = b64(body(&|c| c.replace("user_1", "admin")).as_bytes());
+        add(&format!("{alg}, claims changed after signing"), "base", "JWTGUARD_INVALID_SIGNATURE", parts.join("."));
+    }
+    // Claims (RFC 7519 §4.1), each signed by another family in turn.
+    let claim_cases: [(&str, &'static str, Box<dyn Fn(String) -> String>); 13] = [
+        ("exp a string", "JWTGUARD_CLAIM_TYPE", Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER}"), "\"exp\":\"2100\""))),
+        ("exp negative", "JWTGUARD_CLAIM_OUT_OF_RANGE", Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER}"), "\"exp\":-1"))),
+        ("no exp", "JWTGUARD_MISSING_EXPIRATION", Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER},"), ""))),
+        ("expired in 2023", "JWTGUARD_EXPIRED", Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER}"), &format!("\"exp\":{}", ISSUED + 60)))),
+        ("nbf in 2100", "JWTGUARD_NOT_YET_VALID", Box::new(move |c: String| c.replace(&format!("\"nbf\":{ISSUED}"), &format!("\"nbf\":{LATER}")))),
+        ("iat in 2100", "JWTGUARD_ISSUED_IN_FUTURE", Box::new(move |c: String| c.replace(&format!("\"iat\":{ISSUED}"), &format!("\"iat\":{LATER}")))),
+        ("no iat where a maximum age is set", "JWTGUARD_MISSING_ISSUED_AT", Box::new(move |c: String| c.replace(&format!("\"iat\":{ISSUED},"), ""))),
+        ("issued in 1970, over the 50-year maximum age", "JWTGUARD_TOO_OLD", Box::new(move |c: String| c.replace(&format!("\"iat\":{ISSUED}"), "\"iat\":1").replace(&format!("\"nbf\":{ISSUED}"), "\"nbf\":1"))),
+        ("another issuer", "JWTGUARD_INVALID_ISSUER", Box::new(|c: String| c.replace("https://issuer.example", "https://evil.example"))),
+        ("another audience", "JWTGUARD_INVALID_AUDIENCE", Box::new(|c: String| c.replace("api.example", "other.example"))),
+        ("another authorized party", "JWTGUARD_INVALID_AUTHORIZED_PARTY", Box::new(|c: String| c.replace("https://app.example", "https://evil.example"))),
+        ("an empty sub", "JWTGUARD_INVALID_SUBJECT", Box::new(|c: String| c.replace("\"user_1\"", "\"\""))),
+        ("without the permission", "JWTGUARD_INSUFFICIENT_PERMISSIONS", Box::new(|c: String| c.replace("[\"read\"]", "[\"write\"]"))),
+    ];
+    let families = ["HS256", "RS256", "PS256", "ES256", "ES384", "EdDSA"];
+    for (i, (name, want, edit)) in claim_cases.iter().enumerate() {
+        let alg = families[i % families.len()];
+        add(&format!("{name} ({alg})"), "base", want, sign(alg, &head(alg), &body(&**edit)));
+    }
+    add("an access token at a JWT location (typ at+jwt)", "base", "JWTGUARD_UNEXPECTED_TYPE",
+        sign("ES256", r#"{"alg":"ES256","typ":"at+jwt","kid":"es256-key"}"#, &good));
+    // The access-token profile (RFC 9068).
+    let at = |alg: &str| format!(r#"{{"alg":"{alg}","typ":"at+jwt","kid":"{}-key"}}"#, alg.to_ascii_lowercase());
+    add("an RFC 9068 access token", "access", "JWTGUARD_OK", sign("RS256", &at("RS256"), &at_body(&same)));
+    add("an access token typed JWT", "access", "JWTGUARD_UNEXPECTED_TYPE", sign("RS256", &head("RS256"), &at_body(&same)));
+    add("an access token without client_id", "access", "JWTGUARD_MISSING_CLIENT_ID",
+        sign("EdDSA", &at("EdDSA"), &at_body(&|c| c.replace(r#","client_id":"app-1""#, ""))));
+    add("an access token without jti", "access", "JWTGUARD_MISSING_JWT_ID",
+        sign("ES256", &at("ES256"), &at_body(&|c| c.replace(r#","jti":"j-1""#, ""))));
+    add("an access token without the scope", "access", "JWTGUARD_INSUFFICIENT_PERMISSIONS",
+        sign("HS256", &at("HS256"), &at_body(&|c| c.replace("orders profile", "profile"))));
+
+    let mut text = String::from(
+        "# The conformance file (tests/conformance/README.md): every binding verifies each token under\n\
+         # its policy, with keys.jwks.json and the real clock, and must give the status named.\n\
+         # @policy NAME SETTING=VALUE...   then   NAME | POLICY | STATUS | TOKEN\n\
+         @policy base iss=https://issuer.example aud=api.example azp=https://app.example permission=read max_age=1577836800 require_kid=on\n\
+         @policy access iss=https://issuer.example aud=api.example permission=orders access_token=on require_kid=on\n",
+    );
+    for (name, policy, want, token) in &cases {
+        writeln!(text, "{name} | {policy} | {want} | {token}").unwrap();
+    }
+    std::fs::write(format!("{dir}/cases.txt"), text).unwrap();
 }

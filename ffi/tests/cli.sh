@@ -198,6 +198,39 @@ case_ "--explain names the key tried" 1 '{"check":"key","kid":"rsa-2024","alg":"
     "${bundled[@]}" --explain "$(token 4)"
 case_ "--explain with several providers" 2 "takes one provider" -- "${bundled[@]}" --provider --jwks "$data/jwks.json" \
     --iss https://issuer.example --aud api.example --explain "$(token 4)"
+# The conformance file (tests/conformance/cases.txt), every case through the tool, with the
+# real clock: its @policy lines become options.
+conf=tests/conformance
+declare -A policy_args
+while read -r tag name settings; do
+    args=(--jwks "$conf/keys.jwks.json")
+    for kv in $settings; do
+        k=${kv%%=*} v=${kv#*=}
+        case $k in
+        iss | aud | azp) args+=("--$k" "$v") ;;
+        permission) args+=(--require "$v") ;;
+        max_age) args+=(--max-age "$v") ;;
+        access_token) [ "$v" = on ] && args+=(--access-token) ;;
+        require_kid) [ "$v" = on ] && args+=(--require-kid) ;;
+        esac
+    done
+    policy_args[$name]="${args[*]}"
+done < <(grep '^@policy ' "$conf/cases.txt")
+conformance_fail=0
+while IFS='|' read -r name pol want tok; do
+    case "$name" in '#'* | @*) continue ;; esac
+    pol=$(echo $pol) want=$(echo $want) tok=$(echo $tok)
+    # shellcheck disable=SC2086 # the policy's options, split on spaces (none holds one)
+    out=$("$tool" ${policy_args[$pol]} "$tok" 2>&1)
+    got=$(sed -n 's/.*"code":"\([A-Z0-9_]*\)".*/\1/p' <<<"$out")
+    grep -q '"ok":true' <<<"$out" && got=JWTGUARD_OK
+    if [ "$got" != "$want" ]; then
+        conformance_fail=$((conformance_fail + 1))
+        echo "FAIL: conformance: $name: $got, want $want: $(head -c 300 <<<"$out")" >&2
+    fi
+done <"$conf/cases.txt"
+if [ "$conformance_fail" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+case_ "--max-age 0" 2 "at least 1" -- "${bundled[@]}" --max-age 0 "$(token 4)"
 case_ "--help" 0 "usage:" -- --help
 case_ "--help states the number rules" 0 "digits only" -- --help
 

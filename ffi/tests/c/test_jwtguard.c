@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "jwtguard.h"
 
@@ -286,6 +287,74 @@ static void test_explain(const jwtguard_verifier *v) {
     CHECK(jwtguard_check_name(0) == NULL && jwtguard_check_name(JWTGUARD_CHECK_METADATA + 1) == NULL);
     CHECK(strcmp(jwtguard_check_name(JWTGUARD_CHECK_EXP), "exp") == 0);
     free(text);
+}
+
+/* The conformance file (tests/conformance/cases.txt): every case gets the status it names,
+ * through the C ABI, with the real clock (its times are fixed far from now). */
+static jwtguard_verifier *conformance_verifier(char *settings, const char *jwks_text, size_t jwks_n) {
+    jwtguard_verifier *v = jwtguard_verifier_new();
+    CHECK(v != NULL);
+    CHECK_STATUS(jwtguard_verifier_add_jwks(v, (const uint8_t *)jwks_text, jwks_n, NULL, NULL), JWTGUARD_OK);
+    char *save = NULL;
+    for (char *kv = strtok_r(settings, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
+        char *value = strchr(kv, '=');
+        CHECK(value != NULL);
+        if (!value) continue;
+        *value++ = 0;
+        size_t n = strlen(value);
+        jwtguard_status s = JWTGUARD_INVALID_ARGUMENT;
+        if (!strcmp(kv, "iss")) s = jwtguard_verifier_add_issuer(v, (const uint8_t *)value, n);
+        else if (!strcmp(kv, "aud")) s = jwtguard_verifier_add_audience(v, (const uint8_t *)value, n);
+        else if (!strcmp(kv, "azp")) s = jwtguard_verifier_add_authorized_party(v, (const uint8_t *)value, n);
+        else if (!strcmp(kv, "permission")) s = jwtguard_verifier_add_required_permission(v, (const uint8_t *)value, n);
+        else if (!strcmp(kv, "max_age")) s = jwtguard_verifier_set_max_age(v, strtoull(value, NULL, 10));
+        else if (!strcmp(kv, "access_token")) s = jwtguard_verifier_set_access_token_profile(v, !strcmp(value, "on"));
+        else if (!strcmp(kv, "require_kid")) s = jwtguard_verifier_set_require_kid(v, !strcmp(value, "on"));
+        CHECK_STATUS(s, JWTGUARD_OK);
+    }
+    return v;
+}
+
+static void test_conformance(void) {
+    size_t jwks_n = 0;
+    char *keys = slurp("../../tests/conformance/keys.jwks.json", &jwks_n);
+    char *text = slurp("../../tests/conformance/cases.txt", NULL), *save = NULL;
+    jwtguard_verifier *policies[4];
+    char names[4][16];
+    int n_policies = 0, cases = 0;
+    uint64_t now = (uint64_t)time(NULL);
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#') continue;
+        if (!strncmp(line, "@policy ", 8)) {
+            char *name = line + 8, *settings = strchr(name, ' ');
+            if (!settings || n_policies == 4) { CHECK(false); continue; }
+            *settings++ = 0;
+            snprintf(names[n_policies], sizeof names[0], "%s", name);
+            policies[n_policies++] = conformance_verifier(settings, keys, jwks_n);
+            continue;
+        }
+        char *f[4], *p = line;
+        for (int i = 0; i < 4; i++) {
+            f[i] = p;
+            char *bar = i < 3 ? strstr(p, " | ") : NULL;
+            if (bar) { *bar = 0; p = bar + 3; }
+        }
+        const jwtguard_verifier *v = NULL;
+        for (int i = 0; i < n_policies; i++)
+            if (!strcmp(names[i], f[1])) v = policies[i];
+        CHECK(v != NULL);
+        if (!v) continue;
+        jwtguard_result r;
+        jwtguard_status s = jwtguard_verify(v, (const uint8_t *)f[3], strlen(f[3]), now, NULL, 0, &r);
+        if (strcmp(jwtguard_error_name(s), f[2]) != 0)
+            fprintf(stderr, "conformance: %s: %s, want %s\n", f[0], jwtguard_error_name(s), f[2]);
+        CHECK(strcmp(jwtguard_error_name(s), f[2]) == 0);
+        cases++;
+    }
+    CHECK(cases >= 50 && n_policies == 2);
+    for (int i = 0; i < n_policies; i++) jwtguard_verifier_free(policies[i]);
+    free(text);
+    free(keys);
 }
 
 /* The time floor: after a verify passes the floor rises to the token's iat (NOW - 60 in the
@@ -876,6 +945,7 @@ int main(void) {
     test_other_error_classes(v);
     test_accessors(v);
     test_explain(v);
+    test_conformance();
     test_time_floor(v);
     test_ec_point();
     test_large_token(v);
