@@ -194,6 +194,8 @@ class Runner:
         conf = os.path.join(self.prefix, "conf")
         for f in ("jwks.json", "hs256.secret"):
             shutil.copy(os.path.join(ROOT, "examples", "data", f), conf)
+        shutil.copy(os.path.join(ROOT, "tests", "conformance", "keys.jwks.json"),
+                    os.path.join(conf, "conformance.jwks.json"))
         shutil.copy(os.path.join(ROOT, "crates", "jwtguard", "tests", "data", "rsa2048.pub.pem"),
                     conf)
         for i in (1, 2, 3):
@@ -611,6 +613,25 @@ class Runner:
                   ">=": value is not None and value >= want_v,
                   "<=": value is not None and value <= want_v}[op]
             self.check(f"status {path} {op} {want} (it is {value!r})", ok)
+
+    def do_conformance(self, url_prefix="/"):
+        """tests/conformance/cases.txt: each token in an X-Token header to the location named
+        after its policy, and $jwtguard_error (the X-Jwtguard-Error response header) must be
+        the status the file names."""
+        path = os.path.join(ROOT, "tests", "conformance", "cases.txt")
+        wrong, n = [], 0
+        for line in open(path):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#") or line.startswith("@"):
+                continue
+            name, policy, want, token = [c.strip() for c in line.split(" | ")]
+            _, _, resp = self.request(f"{url_prefix}{policy}/x", [("X-Token", token)])
+            got = resp.getheader("X-Jwtguard-Error") or ""
+            n += 1
+            if got != want:
+                wrong.append(f"{name}: {got or 'no status'}, want {want}")
+        self.check(f"conformance: {n} cases give the file's status through $jwtguard_error",
+                   n >= 50 and not wrong, "\n".join(wrong))
 
     def do_secret_scan(self, file):
         """No worker's memory holds the secret file's first line (issue 14)."""
