@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""The HAProxy module's tests: build bindings/haproxy/jwtguard.c against Debian's Lua 5.3 and
+libjwtguard.a, run bindings/haproxy/example/haproxy.cfg as written under Debian's haproxy on
+loopback (valid, expired, wrong audience, missing permissions, no token, a malformed header,
+claims reaching the backend as headers, forged ones removed), the conformance file through the
+module, bad configurations refused at start-up, then wrk against the module and HAProxy's own
+jwt_verify on the same token (skipped with --no-load).
+
+Usage: bindings/haproxy/t/run.py [--no-load]
+Environment: JWTGUARD_HAPROXY_PORT (first of 5 ports, default 18540), WRK_SECONDS (default 10).
+"""
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+HERE = os.path.join(ROOT, "bindings", "haproxy")
+OUT = os.path.join(ROOT, "target", "haproxy")
+MINT = os.path.join(ROOT, "target", "release", "examples", "mint_token")
+BASE = int(os.environ.get("JWTGUARD_HAPROXY_PORT", "18540"))
+PORTS = {"api": BASE, "up": BASE + 1, "conformance": BASE + 2, "builtin": BASE + 3, "load": BASE + 4}
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"    ok  {name}")
+    else:
+        failed += 1
+        print(f"    FAIL {name}" + (f"\n{detail}" if detail else ""))
+
+
+def request(port, path, headers=()):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest("GET", path, skip_accept_encoding=True)
+    for k, v in headers:
+        conn.putheader(k, v)
+    conn.endheaders()
+    resp = conn.getresponse()
+    body = resp.read().decode()
+    conn.close()
+    return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), body
+
+
+def mint(claims, header='{"alg":"RS256","typ":"JWT","kid":"rsa-2024"}'):
+    now = int(time.time())
+    claims = claims.replace("{now+3600}", str(now + 3600)).replace("{now-3600}", str(now - 3600))
+    return subprocess.run([MINT, header, claims], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def build():
+    print("==> building libjwtguard.a, the token minting tool and the Lua C module", flush=True)
+    subprocess.run(["cargo", "build", "-q", "--release", "--locked", "-p", "jwtguard-ffi"], cwd=ROOT,
+                   check=True)
+    subprocess.run(["cargo", "build", "-q", "--release", "--locked", "-p", "jwtguard-ffi", "--example",
+                    "mint_token"], cwd=ROOT, check=True)
+    os.makedirs(OUT, exist_ok=True)
+    # The library's own symbols stay inside the module: only luaopen_jwtguard is exported.
+    subprocess.run(["cc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-fPIC", "-shared",
+                    "-I/usr/include/lua5.3", "-I" + os.path.join(ROOT, "include"),
+                    os.path.join(HERE, "jwtguard.c"), os.path.join(ROOT, "target", "release", "libjwtguard.a"),
+                    "-o", os.path.join(OUT, "jwtguard.so"), "-lpthread", "-ldl", "-lm",
+                    "-Wl,--gc-sections,--exclude-libs,ALL", "-s"], check=True)
+
+
+def render(prefix, global_extra="", lua_overrides=None):
+    subst = {"MODULE_DIR": OUT, "KEYS": os.path.join(ROOT, "examples", "data"),
+             "CONFORMANCE": os.path.join(ROOT, "tests", "conformance"), "EXAMPLE": prefix,
+             "PORT": str(PORTS["api"]), "UPSTREAM": f"127.0.0.1:{PORTS['up']}",
+             "PEM": os.path.join(ROOT, "crates", "jwtguard", "tests", "data", "rsa2048.pub.pem")}
+    def fill(text):
+        for k, v in subst.items():
+            text = text.replace(f"@{k}@", v)
+        return text
+    lua = fill(open(os.path.join(HERE, "example", "jwtguard.lua")).read())
+    for old, new in (lua_overrides or {}).items():
+        lua = lua.replace(old, new)
+    open(os.path.join(prefix, "jwtguard.lua"), "w").write(lua)
+    open(os.path.join(prefix, "conformance.lua"), "w").write(
+        fill(open(os.path.join(HERE, "t", "conformance.lua")).read()))
+    extra = f"""
+# (The test's own frontends: the app, the conformance file, and the load runs.)
+frontend upstream
+    bind 127.0.0.1:{PORTS['up']}
+    http-request return status 200 content-type text/plain lf-string "sub=[%[req.hdr(x-user-id)]] name=[%[req.hdr(x-user-name)]]\\n"
+
+frontend conformance
+    bind 127.0.0.1:{PORTS['conformance']}
+    http-request lua.jwtguard_conformance_base if {{ path_beg /base/ }}
+    http-request lua.jwtguard_conformance_access if {{ path_beg /access/ }}
+    http-request return status 200 content-type text/plain lf-string "%[var(txn.jwtguard_status)]\\n"
+
+frontend builtin_jwt_verify
+    bind 127.0.0.1:{PORTS['builtin']}
+    http-request set-var(txn.bearer) http_auth_bearer
+    http-request return status 401 if !{{ var(txn.bearer),jwt_verify("RS256","@PEM@") -m int 1 }}
+    http-request return status 200 content-type text/plain string "ok\\n"
+
+frontend jwtguard_load
+    bind 127.0.0.1:{PORTS['load']}
+    http-request lua.jwtguard_api
+    http-request return status 401 if !{{ var(txn.jwtguard_http) -m int 200 }}
+    http-request return status 200 content-type text/plain string "ok\\n"
+"""
+    cfg = open(os.path.join(HERE, "example", "haproxy.cfg")).read()
+    cfg = cfg.replace("@EXTRA@", extra).replace("@GLOBAL_EXTRA@", global_extra)
+    cfg = fill(cfg)
+    path = os.path.join(prefix, "haproxy.cfg")
+    open(path, "w").write(cfg)
+    return path
+
+
+def main():
+    no_load = "--no-load" in sys.argv[1:]
+    build()
+    prefix = tempfile.mkdtemp(prefix="prefix.", dir=OUT)
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+
+    print("==> bad configurations stop HAProxy at start-up, naming the option", flush=True)
+    for name, override, want in [
+        ("an unknown option", ('leeway = 30,', 'leway = 30,'), "unknown option leway"),
+        ("no audience", ('audiences = { "api.example" },', ''), "No audience is configured"),
+        ("a JWKS file that is not one", ('"@KEYS@/jwks.json"'.replace("@KEYS@", os.path.join(ROOT, "examples", "data")),
+                                         '"' + os.path.join(ROOT, "examples", "data", "hs256.secret") + '"'),
+         "jwks_file:"),
+    ]:
+        path = render(prefix, lua_overrides=dict([override]))
+        t = subprocess.run([haproxy, "-c", "-f", path], capture_output=True, text=True)
+        check(f"refused: {name}", t.returncode != 0 and want in t.stdout + t.stderr, t.stdout + t.stderr)
+
+    print("==> bindings/haproxy/example/haproxy.cfg under haproxy on loopback", flush=True)
+    path = render(prefix, global_extra=f"    lua-load-per-thread {prefix}/conformance.lua")
+    t = subprocess.run([haproxy, "-c", "-f", path], capture_output=True, text=True)
+    if t.returncode:
+        check("haproxy -c accepts the example", False, t.stdout + t.stderr)
+        return finish()
+    log = open(os.path.join(prefix, "haproxy.log"), "w")
+    proc = subprocess.Popen([haproxy, "-db", "-f", path], stdout=log, stderr=log)
+    try:
+        for _ in range(50):
+            try:
+                request(PORTS["up"], "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        run_cases(no_load)
+    finally:
+        proc.send_signal(signal.SIGUSR1)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return finish()
+
+
+def run_cases(no_load):
+    claims = ('{"iss":"https://issuer.example","sub":"user_24601","aud":"api.example",'
+              '"azp":"https://app.example","exp":{now+3600},"user_data":{"name":"Jean Valjean"},'
+              '"permissions":["leagues:read"]}')
+    valid = mint(claims)
+    admin = mint(claims.replace('["leagues:read"]', '["leagues:read","leagues:write"]'))
+    expired = mint(claims.replace("{now+3600}", "{now-3600}"))
+    wrong_aud = mint(claims.replace("api.example", "other.example"))
+    newline = mint(claims.replace("Jean Valjean", "Jean\\r\\nX-Injected: 1"))
+    api = PORTS["api"]
+    cases = [
+        ("/api/x", [("Authorization", f"Bearer {valid}")], 200, ["sub=[user_24601] name=[Jean Valjean]"],
+         "a valid token: the claims reach the backend as headers"),
+        ("/api/x", [("Authorization", f"Bearer {valid}"), ("X-User-Id", "admin"), ("X-User-Name", "Javert")],
+         200, ["sub=[user_24601] name=[Jean Valjean]"], "forged claim headers are replaced"),
+        ("/api/x", [("X-User-Id", "admin")], 401, ['www-authenticate: Bearer realm="api"'],
+         "no token: 401 without an error code (and the forged header goes nowhere)"),
+        ("/api/x", [("Authorization", f"Bearer {newline}")], 200, ["name=[]"],
+         "a claim with CR LF is not passed"),
+        ("/api/x", [("Authorization", "Basic dXNlcg==")], 401, ['www-authenticate: Bearer realm="api"'],
+         "another scheme"),
+        ("/api/x", [("Authorization", "Bearer a b")], 400, ['error="invalid_request"'], "a malformed header"),
+        ("/api/x", [("Authorization", f"Bearer {expired}")], 401,
+         ['error="invalid_token", error_description="Token has expired"'], "expired"),
+        ("/api/x", [("Authorization", f"Bearer {wrong_aud}")], 401, ['error_description="Invalid audience."'],
+         "wrong audience"),
+        ("/admin/x", [("Authorization", f"Bearer {valid}")], 403, ['error="insufficient_scope"'],
+         "insufficient permissions: 403 from a rule on txn.jwt_permissions"),
+        ("/admin/x", [("Authorization", f"Bearer {admin}")], 200, ["sub=[user_24601]"], "with the permission"),
+    ]
+    for path, headers, want, must, name in cases:
+        status, head, body = request(api, path, headers)
+        text = "".join(f"{k}: {v}\n" for k, v in head.items()) + body
+        missing = [m for m in must if m not in text]
+        check(f"{name}: {status}", status == want and not missing, f"want {want}, lacks {missing}\n{text}")
+
+    wrong, n = [], 0
+    for line in open(os.path.join(ROOT, "tests", "conformance", "cases.txt")):
+        line = line.rstrip("\n")
+        if not line or line[0] in "#@":
+            continue
+        name, policy, want, token = [c.strip() for c in line.split(" | ")]
+        _, _, body = request(PORTS["conformance"], f"/{policy}/x", [("X-Token", token)])
+        n += 1
+        if body.strip() != want:
+            wrong.append(f"{name}: {body.strip()}, want {want}")
+    check(f"conformance: {n} cases through the HAProxy module", n >= 50 and not wrong, "\n".join(wrong))
+
+    status, _, _ = request(PORTS["builtin"], "/", [("Authorization", f"Bearer {valid}")])
+    check(f"HAProxy's jwt_verify accepts the load token: {status}", status == 200)
+    if no_load or not shutil.which("wrk"):
+        return
+    seconds = os.environ.get("WRK_SECONDS", "10")
+    script = os.path.join(OUT, "wrk-token.lua")
+    open(script, "w").write(f'wrk.headers["Authorization"] = "Bearer {valid}"\n')
+    figures = []
+    for label, port in (("jwtguard module (lua.jwtguard_api)", PORTS["load"]),
+                        ("HAProxy's jwt_verify converter (signature only)", PORTS["builtin"])):
+        out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", script,
+                              f"http://127.0.0.1:{port}/"], capture_output=True, text=True).stdout
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out) or re.search(r"Socket errors: .*", out)
+        figures.append(f"haproxy {label}, RS256-2048: {rps.group(1) if rps else '?'} requests/s")
+        print("    " + figures[-1])
+        check(f"wrk {label}: every response 200", rps is not None and bad is None, out)
+    with open(os.path.join(OUT, "load-figures.txt"), "w") as f:
+        f.write("\n".join(figures) + "\n")
+
+
+def finish():
+    print(f"haproxy: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
