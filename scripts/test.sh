@@ -3,13 +3,15 @@
 #
 #   scripts/test.sh --quick   the inner loop: fmt, clippy and the tests of the core and the C ABI
 #   scripts/test.sh --pr      the lane for a change (at most 10 minutes warm): the quick tier,
-#                             then the C and C++ tests, the nginx module's tests without wrk,
+#                             then the C and C++ tests, the nginx module's and the gateway
+#                             bindings' tests without wrk,
 #                             and a 5-second smoke run of every fuzz target
 #   scripts/test.sh           the full tier, what CI runs (.ci/run installs its tools first):
 #                             the quick tier, then docs, feature variants, MSRV, 32-bit and
 #                             aarch64 hosts, the peers' tests, header and data drift, C/C++/CLI,
 #                             CMake and pkg-config installs, Miri, the no-allocator gate, the
-#                             firmware under qemu, the nginx module, and the fuzz targets.
+#                             firmware under qemu, the nginx module, the Lua and HAProxy
+#                             bindings, and the fuzz targets.
 #
 # A step whose tool is missing is skipped with the install command on a developer's machine and
 # fails under CI=true (scripts/lib.sh). Every step fails the run on its first error.
@@ -59,6 +61,8 @@ if [ "$tier" = pr ]; then
     make --no-print-directory c-test
     step "nginx module: build against nginx-dev, loopback tests, nginx -t (no wrk)"
     scripts/nginx.sh --no-load
+    step "gateway bindings: Lua (LuaJIT, OpenResty) and HAProxy, with the conformance file (no wrk)"
+    scripts/gateways.sh --no-load
     step "fuzz targets, each for 5 s from the committed corpora"
     FUZZ_SECONDS=5 scripts/fuzz-ci.sh
     step "pr lane passed"
@@ -179,6 +183,9 @@ scripts/embedded.sh
 
 step "nginx module: build against nginx-dev, loopback tests, nginx -t, wrk load"
 scripts/nginx.sh
+
+step "gateway bindings: Lua (LuaJIT, OpenResty) and HAProxy, the conformance file, wrk load"
+scripts/gateways.sh
 
 step "fuzz targets, each for ${FUZZ_SECONDS:-15} s from the committed corpora"
 scripts/fuzz-ci.sh
