@@ -33,12 +33,20 @@
 #include "jwtguard.h"
 
 #define VERIFIER_MT "jwtguard.verifier"
+#define PROVIDERS_MT "jwtguard.providers"
 #define CLAIM_CAP 4096
 
 typedef struct {
     jwtguard_verifier *v;
     int large; /* max_token_size over 2048: verify into a large result */
 } lverifier;
+
+/* A set of providers (jwtguard.providers{...}): its members are kept alive in the userdata's
+ * user value. */
+typedef struct {
+    jwtguard_providers set;
+    int large;
+} lproviders;
 
 /* Verify into whichever result the verifier's token size needs; `*res` is the claims'. The
  * large result (12.4 KiB) is on this call's stack only when configured. */
@@ -238,6 +246,55 @@ static int l_new(lua_State *L)
     return 1;
 }
 
+/* jwtguard.providers({ v1, v2, ... } [, kidless_limit]): each token checked by the policy of
+ * the provider whose key verified it (RFC 8725 §3.8). Returns the set, or nil, message, name. */
+static int l_providers(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer limit = luaL_optinteger(L, 2, 0);
+    lproviders *lp = lua_newuserdata(L, sizeof *lp);
+    luaL_setmetatable(L, PROVIDERS_MT);
+    lp->large = 0;
+    jwtguard_status s = jwtguard_providers_init(&lp->set, sizeof lp->set);
+    lua_Integer n = (lua_Integer)luaL_len(L, 1);
+    for (lua_Integer i = 1; i <= n && s == JWTGUARD_OK; i++) {
+        lua_geti(L, 1, i);
+        lverifier *lv = check_verifier(L, -1);
+        s = jwtguard_providers_add(&lp->set, lv->v);
+        lp->large |= lv->large;
+        lua_pop(L, 1);
+    }
+    if (s == JWTGUARD_OK && limit > 0)
+        s = jwtguard_providers_set_kidless_limit(&lp->set, (uint32_t)limit);
+    if (s == JWTGUARD_OK && lp->large)
+        s = jwtguard_providers_set_max_token_size(&lp->set, JWTGUARD_MAX_TOKEN_CAPACITY);
+    if (s == JWTGUARD_OK)
+        s = jwtguard_providers_check(&lp->set);
+    if (s != JWTGUARD_OK)
+        return fail(L, "providers", s);
+    /* The set points at the verifiers: they live as long as it does. */
+    lua_pushvalue(L, 1);
+    lua_setuservalue(L, -2);
+    return 1;
+}
+
+/* Verify with a verifier or a providers set (the userdata at `idx`). */
+static jwtguard_status verify_any(lua_State *L, int idx, const uint8_t *tok, size_t len, uint64_t now,
+                                  jwtguard_result *small, jwtguard_large_result *large,
+                                  const jwtguard_result **res)
+{
+    lproviders *lp = luaL_testudata(L, idx, PROVIDERS_MT);
+    if (lp == NULL)
+        return verify_token(check_verifier(L, idx), tok, len, now, small, large, res);
+    if (lp->large) {
+        jwtguard_status s = jwtguard_providers_verify_large(&lp->set, tok, len, now, NULL, 0, large);
+        *res = jwtguard_large_result_get(large);
+        return s;
+    }
+    *res = small;
+    return jwtguard_providers_verify(&lp->set, tok, len, now, NULL, 0, small);
+}
+
 static int l_gc(lua_State *L)
 {
     lverifier *lv = luaL_checkudata(L, 1, VERIFIER_MT);
@@ -281,7 +338,6 @@ static jwtguard_status token_of(const char *value, size_t len, const uint8_t **t
  * for the tests. */
 static int l_verify(lua_State *L)
 {
-    lverifier *lv = check_verifier(L, 1);
     size_t len;
     const char *value = luaL_checklstring(L, 2, &len);
     uint64_t now = lua_isnoneornil(L, 3) ? now_seconds() : (uint64_t)luaL_checkinteger(L, 3);
@@ -292,7 +348,7 @@ static int l_verify(lua_State *L)
         jwtguard_result small;
         jwtguard_large_result large;
         const jwtguard_result *r;
-        s = verify_token(lv, tok, tok_len, now, &small, &large, &r);
+        s = verify_any(L, 1, tok, tok_len, now, &small, &large, &r);
     }
     lua_pushstring(L, jwtguard_error_name(s));
     lua_pushinteger(L, http_status(s));
@@ -348,7 +404,6 @@ static void request_header(lua_State *L, int txn, const char *name)
 static int action(lua_State *L)
 {
     const int txn = 1;
-    lverifier *lv = check_verifier(L, lua_upvalueindex(1));
     request_header(L, txn, lua_tostring(L, lua_upvalueindex(3)));
     jwtguard_status s = JWTGUARD_MISSING_BEARER_TOKEN;
     jwtguard_result small;
@@ -364,7 +419,7 @@ static int action(lua_State *L)
         if (s == JWTGUARD_NOT_BEARER)
             s = JWTGUARD_MISSING_BEARER_TOKEN;
         if (s == JWTGUARD_OK)
-            s = verify_token(lv, tok, tok_len, now_seconds(), &small, &large, &r);
+            s = verify_any(L, lua_upvalueindex(1), tok, tok_len, now_seconds(), &small, &large, &r);
     }
     lua_pop(L, 1);
     const char *name = jwtguard_error_name(s);
@@ -396,12 +451,13 @@ static int action(lua_State *L)
     return 0;
 }
 
-/* jwtguard.register_action(name, verifier [, { claims = { var = path, ... },
+/* jwtguard.register_action(name, verifier or providers set [, { claims = { var = path, ... },
  * token_header = "authorization" }]): `http-request lua.NAME` in haproxy.cfg. */
 static int l_register_action(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
-    check_verifier(L, 2);
+    if (luaL_testudata(L, 2, PROVIDERS_MT) == NULL)
+        check_verifier(L, 2);
     lua_settop(L, 3);
     lua_getglobal(L, "core");
     if (lua_type(L, -1) != LUA_TTABLE)
@@ -452,6 +508,7 @@ int luaopen_jwtguard(lua_State *L)
 {
     static const luaL_Reg methods[] = {{"verify", l_verify}, {NULL, NULL}};
     static const luaL_Reg functions[] = {{"new", l_new},
+                                         {"providers", l_providers},
                                          {"register_action", l_register_action},
                                          {"bearer", l_bearer},
                                          {NULL, NULL}};
@@ -460,6 +517,11 @@ int luaopen_jwtguard(lua_State *L)
         lua_setfield(L, -2, "__index");
         lua_pushcfunction(L, l_gc);
         lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    if (luaL_newmetatable(L, PROVIDERS_MT)) {
+        luaL_newlib(L, methods);
+        lua_setfield(L, -2, "__index");
     }
     lua_pop(L, 1);
     luaL_newlib(L, functions);

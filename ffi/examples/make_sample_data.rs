@@ -803,6 +803,19 @@ fn conformance_samples(dir: &str) {
         format!("{{\"keys\":[\n{}\n]}}\n", keys.join(",\n")),
     )
     .unwrap();
+    // Two identity providers' key sets, for the providers cases: A signs with HMAC and RSA, B
+    // with EC and EdDSA.
+    for (name, algs) in [("a", ["HS256", "RS256"]), ("b", ["ES256", "EdDSA"])] {
+        let set: Vec<String> = algs
+            .iter()
+            .map(|alg| ak.jwk(alg, &format!("{}-key", alg.to_ascii_lowercase())))
+            .collect();
+        std::fs::write(
+            format!("{dir}/keys-{name}.jwks.json"),
+            format!("{{\"keys\":[\n{}\n]}}\n", set.join(",\n")),
+        )
+        .unwrap();
+    }
 
     const ISSUED: u64 = 1_700_000_000; // 2023-11-14
     const LATER: u64 = 4_102_444_800; // 2100-01-01
@@ -911,12 +924,34 @@ fn conformance_samples(dir: &str) {
     add("an access token without the scope", "access", "JWTGUARD_INSUFFICIENT_PERMISSIONS",
         sign("HS256", &at("HS256"), &at_body(&|c| c.replace("orders profile", "profile"))));
 
+    // Two providers in one set (RFC 8725 §3.8: each key bound to its provider's issuer).
+    let tenant = |iss: &str| {
+        format!(
+            r#"{{"iss":"{iss}","sub":"user_1","aud":"api.example","exp":{LATER},"iat":{ISSUED}}}"#
+        )
+    };
+    let (ia, ib) = ("https://a.example", "https://b.example");
+    add("provider A's key and issuer", "ab", "JWTGUARD_OK", sign("RS256", &head("RS256"), &tenant(ia)));
+    add("provider B's key and issuer", "ab", "JWTGUARD_OK", sign("EdDSA", &head("EdDSA"), &tenant(ib)));
+    add("provider A's key, provider B's issuer", "ab", "JWTGUARD_ISSUER_KEY_MISMATCH",
+        sign("HS256", &head("HS256"), &tenant(ib)));
+    add("provider B's key, provider A's issuer", "ab", "JWTGUARD_ISSUER_KEY_MISMATCH",
+        sign("ES256", &head("ES256"), &tenant(ia)));
+    add("a provider's key, an issuer neither lists", "ab", "JWTGUARD_INVALID_ISSUER",
+        sign("RS256", &head("RS256"), &tenant("https://c.example")));
+    add("a kid neither provider has", "ab", "JWTGUARD_UNKNOWN_KEY",
+        sign("PS256", &head("PS256"), &tenant(ia)));
+
     let mut text = String::from(
         "# The conformance file (tests/conformance/README.md): every binding verifies each token under\n\
          # its policy, with keys.jwks.json and the real clock, and must give the status named.\n\
-         # @policy NAME SETTING=VALUE...   then   NAME | POLICY | STATUS | TOKEN\n\
+         # @policy NAME SETTING=VALUE...   @providers NAME POLICY...   NAME | POLICY | STATUS | TOKEN\n\
+         # (keys=FILE: the policy's key set; keys.jwks.json without it)\n\
          @policy base iss=https://issuer.example aud=api.example azp=https://app.example permission=read max_age=1577836800 require_kid=on\n\
-         @policy access iss=https://issuer.example aud=api.example permission=orders access_token=on require_kid=on\n",
+         @policy access iss=https://issuer.example aud=api.example permission=orders access_token=on require_kid=on\n\
+         @policy a keys=keys-a.jwks.json iss=https://a.example aud=api.example require_kid=on\n\
+         @policy b keys=keys-b.jwks.json iss=https://b.example aud=api.example require_kid=on\n\
+         @providers ab a b\n",
     );
     for (name, policy, want, token) in &cases {
         writeln!(text, "{name} | {policy} | {want} | {token}").unwrap();

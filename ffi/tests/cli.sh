@@ -203,10 +203,12 @@ case_ "--explain with several providers" 2 "takes one provider" -- "${bundled[@]
 conf=tests/conformance
 declare -A policy_args
 while read -r tag name settings; do
-    args=(--jwks "$conf/keys.jwks.json")
+    keys=keys.jwks.json
+    args=()
     for kv in $settings; do
         k=${kv%%=*} v=${kv#*=}
         case $k in
+        keys) keys=$v ;;
         iss | aud | azp) args+=("--$k" "$v") ;;
         permission) args+=(--require "$v") ;;
         max_age) args+=(--max-age "$v") ;;
@@ -214,8 +216,16 @@ while read -r tag name settings; do
         require_kid) [ "$v" = on ] && args+=(--require-kid) ;;
         esac
     done
-    policy_args[$name]="${args[*]}"
+    policy_args[$name]="--jwks $conf/$keys ${args[*]}"
 done < <(grep '^@policy ' "$conf/cases.txt")
+# A set of providers: each one's options, separated by --provider.
+while read -r tag name members; do
+    joined=""
+    for m in $members; do
+        joined="$joined${joined:+ --provider }${policy_args[$m]}"
+    done
+    policy_args[$name]=$joined
+done < <(grep '^@providers ' "$conf/cases.txt")
 conformance_fail=0
 while IFS='|' read -r name pol want tok; do
     case "$name" in '#'* | @*) continue ;; esac

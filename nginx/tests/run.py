@@ -194,8 +194,9 @@ class Runner:
         conf = os.path.join(self.prefix, "conf")
         for f in ("jwks.json", "hs256.secret"):
             shutil.copy(os.path.join(ROOT, "examples", "data", f), conf)
-        shutil.copy(os.path.join(ROOT, "tests", "conformance", "keys.jwks.json"),
-                    os.path.join(conf, "conformance.jwks.json"))
+        for f in ("keys.jwks.json", "keys-a.jwks.json", "keys-b.jwks.json"):
+            shutil.copy(os.path.join(ROOT, "tests", "conformance", f),
+                        os.path.join(conf, "conformance." + f))
         shutil.copy(os.path.join(ROOT, "crates", "jwtguard", "tests", "data", "rsa2048.pub.pem"),
                     conf)
         for i in (1, 2, 3):

@@ -8,13 +8,15 @@ local dir = "@CONFORMANCE@"
 local f = assert(io.open(dir .. "/cases.txt"))
 local text = f:read("a")
 f:close()
+local verifiers = {}
 for line in text:gmatch("[^\n]+") do
     local name, settings = line:match("^@policy (%S+) (.*)$")
     if name then
         local o = { jwks_file = dir .. "/keys.jwks.json", issuers = {}, audiences = {},
                     authorized_parties = {}, permissions = {} }
         for k, v in settings:gmatch("([%w_]+)=(%S+)") do
-            if k == "iss" then o.issuers[#o.issuers + 1] = v
+            if k == "keys" then o.jwks_file = dir .. "/" .. v
+            elseif k == "iss" then o.issuers[#o.issuers + 1] = v
             elseif k == "aud" then o.audiences[#o.audiences + 1] = v
             elseif k == "azp" then o.authorized_parties[#o.authorized_parties + 1] = v
             elseif k == "permission" then o.permissions[#o.permissions + 1] = v
@@ -23,7 +25,17 @@ for line in text:gmatch("[^\n]+") do
             elseif k == "require_kid" then o.require_kid = v == "on"
             else error("unknown setting " .. k) end
         end
-        jwtguard.register_action("jwtguard_conformance_" .. name, assert(jwtguard.new(o)),
+        verifiers[name] = assert(jwtguard.new(o))
+        jwtguard.register_action("jwtguard_conformance_" .. name, verifiers[name],
+            { token_header = "x-token" })
+    end
+    local set, members = line:match("^@providers (%S+) (.*)$")
+    if set then
+        local list = {}
+        for m in members:gmatch("%S+") do
+            list[#list + 1] = assert(verifiers[m], m)
+        end
+        jwtguard.register_action("jwtguard_conformance_" .. set, assert(jwtguard.providers(list)),
             { token_header = "x-token" })
     end
 end

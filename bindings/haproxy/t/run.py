@@ -97,6 +97,7 @@ frontend conformance
     bind 127.0.0.1:{PORTS['conformance']}
     http-request lua.jwtguard_conformance_base if {{ path_beg /base/ }}
     http-request lua.jwtguard_conformance_access if {{ path_beg /access/ }}
+    http-request lua.jwtguard_conformance_ab if {{ path_beg /ab/ }}
     http-request return status 200 content-type text/plain lf-string "%[var(txn.jwtguard_status)]\\n"
 
 frontend builtin_jwt_verify
@@ -208,7 +209,7 @@ def run_cases(no_load):
         n += 1
         if body.strip() != want:
             wrong.append(f"{name}: {body.strip()}, want {want}")
-    check(f"conformance: {n} cases through the HAProxy module", n >= 50 and not wrong, "\n".join(wrong))
+    check(f"conformance: {n} cases through the HAProxy module", n >= 60 and not wrong, "\n".join(wrong))
 
     status, _, _ = request(PORTS["builtin"], "/", [("Authorization", f"Bearer {valid}")])
     check(f"HAProxy's jwt_verify accepts the load token: {status}", status == 200)

@@ -21,7 +21,8 @@ function _M.verifiers(dir)
         if name then
             local o = { jwks = jwks, issuers = {}, audiences = {}, authorized_parties = {}, permissions = {} }
             for k, v in settings:gmatch("([%w_]+)=(%S+)") do
-                if k == "iss" then o.issuers[#o.issuers + 1] = v
+                if k == "keys" then o.jwks = read(dir .. "/" .. v)
+                elseif k == "iss" then o.issuers[#o.issuers + 1] = v
                 elseif k == "aud" then o.audiences[#o.audiences + 1] = v
                 elseif k == "azp" then o.authorized_parties[#o.authorized_parties + 1] = v
                 elseif k == "permission" then o.permissions[#o.permissions + 1] = v
@@ -31,6 +32,14 @@ function _M.verifiers(dir)
                 else error("unknown setting " .. k) end
             end
             out[name] = assert(jwtguard.new(o))
+        end
+        local set, members = line:match("^@providers (%S+) (.*)$")
+        if set then
+            local list = {}
+            for m in members:gmatch("%S+") do
+                list[#list + 1] = assert(out[m], m)
+            end
+            out[set] = assert(jwtguard.providers(list))
         end
     end
     return out

@@ -178,7 +178,7 @@ def run_cases(prefix, no_load):
         n += 1
         if body.strip() != want:
             wrong.append(f"{name}: {body.strip()}, want {want}")
-    check(f"conformance: {n} cases through OpenResty", n >= 50 and not wrong, "\n".join(wrong))
+    check(f"conformance: {n} cases through OpenResty", n >= 60 and not wrong, "\n".join(wrong))
 
     errors = open(os.path.join(prefix, "error.log")).read()
     check("no Lua error in the log", "lua entry thread aborted" not in errors and "runtime error" not in errors,

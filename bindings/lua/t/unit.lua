@@ -61,6 +61,14 @@ check(jwtguard.http_status(code2) == 403 and jwtguard.http_status("JWTGUARD_EXPI
 local e = verifiers.base:explain(valid, nil)
 check(e.verdict == "JWTGUARD_OK" and e.checks[3].check == "key" and e.checks[3].kid == "es256-key", "explain")
 
+-- A providers set: the claims say which provider verified the token.
+for _, c in ipairs(cases) do
+    if c.name == "provider B's key and issuer" then
+        local pc = verifiers.ab:verify(c.token)
+        check(pc and pc:provider() == 2 and pc:iss() == "https://b.example", "providers: provider()")
+    end
+end
+
 -- The conformance file.
 local wrong = 0
 for _, c in ipairs(cases) do

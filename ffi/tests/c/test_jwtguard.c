@@ -291,10 +291,19 @@ static void test_explain(const jwtguard_verifier *v) {
 
 /* The conformance file (tests/conformance/cases.txt): every case gets the status it names,
  * through the C ABI, with the real clock (its times are fixed far from now). */
-static jwtguard_verifier *conformance_verifier(char *settings, const char *jwks_text, size_t jwks_n) {
+static jwtguard_verifier *conformance_verifier(char *settings) {
     jwtguard_verifier *v = jwtguard_verifier_new();
     CHECK(v != NULL);
+    /* Its key set: keys=FILE, else keys.jwks.json. */
+    char file[128] = "keys.jwks.json";
+    const char *k = strstr(settings, "keys=");
+    if (k) sscanf(k + 5, "%127s", file);
+    char path[192];
+    snprintf(path, sizeof path, "../../tests/conformance/%s", file);
+    size_t jwks_n = 0;
+    char *jwks_text = slurp(path, &jwks_n);
     CHECK_STATUS(jwtguard_verifier_add_jwks(v, (const uint8_t *)jwks_text, jwks_n, NULL, NULL), JWTGUARD_OK);
+    free(jwks_text);
     char *save = NULL;
     for (char *kv = strtok_r(settings, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
         char *value = strchr(kv, '=');
@@ -303,7 +312,8 @@ static jwtguard_verifier *conformance_verifier(char *settings, const char *jwks_
         *value++ = 0;
         size_t n = strlen(value);
         jwtguard_status s = JWTGUARD_INVALID_ARGUMENT;
-        if (!strcmp(kv, "iss")) s = jwtguard_verifier_add_issuer(v, (const uint8_t *)value, n);
+        if (!strcmp(kv, "keys")) s = JWTGUARD_OK;
+        else if (!strcmp(kv, "iss")) s = jwtguard_verifier_add_issuer(v, (const uint8_t *)value, n);
         else if (!strcmp(kv, "aud")) s = jwtguard_verifier_add_audience(v, (const uint8_t *)value, n);
         else if (!strcmp(kv, "azp")) s = jwtguard_verifier_add_authorized_party(v, (const uint8_t *)value, n);
         else if (!strcmp(kv, "permission")) s = jwtguard_verifier_add_required_permission(v, (const uint8_t *)value, n);
@@ -316,21 +326,34 @@ static jwtguard_verifier *conformance_verifier(char *settings, const char *jwks_
 }
 
 static void test_conformance(void) {
-    size_t jwks_n = 0;
-    char *keys = slurp("../../tests/conformance/keys.jwks.json", &jwks_n);
     char *text = slurp("../../tests/conformance/cases.txt", NULL), *save = NULL;
-    jwtguard_verifier *policies[4];
-    char names[4][16];
+    jwtguard_verifier *policies[8];
+    char names[8][16];
     int n_policies = 0, cases = 0;
+    /* One providers set (@providers NAME POLICY...). */
+    jwtguard_providers set;
+    char set_name[16] = "";
     uint64_t now = (uint64_t)time(NULL);
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (line[0] == '#') continue;
         if (!strncmp(line, "@policy ", 8)) {
             char *name = line + 8, *settings = strchr(name, ' ');
-            if (!settings || n_policies == 4) { CHECK(false); continue; }
+            if (!settings || n_policies == 8) { CHECK(false); continue; }
             *settings++ = 0;
             snprintf(names[n_policies], sizeof names[0], "%s", name);
-            policies[n_policies++] = conformance_verifier(settings, keys, jwks_n);
+            policies[n_policies++] = conformance_verifier(settings);
+            continue;
+        }
+        if (!strncmp(line, "@providers ", 11)) {
+            char *rest = line + 11, *save2 = NULL;
+            char *name = strtok_r(rest, " ", &save2);
+            CHECK(name != NULL && set_name[0] == 0);
+            if (!name) continue;
+            snprintf(set_name, sizeof set_name, "%s", name);
+            CHECK_STATUS(jwtguard_providers_init(&set, sizeof set), JWTGUARD_OK);
+            for (char *m = strtok_r(NULL, " ", &save2); m; m = strtok_r(NULL, " ", &save2))
+                for (int i = 0; i < n_policies; i++)
+                    if (!strcmp(names[i], m)) CHECK_STATUS(jwtguard_providers_add(&set, policies[i]), JWTGUARD_OK);
             continue;
         }
         char *f[4], *p = line;
@@ -342,19 +365,20 @@ static void test_conformance(void) {
         const jwtguard_verifier *v = NULL;
         for (int i = 0; i < n_policies; i++)
             if (!strcmp(names[i], f[1])) v = policies[i];
-        CHECK(v != NULL);
-        if (!v) continue;
+        bool in_set = set_name[0] && !strcmp(set_name, f[1]);
+        CHECK(v != NULL || in_set);
+        if (!v && !in_set) continue;
         jwtguard_result r;
-        jwtguard_status s = jwtguard_verify(v, (const uint8_t *)f[3], strlen(f[3]), now, NULL, 0, &r);
+        jwtguard_status s = in_set ? jwtguard_providers_verify(&set, (const uint8_t *)f[3], strlen(f[3]), now, NULL, 0, &r)
+                                   : jwtguard_verify(v, (const uint8_t *)f[3], strlen(f[3]), now, NULL, 0, &r);
         if (strcmp(jwtguard_error_name(s), f[2]) != 0)
             fprintf(stderr, "conformance: %s: %s, want %s\n", f[0], jwtguard_error_name(s), f[2]);
         CHECK(strcmp(jwtguard_error_name(s), f[2]) == 0);
         cases++;
     }
-    CHECK(cases >= 50 && n_policies == 2);
+    CHECK(cases >= 60 && n_policies == 4 && set_name[0]);
     for (int i = 0; i < n_policies; i++) jwtguard_verifier_free(policies[i]);
     free(text);
-    free(keys);
 }
 
 /* The time floor: after a verify passes the floor rises to the token's iat (NOW - 60 in the

@@ -329,6 +329,92 @@ function Verifier:verify(token, now, required, into)
     return claims
 end
 
+-- ---- several identity providers -------------------------------------------------------------
+
+local Providers = {}
+Providers.__index = Providers
+
+--- A set of verifiers, one per identity provider (RFC 8725 §3.8): a token is checked by the
+--- policy of the provider whose key verified it, and its iss must be one of that provider's
+--- (JWTGUARD_ISSUER_KEY_MISMATCH when another provider lists it). `kidless_limit`: keys a
+--- token without kid may try in all providers together (default 4). Returns the set, or nil,
+--- message, code.
+function _M.providers(list, opts)
+    local lib = lib()
+    opts = opts or {}
+    local set = ffi_new("jwtguard_providers")
+    local s = lib.jwtguard_providers_init(set, ffi.sizeof(set))
+    local large = false
+    for i = 1, #list do
+        if s == 0 then
+            s = lib.jwtguard_providers_add(set, list[i].v)
+            large = large or list[i].large
+        end
+    end
+    if s == 0 and opts.kidless_limit then
+        s = lib.jwtguard_providers_set_kidless_limit(set, opts.kidless_limit)
+    end
+    if s == 0 and large then
+        s = lib.jwtguard_providers_set_max_token_size(set, defs.constants.MAX_TOKEN_CAPACITY)
+    end
+    if s == 0 then
+        s = lib.jwtguard_providers_check(set)
+    end
+    if s ~= 0 then
+        return failure(s)
+    end
+    -- The set points at the verifiers: keep them alive with it.
+    return setmetatable({ set = set, members = list, large = large,
+                          scratch = ffi_new("uint8_t[?]", 1024), scratch_len = 1024,
+                          len = ffi_new("size_t[1]"),
+                          required = ffi_new("jwtguard_str[?]", defs.constants.MAX_CALL_PERMISSIONS) },
+                        Providers)
+end
+
+Providers.grow = Verifier.grow
+
+--- As Verifier:verify; claims:provider() is the index (from 1) of the provider that verified.
+function Providers:verify(token, now, required, into)
+    if type(token) ~= "string" then
+        return failure(C.JWTGUARD_MISSING_BEARER_TOKEN)
+    end
+    now = now or now_default()
+    local n = required and #required or 0
+    if n > defs.constants.MAX_CALL_PERMISSIONS then
+        return failure(C.JWTGUARD_CAPACITY_EXCEEDED)
+    end
+    for i = 1, n do
+        self.required[i - 1].ptr = required[i]
+        self.required[i - 1].len = #required[i]
+    end
+    local claims = into
+    if not claims or claims.verifier ~= self then
+        local raw = ffi_new(self.large and "jwtguard_large_result" or "jwtguard_result")
+        local ptr = self.large and C.jwtguard_large_result_get(raw) or raw
+        claims = setmetatable({ verifier = self, raw = raw, ptr = ptr }, Claims)
+    end
+    local req = n > 0 and self.required or nil
+    local s
+    if self.large then
+        s = C.jwtguard_providers_verify_large(self.set, token, #token, now, req, n, claims.raw)
+    else
+        s = C.jwtguard_providers_verify(self.set, token, #token, now, req, n, claims.raw)
+    end
+    for i = 1, n do
+        self.required[i - 1].ptr = nil
+    end
+    if s ~= 0 then
+        return nil, _M.status_message(s), _M.status_name(s), claims
+    end
+    return claims
+end
+
+--- For a providers set's result: which provider verified the token (from 1), or nil.
+function Claims:provider()
+    local i = C.jwtguard_result_provider(self.ptr)
+    return i >= 0 and i + 1 or nil
+end
+
 --- Every check a verify runs on `token`, in order: { verdict = "JWTGUARD_EXPIRED", checks =
 --- { {check = "exp", code = "JWTGUARD_EXPIRED"}, {check = "key", kid = "k1", alg = "RS256",
 --- code = "JWTGUARD_OK"}, ... } }. It verifies the token twice: for debugging.
