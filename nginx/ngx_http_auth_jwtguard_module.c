@@ -511,6 +511,29 @@ static char *ngx_http_auth_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t 
     return NGX_CONF_OK;
 }
 
+/* Compile `value` into a new element of `into`: a value with a variable, else refused, naming
+ * the directive (a constant token or condition would be the same for every request). */
+static char *push_variable_value(ngx_conf_t *cf, ngx_command_t *cmd, ngx_array_t *into,
+                                 ngx_str_t *value)
+{
+    ngx_http_complex_value_t *cv = ngx_array_push(into);
+    if (cv == NULL)
+        return NGX_CONF_ERROR;
+    ngx_http_compile_complex_value_t ccv;
+    ngx_memzero(&ccv, sizeof(ccv));
+    ccv.cf = cf;
+    ccv.value = value;
+    ccv.complex_value = cv;
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK)
+        return NGX_CONF_ERROR;
+    if (cv->lengths == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": \"%V\" has no variable", &cmd->name,
+                           value);
+        return NGX_CONF_ERROR;
+    }
+    return NGX_CONF_OK;
+}
+
 /* auth_jwtguard_token VALUE...: the first value that is not empty is the token, either a
  * token alone (a cookie, an argument) or an Authorization header's value ("Bearer <token>",
  * the scheme in any case, RFC 6750 §2.1): `auth_jwtguard_token $http_authorization
@@ -524,24 +547,9 @@ static char *ngx_http_auth_jwtguard_token(ngx_conf_t *cf, ngx_command_t *cmd, vo
     lcf->token = ngx_array_create(cf->pool, cf->args->nelts - 1, sizeof(ngx_http_complex_value_t));
     if (lcf->token == NULL)
         return NGX_CONF_ERROR;
-    for (ngx_uint_t i = 1; i < cf->args->nelts; i++) {
-        ngx_http_complex_value_t *cv = ngx_array_push(lcf->token);
-        if (cv == NULL)
+    for (ngx_uint_t i = 1; i < cf->args->nelts; i++)
+        if (push_variable_value(cf, cmd, lcf->token, &value[i]) != NGX_CONF_OK)
             return NGX_CONF_ERROR;
-        ngx_http_compile_complex_value_t ccv;
-        ngx_memzero(&ccv, sizeof(ccv));
-        ccv.cf = cf;
-        ccv.value = &value[i];
-        ccv.complex_value = cv;
-        if (ngx_http_compile_complex_value(&ccv) != NGX_OK)
-            return NGX_CONF_ERROR;
-        if (cv->lengths == NULL) {
-            /* A constant would be one token for every request. */
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": \"%V\" has no variable",
-                               &cmd->name, &value[i]);
-            return NGX_CONF_ERROR;
-        }
-    }
     return NGX_CONF_OK;
 }
 
@@ -590,22 +598,8 @@ static char *ngx_http_auth_jwtguard_require(ngx_conf_t *cf, ngx_command_t *cmd, 
             req->status = (ngx_uint_t)code;
             continue;
         }
-        ngx_http_complex_value_t *cv = ngx_array_push(req->values);
-        if (cv == NULL)
+        if (push_variable_value(cf, cmd, req->values, &value[i]) != NGX_CONF_OK)
             return NGX_CONF_ERROR;
-        ngx_http_compile_complex_value_t ccv;
-        ngx_memzero(&ccv, sizeof(ccv));
-        ccv.cf = cf;
-        ccv.value = &value[i];
-        ccv.complex_value = cv;
-        if (ngx_http_compile_complex_value(&ccv) != NGX_OK)
-            return NGX_CONF_ERROR;
-        if (cv->lengths == NULL) {
-            /* A constant always holds or never does: a mistake, not a condition. */
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": \"%V\" has no variable",
-                               &cmd->name, &value[i]);
-            return NGX_CONF_ERROR;
-        }
     }
     if (req->values->nelts == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" names no value", &cmd->name);

@@ -9,9 +9,7 @@ jwt_verify on the same token (skipped with --no-load).
 Usage: bindings/haproxy/t/run.py [--no-load]
 Environment: JWTGUARD_HAPROXY_PORT (first of 5 ports, default 18540), WRK_SECONDS (default 10).
 """
-import http.client
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -19,42 +17,15 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+from gatewaytest import (ROOT, Checks, conformance_cases, request, run_cases,  # noqa: E402
+                         sample_tokens, wrk)
+
 HERE = os.path.join(ROOT, "bindings", "haproxy")
 OUT = os.path.join(ROOT, "target", "haproxy")
-MINT = os.path.join(ROOT, "target", "release", "examples", "mint_token")
 BASE = int(os.environ.get("JWTGUARD_HAPROXY_PORT", "18540"))
 PORTS = {"api": BASE, "up": BASE + 1, "conformance": BASE + 2, "builtin": BASE + 3, "load": BASE + 4}
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"    ok  {name}")
-    else:
-        failed += 1
-        print(f"    FAIL {name}" + (f"\n{detail}" if detail else ""))
-
-
-def request(port, path, headers=()):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.putrequest("GET", path, skip_accept_encoding=True)
-    for k, v in headers:
-        conn.putheader(k, v)
-    conn.endheaders()
-    resp = conn.getresponse()
-    body = resp.read().decode()
-    conn.close()
-    return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), body
-
-
-def mint(claims, header='{"alg":"RS256","typ":"JWT","kid":"rsa-2024"}'):
-    now = int(time.time())
-    claims = claims.replace("{now+3600}", str(now + 3600)).replace("{now-3600}", str(now - 3600))
-    return subprocess.run([MINT, header, claims], check=True, capture_output=True,
-                          text=True).stdout.strip()
+check = Checks("haproxy")
 
 
 def build():
@@ -143,7 +114,7 @@ def main():
     t = subprocess.run([haproxy, "-c", "-f", path], capture_output=True, text=True)
     if t.returncode:
         check("haproxy -c accepts the example", False, t.stdout + t.stderr)
-        return finish()
+        return check.finish()
     log = open(os.path.join(prefix, "haproxy.log"), "w")
     proc = subprocess.Popen([haproxy, "-db", "-f", path], stdout=log, stderr=log)
     try:
@@ -153,88 +124,59 @@ def main():
                 break
             except OSError:
                 time.sleep(0.1)
-        run_cases(no_load)
+        run(no_load)
     finally:
         proc.send_signal(signal.SIGUSR1)
         try:
             proc.wait(5)
         except subprocess.TimeoutExpired:
             proc.kill()
-    return finish()
+    return check.finish()
 
 
-def run_cases(no_load):
-    claims = ('{"iss":"https://issuer.example","sub":"user_24601","aud":"api.example",'
-              '"azp":"https://app.example","exp":{now+3600},"user_data":{"name":"Jean Valjean"},'
-              '"permissions":["leagues:read"]}')
-    valid = mint(claims)
-    admin = mint(claims.replace('["leagues:read"]', '["leagues:read","leagues:write"]'))
-    expired = mint(claims.replace("{now+3600}", "{now-3600}"))
-    wrong_aud = mint(claims.replace("api.example", "other.example"))
-    newline = mint(claims.replace("Jean Valjean", "Jean\\r\\nX-Injected: 1"))
-    api = PORTS["api"]
-    cases = [
-        ("/api/x", [("Authorization", f"Bearer {valid}")], 200, ["sub=[user_24601] name=[Jean Valjean]"],
+def run(no_load):
+    t = sample_tokens()
+    bearer = lambda name: [("Authorization", f"Bearer {t[name]}")]
+    run_cases(check, PORTS["api"], [
+        ("/api/x", bearer("valid"), 200, ["sub=[user_24601] name=[Jean Valjean]"],
          "a valid token: the claims reach the backend as headers"),
-        ("/api/x", [("Authorization", f"Bearer {valid}"), ("X-User-Id", "admin"), ("X-User-Name", "Javert")],
+        ("/api/x", bearer("valid") + [("X-User-Id", "admin"), ("X-User-Name", "Javert")],
          200, ["sub=[user_24601] name=[Jean Valjean]"], "forged claim headers are replaced"),
         ("/api/x", [("X-User-Id", "admin")], 401, ['www-authenticate: Bearer realm="api"'],
          "no token: 401 without an error code (and the forged header goes nowhere)"),
-        ("/api/x", [("Authorization", f"Bearer {newline}")], 200, ["name=[]"],
-         "a claim with CR LF is not passed"),
+        ("/api/x", bearer("newline"), 200, ["name=[]"], "a claim with CR LF is not passed"),
         ("/api/x", [("Authorization", "Basic dXNlcg==")], 401, ['www-authenticate: Bearer realm="api"'],
          "another scheme"),
         ("/api/x", [("Authorization", "Bearer a b")], 400, ['error="invalid_request"'], "a malformed header"),
-        ("/api/x", [("Authorization", f"Bearer {expired}")], 401,
+        ("/api/x", bearer("expired"), 401,
          ['error="invalid_token", error_description="Token has expired"'], "expired"),
-        ("/api/x", [("Authorization", f"Bearer {wrong_aud}")], 401, ['error_description="Invalid audience."'],
-         "wrong audience"),
-        ("/admin/x", [("Authorization", f"Bearer {valid}")], 403, ['error="insufficient_scope"'],
+        ("/api/x", bearer("wrong_aud"), 401, ['error_description="Invalid audience."'], "wrong audience"),
+        ("/admin/x", bearer("valid"), 403, ['error="insufficient_scope"'],
          "insufficient permissions: 403 from a rule on txn.jwt_permissions"),
-        ("/admin/x", [("Authorization", f"Bearer {admin}")], 200, ["sub=[user_24601]"], "with the permission"),
-    ]
-    for path, headers, want, must, name in cases:
-        status, head, body = request(api, path, headers)
-        text = "".join(f"{k}: {v}\n" for k, v in head.items()) + body
-        missing = [m for m in must if m not in text]
-        check(f"{name}: {status}", status == want and not missing, f"want {want}, lacks {missing}\n{text}")
+        ("/admin/x", bearer("admin"), 200, ["sub=[user_24601]"], "with the permission"),
+    ])
 
-    wrong, n = [], 0
-    for line in open(os.path.join(ROOT, "tests", "conformance", "cases.txt")):
-        line = line.rstrip("\n")
-        if not line or line[0] in "#@":
-            continue
-        name, policy, want, token = [c.strip() for c in line.split(" | ")]
+    wrong, cases = [], conformance_cases()
+    for name, policy, want, token in cases:
         _, _, body = request(PORTS["conformance"], f"/{policy}/x", [("X-Token", token)])
-        n += 1
         if body.strip() != want:
             wrong.append(f"{name}: {body.strip()}, want {want}")
-    check(f"conformance: {n} cases through the HAProxy module", n >= 60 and not wrong, "\n".join(wrong))
+    check(f"conformance: {len(cases)} cases through the HAProxy module", len(cases) >= 60 and not wrong,
+          "\n".join(wrong))
 
-    status, _, _ = request(PORTS["builtin"], "/", [("Authorization", f"Bearer {valid}")])
+    status, _, _ = request(PORTS["builtin"], "/", bearer("valid"))
     check(f"HAProxy's jwt_verify accepts the load token: {status}", status == 200)
     if no_load or not shutil.which("wrk"):
         return
-    seconds = os.environ.get("WRK_SECONDS", "10")
-    script = os.path.join(OUT, "wrk-token.lua")
-    open(script, "w").write(f'wrk.headers["Authorization"] = "Bearer {valid}"\n')
     figures = []
     for label, port in (("jwtguard module (lua.jwtguard_api)", PORTS["load"]),
                         ("HAProxy's jwt_verify converter (signature only)", PORTS["builtin"])):
-        out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", script,
-                              f"http://127.0.0.1:{port}/"], capture_output=True, text=True).stdout
-        rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out) or re.search(r"Socket errors: .*", out)
-        figures.append(f"haproxy {label}, RS256-2048: {rps.group(1) if rps else '?'} requests/s")
+        rps, out, ok = wrk(f"http://127.0.0.1:{port}/", t["valid"], OUT)
+        figures.append(f"haproxy {label}, RS256-2048: {rps or '?'} requests/s")
         print("    " + figures[-1])
-        check(f"wrk {label}: every response 200", rps is not None and bad is None, out)
+        check(f"wrk {label}: every response 200", ok, out)
     with open(os.path.join(OUT, "load-figures.txt"), "w") as f:
         f.write("\n".join(figures) + "\n")
-
-
-def finish():
-    print(f"haproxy: {passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
 
 
 if __name__ == "__main__":

@@ -7,53 +7,23 @@ removed, the conformance file through OpenResty, and a wrk run (skipped with --n
 Usage: bindings/lua/t/run.py [--no-load]
 Environment: JWTGUARD_LUA_PORT (default 18530), WRK_SECONDS (default 10).
 """
-import http.client
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+from gatewaytest import (ROOT, Checks, conformance_cases, request, run_cases,  # noqa: E402
+                         sample_tokens, wrk)
+
 HERE = os.path.join(ROOT, "bindings", "lua")
 OUT = os.path.join(ROOT, "target", "lua")
 LIB = os.path.join(ROOT, "target", "release", "libjwtguard.so")
-MINT = os.path.join(ROOT, "target", "release", "examples", "mint_token")
 PORT = int(os.environ.get("JWTGUARD_LUA_PORT", "18530"))
 LUA_PATH = f"{HERE}/lib/?.lua;{HERE}/t/?.lua"
-
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"    ok  {name}")
-    else:
-        failed += 1
-        print(f"    FAIL {name}" + (f"\n{detail}" if detail else ""))
-
-
-def request(path, headers=()):
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
-    conn.putrequest("GET", path, skip_accept_encoding=True)
-    for k, v in headers:
-        conn.putheader(k, v)
-    conn.endheaders()
-    resp = conn.getresponse()
-    body = resp.read().decode()
-    conn.close()
-    return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), body
-
-
-def mint(claims, header='{"alg":"RS256","typ":"JWT","kid":"rsa-2024"}'):
-    now = int(time.time())
-    claims = claims.replace("{now+3600}", str(now + 3600)).replace("{now-3600}", str(now - 3600))
-    return subprocess.run([MINT, header, claims], check=True, capture_output=True,
-                          text=True).stdout.strip()
+check = Checks("lua")
 
 
 def main():
@@ -90,8 +60,21 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     prefix = tempfile.mkdtemp(prefix="prefix.", dir=OUT)
     os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
+    os.chmod(prefix, 0o755)  # the workers (nobody) read the static file
+    os.makedirs(os.path.join(prefix, "html", "load"), exist_ok=True)
+    with open(os.path.join(prefix, "html", "load", "index.txt"), "w") as f:
+        f.write("ok\n")
     extra = """
-        # (The test's own locations.)
+        # (The test's own locations.) The load run's: the access phase, then a static file, as
+        # the nginx module's load run serves one.
+        location /load/ {
+            access_by_lua_block {
+                require("resty.jwtguard").access(package.loaded.api_verifier, {
+                    claim_headers = { ["X-User-Id"] = "sub" },
+                })
+            }
+            root @PREFIX@/html;
+        }
         location /echo/ { return 200 "sub=[$http_x_user_id] name=[$http_x_user_name]\\n"; }
         location /conformance/ {
             content_by_lua_block {
@@ -117,92 +100,65 @@ def main():
     t = subprocess.run([nginx, "-p", prefix, "-c", path, "-t"], capture_output=True, text=True)
     if t.returncode:
         check("nginx -t accepts the example", False, t.stderr)
-        return finish()
+        return check.finish()
     subprocess.run([nginx, "-p", prefix, "-c", path], check=True)
     try:
         for _ in range(50):
             try:
-                request("/echo/ready")
+                request(PORT, "/echo/ready")
                 break
             except OSError:
                 time.sleep(0.1)
-        run_cases(prefix, no_load)
+        run(prefix, no_load)
     finally:
         subprocess.run([nginx, "-p", prefix, "-c", path, "-s", "quit"])
         time.sleep(0.5)
-    return finish()
+    return check.finish()
 
 
-def run_cases(prefix, no_load):
-    claims = ('{"iss":"https://issuer.example","sub":"user_24601","aud":"api.example",'
-              '"azp":"https://app.example","exp":{now+3600},"user_data":{"name":"Jean Valjean"},'
-              '"permissions":["leagues:read"]}')
-    valid = mint(claims)
-    admin = mint(claims.replace('["leagues:read"]', '["leagues:read","leagues:write"]'))
-    expired = mint(claims.replace("{now+3600}", "{now-3600}"))
-    wrong_aud = mint(claims.replace("api.example", "other.example"))
-    newline = mint(claims.replace("Jean Valjean", "Jean\\r\\nX-Injected: 1"))
-    cases = [
-        ("/api/x", [("Authorization", f"Bearer {valid}")], 200, ["sub=[user_24601] name=[Jean Valjean]"],
+def run(prefix, no_load):
+    t = sample_tokens()
+    bearer = lambda name: [("Authorization", f"Bearer {t[name]}")]
+    run_cases(check, PORT, [
+        ("/api/x", bearer("valid"), 200, ["sub=[user_24601] name=[Jean Valjean]"],
          "a valid token: the claims reach the upstream"),
-        ("/api/x", [("Authorization", f"Bearer {valid}"), ("X-User-Id", "admin"), ("X_User_Name", "x")],
+        ("/api/x", bearer("valid") + [("X-User-Id", "admin"), ("X-User-Name", "Javert")],
          200, ["sub=[user_24601] name=[Jean Valjean]"], "forged claim headers are replaced"),
-        ("/api/x", [("Authorization", f"Bearer {newline}")], 200, ["name=[]"],
-         "a claim with CR LF is not passed"),
+        ("/api/x", bearer("newline"), 200, ["name=[]"], "a claim with CR LF is not passed"),
         ("/api/x", [], 401, ['www-authenticate: Bearer realm="api"'], "no token: 401 without an error code"),
         ("/api/x", [("Authorization", "Basic dXNlcg==")], 401, ['www-authenticate: Bearer realm="api"'],
          "another scheme"),
         ("/api/x", [("Authorization", "Bearer a b")], 400, ['error="invalid_request"'], "a malformed header"),
-        ("/api/x", [("Authorization", f"Bearer {expired}")], 401,
+        ("/api/x", bearer("expired"), 401,
          ['error="invalid_token", error_description="Token has expired"'], "expired"),
-        ("/api/x", [("Authorization", f"Bearer {wrong_aud}")], 401, ['error_description="Invalid audience."'],
-         "wrong audience"),
-        ("/admin/x", [("Authorization", f"Bearer {valid}")], 403, ['error="insufficient_scope"'],
-         "a missing permission: 403"),
-        ("/admin/x", [("Authorization", f"Bearer {admin}")], 200, ["sub=[user_24601]"], "with the permission"),
-    ]
-    for path, headers, want, must, name in cases:
-        status, head, body = request(path, headers)
-        text = "".join(f"{k}: {v}\n" for k, v in head.items()) + body
-        missing = [m for m in must if m not in text]
-        check(f"{name}: {status}", status == want and not missing, f"want {want}, lacks {missing}\n{text}")
+        ("/api/x", bearer("wrong_aud"), 401, ['error_description="Invalid audience."'], "wrong audience"),
+        ("/admin/x", bearer("valid"), 403, ['error="insufficient_scope"'], "a missing permission: 403"),
+        ("/admin/x", bearer("admin"), 200, ["sub=[user_24601]"], "with the permission"),
+    ])
 
     # The conformance file through OpenResty.
-    wrong, n = [], 0
-    for line in open(os.path.join(ROOT, "tests", "conformance", "cases.txt")):
-        line = line.rstrip("\n")
-        if not line or line[0] in "#@":
-            continue
-        name, policy, want, token = [c.strip() for c in line.split(" | ")]
-        _, _, body = request(f"/conformance/{policy}", [("X-Token", token)])
-        n += 1
+    wrong, cases = [], conformance_cases()
+    for name, policy, want, token in cases:
+        _, _, body = request(PORT, f"/conformance/{policy}", [("X-Token", token)])
         if body.strip() != want:
             wrong.append(f"{name}: {body.strip()}, want {want}")
-    check(f"conformance: {n} cases through OpenResty", n >= 60 and not wrong, "\n".join(wrong))
+    check(f"conformance: {len(cases)} cases through OpenResty", len(cases) >= 60 and not wrong,
+          "\n".join(wrong))
 
     errors = open(os.path.join(prefix, "error.log")).read()
     check("no Lua error in the log", "lua entry thread aborted" not in errors and "runtime error" not in errors,
           errors[-2000:])
     if no_load or not shutil.which("wrk"):
         return
-    seconds = os.environ.get("WRK_SECONDS", "10")
-    lua = os.path.join(ROOT, "target", "lua", "wrk-token.lua")
-    open(lua, "w").write(f'wrk.headers["Authorization"] = "Bearer {valid}"\n')
-    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", lua,
-                          f"http://127.0.0.1:{PORT}/api/x"], capture_output=True, text=True).stdout
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errs = re.search(r"Socket errors: .*", out)
-    figure = f"lua-resty-jwtguard, access_by_lua, 2 workers, RS256-2048: {rps.group(1) if rps else '?'} requests/s"
+    status, _, _ = request(PORT, "/load/index.txt", bearer("valid"))
+    check(f"the load location serves a valid token: {status}", status == 200)
+    rps, out, ok = wrk(f"http://127.0.0.1:{PORT}/load/index.txt", t["valid"], OUT)
+    figure = (f"lua-resty-jwtguard, access_by_lua then a static file, 2 workers, RS256-2048: "
+              f"{rps or '?'} requests/s")
     print("    " + figure)
     with open(os.path.join(OUT, "load-figures.txt"), "w") as f:
         f.write(figure + "\n")
-    check("wrk: every response 200", rps is not None and non2xx is None and errs is None, out)
-
-
-def finish():
-    print(f"lua: {passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    check("wrk: every response 200", ok, out)
 
 
 if __name__ == "__main__":

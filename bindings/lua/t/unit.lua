@@ -49,6 +49,9 @@ check(claims:get("nope") == nil, "claims: absent")
 check(claims:header("kid") == "es256-key" and claims:header("alg") == "ES256", "claims: header")
 check(claims:payload():match('^{"iss":"https://issuer.example","sub":"user_1"'), "claims: payload")
 check(claims:exp() == 4102444800, "claims: exp")
+-- A scratch buffer too small for a value grows, and the value is read again whole.
+verifiers.base.scratch_len = 4
+check(claims:get("iss") == "https://issuer.example" and verifiers.base.scratch_len >= 22, "claims: the buffer grows")
 check(claims:matches("permissions", "read") and not claims:matches("permissions", "write"), "claims: matches")
 check(claims:keys_tried() == 1, "claims: keys tried")
 local again = assert(verifiers.base:verify(valid, nil, nil, claims))

@@ -89,16 +89,19 @@ end
 local Claims = {}
 Claims.__index = Claims
 
--- Read a value through `fn(result, ..., out, cap, out_len)`: the size, then the bytes, in a
--- scratch buffer of the verifier's (no yield happens in between).
-local function read(self, fn, ...)
+-- A value read through `call(out, cap, out_len)` into the verifier's scratch buffer, grown and
+-- read again when it was too small (no yield happens in between); nil when the call fails.
+local function fetch(self, call)
     local v = self.verifier
-    local n = v.len
-    local s = fn(self.ptr, ...)
+    local s = call(v.scratch, v.scratch_len, v.len)
+    if s == C.JWTGUARD_BUFFER_TOO_SMALL then
+        v:grow(tonumber(v.len[0]))
+        s = call(v.scratch, v.scratch_len, v.len)
+    end
     if s ~= 0 then
         return nil
     end
-    return ffi_string(v.scratch, n[0])
+    return ffi_string(v.scratch, v.len[0])
 end
 
 --- A claim as text: a string claim's unescaped text, anything else compact JSON; nil if
@@ -106,40 +109,22 @@ end
 --- The text may hold control characters (a signed "\r\n"): refuse or encode them before
 --- putting it in a header.
 function Claims:get(path)
-    local v = self.verifier
-    return read(self, function(r)
-        local s = C.jwtguard_result_claim(r, path, #path, v.scratch, v.scratch_len, v.len)
-        if s == C.JWTGUARD_BUFFER_TOO_SMALL then
-            v:grow(tonumber(v.len[0]))
-            s = C.jwtguard_result_claim(r, path, #path, v.scratch, v.scratch_len, v.len)
-        end
-        return s
+    return fetch(self, function(out, cap, len)
+        return C.jwtguard_result_claim(self.ptr, path, #path, out, cap, len)
     end)
 end
 
 --- A member of the protected header ("kid", "alg", "typ"), as get() renders a claim.
 function Claims:header(name)
-    local v = self.verifier
-    return read(self, function(r)
-        local s = C.jwtguard_result_header(r, name, #name, v.scratch, v.scratch_len, v.len)
-        if s == C.JWTGUARD_BUFFER_TOO_SMALL then
-            v:grow(tonumber(v.len[0]))
-            s = C.jwtguard_result_header(r, name, #name, v.scratch, v.scratch_len, v.len)
-        end
-        return s
+    return fetch(self, function(out, cap, len)
+        return C.jwtguard_result_header(self.ptr, name, #name, out, cap, len)
     end)
 end
 
 --- The whole claims set as compact JSON.
 function Claims:payload()
-    local v = self.verifier
-    return read(self, function(r)
-        local s = C.jwtguard_result_payload(r, v.scratch, v.scratch_len, v.len)
-        if s == C.JWTGUARD_BUFFER_TOO_SMALL then
-            v:grow(tonumber(v.len[0]))
-            s = C.jwtguard_result_payload(r, v.scratch, v.scratch_len, v.len)
-        end
-        return s
+    return fetch(self, function(out, cap, len)
+        return C.jwtguard_result_payload(self.ptr, out, cap, len)
     end)
 end
 
