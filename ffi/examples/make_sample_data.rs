@@ -379,9 +379,9 @@ fn main() {
     explain_samples(&out, &s1);
     // The conformance file every binding runs (tests/conformance), when a second directory is
     // given (scripts/test.sh's drift check) or by default beside examples/data.
-    let conformance = std::env::args().nth(2).unwrap_or_else(|| {
-        format!("{}/../tests/conformance", env!("CARGO_MANIFEST_DIR"))
-    });
+    let conformance = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| format!("{}/../tests/conformance", env!("CARGO_MANIFEST_DIR")));
     conformance_samples(&conformance);
 }
 
@@ -631,9 +631,15 @@ impl AlgKeys {
             "HS256" => hmac_tag!(sha2::Sha256, &Self::secret(alg), m),
             "HS384" => hmac_tag!(sha2::Sha384, &Self::secret(alg), m),
             "HS512" => hmac_tag!(sha2::Sha512, &Self::secret(alg), m),
-            "RS256" => rsa::pkcs1v15::SigningKey::<Sha256>::new(k()).sign(m).to_vec(),
-            "RS384" => rsa::pkcs1v15::SigningKey::<Sha384>::new(k()).sign(m).to_vec(),
-            "RS512" => rsa::pkcs1v15::SigningKey::<Sha512>::new(k()).sign(m).to_vec(),
+            "RS256" => rsa::pkcs1v15::SigningKey::<Sha256>::new(k())
+                .sign(m)
+                .to_vec(),
+            "RS384" => rsa::pkcs1v15::SigningKey::<Sha384>::new(k())
+                .sign(m)
+                .to_vec(),
+            "RS512" => rsa::pkcs1v15::SigningKey::<Sha512>::new(k())
+                .sign(m)
+                .to_vec(),
             "PS256" => rsa::pss::BlindedSigningKey::<Sha256>::new(k())
                 .sign_with_rng(rng, m)
                 .to_vec(),
@@ -853,76 +859,309 @@ fn conformance_samples(dir: &str) {
     }
     let hs = head("HS256");
     let good = body(&same);
-    let raw = |h: &str, c: &str, sig: &str| format!("{}.{}.{sig}", b64(h.as_bytes()), b64(c.as_bytes()));
+    let raw =
+        |h: &str, c: &str, sig: &str| format!("{}.{}.{sig}", b64(h.as_bytes()), b64(c.as_bytes()));
     let mut add = |name: &str, policy: &'static str, want: &'static str, token: String| {
         cases.push((name.to_string(), policy, want, token));
     };
     // Format (RFC 7515 §7.1, §2; RFC 8259).
     let long = body(&|c| c.replace("\"read\"]", &format!("\"read\",\"{}\"]", "x".repeat(1600))));
-    add("longer than 2048 bytes", "base", "JWTGUARD_TOKEN_TOO_LONG", sign("HS256", &hs, &long));
-    add("two segments", "base", "JWTGUARD_MALFORMED", format!("{}.{}", b64(hs.as_bytes()), b64(good.as_bytes())));
-    add("an empty header segment", "base", "JWTGUARD_EMPTY_SEGMENT", format!(".{}.c2ln", b64(good.as_bytes())));
-    add("not base64url", "base", "JWTGUARD_BASE64", format!("{}!.{}.c2ln", b64(hs.as_bytes()), b64(good.as_bytes())));
-    add("a header that is not JSON", "base", "JWTGUARD_JSON_SYNTAX", raw(r#"{"alg":"HS256",}"#, &good, "c2ln"));
-    add("a header with alg twice", "base", "JWTGUARD_JSON_DUPLICATE_MEMBER", raw(r#"{"alg":"HS256","alg":"none","kid":"hs256-key"}"#, &good, "c2ln"));
-    add("claims with sub twice (signed: libjwt and jwt-cpp take the last)", "base", "JWTGUARD_JSON_DUPLICATE_MEMBER",
-        sign("HS256", &hs, &body(&|c| c.replace(r#""sub":"user_1","#, r#""sub":"user_1","sub":"admin","#))));
-    add("claims nested 40 deep", "base", "JWTGUARD_JSON_TOO_COMPLEX",
-        sign("HS256", &hs, &body(&|c| c.replace("\"read\"]", &format!("\"read\",{}{}]", "[".repeat(40), "]".repeat(40))))));
-    add("claims that are an array", "base", "JWTGUARD_JSON_NOT_OBJECT", sign("HS256", &hs, "[1,2]"));
+    add(
+        "longer than 2048 bytes",
+        "base",
+        "JWTGUARD_TOKEN_TOO_LONG",
+        sign("HS256", &hs, &long),
+    );
+    add(
+        "two segments",
+        "base",
+        "JWTGUARD_MALFORMED",
+        format!("{}.{}", b64(hs.as_bytes()), b64(good.as_bytes())),
+    );
+    add(
+        "an empty header segment",
+        "base",
+        "JWTGUARD_EMPTY_SEGMENT",
+        format!(".{}.c2ln", b64(good.as_bytes())),
+    );
+    add(
+        "not base64url",
+        "base",
+        "JWTGUARD_BASE64",
+        format!("{}!.{}.c2ln", b64(hs.as_bytes()), b64(good.as_bytes())),
+    );
+    add(
+        "a header that is not JSON",
+        "base",
+        "JWTGUARD_JSON_SYNTAX",
+        raw(r#"{"alg":"HS256",}"#, &good, "c2ln"),
+    );
+    add(
+        "a header with alg twice",
+        "base",
+        "JWTGUARD_JSON_DUPLICATE_MEMBER",
+        raw(
+            r#"{"alg":"HS256","alg":"none","kid":"hs256-key"}"#,
+            &good,
+            "c2ln",
+        ),
+    );
+    add(
+        "claims with sub twice (signed: libjwt and jwt-cpp take the last)",
+        "base",
+        "JWTGUARD_JSON_DUPLICATE_MEMBER",
+        sign(
+            "HS256",
+            &hs,
+            &body(&|c| c.replace(r#""sub":"user_1","#, r#""sub":"user_1","sub":"admin","#)),
+        ),
+    );
+    add(
+        "claims nested 40 deep",
+        "base",
+        "JWTGUARD_JSON_TOO_COMPLEX",
+        sign(
+            "HS256",
+            &hs,
+            &body(&|c| {
+                c.replace(
+                    "\"read\"]",
+                    &format!("\"read\",{}{}]", "[".repeat(40), "]".repeat(40)),
+                )
+            }),
+        ),
+    );
+    add(
+        "claims that are an array",
+        "base",
+        "JWTGUARD_JSON_NOT_OBJECT",
+        sign("HS256", &hs, "[1,2]"),
+    );
     // Header (RFC 7515 §4.1).
-    add("no alg", "base", "JWTGUARD_MISSING_ALGORITHM", raw(r#"{"typ":"JWT","kid":"hs256-key"}"#, &good, "c2ln"));
-    add("alg none", "base", "JWTGUARD_UNSUPPORTED_ALGORITHM", raw(r#"{"alg":"none","kid":"hs256-key"}"#, &good, ""));
-    add("a kid that is a number", "base", "JWTGUARD_INVALID_HEADER_PARAMETER", raw(r#"{"alg":"HS256","kid":7}"#, &good, "c2ln"));
-    add("crit", "base", "JWTGUARD_CRITICAL_EXTENSION",
-        sign("HS256", r#"{"alg":"HS256","kid":"hs256-key","crit":["exp"],"exp":1}"#, &good));
-    add("cty JWT (a nested token)", "base", "JWTGUARD_NESTED_TOKEN",
-        sign("HS256", r#"{"alg":"HS256","kid":"hs256-key","cty":"JWT"}"#, &good));
+    add(
+        "no alg",
+        "base",
+        "JWTGUARD_MISSING_ALGORITHM",
+        raw(r#"{"typ":"JWT","kid":"hs256-key"}"#, &good, "c2ln"),
+    );
+    add(
+        "alg none",
+        "base",
+        "JWTGUARD_UNSUPPORTED_ALGORITHM",
+        raw(r#"{"alg":"none","kid":"hs256-key"}"#, &good, ""),
+    );
+    add(
+        "a kid that is a number",
+        "base",
+        "JWTGUARD_INVALID_HEADER_PARAMETER",
+        raw(r#"{"alg":"HS256","kid":7}"#, &good, "c2ln"),
+    );
+    add(
+        "crit",
+        "base",
+        "JWTGUARD_CRITICAL_EXTENSION",
+        sign(
+            "HS256",
+            r#"{"alg":"HS256","kid":"hs256-key","crit":["exp"],"exp":1}"#,
+            &good,
+        ),
+    );
+    add(
+        "cty JWT (a nested token)",
+        "base",
+        "JWTGUARD_NESTED_TOKEN",
+        sign(
+            "HS256",
+            r#"{"alg":"HS256","kid":"hs256-key","cty":"JWT"}"#,
+            &good,
+        ),
+    );
     // Keys (RFC 7515 §4.1.4, RFC 8725 §3.1).
-    add("a kid the key set lacks", "base", "JWTGUARD_UNKNOWN_KEY", sign("HS256", r#"{"alg":"HS256","kid":"nobody"}"#, &good));
-    add("no kid where one is required", "base", "JWTGUARD_MISSING_KEY_ID", sign("HS256", r#"{"alg":"HS256","typ":"JWT"}"#, &good));
-    add("the RS256 key's kid with alg PS256", "base", "JWTGUARD_ALGORITHM_MISMATCH", sign("PS256", r#"{"alg":"PS256","kid":"rs256-key"}"#, &good));
+    add(
+        "a kid the key set lacks",
+        "base",
+        "JWTGUARD_UNKNOWN_KEY",
+        sign("HS256", r#"{"alg":"HS256","kid":"nobody"}"#, &good),
+    );
+    add(
+        "no kid where one is required",
+        "base",
+        "JWTGUARD_MISSING_KEY_ID",
+        sign("HS256", r#"{"alg":"HS256","typ":"JWT"}"#, &good),
+    );
+    add(
+        "the RS256 key's kid with alg PS256",
+        "base",
+        "JWTGUARD_ALGORITHM_MISMATCH",
+        sign("PS256", r#"{"alg":"PS256","kid":"rs256-key"}"#, &good),
+    );
     // Signatures (RFC 7515 §5.2).
-    add("an HS256 signature of 16 bytes", "base", "JWTGUARD_SIGNATURE_LENGTH", raw(&hs, &good, &b64(&[7u8; 16])));
+    add(
+        "an HS256 signature of 16 bytes",
+        "base",
+        "JWTGUARD_SIGNATURE_LENGTH",
+        raw(&hs, &good, &b64(&[7u8; 16])),
+    );
     for alg in ["HS256", "RS256", "PS256", "ES256", "ES384", "EdDSA"] {
         let t = sign(alg, &head(alg), &good);
         let mut parts: Vec<String> = t.split('.').map(String::from).collect();
         parts[1] = b64(body(&|c| c.replace("user_1", "admin")).as_bytes());
-        add(&format!("{alg}, claims changed after signing"), "base", "JWTGUARD_INVALID_SIGNATURE", parts.join("."));
+        add(
+            &format!("{alg}, claims changed after signing"),
+            "base",
+            "JWTGUARD_INVALID_SIGNATURE",
+            parts.join("."),
+        );
     }
     // Claims (RFC 7519 §4.1), each signed by another family in turn.
     let claim_cases: [(&str, &'static str, Box<dyn Fn(String) -> String>); 13] = [
-        ("exp a string", "JWTGUARD_CLAIM_TYPE", Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER}"), "\"exp\":\"2100\""))),
-        ("exp negative", "JWTGUARD_CLAIM_OUT_OF_RANGE", Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER}"), "\"exp\":-1"))),
-        ("no exp", "JWTGUARD_MISSING_EXPIRATION", Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER},"), ""))),
-        ("expired in 2023", "JWTGUARD_EXPIRED", Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER}"), &format!("\"exp\":{}", ISSUED + 60)))),
-        ("nbf in 2100", "JWTGUARD_NOT_YET_VALID", Box::new(move |c: String| c.replace(&format!("\"nbf\":{ISSUED}"), &format!("\"nbf\":{LATER}")))),
-        ("iat in 2100", "JWTGUARD_ISSUED_IN_FUTURE", Box::new(move |c: String| c.replace(&format!("\"iat\":{ISSUED}"), &format!("\"iat\":{LATER}")))),
-        ("no iat where a maximum age is set", "JWTGUARD_MISSING_ISSUED_AT", Box::new(move |c: String| c.replace(&format!("\"iat\":{ISSUED},"), ""))),
-        ("issued in 1970, over the 50-year maximum age", "JWTGUARD_TOO_OLD", Box::new(move |c: String| c.replace(&format!("\"iat\":{ISSUED}"), "\"iat\":1").replace(&format!("\"nbf\":{ISSUED}"), "\"nbf\":1"))),
-        ("another issuer", "JWTGUARD_INVALID_ISSUER", Box::new(|c: String| c.replace("https://issuer.example", "https://evil.example"))),
-        ("another audience", "JWTGUARD_INVALID_AUDIENCE", Box::new(|c: String| c.replace("api.example", "other.example"))),
-        ("another authorized party", "JWTGUARD_INVALID_AUTHORIZED_PARTY", Box::new(|c: String| c.replace("https://app.example", "https://evil.example"))),
-        ("an empty sub", "JWTGUARD_INVALID_SUBJECT", Box::new(|c: String| c.replace("\"user_1\"", "\"\""))),
-        ("without the permission", "JWTGUARD_INSUFFICIENT_PERMISSIONS", Box::new(|c: String| c.replace("[\"read\"]", "[\"write\"]"))),
+        (
+            "exp a string",
+            "JWTGUARD_CLAIM_TYPE",
+            Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER}"), "\"exp\":\"2100\"")),
+        ),
+        (
+            "exp negative",
+            "JWTGUARD_CLAIM_OUT_OF_RANGE",
+            Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER}"), "\"exp\":-1")),
+        ),
+        (
+            "no exp",
+            "JWTGUARD_MISSING_EXPIRATION",
+            Box::new(move |c: String| c.replace(&format!("\"exp\":{LATER},"), "")),
+        ),
+        (
+            "expired in 2023",
+            "JWTGUARD_EXPIRED",
+            Box::new(move |c: String| {
+                c.replace(
+                    &format!("\"exp\":{LATER}"),
+                    &format!("\"exp\":{}", ISSUED + 60),
+                )
+            }),
+        ),
+        (
+            "nbf in 2100",
+            "JWTGUARD_NOT_YET_VALID",
+            Box::new(move |c: String| {
+                c.replace(&format!("\"nbf\":{ISSUED}"), &format!("\"nbf\":{LATER}"))
+            }),
+        ),
+        (
+            "iat in 2100",
+            "JWTGUARD_ISSUED_IN_FUTURE",
+            Box::new(move |c: String| {
+                c.replace(&format!("\"iat\":{ISSUED}"), &format!("\"iat\":{LATER}"))
+            }),
+        ),
+        (
+            "no iat where a maximum age is set",
+            "JWTGUARD_MISSING_ISSUED_AT",
+            Box::new(move |c: String| c.replace(&format!("\"iat\":{ISSUED},"), "")),
+        ),
+        (
+            "issued in 1970, over the 50-year maximum age",
+            "JWTGUARD_TOO_OLD",
+            Box::new(move |c: String| {
+                c.replace(&format!("\"iat\":{ISSUED}"), "\"iat\":1")
+                    .replace(&format!("\"nbf\":{ISSUED}"), "\"nbf\":1")
+            }),
+        ),
+        (
+            "another issuer",
+            "JWTGUARD_INVALID_ISSUER",
+            Box::new(|c: String| c.replace("https://issuer.example", "https://evil.example")),
+        ),
+        (
+            "another audience",
+            "JWTGUARD_INVALID_AUDIENCE",
+            Box::new(|c: String| c.replace("api.example", "other.example")),
+        ),
+        (
+            "another authorized party",
+            "JWTGUARD_INVALID_AUTHORIZED_PARTY",
+            Box::new(|c: String| c.replace("https://app.example", "https://evil.example")),
+        ),
+        (
+            "an empty sub",
+            "JWTGUARD_INVALID_SUBJECT",
+            Box::new(|c: String| c.replace("\"user_1\"", "\"\"")),
+        ),
+        (
+            "without the permission",
+            "JWTGUARD_INSUFFICIENT_PERMISSIONS",
+            Box::new(|c: String| c.replace("[\"read\"]", "[\"write\"]")),
+        ),
     ];
     let families = ["HS256", "RS256", "PS256", "ES256", "ES384", "EdDSA"];
     for (i, (name, want, edit)) in claim_cases.iter().enumerate() {
         let alg = families[i % families.len()];
-        add(&format!("{name} ({alg})"), "base", want, sign(alg, &head(alg), &body(&**edit)));
+        add(
+            &format!("{name} ({alg})"),
+            "base",
+            want,
+            sign(alg, &head(alg), &body(&**edit)),
+        );
     }
-    add("an access token at a JWT location (typ at+jwt)", "base", "JWTGUARD_UNEXPECTED_TYPE",
-        sign("ES256", r#"{"alg":"ES256","typ":"at+jwt","kid":"es256-key"}"#, &good));
+    add(
+        "an access token at a JWT location (typ at+jwt)",
+        "base",
+        "JWTGUARD_UNEXPECTED_TYPE",
+        sign(
+            "ES256",
+            r#"{"alg":"ES256","typ":"at+jwt","kid":"es256-key"}"#,
+            &good,
+        ),
+    );
     // The access-token profile (RFC 9068).
-    let at = |alg: &str| format!(r#"{{"alg":"{alg}","typ":"at+jwt","kid":"{}-key"}}"#, alg.to_ascii_lowercase());
-    add("an RFC 9068 access token", "access", "JWTGUARD_OK", sign("RS256", &at("RS256"), &at_body(&same)));
-    add("an access token typed JWT", "access", "JWTGUARD_UNEXPECTED_TYPE", sign("RS256", &head("RS256"), &at_body(&same)));
-    add("an access token without client_id", "access", "JWTGUARD_MISSING_CLIENT_ID",
-        sign("EdDSA", &at("EdDSA"), &at_body(&|c| c.replace(r#","client_id":"app-1""#, ""))));
-    add("an access token without jti", "access", "JWTGUARD_MISSING_JWT_ID",
-        sign("ES256", &at("ES256"), &at_body(&|c| c.replace(r#","jti":"j-1""#, ""))));
-    add("an access token without the scope", "access", "JWTGUARD_INSUFFICIENT_PERMISSIONS",
-        sign("HS256", &at("HS256"), &at_body(&|c| c.replace("orders profile", "profile"))));
+    let at = |alg: &str| {
+        format!(
+            r#"{{"alg":"{alg}","typ":"at+jwt","kid":"{}-key"}}"#,
+            alg.to_ascii_lowercase()
+        )
+    };
+    add(
+        "an RFC 9068 access token",
+        "access",
+        "JWTGUARD_OK",
+        sign("RS256", &at("RS256"), &at_body(&same)),
+    );
+    add(
+        "an access token typed JWT",
+        "access",
+        "JWTGUARD_UNEXPECTED_TYPE",
+        sign("RS256", &head("RS256"), &at_body(&same)),
+    );
+    add(
+        "an access token without client_id",
+        "access",
+        "JWTGUARD_MISSING_CLIENT_ID",
+        sign(
+            "EdDSA",
+            &at("EdDSA"),
+            &at_body(&|c| c.replace(r#","client_id":"app-1""#, "")),
+        ),
+    );
+    add(
+        "an access token without jti",
+        "access",
+        "JWTGUARD_MISSING_JWT_ID",
+        sign(
+            "ES256",
+            &at("ES256"),
+            &at_body(&|c| c.replace(r#","jti":"j-1""#, "")),
+        ),
+    );
+    add(
+        "an access token without the scope",
+        "access",
+        "JWTGUARD_INSUFFICIENT_PERMISSIONS",
+        sign(
+            "HS256",
+            &at("HS256"),
+            &at_body(&|c| c.replace("orders profile", "profile")),
+        ),
+    );
 
     // Two providers in one set (RFC 8725 §3.8: each key bound to its provider's issuer).
     let tenant = |iss: &str| {
@@ -931,16 +1170,42 @@ fn conformance_samples(dir: &str) {
         )
     };
     let (ia, ib) = ("https://a.example", "https://b.example");
-    add("provider A's key and issuer", "ab", "JWTGUARD_OK", sign("RS256", &head("RS256"), &tenant(ia)));
-    add("provider B's key and issuer", "ab", "JWTGUARD_OK", sign("EdDSA", &head("EdDSA"), &tenant(ib)));
-    add("provider A's key, provider B's issuer", "ab", "JWTGUARD_ISSUER_KEY_MISMATCH",
-        sign("HS256", &head("HS256"), &tenant(ib)));
-    add("provider B's key, provider A's issuer", "ab", "JWTGUARD_ISSUER_KEY_MISMATCH",
-        sign("ES256", &head("ES256"), &tenant(ia)));
-    add("a provider's key, an issuer neither lists", "ab", "JWTGUARD_INVALID_ISSUER",
-        sign("RS256", &head("RS256"), &tenant("https://c.example")));
-    add("a kid neither provider has", "ab", "JWTGUARD_UNKNOWN_KEY",
-        sign("PS256", &head("PS256"), &tenant(ia)));
+    add(
+        "provider A's key and issuer",
+        "ab",
+        "JWTGUARD_OK",
+        sign("RS256", &head("RS256"), &tenant(ia)),
+    );
+    add(
+        "provider B's key and issuer",
+        "ab",
+        "JWTGUARD_OK",
+        sign("EdDSA", &head("EdDSA"), &tenant(ib)),
+    );
+    add(
+        "provider A's key, provider B's issuer",
+        "ab",
+        "JWTGUARD_ISSUER_KEY_MISMATCH",
+        sign("HS256", &head("HS256"), &tenant(ib)),
+    );
+    add(
+        "provider B's key, provider A's issuer",
+        "ab",
+        "JWTGUARD_ISSUER_KEY_MISMATCH",
+        sign("ES256", &head("ES256"), &tenant(ia)),
+    );
+    add(
+        "a provider's key, an issuer neither lists",
+        "ab",
+        "JWTGUARD_INVALID_ISSUER",
+        sign("RS256", &head("RS256"), &tenant("https://c.example")),
+    );
+    add(
+        "a kid neither provider has",
+        "ab",
+        "JWTGUARD_UNKNOWN_KEY",
+        sign("PS256", &head("PS256"), &tenant(ia)),
+    );
 
     let mut text = String::from(
         "# The conformance file (tests/conformance/README.md): every binding verifies each token under\n\

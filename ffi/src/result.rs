@@ -25,6 +25,21 @@ use crate::{
     verified_header,
 };
 
+/// One value's text into `(out, cap)` as `jwtguard_result_claim` renders it, its length (or
+/// the size needed) into `*out_len`: the body's last expression.
+macro_rules! write_text {
+    ($text:expr, $out:expr, $cap:expr, $out_len:expr) => {{
+        if $out_len.is_null() {
+            return Err(JWTGUARD_NULL_ARGUMENT);
+        }
+        let mut cursor = cursor!($out, $cap)?;
+        put_claim($text, &mut cursor)?;
+        let needed = cursor.needed();
+        c_write!($out_len, needed)?;
+        fits(needed, $cap)
+    }};
+}
+
 pub(crate) const RESULT_MAGIC: u64 = 0x6a77_7467_7265_7331;
 
 /// What every result starts with, whatever its capacity: the accessors read this first.
@@ -328,14 +343,7 @@ pub unsafe extern "C" fn jwtguard_result_claim(
         verified!(result => claims);
         let path = c_text!(path, path_len)?;
         let text = claims.text(path).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
-        if out_len.is_null() {
-            return Err(JWTGUARD_NULL_ARGUMENT);
-        }
-        let mut cursor = cursor!(out, cap)?;
-        put_claim(text, &mut cursor)?;
-        let needed = cursor.needed();
-        c_write!(out_len, needed)?;
-        fits(needed, cap)
+        write_text!(text, out, cap, out_len)
     })
 }
 
@@ -606,13 +614,6 @@ pub unsafe extern "C" fn jwtguard_result_header(
         verified_header!(result => header);
         let name = c_text!(name, name_len)?;
         let value = header.get(name).ok_or(JWTGUARD_CLAIM_NOT_FOUND)?;
-        if out_len.is_null() {
-            return Err(JWTGUARD_NULL_ARGUMENT);
-        }
-        let mut cursor = cursor!(out, cap)?;
-        put_claim(value.text(), &mut cursor)?;
-        let needed = cursor.needed();
-        c_write!(out_len, needed)?;
-        fits(needed, cap)
+        write_text!(value.text(), out, cap, out_len)
     })
 }

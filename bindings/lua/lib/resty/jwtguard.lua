@@ -272,25 +272,21 @@ function _M.new(opts)
     }, Verifier)
 end
 
---- Verify `token` at `now` (unix seconds; default ngx.time() or os.time()), with the
---- verifier's policy and the permissions in `required` (a list, optional). Returns a claims
---- object, or nil, message, code ("Token has expired", "JWTGUARD_EXPIRED"). `into`: a claims
---- object of this verifier whose result to reuse (no allocation).
-function Verifier:verify(token, now, required, into)
+-- The body of Verifier:verify and Providers:verify: the call's permissions as jwtguard_str
+-- (referenced only during the call), a result (`into`'s, or a new one), then `small` or
+-- `large` on `target`.
+local function run_verify(self, token, now, required, into, small, large, target)
     if type(token) ~= "string" then
         return failure(C.JWTGUARD_MISSING_BEARER_TOKEN)
     end
     now = now or now_default()
-    local n = 0
-    if required then
-        n = #required
-        if n > defs.constants.MAX_CALL_PERMISSIONS then
-            return failure(C.JWTGUARD_CAPACITY_EXCEEDED)
-        end
-        for i = 1, n do
-            self.required[i - 1].ptr = required[i]
-            self.required[i - 1].len = #required[i]
-        end
+    local n = required and #required or 0
+    if n > defs.constants.MAX_CALL_PERMISSIONS then
+        return failure(C.JWTGUARD_CAPACITY_EXCEEDED)
+    end
+    for i = 1, n do
+        self.required[i - 1].ptr = required[i]
+        self.required[i - 1].len = #required[i]
     end
     local claims = into
     if not claims or claims.verifier ~= self then
@@ -298,13 +294,8 @@ function Verifier:verify(token, now, required, into)
         local ptr = self.large and C.jwtguard_large_result_get(raw) or raw
         claims = setmetatable({ verifier = self, raw = raw, ptr = ptr }, Claims)
     end
-    local s
-    if self.large then
-        s = C.jwtguard_verify_large(self.v, token, #token, now, n > 0 and self.required or nil, n, claims.raw)
-    else
-        s = C.jwtguard_verify(self.v, token, #token, now, n > 0 and self.required or nil, n, claims.raw)
-    end
-    -- `required` strings are referenced only during the call.
+    local req = n > 0 and self.required or nil
+    local s = (self.large and large or small)(target, token, #token, now, req, n, claims.raw)
     for i = 1, n do
         self.required[i - 1].ptr = nil
     end
@@ -312,6 +303,14 @@ function Verifier:verify(token, now, required, into)
         return nil, _M.status_message(s), _M.status_name(s), claims
     end
     return claims
+end
+
+--- Verify `token` at `now` (unix seconds; default ngx.time() or os.time()), with the
+--- verifier's policy and the permissions in `required` (a list, optional). Returns a claims
+--- object, or nil, message, code ("Token has expired", "JWTGUARD_EXPIRED"). `into`: a claims
+--- object of this verifier whose result to reuse (no allocation).
+function Verifier:verify(token, now, required, into)
+    return run_verify(self, token, now, required, into, C.jwtguard_verify, C.jwtguard_verify_large, self.v)
 end
 
 -- ---- several identity providers -------------------------------------------------------------
@@ -360,38 +359,8 @@ Providers.grow = Verifier.grow
 
 --- As Verifier:verify; claims:provider() is the index (from 1) of the provider that verified.
 function Providers:verify(token, now, required, into)
-    if type(token) ~= "string" then
-        return failure(C.JWTGUARD_MISSING_BEARER_TOKEN)
-    end
-    now = now or now_default()
-    local n = required and #required or 0
-    if n > defs.constants.MAX_CALL_PERMISSIONS then
-        return failure(C.JWTGUARD_CAPACITY_EXCEEDED)
-    end
-    for i = 1, n do
-        self.required[i - 1].ptr = required[i]
-        self.required[i - 1].len = #required[i]
-    end
-    local claims = into
-    if not claims or claims.verifier ~= self then
-        local raw = ffi_new(self.large and "jwtguard_large_result" or "jwtguard_result")
-        local ptr = self.large and C.jwtguard_large_result_get(raw) or raw
-        claims = setmetatable({ verifier = self, raw = raw, ptr = ptr }, Claims)
-    end
-    local req = n > 0 and self.required or nil
-    local s
-    if self.large then
-        s = C.jwtguard_providers_verify_large(self.set, token, #token, now, req, n, claims.raw)
-    else
-        s = C.jwtguard_providers_verify(self.set, token, #token, now, req, n, claims.raw)
-    end
-    for i = 1, n do
-        self.required[i - 1].ptr = nil
-    end
-    if s ~= 0 then
-        return nil, _M.status_message(s), _M.status_name(s), claims
-    end
-    return claims
+    return run_verify(self, token, now, required, into, C.jwtguard_providers_verify,
+                      C.jwtguard_providers_verify_large, self.set)
 end
 
 --- For a providers set's result: which provider verified the token (from 1), or nil.
