@@ -1014,7 +1014,8 @@ fn conformance_samples(dir: &str) {
         );
     }
     // Claims (RFC 7519 §4.1), each signed by another family in turn.
-    let claim_cases: [(&str, &'static str, Box<dyn Fn(String) -> String>); 13] = [
+    type Edit = Box<dyn Fn(String) -> String>;
+    let claim_cases: [(&str, &'static str, Edit); 13] = [
         (
             "exp a string",
             "JWTGUARD_CLAIM_TYPE",

@@ -59,6 +59,8 @@ pub use bearer::*;
 pub use cache::*;
 pub use capacity::*;
 pub use clock::*;
+#[cfg(not(feature = "small"))]
+pub use explain::*;
 pub use keys::*;
 pub use policy::*;
 pub use providers::*;

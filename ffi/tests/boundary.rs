@@ -1109,3 +1109,73 @@ fn the_verify_cache_is_checked_caller_memory() {
     assert_eq!((hits, misses), (2, 1));
     unsafe { jwtguard_verifier_free(v) };
 }
+
+/// The accessors and the walk added with issue 32, through the boundary (and so under Miri):
+/// the payload, a header member, the keys tried, and jwtguard_explain into a short array, its
+/// kid pointing into the verifier. (A `small` build has no explain walk.)
+#[cfg(not(feature = "small"))]
+#[test]
+fn payload_header_keys_tried_and_explain() {
+    let v = new_verifier();
+    let token = sign(&format!(r#"{{"sub":"a","exp":{}}}"#, NOW + 60));
+    let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
+    let s = unsafe {
+        jwtguard_verify(
+            v,
+            token.as_ptr(),
+            token.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            r.as_mut_ptr(),
+        )
+    };
+    assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+    let r = r.as_ptr();
+    let mut out = [0u8; 64];
+    let mut len = 0usize;
+    let s = unsafe { jwtguard_result_payload(r, out.as_mut_ptr(), out.len(), &mut len) };
+    assert_eq!(s, jwtguard_status::JWTGUARD_OK);
+    assert_eq!(
+        &out[..len],
+        format!(r#"{{"sub":"a","exp":{}}}"#, NOW + 60).as_bytes()
+    );
+    let s = unsafe { jwtguard_result_payload(r, std::ptr::null_mut(), 0, &mut len) };
+    assert_eq!(s, jwtguard_status::JWTGUARD_BUFFER_TOO_SMALL);
+    let s = unsafe { jwtguard_result_header(r, b"alg".as_ptr(), 3, out.as_mut_ptr(), 2, &mut len) };
+    assert_eq!((s, len), (jwtguard_status::JWTGUARD_BUFFER_TOO_SMALL, 5));
+    let s = unsafe { jwtguard_result_header(r, b"alg".as_ptr(), 3, out.as_mut_ptr(), 5, &mut len) };
+    assert_eq!(
+        (s, &out[..len]),
+        (jwtguard_status::JWTGUARD_OK, &b"HS256"[..])
+    );
+    assert_eq!(unsafe { jwtguard_result_keys_tried(r) }, 1);
+    assert_eq!(unsafe { jwtguard_result_keys_tried(std::ptr::null()) }, 0);
+
+    let mut steps = [std::mem::MaybeUninit::<jwtguard_check>::uninit(); 3];
+    let mut n = 0usize;
+    let expired = sign(&format!(r#"{{"sub":"a","exp":{}}}"#, NOW - 1));
+    let s = unsafe {
+        jwtguard_explain(
+            v,
+            expired.as_ptr(),
+            expired.len(),
+            NOW,
+            std::ptr::null(),
+            0,
+            steps.as_mut_ptr().cast(),
+            steps.len(),
+            &mut n,
+        )
+    };
+    assert_eq!(s, jwtguard_status::JWTGUARD_EXPIRED);
+    assert!(n > steps.len(), "the whole count: {n}");
+    let steps: Vec<jwtguard_check> = steps.iter().map(|s| unsafe { s.assume_init() }).collect();
+    assert_eq!(steps[0].check, JWTGUARD_CHECK_FORMAT);
+    assert_eq!(steps[1].algorithm, JWTGUARD_ALG_HS256);
+    assert_eq!(steps[2].check, JWTGUARD_CHECK_KEY);
+    // A key loaded without a kid: no pointer.
+    assert!(steps[2].kid.ptr.is_null());
+    assert_eq!(text(jwtguard_check_name(steps[2].check)), "key");
+    unsafe { jwtguard_verifier_free(v) };
+}
