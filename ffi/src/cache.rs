@@ -5,7 +5,7 @@
 use core::mem::{align_of, size_of};
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
-use jwtguard_core::cache::CacheEntry;
+use jwtguard_core::cache::{CacheEntry, Lookup};
 #[cfg(not(feature = "small"))]
 use jwtguard_core::capacity::Capacity16K;
 use jwtguard_core::capacity::{Capacity, Capacity2K};
@@ -166,8 +166,9 @@ pub unsafe extern "C" fn jwtguard_verify_cached_large(
     record(out, input, verify)
 }
 
-/// The cached verify: lock, look up, unlock; answer the hit, or verify in full and lock again
-/// to insert.
+/// The cached verify: lock, find the entries with the token's probe, unlock; only if there are
+/// some, the SHA-256 key (outside the lock) and the hit; else lock to count the token's first
+/// or second sight, verify in full, and lock again to insert it on its second.
 fn cached<C: Capacity>(
     v: &jwtguard_verifier,
     cache: crate::boundary::CacheView<'_>,
@@ -180,21 +181,49 @@ fn cached<C: Capacity>(
         return Err(setup.into());
     }
     let cv = v.core.cached();
-    let key = cv.key(token);
-    let found = cache.with(|c| c.lookup(&key));
-    match found {
-        Some(_) => cache.header.hits.fetch_add(1, Ordering::Relaxed),
-        None => cache.header.misses.fetch_add(1, Ordering::Relaxed),
-    };
-    if let Some(found) = found {
-        match cv.verify_hit(&found, token, now, buf, &mut request) {
-            Some(answer) => return answer.map(|_| None).map_err(Failure::from),
-            None => cache.with(|c| c.remove(&key)),
+    let probe = cv.probe(token);
+    // One lock for a plain miss: the lookup decides its admission too. The SHA-256, when an
+    // entry has the probe, is computed outside the lock. The counters are written with the
+    // lock held, so a plain load and store do (no locked read-modify-write on the miss path);
+    // jwtguard_cache_stats reads them without it.
+    let bump =
+        |n: &AtomicU64| n.store(n.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+    let lookup = cache.with(|c| {
+        let found = c.lookup(&probe);
+        if matches!(found, Lookup::Miss { .. }) {
+            bump(&cache.header.misses);
         }
-    }
-    let (_, keep) = cv.verify_miss(token, now, buf, request)?;
+        found
+    });
+    let mut key = None;
+    let admitted = match lookup {
+        Lookup::Miss { admitted } => admitted,
+        Lookup::Candidates(candidates) => {
+            let k = cv.key(token);
+            let held = candidates.holds(&k);
+            let found = cache.with(|c| {
+                let found = if held { c.claims(&probe, &k) } else { None };
+                bump(if found.is_some() {
+                    &cache.header.hits
+                } else {
+                    &cache.header.misses
+                });
+                found
+            });
+            if let Some(found) = found {
+                match cv.verify_hit(&found, token, now, buf, &mut request) {
+                    Some(answer) => return answer.map(|_| None).map_err(Failure::from),
+                    None => cache.with(|c| c.remove(&probe, &k)),
+                }
+            }
+            key = Some(k);
+            cache.with(|c| c.admit(&probe))
+        }
+    };
+    let (_, keep) = cv.verify_miss(token, now, buf, request, admitted)?;
     if let Some(claims) = keep {
-        cache.with(|c| c.insert(&key, claims));
+        let key = key.unwrap_or_else(|| cv.key(token));
+        cache.with(|c| c.insert(&probe, &key, claims));
     }
     Ok(None)
 }

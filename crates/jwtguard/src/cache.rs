@@ -14,11 +14,20 @@
 //!   the policy (issuer, audience, party, subject, profile, required metadata fields) depends
 //!   only on the token's bytes and the fingerprint, and held when the entry was made.
 //!
-//! Only tokens that passed are cached. The cache is set-associative, four ways per set: a
-//! lookup compares at most four tags, and a full set gives up its entry that expires first
-//! (bounded work, no list to maintain). Its memory is the caller's: `len * size_of::<CacheEntry>()`
-//! bytes. A `&mut VerifyCache` is one thread's; share one between threads behind a lock (the C
-//! ABI's `jwtguard_cache` does).
+//! Only tokens that passed are cached, and only from their second verify: a token seen once is
+//! remembered by a 64-bit probe in its set (a "ghost"), and kept when it comes again. A stream
+//! of distinct tokens (a scan, or one-off tokens) then never displaces the tokens that repeat,
+//! and its cost is the probe alone.
+//!
+//! A lookup costs a probe: a fast keyed hash of the token (not collision-resistant, and not
+//! relied on). Only when an entry of the set has the same probe is the SHA-256 key computed
+//! and compared, so a miss costs the probe and a hit the SHA-256 it always cost; a collision
+//! of probes costs one SHA-256 and is no hit. The cache is set-associative, four ways per set:
+//! a lookup compares at most four probes, and a full set gives up its entry that expires first
+//! (bounded work, no list to maintain). Its memory is the caller's:
+//! `len * size_of::<CacheEntry>()` bytes. A `&mut VerifyCache` is one thread's; share one
+//! between threads behind a lock (the C ABI's `jwtguard_cache` does, and computes the SHA-256
+//! outside it).
 
 use crate::capacity::Capacity;
 use crate::claims::ClaimsIndex;
@@ -34,6 +43,10 @@ const WAYS: usize = 4;
 #[derive(Clone, Copy, Debug)]
 pub struct CacheEntry {
     tag: [u8; 32],
+    /// The token's probe ([`Probe`]): compared before the tag.
+    probe: u64,
+    /// A probe of a token this set saw once and did not keep (0: none); four per set.
+    ghost: u64,
     used: bool,
     /// When the token stops verifying (its `exp`; `u64::MAX` without one): what eviction
     /// compares.
@@ -45,6 +58,8 @@ impl CacheEntry {
     /// An empty entry: `[CacheEntry::EMPTY; 64]` is a cache's storage.
     pub const EMPTY: Self = Self {
         tag: [0; 32],
+        probe: 0,
+        ghost: 0,
         used: false,
         expires: 0,
         index: ClaimsIndex::new(),
@@ -61,6 +76,47 @@ impl Default for CacheEntry {
 /// ([`CachedVerifier::key`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CacheKey([u8; 32]);
+
+/// A token's probe: a fast hash of its bytes keyed by the verifier's fingerprint
+/// ([`CachedVerifier::probe`]). It picks the set and filters the entries; the SHA-256 key
+/// decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probe(u64);
+
+/// The keys of the entries of a set whose probe matched: at most the four ways
+/// ([`VerifyCache::candidates`]). Keys only: the claims of the one that matches are read with
+/// [`VerifyCache::claims`], so a miss copies nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidates {
+    tags: [[u8; 32]; WAYS],
+    n: usize,
+}
+
+impl Candidates {
+    /// Whether no entry matched the probe: then the token is not cached, and its SHA-256 is
+    /// not needed.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Whether one of them is `key`.
+    pub fn holds(&self, key: &CacheKey) -> bool {
+        self.tags.iter().take(self.n).any(|t| *t == key.0)
+    }
+}
+
+/// What [`VerifyCache::lookup`] found.
+#[derive(Clone, Copy, Debug)]
+pub enum Lookup {
+    /// Entries with the token's probe: compare their keys (a miss if none matches, counted and
+    /// admitted by the caller).
+    Candidates(Candidates),
+    /// No entry has the probe: a miss (counted), and whether the token may be kept.
+    Miss {
+        /// The token's second sight: keep it if it passes.
+        admitted: bool,
+    },
+}
 
 /// What an entry keeps of a token that passed: the claims' index and when it expires. What
 /// [`VerifyCache::lookup`] gives, and [`CachedVerifier::verify_hit`] answers from.
@@ -109,48 +165,114 @@ impl<'s> VerifyCache<'s> {
         self.len() == 0
     }
 
-    /// The ways of the set `tag` falls in.
-    fn set(&mut self, tag: &[u8; 32]) -> &mut [CacheEntry] {
+    /// The ways of the set `probe` falls in.
+    fn set(&mut self, probe: &Probe) -> &mut [CacheEntry] {
         let sets = (self.entries.len() / WAYS).max(1);
-        let pick = u32::from_le_bytes([tag[0], tag[1], tag[2], tag[3]]);
-        let first = (pick as usize)
-            .checked_rem(sets)
-            .unwrap_or(0)
-            .saturating_mul(WAYS);
+        // The probe's high half picks the set (its low bits pick the ghost slot), by a multiply
+        // and a shift rather than a division: (hi * sets) >> 32 is below `sets`.
+        let hi = probe.0 >> 32;
+        let pick = hi.wrapping_mul(u64::try_from(sets).unwrap_or(u64::MAX)) >> 32;
+        let first = usize::try_from(pick).unwrap_or(0).saturating_mul(WAYS);
         let end = first.saturating_add(WAYS).min(self.entries.len());
         self.entries.get_mut(first..end).unwrap_or(&mut [])
     }
 
-    /// The entry of `key`, if the cache holds one; counted as a hit or a miss.
-    pub fn lookup(&mut self, key: &CacheKey) -> Option<CachedClaims> {
+    /// The keys of the entries of `probe`'s set with that probe (none: the token is not
+    /// cached).
+    pub fn candidates(&mut self, probe: &Probe) -> Candidates {
+        let mut out = Candidates {
+            tags: [[0; 32]; WAYS],
+            n: 0,
+        };
+        for e in self
+            .set(probe)
+            .iter()
+            .filter(|e| e.used && e.probe == probe.0)
+        {
+            if let Some(slot) = out.tags.get_mut(out.n) {
+                *slot = e.tag;
+                out.n = out.n.saturating_add(1);
+            }
+        }
+        out
+    }
+
+    /// The claims kept under `key` (a hit, counted), or `None` (the entry went meanwhile,
+    /// where a cache is shared).
+    pub fn claims(&mut self, probe: &Probe, key: &CacheKey) -> Option<CachedClaims> {
         let found = self
-            .set(&key.0)
+            .set(probe)
             .iter()
             .find(|e| e.used && e.tag == key.0)
             .map(|e| CachedClaims {
                 expires: e.expires,
                 index: e.index,
             });
-        match found {
-            Some(_) => self.hits = self.hits.saturating_add(1),
-            None => self.misses = self.misses.saturating_add(1),
+        if found.is_some() {
+            self.count(true);
         }
         found
     }
 
-    /// Keep `claims` under `key` ([`CachedVerifier::verify_miss`] gives both): into a free
-    /// way of its set, else in place of the entry that expires first.
-    pub fn insert(&mut self, key: &CacheKey, claims: CachedClaims) {
+    /// The lookup of a token: its probe's candidates; when there are none, it is a miss, counted,
+    /// and its admission ([`VerifyCache::admit`]) is decided in the same call (one lock for a
+    /// plain miss, where a cache is shared).
+    pub fn lookup(&mut self, probe: &Probe) -> Lookup {
+        // The common miss finds no probe: nothing to copy.
+        if self.set(probe).iter().any(|e| e.used && e.probe == probe.0) {
+            return Lookup::Candidates(self.candidates(probe));
+        }
+        self.count(false);
+        Lookup::Miss {
+            admitted: self.admit(probe),
+        }
+    }
+
+    /// Count a lookup: answered from an entry, or not.
+    pub fn count(&mut self, hit: bool) {
+        if hit {
+            self.hits = self.hits.saturating_add(1);
+        } else {
+            self.misses = self.misses.saturating_add(1);
+        }
+    }
+
+    /// After a miss: whether the token may be kept if it passes. True when its set saw this
+    /// probe before (the ghost is then spent); otherwise the probe is remembered, in place of
+    /// an older one, and the token is not kept this time.
+    pub fn admit(&mut self, probe: &Probe) -> bool {
+        let p = probe.0 | 1; // never 0, which marks an empty ghost
+        let set = self.set(probe);
+        if let Some(e) = set.iter_mut().find(|e| e.ghost == p) {
+            e.ghost = 0;
+            return true;
+        }
+        let slot = usize::try_from(probe.0 & 0xffff)
+            .unwrap_or(0)
+            .checked_rem(set.len())
+            .unwrap_or(0);
+        if let Some(e) = set.get_mut(slot) {
+            e.ghost = p;
+        }
+        false
+    }
+
+    /// Keep `claims` under `key` and `probe` ([`CachedVerifier::verify_miss`] gives the claims):
+    /// into a free way of its set, else in place of the entry that expires first.
+    pub fn insert(&mut self, probe: &Probe, key: &CacheKey, claims: CachedClaims) {
         let (tag, expires, index) = (key.0, claims.expires, claims.index);
-        let set = self.set(&tag);
+        let set = self.set(probe);
         // A free way, else the one whose token expires first.
         let victim = match set.iter().position(|e| !e.used) {
             Some(i) => set.get_mut(i),
             None => set.iter_mut().min_by_key(|e| e.expires),
         };
         if let Some(slot) = victim {
+            let ghost = slot.ghost;
             *slot = CacheEntry {
                 tag,
+                probe: probe.0,
+                ghost,
                 used: true,
                 expires,
                 index,
@@ -159,10 +281,14 @@ impl<'s> VerifyCache<'s> {
     }
 
     /// Forget the entry of `key`, if there is one.
-    pub fn remove(&mut self, key: &CacheKey) {
-        for e in self.set(&key.0) {
+    pub fn remove(&mut self, probe: &Probe, key: &CacheKey) {
+        for e in self.set(probe) {
             if e.used && e.tag == key.0 {
-                *e = CacheEntry::EMPTY;
+                let ghost = e.ghost;
+                *e = CacheEntry {
+                    ghost,
+                    ..CacheEntry::EMPTY
+                };
             }
         }
     }
@@ -206,10 +332,11 @@ impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
             .map_err(|r| r.error)
     }
 
-    /// [`Verifier::verify_request`] through `cache`: [`CachedVerifier::key`], a lookup, then
-    /// [`CachedVerifier::verify_hit`] or [`CachedVerifier::verify_miss`] and an insert. (A
-    /// cache shared between threads does the same with its lock held only around the lookup
-    /// and the insert: the C ABI's `jwtguard_verify_cached`.)
+    /// [`Verifier::verify_request`] through `cache`: a probe and its candidates, the SHA-256
+    /// key only when there are some, then [`CachedVerifier::verify_hit`], or
+    /// [`CachedVerifier::verify_miss`] and an insert when the cache admits the token (its
+    /// second time). (A cache shared between threads does the same with its lock held only
+    /// around the lookup, the admission and the insert: the C ABI's `jwtguard_verify_cached`.)
     pub fn verify_request<'a, C: Capacity>(
         &self,
         cache: &mut VerifyCache<'_>,
@@ -222,27 +349,67 @@ impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
         if let Some(n) = request.keys_tried.as_deref_mut() {
             *n = 0;
         }
-        let key = self.key(token);
-        if let Some(found) = cache.lookup(&key) {
-            match self.check_hit(&found, token, now, buf, request.required_permissions) {
-                Hit::Refused(rejection) => return Err(rejection),
-                Hit::Passed => {
-                    buf.set_validated();
-                    let buf: &'a TokenBuf<C> = buf;
-                    let claims = buf.validated_claims().ok_or(Error::JsonSyntax)?;
-                    let fields = self.verifier.policy().metadata_fields();
-                    return Accepted::with_metadata(claims, fields, request.metadata);
+        let probe = self.probe(token);
+        // The SHA-256 only when an entry has this probe.
+        let mut key = None;
+        let admitted = match cache.lookup(&probe) {
+            Lookup::Miss { admitted } => admitted,
+            Lookup::Candidates(candidates) => {
+                let k = self.key(token);
+                let found = if candidates.holds(&k) {
+                    cache.claims(&probe, &k)
+                } else {
+                    None
+                };
+                if let Some(found) = found {
+                    match self.check_hit(&found, token, now, buf, request.required_permissions) {
+                        Hit::Refused(rejection) => return Err(rejection),
+                        Hit::Passed => {
+                            buf.set_validated();
+                            let buf: &'a TokenBuf<C> = buf;
+                            let claims = buf.validated_claims().ok_or(Error::JsonSyntax)?;
+                            let fields = self.verifier.policy().metadata_fields();
+                            return Accepted::with_metadata(claims, fields, request.metadata);
+                        }
+                        // Cannot happen (the key covers the bytes the entry was made from);
+                        // should it, the entry goes and the answer is the full verify's.
+                        Hit::Stale => cache.remove(&probe, &k),
+                    }
                 }
-                // Cannot happen (the key covers the bytes the entry was made from); should
-                // it, the entry goes and the answer is the full verify's.
-                Hit::Stale => cache.remove(&key),
+                key = Some(k);
+                cache.count(false);
+                cache.admit(&probe)
             }
-        }
-        let (accepted, keep) = self.verify_miss(token, now, buf, request)?;
+        };
+        let (accepted, keep) = self.verify_miss(token, now, buf, request, admitted)?;
         if let Some(claims) = keep {
-            cache.insert(&key, claims);
+            let key = key.unwrap_or_else(|| self.key(token));
+            cache.insert(&probe, &key, claims);
         }
         Ok(accepted)
+    }
+
+    /// The probe of `token` for this verifier: a hash of its length and its last 32 bytes (the
+    /// end of the signature, which differs from token to token), seeded with the fingerprint.
+    /// Constant work whatever the token's size; not collision-resistant, and not relied on: a
+    /// hit needs the SHA-256 key over the whole token too, so a token made to share a probe
+    /// costs one SHA-256 and is verified in full.
+    pub fn probe(&self, token: &[u8]) -> Probe {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let word = |b: &[u8]| {
+            let mut w = [0u8; 8];
+            for (d, s) in w.iter_mut().zip(b) {
+                *d = *s;
+            }
+            u64::from_le_bytes(w)
+        };
+        let tail = token.get(token.len().saturating_sub(32)..).unwrap_or(token);
+        let len = u64::try_from(token.len()).unwrap_or(u64::MAX);
+        let mut h = word(&self.fingerprint) ^ len.wrapping_mul(K);
+        for chunk in tail.chunks(8) {
+            h = (h ^ word(chunk)).wrapping_mul(K).rotate_left(29);
+        }
+        Probe(h ^ (h >> 31))
     }
 
     /// The key `token`'s entry is under, for this verifier.
@@ -291,19 +458,24 @@ impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
         }
     }
 
-    /// A full verify of `token`, and, if it passed, what to keep under its key.
+    /// A full verify of `token`, and, if it passed and the cache `admitted` it, what to keep
+    /// under its key.
     pub fn verify_miss<'a, C: Capacity>(
         &self,
         token: &'a [u8],
         now: u64,
         buf: &'a mut TokenBuf<C>,
         request: Request<'_>,
+        admitted: bool,
     ) -> Result<(Accepted<'a>, Option<CachedClaims>), Rejection> {
         let accepted = self.verifier.verify_request(token, now, buf, request)?;
-        let keep = accepted.claims.index().map(|index| CachedClaims {
-            expires: accepted.claims.expires_at().unwrap_or(u64::MAX),
-            index: *index,
-        });
+        let keep = match admitted {
+            true => accepted.claims.index().map(|index| CachedClaims {
+                expires: accepted.claims.expires_at().unwrap_or(u64::MAX),
+                index: *index,
+            }),
+            false => None,
+        };
         Ok((accepted, keep))
     }
 

@@ -25,6 +25,18 @@ fn token_k1() -> String {
     )
 }
 
+/// Verify `t` twice through `cv`: a token is kept on its second verify.
+fn prime<const N: usize>(
+    cv: &jwtguard::cache::CachedVerifier<'_, '_, N, jwtguard::lists::Borrowed<'static>>,
+    cache: &mut VerifyCache<'_>,
+    t: &str,
+) {
+    for _ in 0..2 {
+        let mut buf = TokenBuf::new();
+        cv.verify(cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    }
+}
+
 /// A hit gives the claims a verify gives, and is counted as one.
 #[test]
 fn a_hit_answers_as_a_verify() {
@@ -37,9 +49,17 @@ fn a_hit_answers_as_a_verify() {
     let first = cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
     let sub = first.subject().unwrap().to_string();
     assert_eq!(cache.stats(), (0, 1));
+    assert!(cache.is_empty(), "a token seen once is not kept");
+    let mut buf = TokenBuf::new();
+    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    assert_eq!(
+        (cache.stats(), cache.len()),
+        ((0, 2), 1),
+        "kept on its second verify"
+    );
     let mut buf = TokenBuf::new();
     let again = cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
-    assert_eq!(cache.stats(), (1, 1));
+    assert_eq!(cache.stats(), (1, 2));
     assert_eq!(again.subject().unwrap().to_string(), sub);
     assert_eq!(
         again.issuer().unwrap().to_string(),
@@ -88,8 +108,7 @@ fn time_is_checked_again_on_every_hit() {
     let mut slots = [CacheEntry::EMPTY; 16];
     let mut cache = VerifyCache::new(&mut slots);
     let t = token_k1();
-    let mut buf = TokenBuf::new();
-    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    prime(&cv, &mut cache, &t);
     let mut buf = TokenBuf::new();
     assert_eq!(
         cv.verify(&mut cache, t.as_bytes(), NOW + 60, &mut buf)
@@ -106,7 +125,7 @@ fn time_is_checked_again_on_every_hit() {
             .err(),
         Some(Error::NotYetValid)
     );
-    assert_eq!(cache.stats(), (2, 1));
+    assert_eq!(cache.stats(), (2, 2));
 }
 
 /// A key removed by rotation stops its cached tokens at once: the new verifier's fingerprint
@@ -119,11 +138,8 @@ fn a_rotated_out_key_stops_its_cached_tokens() {
     let mut slots = [CacheEntry::EMPTY; 16];
     let mut cache = VerifyCache::new(&mut slots);
     let t = token_k1();
-    let mut buf = TokenBuf::new();
-    before
-        .cached()
-        .verify(&mut cache, t.as_bytes(), NOW, &mut buf)
-        .unwrap();
+    prime(&before.cached(), &mut cache, &t);
+    assert_eq!(cache.len(), 1);
     let mut buf = TokenBuf::new();
     assert_eq!(
         after
@@ -148,10 +164,8 @@ fn another_policy_never_shares_an_entry() {
     let mut slots = [CacheEntry::EMPTY; 16];
     let mut cache = VerifyCache::new(&mut slots);
     let t = token_k1();
-    let mut buf = TokenBuf::new();
-    here.cached()
-        .verify(&mut cache, t.as_bytes(), NOW, &mut buf)
-        .unwrap();
+    prime(&here.cached(), &mut cache, &t);
+    assert_eq!(cache.len(), 1);
     let mut buf = TokenBuf::new();
     assert_eq!(
         there
@@ -180,8 +194,7 @@ fn a_hit_checks_the_calls_permissions() {
     let mut slots = [CacheEntry::EMPTY; 16];
     let mut cache = VerifyCache::new(&mut slots);
     let t = token_k1();
-    let mut buf = TokenBuf::new();
-    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    prime(&cv, &mut cache, &t);
     let mut buf = TokenBuf::new();
     let refused = cv.verify_request(
         &mut cache,
@@ -206,7 +219,7 @@ fn a_hit_checks_the_calls_permissions() {
         )
         .unwrap();
     assert_eq!(ok.metadata_len, 2); // "{}": the policy names no field
-    assert_eq!(cache.stats(), (2, 1));
+    assert_eq!(cache.stats(), (2, 2));
 }
 
 /// Failed tokens are not cached; a full cache keeps its size and still answers.
@@ -233,13 +246,12 @@ fn only_passing_tokens_are_kept_and_the_size_is_bounded() {
             &claims_with(&format!(r#""n":{i},"#)),
             SECRET,
         );
-        let mut buf = TokenBuf::new();
-        cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+        prime(&cv, &mut cache, &t);
         let mut buf = TokenBuf::new();
         cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
     }
     assert_eq!(cache.len(), 8);
-    assert_eq!(cache.stats(), (100, 101));
+    assert_eq!(cache.stats(), (100, 201));
 }
 
 /// The fingerprint is computed once and forgotten on every change of the configuration, so a
@@ -290,7 +302,9 @@ fn the_header_is_there_after_a_verify_and_a_hit() {
     assert_eq!(kid(&buf).as_deref(), Some("k1"), "after a verify");
     let mut buf = TokenBuf::new();
     cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
-    assert_eq!(cache.stats(), (1, 1));
+    let mut buf = TokenBuf::new();
+    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    assert_eq!(cache.stats(), (1, 2));
     assert_eq!(kid(&buf).as_deref(), Some("k1"), "after a hit");
     let h = buf.validated_header().unwrap();
     assert_eq!(h.get("alg").and_then(|a| a.as_str()).unwrap(), "HS256");
@@ -304,4 +318,70 @@ fn the_header_is_there_after_a_verify_and_a_hit() {
             .is_err()
     );
     assert!(buf.validated_header().is_none());
+}
+
+/// A stream of tokens seen once (a scan, one-off tokens) never displaces a token that repeats:
+/// they are remembered as probes only.
+#[test]
+fn tokens_seen_once_do_not_displace_a_repeated_one() {
+    let v = two_key_verifier(POLICY, true);
+    let cv = v.cached();
+    let mut slots = [CacheEntry::EMPTY; 4];
+    let mut cache = VerifyCache::new(&mut slots);
+    let t = token_k1();
+    prime(&cv, &mut cache, &t);
+    for i in 0..200 {
+        let other = sign(
+            r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#,
+            &claims_with(&format!(r#""n":{i},"#)),
+            SECRET,
+        );
+        let mut buf = TokenBuf::new();
+        cv.verify(&mut cache, other.as_bytes(), NOW, &mut buf)
+            .unwrap();
+    }
+    assert_eq!(cache.len(), 1, "only the repeated token is kept");
+    let hits = cache.stats().0;
+    let mut buf = TokenBuf::new();
+    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    assert_eq!(cache.stats().0, hits + 1, "and it still hits");
+}
+
+/// Two tokens whose probes collide: the SHA-256 key decides, so the second is verified in
+/// full (and refused when it must be), never answered from the first's entry. The collision
+/// is made by putting the second token's claims under the first token's probe.
+#[test]
+fn a_probe_collision_is_no_hit() {
+    let v = two_key_verifier(POLICY, true);
+    let cv = v.cached();
+    let mut slots = [CacheEntry::EMPTY; 4];
+    let mut cache = VerifyCache::new(&mut slots);
+    let good = token_k1();
+    let bad = sign(
+        HEADER,
+        &claims_with(""),
+        b"not the key, but long enough to be one",
+    );
+    // An entry under the bad token's probe, with the good token's key and claims.
+    let mut buf = TokenBuf::new();
+    let (_, kept) = cv
+        .verify_miss(good.as_bytes(), NOW, &mut buf, Request::new(), true)
+        .unwrap();
+    cache.insert(
+        &cv.probe(bad.as_bytes()),
+        &cv.key(good.as_bytes()),
+        kept.unwrap(),
+    );
+    let candidates = cache.candidates(&cv.probe(bad.as_bytes()));
+    assert!(!candidates.is_empty() && !candidates.holds(&cv.key(bad.as_bytes())));
+    let mut buf = TokenBuf::new();
+    assert_eq!(
+        cv.verify(&mut cache, bad.as_bytes(), NOW, &mut buf).err(),
+        Some(Error::InvalidSignature)
+    );
+    assert_eq!(
+        cache.stats(),
+        (0, 1),
+        "a probe match without the key is a miss"
+    );
 }

@@ -95,17 +95,18 @@ int main() {
   // The verify cache: a repeated token is a hit, with the same claims.
   {
     jwtguard::Cache cache(16);
-    jwtguard::Result first = fetched.verify_cached(cache, valid, NOW);
+    jwtguard::Result first = fetched.verify_cached(cache, valid, NOW);  // a probe is left
+    jwtguard::Result kept = fetched.verify_cached(cache, valid, NOW);   // kept on the second
     jwtguard::Result again = fetched.verify_cached(cache, valid, NOW);
     jwtguard::Result large = fetched.verify_cached_large(cache, valid, NOW);
-    CHECK(first.ok() && again.ok() && large.ok());
+    CHECK(first.ok() && kept.ok() && again.ok() && large.ok());
     CHECK(again.claim("sub") == first.claim("sub"));
     CHECK(first.keys_tried() == 1 && again.keys_tried() == 0);  // a hit checks no signature
     // A hit keeps the header and the payload as a verify does.
     CHECK(again.header("kid") == first.header("kid") && first.header("alg") == "RS256");
     CHECK(!first.header("x5u").has_value());
     CHECK(again.payload() == first.payload() && first.payload().value_or("").find("\"sub\":\"user_24601\"") != std::string::npos);
-    CHECK(cache.stats().first == 2 && cache.stats().second == 1);
+    CHECK(cache.stats().first == 2 && cache.stats().second == 2);
     CHECK(fetched.verify_cached(cache, valid, NOW + 7200).status() == JWTGUARD_EXPIRED);
   }
   // The explain walk: the verdict, and the key's kid copied (it outlives the verifier).
