@@ -298,24 +298,26 @@ impl<'s> VerifyCache<'s> {
 /// verifier, so the verifier cannot change while it exists: the fingerprint stays true.
 pub struct CachedVerifier<'v, 'p, const N: usize, L> {
     verifier: &'v Verifier<'p, N, L>,
-    fingerprint: [u8; 32],
+    /// The fingerprint's first eight bytes, the probe's seed; the whole fingerprint is read
+    /// only for a SHA-256 key (the verifier keeps it: [`Verifier::fingerprint`]).
+    seed: u64,
 }
 
 impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
-    /// This verifier for cached verifies: computes its fingerprint once (a hash of its keys
-    /// and policy; see [`Verifier::fingerprint`]).
+    /// This verifier for cached verifies (its fingerprint, a hash of its keys and policy, is
+    /// computed once and kept by the verifier; see [`Verifier::fingerprint`]).
     pub fn cached(&self) -> CachedVerifier<'_, 'p, N, L> {
         CachedVerifier {
             verifier: self,
-            fingerprint: self.fingerprint(),
+            seed: self.fingerprint_seed(),
         }
     }
 }
 
 impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
     /// The fingerprint the cache's entries are keyed with.
-    pub fn fingerprint(&self) -> &[u8; 32] {
-        &self.fingerprint
+    pub fn fingerprint(&self) -> [u8; 32] {
+        self.verifier.fingerprint()
     }
 
     /// [`Verifier::verify`], answered from `cache` when it holds this token for this
@@ -405,7 +407,7 @@ impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
         };
         let tail = token.get(token.len().saturating_sub(32)..).unwrap_or(token);
         let len = u64::try_from(token.len()).unwrap_or(u64::MAX);
-        let mut h = word(&self.fingerprint) ^ len.wrapping_mul(K);
+        let mut h = self.seed ^ len.wrapping_mul(K);
         for chunk in tail.chunks(8) {
             h = (h ^ word(chunk)).wrapping_mul(K).rotate_left(29);
         }
@@ -416,7 +418,7 @@ impl<const N: usize, L: PolicyLists> CachedVerifier<'_, '_, N, L> {
     pub fn key(&self, token: &[u8]) -> CacheKey {
         use sha2::Digest;
         let mut h = sha2::Sha256::new();
-        h.update(self.fingerprint);
+        h.update(self.verifier.fingerprint());
         h.update(token);
         CacheKey(h.finalize().into())
     }

@@ -154,6 +154,16 @@ impl FingerprintCell {
         Some(out)
     }
 
+    /// Its first eight bytes, if computed: two loads rather than eight (a cache's probe seed).
+    fn seed(&self) -> Option<u64> {
+        if !self.ready.load(Ordering::Acquire) {
+            return None;
+        }
+        let lo = u64::from(self.words[0].load(Ordering::Relaxed));
+        let hi = u64::from(self.words[1].load(Ordering::Relaxed));
+        Some(lo | (hi << 32))
+    }
+
     fn set(&self, fp: &[u8; 32]) {
         for (chunk, w) in fp.chunks_exact(4).zip(&self.words) {
             let mut b = [0u8; 4];
@@ -184,6 +194,20 @@ impl<'p, const N: usize, L: PolicyLists> Verifier<'p, N, L> {
         let fp = self.compute_fingerprint();
         self.fingerprint.set(&fp);
         fp
+    }
+
+    /// The fingerprint's first eight bytes as a little-endian word: what a verify cache's probe
+    /// is seeded with, read without copying the whole fingerprint.
+    pub(crate) fn fingerprint_seed(&self) -> u64 {
+        match self.fingerprint.seed() {
+            Some(seed) => seed,
+            None => {
+                let fp = self.fingerprint();
+                let mut w = [0u8; 8];
+                w.copy_from_slice(fp.get(..8).unwrap_or(&[0; 8]));
+                u64::from_le_bytes(w)
+            }
+        }
     }
 
     fn compute_fingerprint(&self) -> [u8; 32] {
