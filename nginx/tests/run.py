@@ -292,15 +292,14 @@ class Runner:
 
     # ---- nginx ------------------------------------------------------------------------------
 
-    def readme_example(self):
-        """The README's key request example, as an operator copies it: the trusted CA file is
-        the test CA's, the upstream app the test's, and the server listens on the gateway port.
-        Nothing it says about trust is changed."""
+    def readme_example(self, name):
+        """A README example marked `<!-- nginx/tests: NAME ... -->`, as an operator copies it:
+        the trusted CA file is the test CA's, the upstream app the test's, and its first server
+        listens on the gateway port. Nothing it says about trust is changed."""
         text = open(self.args.readme).read()
-        m = re.search(r"<!-- nginx/tests: README_KEY_REQUEST[^>]*-->\s*```nginx\n(.*?)```", text,
-                      re.S)
+        m = re.search(r"<!-- nginx/tests: " + name + r"[^>]*-->\s*```nginx\n(.*?)```", text, re.S)
         if not m:
-            raise Failure(f"{self.args.readme} has no README_KEY_REQUEST example")
+            raise Failure(f"{self.args.readme} has no {name} example")
         example = m.group(1).replace("/etc/ssl/certs/ca-certificates.crt",
                                      os.path.join(self.prefix, "conf", "ca.crt"))
         example = re.sub(r"\bserver \{", "server {\n    listen 127.0.0.1:@PORT_GW@;", example, 1)
@@ -310,8 +309,8 @@ class Runner:
         text = open(os.path.join(HERE, "conf", name)).read()
         values = {"MODULE": self.module, "PREFIX": self.prefix, "ROOT": ROOT,
                   "WORKERS": str(self.nworkers)}
-        if "@README_KEY_REQUEST@" in text:
-            text = text.replace("@README_KEY_REQUEST@", self.readme_example())
+        for name in re.findall(r"@(README_[A-Z_]+)@", text):
+            text = text.replace(f"@{name}@", self.readme_example(name))
         values.update({f"PORT_{k.upper()}": str(v) for k, v in self.ports.items()})
         values.update(extra or {})
         text = re.sub(r"@([A-Z_0-9]+)@", lambda m: values.get(m.group(1), m.group(0)), text)
@@ -571,6 +570,15 @@ class Runner:
         allowed = int(elapsed / float(refresh_s)) + 1
         self.check(f"{n} unknown kids in {elapsed * 1000:.0f} ms: {got} fetch(es), at most {allowed}",
                    1 <= got <= allowed)
+
+    def do_burst(self, url, n, status, source):
+        """N requests back to back, the token in a cookie (`cookie:TOKEN`) or none (`-`): at
+        least one is answered STATUS (a rate limit that applies)."""
+        headers = [] if source == "-" else [("Cookie", "__session=" + source.split(":", 1)[1])]
+        codes = [self.request(url, headers)[0] for _ in range(int(n))]
+        what = "no token" if source == "-" else "one token"
+        self.check(f"{n} requests with {what}: {codes.count(int(status))} answered {status}",
+                   int(status) in codes, f"codes: {sorted(set(codes))}")
 
     def do_spread(self, url, token, n, *want):
         """N requests on fresh connections: all 200, served by at least 2 workers."""
