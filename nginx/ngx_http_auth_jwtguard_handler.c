@@ -697,6 +697,17 @@ ngx_int_t jg_access_handler(ngx_http_request_t *r)
     return finish(r, lcf, ctx, decide(r, lcf, ctx));
 }
 
+/* A variable's value: found, `len` bytes at `data` (request memory, or static). */
+static ngx_int_t found(ngx_http_variable_value_t *v, u_char *data, size_t len)
+{
+    v->data = data;
+    v->len = len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    return NGX_OK;
+}
+
 /* ---- variables: $jwt_sub, $jwt_claim_<name> ----------------------------------------------- */
 
 static ngx_int_t claim_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
@@ -710,12 +721,7 @@ static ngx_int_t claim_variable(ngx_http_request_t *r, ngx_http_variable_value_t
         v->not_found = 1;
         return NGX_OK;
     }
-    v->data = value;
-    v->len = len;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-    return NGX_OK;
+    return found(v, value, len);
 }
 
 static ngx_int_t sub_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
@@ -751,12 +757,7 @@ static ngx_int_t error_variable(ngx_http_request_t *r, ngx_http_variable_value_t
     }
     const char *name = ctx->require_failed ? JG_REQUIREMENT_FAILED
                                            : jwtguard_error_name((uint32_t)ctx->status);
-    v->data = (u_char *)name;
-    v->len = ngx_strlen(name);
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-    return NGX_OK;
+    return found(v, (u_char *)name, ngx_strlen(name));
 }
 
 /* A value a verified result gives through `read` (two calls: the size, then the bytes). */
@@ -792,12 +793,7 @@ static ngx_int_t result_variable(ngx_http_request_t *r, ngx_http_variable_value_
     for (size_t i = 0; i < len; i++)
         if (buf[i] < 0x20 || buf[i] == 0x7f)
             return NGX_OK;
-    v->data = buf;
-    v->len = len;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-    return NGX_OK;
+    return found(v, buf, len);
 }
 
 /* $jwt_payload: the validated claims as compact JSON. */
@@ -873,12 +869,7 @@ static ngx_int_t explain_variable(ngx_http_request_t *r, ngx_http_variable_value
         p = ngx_slprintf(p, last, "=%s", name);
     }
     (void)verdict;
-    v->data = buf;
-    v->len = (size_t)(p - buf);
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-    return NGX_OK;
+    return found(v, buf, (size_t)(p - buf));
 }
 
 /* $jwtguard_keys_tried: how many signature checks this request cost (every verify of it: a
@@ -895,12 +886,7 @@ static ngx_int_t keys_tried_variable(ngx_http_request_t *r, ngx_http_variable_va
     u_char *buf = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
     if (buf == NULL)
         return NGX_ERROR;
-    v->data = buf;
-    v->len = (size_t)(ngx_sprintf(buf, "%ui", ctx->keys_tried) - buf);
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-    return NGX_OK;
+    return found(v, buf, (size_t)(ngx_sprintf(buf, "%ui", ctx->keys_tried) - buf));
 }
 
 /* $jwtguard_provider: the name of the provider whose key verified the token (a location with
@@ -914,12 +900,7 @@ static ngx_int_t provider_variable(ngx_http_request_t *r, ngx_http_variable_valu
         v->not_found = 1;
         return NGX_OK;
     }
-    v->data = ctx->provider.data;
-    v->len = ctx->provider.len;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-    return NGX_OK;
+    return found(v, ctx->provider.data, ctx->provider.len);
 }
 
 ngx_int_t jg_add_variables(ngx_conf_t *cf)

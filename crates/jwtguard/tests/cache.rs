@@ -25,6 +25,17 @@ fn token_k1() -> String {
     )
 }
 
+/// One cached verify of `t` at `now` into a fresh buffer: its verdict.
+fn verify_at<const N: usize>(
+    cv: &jwtguard::cache::CachedVerifier<'_, '_, N, jwtguard::lists::Borrowed<'static>>,
+    cache: &mut VerifyCache<'_>,
+    t: &[u8],
+    now: u64,
+) -> Result<(), Error> {
+    let mut buf = TokenBuf::new();
+    cv.verify(cache, t, now, &mut buf).map(|_| ())
+}
+
 /// Verify `t` twice through `cv`: a token is kept on its second verify.
 fn prime<const N: usize>(
     cv: &jwtguard::cache::CachedVerifier<'_, '_, N, jwtguard::lists::Borrowed<'static>>,
@@ -50,8 +61,7 @@ fn a_hit_answers_as_a_verify() {
     let sub = first.subject().unwrap().to_string();
     assert_eq!(cache.stats(), (0, 1));
     assert!(cache.is_empty(), "a token seen once is not kept");
-    let mut buf = TokenBuf::new();
-    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    verify_at(&cv, &mut cache, t.as_bytes(), NOW).unwrap();
     assert_eq!(
         (cache.stats(), cache.len()),
         ((0, 2), 1),
@@ -86,8 +96,7 @@ fn a_token_one_byte_different_never_hits() {
     let mut slots = [CacheEntry::EMPTY; 16];
     let mut cache = VerifyCache::new(&mut slots);
     let t = token_k1();
-    let mut buf = TokenBuf::new();
-    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    verify_at(&cv, &mut cache, t.as_bytes(), NOW).unwrap();
     for at in [t.len() - 1, t.len() - 10, 5, t.find('.').unwrap() + 3] {
         let mut forged = t.clone().into_bytes();
         forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
@@ -119,10 +128,8 @@ fn time_is_checked_again_on_every_hit() {
         buf.validated_claims().is_none(),
         "a refused hit leaves no claims"
     );
-    let mut buf = TokenBuf::new();
     assert_eq!(
-        cv.verify(&mut cache, t.as_bytes(), NOW - 3600, &mut buf)
-            .err(),
+        verify_at(&cv, &mut cache, t.as_bytes(), NOW - 3600).err(),
         Some(Error::NotYetValid)
     );
     assert_eq!(cache.stats(), (2, 2));
@@ -140,12 +147,8 @@ fn a_rotated_out_key_stops_its_cached_tokens() {
     let t = token_k1();
     prime(&before.cached(), &mut cache, &t);
     assert_eq!(cache.len(), 1);
-    let mut buf = TokenBuf::new();
     assert_eq!(
-        after
-            .cached()
-            .verify(&mut cache, t.as_bytes(), NOW, &mut buf)
-            .err(),
+        verify_at(&after.cached(), &mut cache, t.as_bytes(), NOW).err(),
         Some(Error::UnknownKey)
     );
     assert_eq!(cache.stats().0, 0);
@@ -166,12 +169,8 @@ fn another_policy_never_shares_an_entry() {
     let t = token_k1();
     prime(&here.cached(), &mut cache, &t);
     assert_eq!(cache.len(), 1);
-    let mut buf = TokenBuf::new();
     assert_eq!(
-        there
-            .cached()
-            .verify(&mut cache, t.as_bytes(), NOW, &mut buf)
-            .err(),
+        verify_at(&there.cached(), &mut cache, t.as_bytes(), NOW).err(),
         Some(Error::InvalidAudience)
     );
     // A leeway or a required claim is policy too.
@@ -247,8 +246,7 @@ fn only_passing_tokens_are_kept_and_the_size_is_bounded() {
             SECRET,
         );
         prime(&cv, &mut cache, &t);
-        let mut buf = TokenBuf::new();
-        cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+        verify_at(&cv, &mut cache, t.as_bytes(), NOW).unwrap();
     }
     assert_eq!(cache.len(), 8);
     assert_eq!(cache.stats(), (100, 201));
@@ -300,10 +298,8 @@ fn the_header_is_there_after_a_verify_and_a_hit() {
     let mut buf = TokenBuf::new();
     cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
     assert_eq!(kid(&buf).as_deref(), Some("k1"), "after a verify");
-    let mut buf = TokenBuf::new();
-    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
-    let mut buf = TokenBuf::new();
-    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    verify_at(&cv, &mut cache, t.as_bytes(), NOW).unwrap();
+    verify_at(&cv, &mut cache, t.as_bytes(), NOW).unwrap();
     assert_eq!(cache.stats(), (1, 2));
     assert_eq!(kid(&buf).as_deref(), Some("k1"), "after a hit");
     let h = buf.validated_header().unwrap();
@@ -342,8 +338,7 @@ fn tokens_seen_once_do_not_displace_a_repeated_one() {
     }
     assert_eq!(cache.len(), 1, "only the repeated token is kept");
     let hits = cache.stats().0;
-    let mut buf = TokenBuf::new();
-    cv.verify(&mut cache, t.as_bytes(), NOW, &mut buf).unwrap();
+    verify_at(&cv, &mut cache, t.as_bytes(), NOW).unwrap();
     assert_eq!(cache.stats().0, hits + 1, "and it still hits");
 }
 
