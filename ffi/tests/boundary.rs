@@ -1119,18 +1119,7 @@ fn the_verify_cache_is_checked_caller_memory() {
 fn payload_header_keys_tried_and_explain() {
     let v = new_verifier();
     let token = sign(&format!(r#"{{"sub":"a","exp":{}}}"#, NOW + 60));
-    let mut r = std::mem::MaybeUninit::<jwtguard_result>::uninit();
-    let s = unsafe {
-        jwtguard_verify(
-            v,
-            token.as_ptr(),
-            token.len(),
-            NOW,
-            std::ptr::null(),
-            0,
-            r.as_mut_ptr(),
-        )
-    };
+    let (s, r) = verify_into(v, &token);
     assert_eq!(s, jwtguard_status::JWTGUARD_OK);
     let r = r.as_ptr();
     let mut out = [0u8; 64];
