@@ -68,4 +68,6 @@ for host in "${hosts[@]}"; do
             JWTGUARD_REQUIRE_UMAAL=1 cargo test -q --locked -p jwtguard-mont-arm --target "$triple"
         fi
     )
+    # Each host's build tree is 1-2 GB; under CI it goes before the next host's (scripts/lib.sh).
+    reclaim "target/$triple"
 done

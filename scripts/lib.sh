@@ -43,3 +43,22 @@ filtered() {
 # rustc's note for the C ABI crate on bare-metal targets, where a cdylib cannot be built; the
 # staticlib and rlib are what firmware uses.
 CDYLIB_NOTE='dropping unsupported crate type|generated 1 warning'
+
+# reclaim DIR...: under CI (CI=true, or JWTGUARD_RECLAIM=1 to try it elsewhere), delete build
+# directories that no later step reads, and say how much that freed. A CI machine's disk can be
+# small (stop 35's run died of "No space left on device" in the aarch64 link), and the tier's
+# build trees together are far larger than any one step needs. A developer keeps them: they
+# are the next run's cache.
+reclaim() {
+    [ "${CI:-}" = true ] || [ "${JWTGUARD_RECLAIM:-}" = 1 ] || return 0
+    local d size
+    for d in "$@"; do
+        [ -e "$d" ] || continue
+        size=$(du -sm "$d" | cut -f1)
+        rm -rf "$d"
+        echo "reclaimed ${size} MB: $d"
+    done
+}
+
+# disk_free: free space on the build's file system, for the step headers of scripts/test.sh.
+disk_free() { df -Pm . | awk 'NR == 2 { printf "%.1f GB free", $4 / 1024 }'; }

@@ -33,7 +33,7 @@ esac
 EMBEDDED_TARGET=thumbv7em-none-eabihf
 MSRV=1.88
 started=$SECONDS
-step() { printf '\n==> [%ss] %s\n' "$((SECONDS - started))" "$*"; }
+step() { printf '\n==> [%ss, %s] %s\n' "$((SECONDS - started))" "$(disk_free)" "$*"; }
 target_installed() { rustup target list --installed 2>/dev/null | grep -qx "$1"; }
 
 # ---- quick tier -------------------------------------------------------------------------------
@@ -104,11 +104,14 @@ rustup +"$MSRV" target list --installed 2>/dev/null | grep -qx "$EMBEDDED_TARGET
     missing+=("$EMBEDDED_TARGET for Rust $MSRV (rustup target add --toolchain $MSRV $EMBEDDED_TARGET)")
 # The firmware configuration of the C ABI is no_std with its own panic handler: it only builds
 # for the embedded target.
+# Its own target directory, which CI reclaims after the step (scripts/lib.sh).
 (skip_or_fail "the MSRV check" ${missing[@]+"${missing[@]}"} &&
+    export CARGO_TARGET_DIR=target/msrv &&
     cargo "+$MSRV" check --locked -p jwtguard -p jwtguard-ffi &&
     cargo "+$MSRV" check --locked -p jwtguard --no-default-features &&
     filtered "$CDYLIB_NOTE" cargo "+$MSRV" check --locked -p jwtguard-ffi --target "$EMBEDDED_TARGET" \
         --no-default-features --features firmware)
+reclaim target/msrv
 
 step "tests on other hosts: i686 (32-bit limbs, native) and aarch64 (under qemu-user)"
 scripts/cross-test.sh
@@ -121,6 +124,7 @@ step "benches crate: every peer verifies and rejects; jwtguard allocates nothing
 # The C peers' harness (libjwt, OpenSSL floors): built, and every candidate accepts the token
 # and rejects a tampered copy, with 3 timing rounds (the real bench runs 300: benches/README).
 benches/c/peers.sh 3
+reclaim benches/target
 
 step "C ABI: header drift, sample data drift"
 scripts/gen-header.sh --check
@@ -148,9 +152,13 @@ echo 'int main(void){return 0;}' | ${CXX:-c++} -fsanitize=thread -x c++ - -o /de
     missing+=("ThreadSanitizer for ${CXX:-c++} (apt-get install g++)")
 (skip_or_fail "the C++ swap test" ${missing[@]+"${missing[@]}"} &&
     make --no-print-directory cpp-swap-test)
+reclaim target/asan
 
 step "the README's run command"
 make --no-print-directory run
+# No later step reads the debug build (Miri, the firmware, nginx and the bindings have their
+# own): under CI it goes.
+reclaim target/debug
 
 step "Miri on the core's unit tests (the mont differential test is skipped: minutes under Miri) and the C ABI's boundary tests"
 missing=()
@@ -167,6 +175,7 @@ cargo +nightly miri --version >/dev/null 2>&1 || missing+=("Miri (rustup +nightl
     cargo +nightly miri test -q -p jwtguard --lib -- --skip alg::mont &&
     { wait "$ffi" || { cat target/miri-ffi.log; exit 1; }; } &&
     tail -3 target/miri-ffi.log)
+reclaim target/miri target/miri-ffi
 
 step "no-allocator gate: no_std binary without a global allocator, for $EMBEDDED_TARGET"
 missing=()
