@@ -52,4 +52,8 @@ seed c_abi empty ""
 seed claims_structured empty ""
 seed rs256_differential empty ""
 seed mont_kernel empty ""
+# base64url: a first byte (the output room; an even one, B, means all of it), then a segment: the RFC
+# 7515 A.1 token's payload, and the same with a '+' (outside the alphabet) in its second block.
+seed base64url rfc7515-a1 "B$(echo "$a1" | cut -d. -f2)"
+seed base64url plus "B$(echo "$a1" | cut -d. -f2 | sed 's/^\(.\{20\}\)./\1+/')"
 echo "seeded $(find seeds -type f | wc -l) files for $(ls seeds | wc -l) targets"
