@@ -262,10 +262,23 @@ impl<'s> VerifyCache<'s> {
     pub fn insert(&mut self, probe: &Probe, key: &CacheKey, claims: CachedClaims) {
         let (tag, expires, index) = (key.0, claims.expires, claims.index);
         let set = self.set(probe);
-        // A free way, else the one whose token expires first.
+        // A free way, else the one whose token expires first. Tokens minted together with one
+        // lifetime expire together, and `min_by_key` gives the first of equal keys: scanned
+        // from way 0 it would always give up way 0 and pin the other three for as long as
+        // they live. The scan starts at a way the new token's probe picks instead (bits the
+        // set and the ghost slot do not use), so ties are given up in turn.
         let victim = match set.iter().position(|e| !e.used) {
             Some(i) => set.get_mut(i),
-            None => set.iter_mut().min_by_key(|e| e.expires),
+            None => {
+                let start = usize::try_from((probe.0 >> 16) & 0xff)
+                    .unwrap_or(0)
+                    .checked_rem(set.len())
+                    .unwrap_or(0);
+                let (before, from) = set.split_at_mut(start);
+                from.iter_mut()
+                    .chain(before.iter_mut())
+                    .min_by_key(|e| e.expires)
+            }
         };
         if let Some(slot) = victim {
             let ghost = slot.ghost;

@@ -342,6 +342,41 @@ fn tokens_seen_once_do_not_displace_a_repeated_one() {
     assert_eq!(cache.stats().0, hits + 1, "and it still hits");
 }
 
+/// A full set whose tokens all expire at the same second (minted together, one lifetime) gives
+/// up its ways in turn: the first tokens kept are not pinned while every newcomer takes the
+/// same way, and the newest is always there.
+#[test]
+fn equal_expiries_take_turns() {
+    let v = two_key_verifier(POLICY, true);
+    let cv = v.cached();
+    let mut slots = [CacheEntry::EMPTY; 4];
+    let mut cache = VerifyCache::new(&mut slots);
+    let tokens: Vec<String> = (0..40)
+        .map(|i| {
+            sign(
+                r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#,
+                &claims_with(&format!(r#""n":{i},"#)),
+                SECRET,
+            )
+        })
+        .collect();
+    for t in &tokens {
+        prime(&cv, &mut cache, t);
+    }
+    assert_eq!(cache.len(), 4);
+    let hits = cache.stats().0;
+    verify_at(&cv, &mut cache, tokens[39].as_bytes(), NOW).unwrap();
+    assert_eq!(cache.stats().0, hits + 1, "the newest token is kept");
+    for t in &tokens[..4] {
+        verify_at(&cv, &mut cache, t.as_bytes(), NOW).unwrap();
+    }
+    assert_eq!(
+        cache.stats().0,
+        hits + 1,
+        "none of the first four is pinned"
+    );
+}
+
 /// Two tokens whose probes collide: the SHA-256 key decides, so the second is verified in
 /// full (and refused when it must be), never answered from the first's entry. The collision
 /// is made by putting the second token's claims under the first token's probe.
