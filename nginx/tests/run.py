@@ -186,9 +186,9 @@ class Runner:
         self.prefix = tempfile.mkdtemp(prefix="prefix.", dir=OUT)
         os.chmod(self.prefix, 0o755)
         for d in ("conf", "logs", "tmp", "idp", "idp_b", "idp_c", "keys",
-                  "html/load", "html/open", "html/x", "html/cached-load"):
+                  "html/load", "html/open", "html/x", "html/cached-load", "html/churn-load"):
             os.makedirs(os.path.join(self.prefix, d), exist_ok=True)
-        for d in ("load", "open", "x", "cached-load"):
+        for d in ("load", "open", "x", "cached-load", "churn-load"):
             with open(os.path.join(self.prefix, "html", d, "index.txt"), "w") as f:
                 f.write("ok\n")
         conf = os.path.join(self.prefix, "conf")
@@ -662,13 +662,40 @@ class Runner:
             self.check(f"worker {pid} holds no copy of the HS256 secret", found == 0,
                        f"{found} copies")
 
+    def stream(self, name, count):
+        """COUNT distinct tokens of the @token NAME (its claims plus a `jti` each), minted once
+        into a file, one per line, for stream.lua."""
+        path = os.path.join(self.prefix, f"stream-{name}-{count}.txt")
+        if not os.path.exists(path):
+            header, claims, key = self.token_specs[name]
+            base = json.loads(self.expand(claims))
+
+            def mint(i):
+                cmd = [MINT]
+                if key:
+                    cmd += ["--key", self.keyfiles.get(key, os.path.join(self.prefix, "conf", key))]
+                c = json.dumps(dict(base, jti=f"stream-{i}"), separators=(",", ":"))
+                return subprocess.run(cmd + [self.expand(header), c], check=True,
+                                      capture_output=True, text=True).stdout.strip()
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+                tokens = list(pool.map(mint, range(count)))
+            with open(path, "w") as f:
+                f.write("\n".join(tokens) + "\n")
+        return path
+
     def wrk(self, url, token, seconds, conns=32):
         port = self.ports["gw"]
         m = re.match(r"([a-z_0-9]+):(/.*)", url)
         if m:
             port, url = self.ports[m.group(1)], m.group(2)
         cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", f"http://127.0.0.1:{port}{url}"]
-        if token:
+        stream = re.fullmatch(r"(\w+)\*(\d+)", token or "")
+        if stream:
+            # NAME*COUNT: COUNT distinct tokens in turn (stream.lua), not one token again.
+            cmd += ["-s", os.path.join(HERE, "conf", "stream.lua"), "--",
+                    self.stream(stream.group(1), int(stream.group(2)))]
+        elif token:
             cmd[1:1] = ["-H", "Authorization: Bearer " + self.token(token)]
         out = subprocess.run(cmd, capture_output=True, text=True).stdout
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -678,8 +705,23 @@ class Runner:
             or [0, "0", "0", "0", "0"])[1:5]) if "Socket errors" in out else 0
         return rps, non2xx + sock, out
 
+    def do_stream_misses(self, url, stream, *name):
+        """After a load over NAME*COUNT: each of the stream's first 8 tokens still costs a
+        signature check at URL (its X-Keys-Tried response header is 1, where a hit says 0), so
+        the cache had already let them go. No-op with --no-load."""
+        if self.args.no_load:
+            return
+        m = re.fullmatch(r"(\w+)\*(\d+)", stream)
+        with open(self.stream(m.group(1), int(m.group(2)))) as f:
+            tokens = [next(f).strip() for _ in range(8)]
+        tried = [self.request(url, [("Authorization", "Bearer " + t)])[2].getheader("X-Keys-Tried")
+                 for t in tokens]
+        self.check(" ".join(name) or f"{url}: the stream's tokens miss", tried == ["1"] * 8,
+                   f"X-Keys-Tried: {tried}")
+
     def do_load(self, label, url, token, *rotate):
-        """wrk on URL (with TOKEN, or `-` for none) for WRK_SECONDS; 0 errors and worker RSS
+        """wrk on URL (with TOKEN, or `-` for none, or NAME*COUNT for COUNT distinct tokens in
+        turn) for WRK_SECONDS; 0 errors and worker RSS
         growth under 2 MiB. `rotate` names IdPs whose key sets change every second during it
         (each alternates its extra key; the token's key stays)."""
         if self.args.no_load:
