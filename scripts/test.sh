@@ -115,6 +115,10 @@ reclaim target/msrv
 
 step "tests on other hosts: i686 (32-bit limbs, native) and aarch64 (under qemu-user)"
 scripts/cross-test.sh
+# The host's debug tree holds every feature variant's tests above (1.3 GB); the C steps below
+# rebuild the part they read (the C ABI's library, the sample-data generator), so under CI it
+# goes before the benches build their own 1.4 GB tree, the tier's largest.
+reclaim target/debug
 
 step "benches crate: every peer verifies and rejects; jwtguard allocates nothing (own workspace)"
 (cd benches && cargo clippy --all-targets --locked -- -D warnings && cargo test --locked)
