@@ -63,6 +63,31 @@ def sample_tokens():
     }
 
 
+def example_cases(t):
+    """The rows both example configurations answer alike, as (path, headers, status, texts,
+    name) for run_cases, over sample_tokens() `t`: claims reach the upstream, forged claim
+    headers (with a token or without one) never do, and each refusal has its status and
+    RFC 6750 challenge."""
+    bearer = lambda name: [("Authorization", f"Bearer {t[name]}")]
+    return [
+        ("/api/x", bearer("valid"), 200, ["sub=[user_24601] name=[Jean Valjean]"],
+         "a valid token: the claims reach the upstream as headers"),
+        ("/api/x", bearer("valid") + [("X-User-Id", "admin"), ("X-User-Name", "Javert")],
+         200, ["sub=[user_24601] name=[Jean Valjean]"], "forged claim headers are replaced"),
+        ("/api/x", [("X-User-Id", "admin")], 401, ['www-authenticate: Bearer realm="api"'],
+         "no token: 401 without an error code (and the forged header goes nowhere)"),
+        ("/api/x", bearer("newline"), 200, ["name=[]"], "a claim with CR LF is not passed"),
+        ("/api/x", [("Authorization", "Basic dXNlcg==")], 401, ['www-authenticate: Bearer realm="api"'],
+         "another scheme"),
+        ("/api/x", [("Authorization", "Bearer a b")], 400, ['error="invalid_request"'], "a malformed header"),
+        ("/api/x", bearer("expired"), 401,
+         ['error="invalid_token", error_description="Token has expired"'], "expired"),
+        ("/api/x", bearer("wrong_aud"), 401, ['error_description="Invalid audience."'], "wrong audience"),
+        ("/admin/x", bearer("valid"), 403, ['error="insufficient_scope"'], "a missing permission: 403"),
+        ("/admin/x", bearer("admin"), 200, ["sub=[user_24601]"], "with the permission"),
+    ]
+
+
 def conformance_cases():
     """(name, policy, status, token) for every case of tests/conformance/cases.txt."""
     out = []

@@ -903,54 +903,31 @@ static ngx_int_t provider_variable(ngx_http_request_t *r, ngx_http_variable_valu
     return found(v, ctx->provider.data, ctx->provider.len);
 }
 
+/* Every variable the module defines: none is cacheable (each request has its own verdict), and
+ * the two prefixes take any name after them. */
+static struct {
+    ngx_str_t name;
+    ngx_http_get_variable_pt get;
+    ngx_uint_t flags;
+} jg_variables[] = {
+    {ngx_string("jwtguard_provider"), provider_variable, 0},
+    {ngx_string("jwtguard_error"), error_variable, 0},
+    {ngx_string("jwt_sub"), sub_variable, 0},
+    {ngx_string("jwtguard_keys_tried"), keys_tried_variable, 0},
+    {ngx_string("jwtguard_explain"), explain_variable, 0},
+    {ngx_string("jwt_payload"), payload_variable, 0},
+    {ngx_string("jwt_header_"), header_variable, NGX_HTTP_VAR_PREFIX},
+    {ngx_string("jwt_claim_"), prefix_variable, NGX_HTTP_VAR_PREFIX},
+};
+
 ngx_int_t jg_add_variables(ngx_conf_t *cf)
 {
-    ngx_str_t provider = ngx_string("jwtguard_provider");
-    ngx_http_variable_t *pv = ngx_http_add_variable(cf, &provider, NGX_HTTP_VAR_NOCACHEABLE);
-    if (pv == NULL)
-        return NGX_ERROR;
-    pv->get_handler = provider_variable;
-
-    ngx_str_t error = ngx_string("jwtguard_error");
-    ngx_http_variable_t *ev = ngx_http_add_variable(cf, &error, NGX_HTTP_VAR_NOCACHEABLE);
-    if (ev == NULL)
-        return NGX_ERROR;
-    ev->get_handler = error_variable;
-
-    ngx_str_t sub = ngx_string("jwt_sub");
-    ngx_http_variable_t *v = ngx_http_add_variable(cf, &sub, NGX_HTTP_VAR_NOCACHEABLE);
-    if (v == NULL)
-        return NGX_ERROR;
-    v->get_handler = sub_variable;
-
-    ngx_str_t tried = ngx_string("jwtguard_keys_tried");
-    v = ngx_http_add_variable(cf, &tried, NGX_HTTP_VAR_NOCACHEABLE);
-    if (v == NULL)
-        return NGX_ERROR;
-    v->get_handler = keys_tried_variable;
-
-    ngx_str_t explain = ngx_string("jwtguard_explain");
-    v = ngx_http_add_variable(cf, &explain, NGX_HTTP_VAR_NOCACHEABLE);
-    if (v == NULL)
-        return NGX_ERROR;
-    v->get_handler = explain_variable;
-
-    ngx_str_t payload = ngx_string("jwt_payload");
-    v = ngx_http_add_variable(cf, &payload, NGX_HTTP_VAR_NOCACHEABLE);
-    if (v == NULL)
-        return NGX_ERROR;
-    v->get_handler = payload_variable;
-
-    ngx_str_t header = ngx_string("jwt_header_");
-    v = ngx_http_add_variable(cf, &header, NGX_HTTP_VAR_PREFIX | NGX_HTTP_VAR_NOCACHEABLE);
-    if (v == NULL)
-        return NGX_ERROR;
-    v->get_handler = header_variable;
-
-    ngx_str_t prefix = ngx_string("jwt_claim_");
-    v = ngx_http_add_variable(cf, &prefix, NGX_HTTP_VAR_PREFIX | NGX_HTTP_VAR_NOCACHEABLE);
-    if (v == NULL)
-        return NGX_ERROR;
-    v->get_handler = prefix_variable;
+    for (size_t i = 0; i < sizeof(jg_variables) / sizeof(jg_variables[0]); i++) {
+        ngx_http_variable_t *v =
+            ngx_http_add_variable(cf, &jg_variables[i].name, jg_variables[i].flags | NGX_HTTP_VAR_NOCACHEABLE);
+        if (v == NULL)
+            return NGX_ERROR;
+        v->get_handler = jg_variables[i].get;
+    }
     return NGX_OK;
 }

@@ -15,7 +15,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
-from gatewaytest import (ROOT, Checks, conformance_cases, request, run_cases,  # noqa: E402
+from gatewaytest import (ROOT, Checks, conformance_cases, example_cases, request, run_cases,  # noqa: E402
                          sample_tokens, wrk)
 
 HERE = os.path.join(ROOT, "bindings", "lua")
@@ -119,22 +119,7 @@ def main():
 def run(prefix, no_load):
     t = sample_tokens()
     bearer = lambda name: [("Authorization", f"Bearer {t[name]}")]
-    run_cases(check, PORT, [
-        ("/api/x", bearer("valid"), 200, ["sub=[user_24601] name=[Jean Valjean]"],
-         "a valid token: the claims reach the upstream"),
-        ("/api/x", bearer("valid") + [("X-User-Id", "admin"), ("X-User-Name", "Javert")],
-         200, ["sub=[user_24601] name=[Jean Valjean]"], "forged claim headers are replaced"),
-        ("/api/x", bearer("newline"), 200, ["name=[]"], "a claim with CR LF is not passed"),
-        ("/api/x", [], 401, ['www-authenticate: Bearer realm="api"'], "no token: 401 without an error code"),
-        ("/api/x", [("Authorization", "Basic dXNlcg==")], 401, ['www-authenticate: Bearer realm="api"'],
-         "another scheme"),
-        ("/api/x", [("Authorization", "Bearer a b")], 400, ['error="invalid_request"'], "a malformed header"),
-        ("/api/x", bearer("expired"), 401,
-         ['error="invalid_token", error_description="Token has expired"'], "expired"),
-        ("/api/x", bearer("wrong_aud"), 401, ['error_description="Invalid audience."'], "wrong audience"),
-        ("/admin/x", bearer("valid"), 403, ['error="insufficient_scope"'], "a missing permission: 403"),
-        ("/admin/x", bearer("admin"), 200, ["sub=[user_24601]"], "with the permission"),
-    ])
+    run_cases(check, PORT, example_cases(t))
 
     # The conformance file through OpenResty.
     wrong, cases = [], conformance_cases()
