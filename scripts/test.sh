@@ -31,7 +31,7 @@ case "${1:-}" in
 esac
 
 EMBEDDED_TARGET=thumbv7em-none-eabihf
-MSRV=1.88
+MSRV=1.89
 started=$SECONDS
 step() { printf '\n==> [%ss, %s] %s\n' "$((SECONDS - started))" "$(disk_free)" "$*"; }
 target_installed() { rustup target list --installed 2>/dev/null | grep -qx "$1"; }

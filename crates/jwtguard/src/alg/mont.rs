@@ -400,11 +400,12 @@ impl<const L: usize> Modulus<L> {
 
     /// `s^e mod n` for `s < n`, with `r2 = R^2 mod n`.
     ///
-    /// With the `asm` feature, the multiplications run in an assembly kernel where there is
-    /// one: `jwtguard-mont-x86` on x86-64 CPUs with ADX and BMI2 (detected at run time), and
-    /// `jwtguard-mont-arm` on Armv7E-M and Armv7-A builds (selected at compile time). Their
-    /// tests compare them with this file and crypto-bigint. Otherwise this file's portable
-    /// code runs.
+    /// With the `asm` feature, the work runs in a kernel where there is one:
+    /// `jwtguard-mont-x86` on x86-64 (detected at run time: the whole exponentiation with
+    /// AVX-512 IFMA, else the multiplications with ADX and BMI2), and `jwtguard-mont-arm` on
+    /// Armv7E-M and Armv7-A builds (selected at compile time). Their tests compare them with
+    /// crypto-bigint, and this file's tests compare this function with [`Modulus::pow_portable`]
+    /// on whatever the CPU has. Otherwise this file's portable code runs.
     pub(crate) fn pow(&self, s: &[W; L], e: u32, r2: &[W; L]) -> [W; L] {
         // Armv7E-M and Armv7-A builds (selected at compile time: `Umaal::get` is a constant).
         #[cfg(all(feature = "asm", target_arch = "arm"))]
@@ -416,6 +417,14 @@ impl<const L: usize> Modulus<L> {
                 |a, b| k.mont_mul_assign(a, b, &self.n, self.n0),
                 |a| k.mont_sqr_assign(a, &self.n, self.n0),
             );
+        }
+        // x86-64 with AVX-512 IFMA: the whole exponentiation in radix 2^52 (2048, 3072 and
+        // 4096 bits; `None` for other sizes, which go on to ADX).
+        #[cfg(all(feature = "asm", target_arch = "x86_64"))]
+        if let Some(out) =
+            jwtguard_mont_x86::Ifma::detect().and_then(|cpu| cpu.pow(s, e, r2, &self.n, self.n0))
+        {
+            return out;
         }
         #[cfg(all(feature = "asm", target_arch = "x86_64"))]
         if let Some(cpu) = jwtguard_mont_x86::Adx::detect() {

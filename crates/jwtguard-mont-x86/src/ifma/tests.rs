@@ -1,0 +1,143 @@
+//! Both engines against crypto-bigint's exponentiation, at the three sizes IFMA serves, on
+//! the kinds of moduli and operands of `tests/differential.rs` and the exponents RSA uses
+//! (and some it does not). The emulated engine runs on every x86-64 CPU; the IFMA instructions
+//! only where the CPU has them, and elsewhere the test says it skipped them.
+//! `JWTGUARD_REQUIRE_IFMA=1` turns that into a failure, for machines known to have IFMA.
+extern crate std;
+
+use std::{eprintln, vec, vec::Vec};
+
+use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+use crypto_bigint::{Odd, Uint};
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::Ifma;
+
+fn cpu() -> Option<Ifma> {
+    let cpu = Ifma::detect();
+    if cpu.is_none() {
+        assert!(
+            std::env::var_os("JWTGUARD_REQUIRE_IFMA").is_none(),
+            "JWTGUARD_REQUIRE_IFMA is set but AVX-512 IFMA was not detected"
+        );
+        eprintln!("no AVX-512 IFMA on this CPU: IFMA tests skipped");
+    }
+    cpu
+}
+
+/// Random odd moduli with the top bit set, all ones, 2^(64L-1) + 1, a short top word (1), and
+/// alternating words.
+fn moduli<const L: usize>(rng: &mut ChaCha8Rng) -> Vec<[u64; L]> {
+    let mut out = Vec::new();
+    for _ in 0..6 {
+        let mut n = [0u64; L];
+        n.iter_mut().for_each(|w| *w = rng.next_u64());
+        n[0] |= 1;
+        n[L - 1] |= 1 << 63;
+        out.push(n);
+    }
+    out.push([u64::MAX; L]);
+    let mut n = [0u64; L];
+    n[0] = 1;
+    n[L - 1] = 1 << 63;
+    out.push(n);
+    let mut n = [u64::MAX; L];
+    n[L - 1] = 1;
+    out.push(n);
+    let mut n = [0u64; L];
+    n.iter_mut()
+        .enumerate()
+        .for_each(|(i, w)| *w = if i % 2 == 0 { u64::MAX } else { 0 });
+    n[L - 1] = u64::MAX;
+    out.push(n);
+    out
+}
+
+/// Bases below `n`: 0, 1, 2, n-1, n-2, the largest all-ones value, and random ones.
+fn bases<const L: usize>(rng: &mut ChaCha8Rng, n: &Uint<L>) -> Vec<Uint<L>> {
+    let mut out = vec![Uint::ZERO, Uint::ONE, Uint::from_u8(2)];
+    out.push(n.wrapping_sub(&Uint::ONE));
+    out.push(n.wrapping_sub(&Uint::from_u8(2)));
+    out.push(Uint::<L>::MAX.shr_vartime(n.leading_zeros() + 1));
+    for _ in 0..4 {
+        let mut w = [0u64; L];
+        w.iter_mut().for_each(|x| *x = rng.next_u64());
+        let v = Uint::<L>::from_words(w).shr_vartime(n.leading_zeros());
+        out.push(if &v < n { v } else { v.wrapping_sub(n) });
+    }
+    out
+}
+
+/// An engine's exponentiation: `(s, e, rr, n, n0) -> s^e mod n`.
+type Pow<'a, const L: usize> = &'a dyn Fn(&[u64; L], u32, &[u64; L], &[u64; L], u64) -> [u64; L];
+
+fn check<const L: usize>(pow: Pow<'_, L>, seed: u64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // 65537 and 3 are what keys use; the others walk the other branches (multiplications
+    // inside the loop, an even exponent, e = 1). The long ones (31 squarings) on a few bases.
+    let short = [65537u32, 3, 1, 2, 17];
+    let long = [0x8000_0001, u32::MAX, rng.next_u32() | 1];
+    for n_words in moduli::<L>(&mut rng) {
+        let n = Odd::new(Uint::<L>::from_words(n_words)).unwrap();
+        let params = FixedMontyParams::new_vartime(n);
+        let n0 = params.mod_neg_inv().0;
+        let rr = *params.r2().as_words();
+        for (i, s) in bases(&mut rng, n.as_ref()).iter().enumerate() {
+            let fs = FixedMontyForm::new(s, &params);
+            let exponents = if i % 4 == 3 { &long[..] } else { &[] };
+            for &e in short.iter().chain(exponents) {
+                let want = fs.pow_vartime(&Uint::<1>::from_u32(e)).retrieve();
+                assert_eq!(
+                    &pow(s.as_words(), e, &rr, &n_words, n0),
+                    want.as_words(),
+                    "L={L}, base {i}, e={e}"
+                );
+            }
+        }
+    }
+}
+
+/// Both engines at `L` limbs and `V` vectors (the table in `Ifma::pow`).
+fn both<const L: usize, const V: usize>(seed: u64) {
+    check::<L>(&super::emulated::pow::<L, V>, seed);
+    if let Some(cpu) = cpu() {
+        check::<L>(&|s, e, rr, n, n0| cpu.pow(s, e, rr, n, n0).unwrap(), seed);
+    }
+}
+
+#[test]
+fn matches_crypto_bigint_2048() {
+    both::<32, 5>(21);
+}
+
+#[test]
+fn matches_crypto_bigint_3072() {
+    both::<48, 8>(22);
+}
+
+#[test]
+fn matches_crypto_bigint_4096() {
+    both::<64, 10>(23);
+}
+
+#[test]
+fn other_sizes_are_declined() {
+    if let Some(cpu) = cpu() {
+        let n = [u64::MAX; 16];
+        assert_eq!(cpu.pow(&[2; 16], 65537, &[1; 16], &n, 1), None);
+    }
+}
+
+/// The conversions between 64- and 52-bit limbs are each other's inverse.
+#[test]
+fn limbs_round_trip() {
+    let mut rng = ChaCha8Rng::seed_from_u64(24);
+    for _ in 0..100 {
+        let mut x = [0u64; 64];
+        x.iter_mut().for_each(|w| *w = rng.next_u64());
+        let y = super::to_52(&x);
+        assert!(y.iter().all(|&l| l <= super::MASK));
+        assert_eq!(super::from_52::<64>(&y), x);
+    }
+}
