@@ -109,6 +109,12 @@ macro_rules! engine {
                 let m = (t as u64).wrapping_mul(k0) & MASK;
                 let t = t + u128::from(m) * u128::from(n[0]);
                 let up = (t >> LIMB) as u64;
+                // Lane 1 as this step finds it: after the move it is lane 0, with this step's two
+                // low halves added, which the next `r` takes from the general-purpose registers
+                // (the low 52 bits of a product only need the low 64). Reading it before the
+                // vector work keeps the move and an extraction off the chain from `m` to the
+                // next `m`, which is what bounds this loop at 2048 bits.
+                let next = ops::lane1(x[0]);
                 let (bv, mv) = (ops::splat(b_i), ops::splat(m));
                 for j in 0..V {
                     x[j] = ops::madd_lo(x[j], av[j], bv);
@@ -119,7 +125,10 @@ macro_rules! engine {
                     let above = if j + 1 < V { x[j + 1] } else { zero };
                     x[j] = ops::down(above, x[j]);
                 }
-                r = up + ops::lane0(x[0]);
+                r = up
+                    + next
+                    + (a[1].wrapping_mul(b_i) & MASK)
+                    + (n[1].wrapping_mul(m) & MASK);
                 // The high halves land one lane up, which after the move is the same index. Lane
                 // 0's copy is counted in `r` already (through `up`), and lane 0 is shifted out
                 // unread.
@@ -157,7 +166,7 @@ pub(crate) mod zmm {
     /// Eight 52-bit limbs in the 64-bit lanes of a `zmm` register.
     pub(super) mod ops {
         use core::arch::x86_64::{
-            __m512i, _mm_cvtsi128_si64, _mm512_alignr_epi64, _mm512_castsi512_si128,
+            __m512i, _mm_extract_epi64, _mm512_alignr_epi64, _mm512_castsi512_si128,
             _mm512_madd52hi_epu64, _mm512_madd52lo_epu64, _mm512_set1_epi64, _mm512_setzero_si512,
         };
 
@@ -201,8 +210,8 @@ pub(crate) mod zmm {
 
         #[target_feature(enable = "avx512f")]
         #[inline]
-        pub(crate) fn lane0(v: Vector) -> u64 {
-            _mm_cvtsi128_si64(_mm512_castsi512_si128(v)) as u64
+        pub(crate) fn lane1(v: Vector) -> u64 {
+            _mm_extract_epi64::<1>(_mm512_castsi512_si128(v)) as u64
         }
 
         /// Limbs `8j..8j + 8` of `x`.
@@ -269,8 +278,8 @@ pub(crate) mod emulated {
             [0; 8]
         }
 
-        pub(crate) fn lane0(v: Vector) -> u64 {
-            v[0]
+        pub(crate) fn lane1(v: Vector) -> u64 {
+            v[1]
         }
 
         pub(crate) fn load(x: &Limbs, j: usize) -> Vector {
