@@ -1,12 +1,13 @@
-//! The x86-64 Montgomery kernel (`jwtguard-mont-x86`) against crypto-bigint at 2048, 3072 and
-//! 4096 bits: fuzzed odd moduli and operands below them, every multiplication and squaring
-//! compared. crypto-bigint is also the reference of the portable fallback (`mont.rs`'s
-//! differential tests), so kernel and fallback are held to the same answers. On a CPU without
-//! ADX/BMI2 there is no kernel and the target does nothing.
+//! The x86-64 Montgomery kernels (`jwtguard-mont-x86`) against crypto-bigint at 2048, 3072 and
+//! 4096 bits: fuzzed odd moduli and operands below them, every ADX multiplication and squaring
+//! compared, and the IFMA exponentiation with a fuzzed exponent (its own bytes after the
+//! operands; 65537 when absent). crypto-bigint is also the reference of the portable fallback
+//! (`mont.rs`'s differential tests), so kernels and fallback are held to the same answers. On a
+//! CPU without ADX/BMI2 there is nothing to test; without IFMA, only the ADX part runs.
 #![no_main]
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, Uint};
-use jwtguard_mont_x86::Adx;
+use jwtguard_mont_x86::{Adx, Ifma};
 use libfuzzer_sys::fuzz_target;
 
 fn words<const L: usize>(data: &[u8]) -> [u64; L] {
@@ -57,6 +58,17 @@ fn check<const L: usize>(cpu: Adx, data: &[u8]) {
         &cpu.mont_mul(&ra, &rb, &nw, n0),
         want.as_montgomery().as_words()
     );
+    if let Some(ifma) = Ifma::detect() {
+        let e = part(3)
+            .get(..4)
+            .map_or(65537, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .max(1); // e = 0 is outside the contract (no RSA key has it)
+        let rr = *params.r2().as_words();
+        let want = FixedMontyForm::new(&a, &params)
+            .pow_vartime(&Uint::<1>::from_u32(e))
+            .retrieve();
+        assert_eq!(&ifma.pow(&ra, e, &rr, &nw, n0).unwrap(), want.as_words());
+    }
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -167,8 +167,9 @@ impl Ifma {
         None
     }
 
-    /// `s^e mod n`, for `s < n`, with `n` odd, its top word not zero, `n0 = -n^-1 mod 2^64`
-    /// and `rr = 2^(128 L) mod n` (what [`Adx::mont_mul`] and the core's Montgomery code use).
+    /// `s^e mod n`, for `s < n` and `e >= 1`, with `n` odd, its top word not zero,
+    /// `n0 = -n^-1 mod 2^64` and `rr = 2^(128 L) mod n` (what [`Adx::mont_mul`] and the core's
+    /// Montgomery code use).
     ///
     /// The whole exponentiation runs in radix 2^52 with IFMA (the module `ifma` says how), one
     /// conversion in and out. `None` for sizes other than 2048, 3072 and 4096 bits (32, 48 and
