@@ -262,3 +262,96 @@ fn text_from_the_index_is_the_text() {
         assert_eq!(&got, want, "{doc}");
     }
 }
+
+/// [`index`]'s answer for `doc` (its top-level duplicate check goes through the index's tags).
+fn check_indexed(doc: &str) -> Result<(), Error> {
+    let mut keys = [0u32; MAX_JSON_MEMBERS];
+    let mut top = TopIndex::new();
+    index(doc.as_bytes(), &mut keys, &mut top)
+}
+
+#[test]
+fn duplicates_through_the_index() {
+    // Both sides plain, either side escaped, both escaped, and one past the index's capacity.
+    let mut past = std::string::String::from("{");
+    for i in 0..TOP_MEMBERS + 3 {
+        past.push_str(&std::format!("\"k{i}\":0,"));
+    }
+    let past_dup = std::format!("{past}\"k{}\":1}}", TOP_MEMBERS + 1);
+    let past_dup_early = std::format!("{past}\"k1\":1}}");
+    let past_ok = std::format!("{past}\"k\":1}}");
+    for (d, want) in [
+        (r#"{"a":1,"a":2}"#, Err(Error::JsonDuplicateMember)),
+        (r#"{"a":1,"\u0061":2}"#, Err(Error::JsonDuplicateMember)),
+        (r#"{"\u0061":1,"a":2}"#, Err(Error::JsonDuplicateMember)),
+        (
+            r#"{"\u0061":1,"\u0061":2}"#,
+            Err(Error::JsonDuplicateMember),
+        ),
+        (
+            r#"{"iss":1,"sub":2,"aud":3,"iat":4,"iss":5}"#,
+            Err(Error::JsonDuplicateMember),
+        ),
+        (
+            r#"{"iss":1,"sub":2,"aud":3,"iat":4,"azp":5,"sid":6}"#,
+            Ok(()),
+        ),
+        (
+            r#"{"ab":1,"a\u0062c":2,"abc":3}"#,
+            Err(Error::JsonDuplicateMember),
+        ),
+        (r#"{"ab":1,"a\u0062c":2,"abd":3}"#, Ok(())),
+        (&past_dup, Err(Error::JsonDuplicateMember)),
+        (&past_dup_early, Err(Error::JsonDuplicateMember)),
+        (&past_ok, Ok(())),
+    ] {
+        assert_eq!(check_indexed(d), want, "{d}");
+        assert_eq!(check(d), want, "{d}");
+    }
+}
+
+/// Random objects over a few names (so duplicates are common), some of them escaped, up to
+/// past the index's capacity: the indexed check agrees with the plain one and with a set of
+/// the decoded names.
+#[test]
+fn indexed_duplicate_check_matches_a_set() {
+    use rand::{Rng, SeedableRng};
+    let names = [
+        "a", "b", "ab", "ba", "iss", "iat", "sub", "sid", "aud", "azp", "exp", "x1", "1x",
+    ];
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    for _ in 0..3000 {
+        let members = rng.gen_range(0..TOP_MEMBERS + 6);
+        let (mut doc, mut seen, mut dup) = (std::string::String::from("{"), std::vec![], false);
+        for i in 0..members {
+            // Mostly unique filler names, so objects grow past the index without a duplicate.
+            let name = if rng.gen_bool(0.3) {
+                std::string::String::from(names[rng.gen_range(0..names.len())])
+            } else {
+                std::format!("m{i}")
+            };
+            dup |= seen.contains(&name);
+            // Escape the first character now and then: `\u00XX`.
+            let written = if rng.gen_bool(0.2) {
+                let mut c = name.chars();
+                let first = c.next().unwrap();
+                std::format!("\\u{:04x}{}", first as u32, c.as_str())
+            } else {
+                name.clone()
+            };
+            seen.push(name);
+            if i > 0 {
+                doc.push(',');
+            }
+            doc.push_str(&std::format!("\"{written}\":{i}"));
+        }
+        doc.push('}');
+        let want = if dup {
+            Err(Error::JsonDuplicateMember)
+        } else {
+            Ok(())
+        };
+        assert_eq!(check_indexed(&doc), want, "{doc}");
+        assert_eq!(check(&doc), want, "{doc}");
+    }
+}

@@ -256,6 +256,36 @@ impl Validator<'_, '_, '_> {
         }
     }
 
+    /// The duplicate check against every earlier name of this object (`keys[first..]`):
+    /// objects below the top level, escaped names, and top-level objects with more members
+    /// than the index holds.
+    fn duplicate_check(&self, first: usize, key: &[u8], key_escaped: bool) -> Result<(), Error> {
+        for &other in self.keys.get(first..self.nkeys).unwrap_or(&[]) {
+            let other_at = (other & (ESCAPED - 1)) as usize;
+            let other_len = (other >> 16) as usize;
+            let other_escaped = other & ESCAPED != 0;
+            // Without escapes on either side, names are equal exactly when their bytes are;
+            // otherwise compare decoded (so "a" and "\u0061" collide).
+            let same = if key_escaped || other_escaped {
+                let raw = self
+                    .doc
+                    .get(other_at..other_at.saturating_add(other_len))
+                    .ok_or(Error::JsonSyntax)?;
+                Str { raw } == Str { raw: key }
+            } else {
+                other_len == key.len()
+                    && self
+                        .doc
+                        .get(other_at..other_at.saturating_add(other_len))
+                        .is_some_and(|other| scan::bytes_eq(other, key))
+            };
+            if same {
+                return Err(Error::JsonDuplicateMember);
+            }
+        }
+        Ok(())
+    }
+
     fn object(&mut self, depth: usize) -> Result<(), Error> {
         if depth > MAX_JSON_DEPTH {
             return Err(Error::JsonTooComplex);
@@ -276,28 +306,19 @@ impl Validator<'_, '_, '_> {
             // The name's content: between the quotes `string` just consumed.
             let (name_at, name_end) = (key_at.saturating_add(1), self.pos.saturating_sub(1));
             let key = self.doc.get(name_at..name_end).ok_or(Error::JsonSyntax)?;
-            for &other in self.keys.get(first..self.nkeys).unwrap_or(&[]) {
-                let other_at = (other & (ESCAPED - 1)) as usize;
-                let other_len = (other >> 16) as usize;
-                let other_escaped = other & ESCAPED != 0;
-                // Without escapes on either side, names are equal exactly when their bytes are;
-                // otherwise compare decoded (so "a" and "\u0061" collide).
-                let same = if key_escaped || other_escaped {
-                    let raw = self
-                        .doc
-                        .get(other_at..other_at.saturating_add(other_len))
-                        .ok_or(Error::JsonSyntax)?;
-                    Str { raw } == Str { raw: key }
-                } else {
-                    other_len == key.len()
-                        && self
-                            .doc
-                            .get(other_at..other_at.saturating_add(other_len))
-                            .is_some_and(|other| scan::bytes_eq(other, key))
-                };
-                if same {
+            // The top-level object's names are in the index as well, with a tag byte each:
+            // when every earlier one is there and this one has no escapes, one lookup there
+            // replaces the comparisons with every earlier name below.
+            let indexed = match self.top.as_deref() {
+                Some(top) if depth == 1 && !key_escaped && top.complete() => Some(top),
+                _ => None,
+            };
+            if let Some(top) = indexed {
+                if top.has(self.doc, key) {
                     return Err(Error::JsonDuplicateMember);
                 }
+            } else {
+                self.duplicate_check(first, key, key_escaped)?;
             }
             let slot_ref = self.keys.get_mut(self.nkeys).ok_or(Error::JsonTooComplex)?;
             *slot_ref = slot(name_at, key.len(), key_escaped).ok_or(Error::JsonTooComplex)?;
