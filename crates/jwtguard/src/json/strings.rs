@@ -167,6 +167,12 @@ impl core::fmt::Debug for Str<'_> {
 }
 
 impl<'a> Str<'a> {
+    /// A string whose content `raw` is known to be valid and free of escapes (printable
+    /// ASCII without `"` or `\\`, say): its raw bytes are its text.
+    pub(crate) const fn plain(raw: &'a [u8]) -> Self {
+        Str { raw }
+    }
+
     /// The content between the quotes, escapes intact.
     pub fn raw(&self) -> &'a [u8] {
         self.raw
