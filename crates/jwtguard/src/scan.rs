@@ -148,6 +148,19 @@ pub(crate) fn string_stop(hay: &[u8], from: usize) -> usize {
     })
 }
 
+/// [`string_stop`], stopping at every byte of 0x80 or more as well: the validator checks
+/// UTF-8 there, a character at a time, in the strings that have any (most tokens have none),
+/// instead of a pass over the whole document first. A byte flagged by `x & HI` is exact, so
+/// the lowest flagged byte still is (see the module comment).
+pub(crate) fn string_stop_or_non_ascii(hay: &[u8], from: usize) -> usize {
+    first(
+        hay,
+        from,
+        |x| string_special(x) | (x & HI),
+        |b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80,
+    )
+}
+
 /// `a == b`, inline: member and claim names are a few bytes long, where a call to the C
 /// library's `memcmp` costs more than the comparison does.
 #[inline]

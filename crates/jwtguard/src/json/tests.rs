@@ -355,3 +355,54 @@ fn indexed_duplicate_check_matches_a_set() {
         assert_eq!(check(&doc), want, "{doc}");
     }
 }
+
+/// The validator's UTF-8 check, character by character inside strings, against the standard
+/// library's check of the whole document: random strings of valid characters of every length,
+/// stray continuation bytes, truncated sequences, overlong forms, surrogates and bytes past
+/// U+10FFFF, at every position, as a member's value and as its name.
+#[test]
+fn utf8_inside_strings_matches_the_standard_library() {
+    use rand::{Rng, SeedableRng};
+    let pieces: [&[u8]; 16] = [
+        b"a",
+        b"~",
+        "é".as_bytes(),
+        "€".as_bytes(),
+        "𝄞".as_bytes(),
+        "\u{7ff}".as_bytes(),
+        "\u{10ffff}".as_bytes(),
+        b"\x80",
+        b"\xbf",
+        b"\xc0\x80",
+        b"\xc1\xbf",
+        b"\xe0\x9f\xbf",
+        b"\xed\xa0\x80",
+        b"\xf4\x90\x80\x80",
+        b"\xf5\x80\x80\x80",
+        b"\xe2\x82",
+    ];
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    for round in 0..20_000 {
+        let mut s = std::vec::Vec::new();
+        for _ in 0..rng.gen_range(0..24) {
+            s.extend_from_slice(pieces[rng.gen_range(0..pieces.len())]);
+        }
+        if round % 3 == 0 {
+            // A lone random byte anywhere, too.
+            let at = rng.gen_range(0..=s.len());
+            s.insert(at, rng.gen_range(0x80..=0xff));
+        }
+        let want = if core::str::from_utf8(&s).is_ok() {
+            Ok(())
+        } else {
+            Err(Error::JsonSyntax)
+        };
+        for doc in [
+            [&b"{\"k\":\""[..], &s, b"\"}"].concat(),
+            [&b"{\""[..], &s, b"\":0}"].concat(),
+        ] {
+            let mut keys = [0u32; MAX_JSON_MEMBERS];
+            assert_eq!(validate(&doc, &mut keys), want, "{doc:x?}");
+        }
+    }
+}

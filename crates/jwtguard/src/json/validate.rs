@@ -36,11 +36,10 @@ pub(crate) fn index(doc: &[u8], keys: &mut [u32], top: &mut TopIndex) -> Result<
 }
 
 fn run(doc: &[u8], keys: &mut [u32], top: Option<&mut TopIndex>) -> Result<(), Error> {
-    // One pass of the standard library's UTF-8 check covers every string; the grammar below
-    // then only needs to look at ASCII structure.
-    if core::str::from_utf8(doc).is_err() {
-        return Err(Error::JsonSyntax);
-    }
+    // UTF-8 (RFC 8259 §8.1): outside strings the grammar admits ASCII alone, and inside them
+    // `Validator::string` checks every character of 0x80 and up as its scan reaches it, so
+    // the document is UTF-8 exactly when it passes. (A pass of the standard library's check
+    // over the whole document first was 1.5% of an HS256 verify of 700 characters.)
     if doc.len() > MAX_DOC_LEN {
         return Err(Error::JsonTooComplex);
     }
@@ -193,13 +192,13 @@ impl Validator<'_, '_, '_> {
         Ok(v)
     }
 
-    /// RFC 8259 §7. UTF-8 was checked for the whole document already. Returns whether the
-    /// string contains an escape.
+    /// RFC 8259 §7, and its characters from 0x80 up are UTF-8. Returns whether the string
+    /// contains an escape.
     fn string(&mut self) -> Result<bool, Error> {
         let mut escaped = false;
         self.eat(b'"')?;
         loop {
-            self.pos = scan::string_stop(self.doc, self.pos);
+            self.pos = scan::string_stop_or_non_ascii(self.doc, self.pos);
             match self.bump().ok_or(Error::JsonSyntax)? {
                 b'"' => return Ok(escaped),
                 b'\\' => {
@@ -207,9 +206,30 @@ impl Validator<'_, '_, '_> {
                     self.escape()?;
                 }
                 0x00..=0x1f => return Err(Error::JsonSyntax),
+                0x80..=0xff => self.utf8_char()?,
                 _ => {}
             }
         }
+    }
+
+    /// The rest of a character whose first byte, 0x80 or more, was just read: its length from
+    /// that byte (RFC 3629 §4), and the standard library's check of those bytes, which refuses
+    /// bad continuation bytes, overlong forms, surrogates and values past U+10FFFF.
+    fn utf8_char(&mut self) -> Result<(), Error> {
+        let at = self.pos.saturating_sub(1);
+        let len = match self.doc.get(at) {
+            Some(0xc2..=0xdf) => 2,
+            Some(0xe0..=0xef) => 3,
+            Some(0xf0..=0xf4) => 4,
+            _ => return Err(Error::JsonSyntax),
+        };
+        let end = at.saturating_add(len);
+        let char_bytes = self.doc.get(at..end).ok_or(Error::JsonSyntax)?;
+        if core::str::from_utf8(char_bytes).is_err() {
+            return Err(Error::JsonSyntax);
+        }
+        self.pos = end;
+        Ok(())
     }
 
     /// The rest of an escape after its backslash (RFC 8259 §7), surrogate pairs included.
