@@ -157,7 +157,7 @@ pub(crate) fn string_stop_or_non_ascii(hay: &[u8], from: usize) -> usize {
         hay,
         from,
         |x| string_special(x) | (x & HI),
-        |b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80,
+        |b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b),
     )
 }
 
