@@ -141,18 +141,12 @@ fn short_words(hay: &[u8]) -> Option<(Word, Word)> {
     Some((w, w))
 }
 
-/// Index of the first `"`, `\` or control character at or after `from`, or `hay.len()`.
+/// Index of the first `"`, `\`, control character or byte of 0x80 and up at or after `from`,
+/// or `hay.len()`. The validator checks UTF-8 at the last kind, a character at a time, in the
+/// strings that have any (most tokens have none), instead of a pass over the whole document
+/// first; the walker of validated documents steps over them. A byte flagged by `x & HI` is
+/// exact, so the lowest flagged byte still is (see the module comment).
 pub(crate) fn string_stop(hay: &[u8], from: usize) -> usize {
-    first(hay, from, string_special, |b| {
-        b == b'"' || b == b'\\' || b < 0x20
-    })
-}
-
-/// [`string_stop`], stopping at every byte of 0x80 or more as well: the validator checks
-/// UTF-8 there, a character at a time, in the strings that have any (most tokens have none),
-/// instead of a pass over the whole document first. A byte flagged by `x & HI` is exact, so
-/// the lowest flagged byte still is (see the module comment).
-pub(crate) fn string_stop_or_non_ascii(hay: &[u8], from: usize) -> usize {
     first(
         hay,
         from,
@@ -194,7 +188,7 @@ mod tests {
     /// the first hit exactly, including when false alarms sit above it in the same word.
     #[test]
     fn matches_bytewise_search() {
-        let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+        let special = |b: u8| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b);
         // Under Miri (which looks for undefined behaviour, not wrong answers) a sample of the
         // lengths and byte values: the whole set takes over half an hour there.
         let (values, lens): (std::vec::Vec<u8>, std::vec::Vec<usize>) = if cfg!(miri) {

@@ -147,7 +147,6 @@ impl TopIndex {
     /// The first recorded member whose name's text is `text`. Only members tagged like `text`
     /// or 0 (escaped) are compared, a word of tags at a time: the test may flag extra bytes
     /// above a true one, never miss one, and each flagged member is compared in full.
-    #[inline(always)]
     fn find(&self, doc: &[u8], text: &[u8]) -> Option<&Member> {
         let len = usize::from(self.len);
         let want = name_tag(text);
@@ -160,7 +159,8 @@ impl TopIndex {
             while flagged != 0 {
                 let i = base.saturating_add((flagged.trailing_zeros() / 8) as usize);
                 flagged &= flagged.wrapping_sub(1);
-                if let Some(m) = self.members.get(..len).and_then(|m| m.get(i))
+                // `i < len`: `tag_bytes` flags none of the bytes past `len - base`.
+                if let Some(m) = self.members.get(i)
                     && m.is_named(doc, text)
                 {
                     return Some(m);
@@ -181,7 +181,7 @@ impl Member {
             return escaped_name_is(doc, self, text);
         }
         doc.get(usize::from(self.name_at)..usize::from(self.name_end))
-            .is_some_and(|raw| scan::bytes_eq(raw, text))
+            .is_some_and(|raw| raw == text)
     }
 
     /// The member's value in `doc`, and whether its raw bytes are its text.

@@ -198,7 +198,7 @@ impl Validator<'_, '_, '_> {
         let mut escaped = false;
         self.eat(b'"')?;
         loop {
-            self.pos = scan::string_stop_or_non_ascii(self.doc, self.pos);
+            self.pos = scan::string_stop(self.doc, self.pos);
             match self.bump().ok_or(Error::JsonSyntax)? {
                 b'"' => return Ok(escaped),
                 b'\\' => {
