@@ -194,9 +194,17 @@ impl Member {
 }
 
 /// Whether an escaped member name unescapes to `text` (rare: kept out of the lookup loop).
+/// `text` is literal text (a caller's name, or a name without escapes, whose bytes are its
+/// text), so it is compared as a `str`, never decoded: the text `\z` is the member written
+/// `"\\z"`.
 #[inline(never)]
 fn escaped_name_is(doc: &[u8], m: &Member, text: &[u8]) -> bool {
     let at = usize::from(m.name_at & !(ESCAPED as u16));
-    doc.get(at..usize::from(m.name_end))
-        .is_some_and(|raw| Str { raw } == Str { raw: text })
+    match (
+        doc.get(at..usize::from(m.name_end)),
+        core::str::from_utf8(text),
+    ) {
+        (Some(raw), Ok(text)) => Str { raw } == text,
+        _ => false,
+    }
 }

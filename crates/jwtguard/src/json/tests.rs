@@ -406,3 +406,21 @@ fn utf8_inside_strings_matches_the_standard_library() {
         }
     }
 }
+
+/// A name whose text has a backslash is written escaped, and a lookup of that text finds it:
+/// the text is compared as text, not decoded again (a fuzzer found the lookup missing it).
+#[test]
+fn a_backslash_in_a_name_is_text() {
+    let doc = br#"{"a":0,"\\z":1,"\u0061b":2}"#;
+    let mut keys = [0u32; MAX_JSON_MEMBERS];
+    let mut top = TopIndex::new();
+    index(doc, &mut keys, &mut top).unwrap();
+    assert_eq!(top.get(doc, "\\z").map(|(v, _)| v.raw), Some(&b"1"[..]));
+    assert_eq!(top.get(doc, "ab").map(|(v, _)| v.raw), Some(&b"2"[..]));
+    assert!(top.get(doc, "z").is_none());
+    assert!(top.get(doc, "\\\\z").is_none());
+    assert_eq!(
+        check_indexed(r#"{"\\z":1,"\\z":2}"#),
+        Err(Error::JsonDuplicateMember)
+    );
+}
