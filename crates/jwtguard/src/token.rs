@@ -184,10 +184,7 @@ impl<C: Capacity> TokenBuf<C> {
             return Err(Error::TokenTooLong);
         }
         let first = scan::find_byte(token, 0, b'.').ok_or(Error::Malformed)?;
-        let last = token
-            .iter()
-            .rposition(|&b| b == b'.')
-            .ok_or(Error::Malformed)?;
+        let last = scan::rfind_byte(token, b'.').ok_or(Error::Malformed)?;
         let h = token.get(..first).ok_or(Error::Malformed)?;
         let p = token
             .get(first.saturating_add(1)..last)
@@ -309,10 +306,7 @@ impl<'a> UntrustedToken<'a> {
         // reported as the `Malformed` it is (below). A byte-wise split of the whole token was
         // a visible part of an HS256 verify.
         let first = scan::find_byte(token, 0, b'.').ok_or(Error::Malformed)?;
-        let last = token
-            .iter()
-            .rposition(|&b| b == b'.')
-            .ok_or(Error::Malformed)?;
+        let last = scan::rfind_byte(token, b'.').ok_or(Error::Malformed)?;
         if last == first {
             return Err(Error::Malformed);
         }
