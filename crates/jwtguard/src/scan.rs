@@ -106,6 +106,10 @@ pub(crate) fn find_byte(hay: &[u8], from: usize, byte: u8) -> Option<usize> {
 /// Searching backwards needs the exact zero-byte test (Hacker's Delight §6-1, the variant
 /// without false alarms): a borrow-based one may flag bytes above a true zero, and the
 /// highest flagged byte is the one taken here.
+///
+/// 64-bit targets only: on a Cortex-M the signature's bytes are nothing next to its modexp,
+/// and this loop's 104 B of flash did not fit the firmware's budget; there, a plain `rposition`.
+#[cfg(target_pointer_width = "64")]
 pub(crate) fn rfind_byte(hay: &[u8], byte: u8) -> Option<usize> {
     let pattern = LO.wrapping_mul(Word::from(byte));
     let low7 = LO.wrapping_mul(0x7f);
@@ -124,6 +128,13 @@ pub(crate) fn rfind_byte(hay: &[u8], byte: u8) -> Option<usize> {
         }
     }
     words.remainder().iter().rposition(|&b| b == byte)
+}
+
+/// Index of the last `byte` in `hay`, if any (the 64-bit version's comment says why this one
+/// is byte-wise).
+#[cfg(not(target_pointer_width = "64"))]
+pub(crate) fn rfind_byte(hay: &[u8], byte: u8) -> Option<usize> {
+    hay.iter().rposition(|&b| b == byte)
 }
 
 /// Whether `hay` holds `byte`. Slices of up to two words (claim paths, member names) are
