@@ -28,6 +28,11 @@
 //! kernel is compiled, so callers fall back to their portable code.
 #![no_std]
 
+// The tests use the standard library (and `tests/support`, which they share with the
+// integration tests, names it from the crate root).
+#[cfg(test)]
+extern crate std;
+
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 mod ifma;
 #[cfg(all(target_arch = "x86_64", not(miri)))]

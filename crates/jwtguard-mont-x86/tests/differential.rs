@@ -5,8 +5,11 @@
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, Uint};
 use jwtguard_mont_x86::Adx;
-use rand::{RngCore, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+
+mod support;
+use support::{moduli, operands};
 
 fn cpu() -> Option<Adx> {
     let cpu = Adx::detect();
@@ -22,57 +25,13 @@ fn cpu() -> Option<Adx> {
     cpu
 }
 
-/// Moduli of one size: random odd ones with the top bit set, the largest (all ones), one just
-/// above 2^(64L-1), one with a short top word, and structured ones (alternating words).
-fn moduli<const L: usize>(rng: &mut ChaCha8Rng) -> Vec<[u64; L]> {
-    let mut out = Vec::new();
-    for _ in 0..12 {
-        let mut n = [0u64; L];
-        n.iter_mut().for_each(|w| *w = rng.next_u64());
-        n[0] |= 1;
-        n[L - 1] |= 1 << 63;
-        out.push(n);
-    }
-    out.push([u64::MAX; L]);
-    let mut n = [0u64; L];
-    n[0] = 1;
-    n[L - 1] = 1 << 63;
-    out.push(n);
-    let mut n = [u64::MAX; L];
-    n[L - 1] = 1;
-    out.push(n);
-    let mut n = [0u64; L];
-    n.iter_mut()
-        .enumerate()
-        .for_each(|(i, w)| *w = if i % 2 == 0 { u64::MAX } else { 0 });
-    n[L - 1] = u64::MAX;
-    out.push(n);
-    out
-}
-
-/// Operands below `n`: 0, 1, 2, n-1, n-2, all-ones words below the top, and random ones.
-fn operands<const L: usize>(rng: &mut ChaCha8Rng, n: &Uint<L>) -> Vec<Uint<L>> {
-    let mut out = vec![Uint::ZERO, Uint::ONE, Uint::from_u8(2)];
-    out.push(n.wrapping_sub(&Uint::ONE));
-    out.push(n.wrapping_sub(&Uint::from_u8(2)));
-    let ones = Uint::<L>::MAX.shr_vartime(n.leading_zeros() + 1);
-    out.push(ones);
-    for _ in 0..10 {
-        let mut w = [0u64; L];
-        w.iter_mut().for_each(|x| *x = rng.next_u64());
-        let v = Uint::<L>::from_words(w).shr_vartime(n.leading_zeros());
-        out.push(if &v < n { v } else { v.wrapping_sub(n) });
-    }
-    out
-}
-
 fn check<const L: usize>(cpu: Adx, seed: u64) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    for n_words in moduli::<L>(&mut rng) {
+    for n_words in moduli::<L>(&mut rng, 12) {
         let n = Odd::new(Uint::<L>::from_words(n_words)).unwrap();
         let params = FixedMontyParams::new_vartime(n);
         let n0 = params.mod_neg_inv().0;
-        let ops = operands(&mut rng, n.as_ref());
+        let ops = operands(&mut rng, n.as_ref(), 10);
         for (i, a) in ops.iter().enumerate() {
             let fa = FixedMontyForm::new(a, &params);
             let ma = *fa.as_montgomery().as_words();

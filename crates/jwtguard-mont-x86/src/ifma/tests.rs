@@ -1,16 +1,19 @@
-//! Both engines against crypto-bigint's exponentiation, at the three sizes IFMA serves, on
-//! the kinds of moduli and operands of `tests/differential.rs` and the exponents RSA uses
-//! (and some it does not). The emulated engine runs on every x86-64 CPU; the IFMA instructions
-//! only where the CPU has them, and elsewhere the test says it skipped them.
+//! Both engines against crypto-bigint's exponentiation, at the three sizes IFMA serves, on the
+//! moduli and operands of `tests/differential.rs` (`tests/support/mod.rs`) and the exponents
+//! RSA uses (and some it does not). The emulated engine runs on every x86-64 CPU; the IFMA
+//! instructions only where the CPU has them, and elsewhere the test says it skipped them.
 //! `JWTGUARD_REQUIRE_IFMA=1` turns that into a failure, for machines known to have IFMA.
-extern crate std;
 
-use std::{eprintln, vec, vec::Vec};
+use std::eprintln;
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, Uint};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+#[path = "../../tests/support/mod.rs"]
+mod support;
+use support::{moduli, operands};
 
 use crate::Ifma;
 
@@ -26,49 +29,6 @@ fn cpu() -> Option<Ifma> {
     cpu
 }
 
-/// Random odd moduli with the top bit set, all ones, 2^(64L-1) + 1, a short top word (1), and
-/// alternating words.
-fn moduli<const L: usize>(rng: &mut ChaCha8Rng) -> Vec<[u64; L]> {
-    let mut out = Vec::new();
-    for _ in 0..6 {
-        let mut n = [0u64; L];
-        n.iter_mut().for_each(|w| *w = rng.next_u64());
-        n[0] |= 1;
-        n[L - 1] |= 1 << 63;
-        out.push(n);
-    }
-    out.push([u64::MAX; L]);
-    let mut n = [0u64; L];
-    n[0] = 1;
-    n[L - 1] = 1 << 63;
-    out.push(n);
-    let mut n = [u64::MAX; L];
-    n[L - 1] = 1;
-    out.push(n);
-    let mut n = [0u64; L];
-    n.iter_mut()
-        .enumerate()
-        .for_each(|(i, w)| *w = if i % 2 == 0 { u64::MAX } else { 0 });
-    n[L - 1] = u64::MAX;
-    out.push(n);
-    out
-}
-
-/// Bases below `n`: 0, 1, 2, n-1, n-2, the largest all-ones value, and random ones.
-fn bases<const L: usize>(rng: &mut ChaCha8Rng, n: &Uint<L>) -> Vec<Uint<L>> {
-    let mut out = vec![Uint::ZERO, Uint::ONE, Uint::from_u8(2)];
-    out.push(n.wrapping_sub(&Uint::ONE));
-    out.push(n.wrapping_sub(&Uint::from_u8(2)));
-    out.push(Uint::<L>::MAX.shr_vartime(n.leading_zeros() + 1));
-    for _ in 0..4 {
-        let mut w = [0u64; L];
-        w.iter_mut().for_each(|x| *x = rng.next_u64());
-        let v = Uint::<L>::from_words(w).shr_vartime(n.leading_zeros());
-        out.push(if &v < n { v } else { v.wrapping_sub(n) });
-    }
-    out
-}
-
 /// An engine's exponentiation: `(s, e, rr, n, n0) -> s^e mod n`.
 type Pow<'a, const L: usize> = &'a dyn Fn(&[u64; L], u32, &[u64; L], &[u64; L], u64) -> [u64; L];
 
@@ -78,12 +38,12 @@ fn check<const L: usize>(pow: Pow<'_, L>, seed: u64) {
     // inside the loop, an even exponent, e = 1). The long ones (31 squarings) on a few bases.
     let short = [65537u32, 3, 1, 2, 17];
     let long = [0x8000_0001, u32::MAX, rng.next_u32() | 1];
-    for n_words in moduli::<L>(&mut rng) {
+    for n_words in moduli::<L>(&mut rng, 6) {
         let n = Odd::new(Uint::<L>::from_words(n_words)).unwrap();
         let params = FixedMontyParams::new_vartime(n);
         let n0 = params.mod_neg_inv().0;
         let rr = *params.r2().as_words();
-        for (i, s) in bases(&mut rng, n.as_ref()).iter().enumerate() {
+        for (i, s) in operands(&mut rng, n.as_ref(), 4).iter().enumerate() {
             let fs = FixedMontyForm::new(s, &params);
             let exponents = if i % 4 == 3 { &long[..] } else { &[] };
             for &e in short.iter().chain(exponents) {
