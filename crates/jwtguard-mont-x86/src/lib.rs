@@ -191,6 +191,22 @@ impl Ifma {
         n: &[u64; L],
         n0: u64,
     ) -> Option<[u64; L]> {
+        let mut out = [0; L];
+        self.pow_into(s, e, rr, n, n0, &mut out).then_some(out)
+    }
+
+    /// [`Ifma::pow`] into `out`, which a stack-conscious caller already has (a 4096-bit
+    /// result is 512 bytes): false, and `out` untouched, for the sizes `pow` declines.
+    #[inline]
+    pub fn pow_into<const L: usize>(
+        self,
+        s: &[u64; L],
+        e: u32,
+        rr: &[u64; L],
+        n: &[u64; L],
+        n0: u64,
+        out: &mut [u64; L],
+    ) -> bool {
         // Eight-limb vectors, enough for 52 * 8V >= 64 L + 2 bits (so that R > 4n).
         #[cfg(all(target_arch = "x86_64", not(miri)))]
         {
@@ -199,19 +215,20 @@ impl Ifma {
             // exists only because `detect` saw both features and the OS's support for their
             // registers. The function takes only references to initialized arrays whose
             // lengths its types fix, and it has no other preconditions.
-            return unsafe {
+            unsafe {
                 match L {
-                    32 => Some(ifma::zmm::pow::<L, 5>(s, e, rr, n, n0)),
-                    48 => Some(ifma::zmm::pow::<L, 8>(s, e, rr, n, n0)),
-                    64 => Some(ifma::zmm::pow::<L, 10>(s, e, rr, n, n0)),
-                    _ => None,
+                    32 => ifma::zmm::pow::<L, 5>(s, e, rr, n, n0, out),
+                    48 => ifma::zmm::pow::<L, 8>(s, e, rr, n, n0, out),
+                    64 => ifma::zmm::pow::<L, 10>(s, e, rr, n, n0, out),
+                    _ => return false,
                 }
-            };
+            }
+            true
         }
         #[cfg(not(all(target_arch = "x86_64", not(miri))))]
         {
-            let _ = (s, e, rr, n, n0); // unreachable: no `Ifma` exists on these builds
-            None
+            let _ = (s, e, rr, n, n0, out); // unreachable: no `Ifma` exists on these builds
+            false
         }
     }
 }

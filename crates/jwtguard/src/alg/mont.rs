@@ -419,28 +419,40 @@ impl<const L: usize> Modulus<L> {
             );
         }
         // x86-64 with AVX-512 IFMA: the whole exponentiation in radix 2^52 (2048, 3072 and
-        // 4096 bits; `None` for other sizes, which go on to ADX).
+        // 4096 bits; other sizes go on to ADX).
         #[cfg(all(feature = "asm", target_arch = "x86_64"))]
-        if let Some(out) =
-            jwtguard_mont_x86::Ifma::detect().and_then(|cpu| cpu.pow(s, e, r2, &self.n, self.n0))
-        {
-            return out;
+        if let Some(cpu) = jwtguard_mont_x86::Ifma::detect() {
+            let mut out = [0; L];
+            if cpu.pow_into(s, e, r2, &self.n, self.n0, &mut out) {
+                return out;
+            }
         }
         #[cfg(all(feature = "asm", target_arch = "x86_64"))]
         if let Some(cpu) = jwtguard_mont_x86::Adx::detect() {
-            return self.pow_by(
-                s,
-                e,
-                r2,
-                |a, b| *a = cpu.mont_mul(a, b, &self.n, self.n0),
-                |a| *a = cpu.mont_sqr(a, &self.n, self.n0),
-            );
+            return self.pow_adx(cpu, s, e, r2);
         }
         self.pow_portable(s, e, r2)
     }
 
+    /// [`Modulus::pow`] with the ADX kernel. Out of line, so that its operands and the
+    /// kernel's scratch are on the stack only when it runs, not under the IFMA path too (a
+    /// 4096-bit verify's stack is budgeted: `ffi/tests/c/stack.c`).
+    #[cfg(all(feature = "asm", target_arch = "x86_64"))]
+    #[inline(never)]
+    fn pow_adx(&self, cpu: jwtguard_mont_x86::Adx, s: &[W; L], e: u32, r2: &[W; L]) -> [W; L] {
+        self.pow_by(
+            s,
+            e,
+            r2,
+            |a, b| *a = cpu.mont_mul(a, b, &self.n, self.n0),
+            |a| *a = cpu.mont_sqr(a, &self.n, self.n0),
+        )
+    }
+
     /// [`Modulus::pow`] with this file's arithmetic, whatever the CPU: the fallback, and the
-    /// oracle the kernels are tested against.
+    /// oracle the kernels are tested against. On x86-64, out of line like `pow_adx`, so its
+    /// operands are not on the stack under the kernels' paths.
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub(crate) fn pow_portable(&self, s: &[W; L], e: u32, r2: &[W; L]) -> [W; L] {
         self.pow_by(
             s,
