@@ -220,6 +220,12 @@ fn cached<C: Capacity>(
             cache.with(|c| c.admit(&probe))
         }
     };
+    if !admitted {
+        // Most misses: the plain verify, with nothing to keep, so no claims index is copied
+        // out and carried back through the result.
+        let outcome = v.core.verify_request(token, now, buf, request);
+        return outcome.map(|_| None).map_err(Failure::from);
+    }
     let (_, keep) = cv.verify_miss(token, now, buf, request, admitted)?;
     if let Some(claims) = keep {
         let key = key.unwrap_or_else(|| cv.key(token));
