@@ -202,7 +202,9 @@ mod tests {
         ];
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
         let mut compact = 0;
-        for _ in 0..20_000 {
+        // Under Miri (which looks for undefined behaviour, not wrong answers) a sample.
+        let rounds = if cfg!(miri) { 200 } else { 20_000 };
+        for _ in 0..rounds {
             let n = rng.gen_range(0..5);
             let chosen: Vec<&str> = (0..n)
                 .map(|_| members[rng.gen_range(0..members.len())])
@@ -220,8 +222,8 @@ mod tests {
                 (a, b) => assert_eq!(a.err(), b.err(), "{doc}"),
             }
         }
-        // The shortcut did run, on a fair share of the headers.
-        assert!(compact > 500, "{compact}");
+        // The shortcut did run, on a fair share of the headers (about one in twenty).
+        assert!(compact > rounds / 40, "{compact}");
     }
 
     #[test]
