@@ -46,26 +46,55 @@ cpufeatures::new!(adx_bmi2, "adx", "bmi2");
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 cpufeatures::new!(avx512_ifma, "avx512f", "avx512ifma");
 
-/// Proof that the running CPU has ADX and BMI2: the kernel's instructions are available.
-///
-/// Its field is private, so the only way to obtain one is [`Adx::detect`].
-#[derive(Clone, Copy, Debug)]
-pub struct Adx {
-    _detected: (),
+/// A proof that the running CPU has some instructions: a type with a private field whose only
+/// constructor, `detect`, asks `cpufeatures` (which runs CPUID once, then reads a cached flag).
+/// Under Miri and on other architectures `detect` is always `None`.
+macro_rules! cpu_proof {
+    ($(#[$doc:meta])* $name:ident, $flag:ident, $(#[$detect:meta])*) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name {
+            _detected: (),
+        }
+
+        impl $name {
+            $(#[$detect])*
+            #[inline]
+            pub fn detect() -> Option<Self> {
+                #[cfg(all(target_arch = "x86_64", not(miri)))]
+                if $flag::get() {
+                    return Some(Self { _detected: () });
+                }
+                None
+            }
+        }
+    };
 }
 
-impl Adx {
-    /// `Some` when this CPU supports ADX and BMI2. The first call runs CPUID; later calls read a
-    /// cached flag.
-    #[inline]
-    pub fn detect() -> Option<Self> {
-        #[cfg(all(target_arch = "x86_64", not(miri)))]
-        if adx_bmi2::get() {
-            return Some(Self { _detected: () });
-        }
-        None
-    }
+cpu_proof!(
+    /// Proof that the running CPU has ADX and BMI2: the kernel's instructions are available.
+    ///
+    /// Its field is private, so the only way to obtain one is [`Adx::detect`].
+    Adx,
+    adx_bmi2,
+    /// `Some` when this CPU supports ADX and BMI2. The first call runs CPUID; later calls read
+    /// a cached flag.
+);
 
+cpu_proof!(
+    /// Proof that the running CPU has AVX-512F and AVX-512 IFMA, and that the OS saves the
+    /// vector state (`cpufeatures` checks XCR0): the instructions of [`Ifma::pow`] are
+    /// available.
+    ///
+    /// Its field is private, so the only way to obtain one is [`Ifma::detect`].
+    Ifma,
+    avx512_ifma,
+    /// `Some` when this CPU supports AVX-512F and AVX-512 IFMA (Intel since Ice Lake and
+    /// Sapphire Rapids, AMD since Zen 4). The first call runs CPUID; later calls read a cached
+    /// flag.
+);
+
+impl Adx {
     /// `a * b * 2^(-64 L) mod n`.
     ///
     /// Requires `n` odd, `n0 = -n^-1 mod 2^64` and `a, b < n`; then the result is below `n`,
@@ -151,28 +180,7 @@ impl Adx {
     }
 }
 
-/// Proof that the running CPU has AVX-512F and AVX-512 IFMA, and that the OS saves the vector
-/// state (`cpufeatures` checks XCR0): the instructions of [`Ifma::pow`] are available.
-///
-/// Its field is private, so the only way to obtain one is [`Ifma::detect`].
-#[derive(Clone, Copy, Debug)]
-pub struct Ifma {
-    _detected: (),
-}
-
 impl Ifma {
-    /// `Some` when this CPU supports AVX-512F and AVX-512 IFMA (Intel since Ice Lake and
-    /// Sapphire Rapids, AMD since Zen 4). The first call runs CPUID; later calls read a cached
-    /// flag.
-    #[inline]
-    pub fn detect() -> Option<Self> {
-        #[cfg(all(target_arch = "x86_64", not(miri)))]
-        if avx512_ifma::get() {
-            return Some(Self { _detected: () });
-        }
-        None
-    }
-
     /// `s^e mod n`, for `s < n` and `e >= 1`, with `n` odd, its top word not zero,
     /// `n0 = -n^-1 mod 2^64` and `rr = 2^(128 L) mod n` (what [`Adx::mont_mul`] and the core's
     /// Montgomery code use).
