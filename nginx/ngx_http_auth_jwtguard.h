@@ -40,8 +40,10 @@ typedef struct {
 } jg_key_conf_t;
 
 typedef struct {
-    ngx_str_t header; /* request header passed upstream */
-    ngx_str_t path;   /* claim path: dot-separated, or a JSON Pointer (RFC 6901) */
+    ngx_str_t header;   /* request header passed upstream */
+    u_char *lowcase;    /* its name in lower case, and that name's hash, made once at */
+    ngx_uint_t hash;    /* configuration time (every request's header shares them) */
+    ngx_str_t path;     /* claim path: dot-separated, or a JSON Pointer (RFC 6901) */
 } jg_claim_header_t;
 
 /* auth_jwtguard_require_claim PATH VALUE...: the claim must equal one of the values, or, for an

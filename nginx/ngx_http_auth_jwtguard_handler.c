@@ -110,9 +110,14 @@ static u_char *claim_value(ngx_http_request_t *r, const jwtguard_result *res, ng
     /* Arrays of strings are joined with ", " (the list form of HTTP field values, RFC 9110
      * §5.6.1); strings are their text, anything else compact JSON. */
     static const uint8_t sep[] = ", ";
-    size_t n = 0;
+    /* Most claims fit a first buffer, read in one call; a longer one is read again into a
+     * buffer of its size (the first stays in the pool). */
+    size_t n = 0, cap = 128;
+    u_char *buf = ngx_pnalloc(r->pool, cap);
+    if (buf == NULL)
+        return NULL;
     jwtguard_status s =
-        jwtguard_result_claim_joined(res, path->data, path->len, sep, 2, NULL, 0, &n);
+        jwtguard_result_claim_joined(res, path->data, path->len, sep, 2, buf, cap, &n);
     if (s == JWTGUARD_CLAIM_HAS_SEPARATOR) {
         /* ["reader, admin"] and ["reader","admin"] would be one header: not passed. */
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -120,14 +125,15 @@ static u_char *claim_value(ngx_http_request_t *r, const jwtguard_result *res, ng
                       path);
         return NULL;
     }
-    if (s != JWTGUARD_BUFFER_TOO_SMALL && s != JWTGUARD_OK)
+    if (s == JWTGUARD_BUFFER_TOO_SMALL) {
+        buf = ngx_pnalloc(r->pool, n + 1);
+        if (buf == NULL)
+            return NULL;
+        s = jwtguard_result_claim_joined(res, path->data, path->len, sep, 2, buf, n + 1, &n);
+    }
+    if (s != JWTGUARD_OK)
         return NULL;
-    u_char *buf = ngx_pnalloc(r->pool, n + 1);
-    if (buf == NULL)
-        return NULL;
-    if (jwtguard_result_claim_joined(res, path->data, path->len, sep, 2, buf, n + 1, len) !=
-        JWTGUARD_OK)
-        return NULL;
+    *len = n;
     for (size_t i = 0; i < *len; i++) {
         if (buf[i] < 0x20 || buf[i] == 0x7f) {
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -230,10 +236,9 @@ static ngx_int_t add_claim_headers(ngx_http_request_t *r, ngx_http_auth_jwtguard
         h->key = ch[j].header;
         h->value.data = value;
         h->value.len = len;
-        h->lowcase_key = ngx_pnalloc(r->pool, ch[j].header.len);
-        if (h->lowcase_key == NULL)
-            return NGX_ERROR;
-        h->hash = ngx_hash_strlow(h->lowcase_key, ch[j].header.data, ch[j].header.len);
+        /* Configuration memory, never written through a request's header. */
+        h->lowcase_key = ch[j].lowcase;
+        h->hash = ch[j].hash;
     }
     return NGX_OK;
 }

@@ -478,6 +478,10 @@ static char *ngx_http_auth_jwtguard_claim_header(ngx_conf_t *cf, ngx_command_t *
         return NGX_CONF_ERROR;
     h->header = value[1];
     h->path = value[2];
+    h->lowcase = ngx_pnalloc(cf->pool, value[1].len);
+    if (h->lowcase == NULL)
+        return NGX_CONF_ERROR;
+    h->hash = ngx_hash_strlow(h->lowcase, value[1].data, value[1].len);
     return NGX_CONF_OK;
 }
 
