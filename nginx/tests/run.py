@@ -385,6 +385,18 @@ class Runner:
                 pass
         return total
 
+    def cpu_ticks(self):
+        """The workers' CPU time so far (user and system), in clock ticks."""
+        total = 0
+        for pid in self.workers():
+            try:
+                # Fields 14 and 15 (utime, stime), counted after the command's closing paren.
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except (OSError, IndexError, ValueError):
+                pass
+        return total
+
     # ---- requests -----------------------------------------------------------------------------
 
     def request(self, url, headers, timeout=20):
@@ -747,14 +759,21 @@ class Runner:
         th = threading.Thread(target=rotator, daemon=True)
         th.start()
         self.do_mark("load")
+        ticks = self.cpu_ticks()
         rps, errors, out = self.wrk(url, token, seconds)
+        ticks = self.cpu_ticks() - ticks
         stop.set()
         th.join()
         after = self.rss()
+        # The workers' CPU per request: what the module costs nginx, steadier than requests/s
+        # on a machine whose speed drifts (wrk's share of the two cores is not in it).
+        done = re.search(r"(\d+) requests in", out)
+        cpu = (f", {ticks * 1e6 / os.sysconf('SC_CLK_TCK') / int(done.group(1)):.1f} µs of "
+               "worker CPU per request") if done and int(done.group(1)) else ""
         fetches = len([l for l in self.idp_log()[self.marks["load"]:] if "jwks" in l])
         label = label.replace("~", " ")
         line = (f"{label}: {rps:,.0f} requests/s, {errors} errors, worker RSS {before} -> "
-                f"{after} KiB" + (f", {fetches} key fetches during the run" if rotate else ""))
+                f"{after} KiB{cpu}" + (f", {fetches} key fetches during the run" if rotate else ""))
         self.figures.append(line)
         ok = errors == 0 and after - before <= 2048 and (not rotate or fetches >= 2 * len(rotate))
         self.check(line, ok, out)
