@@ -10,8 +10,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(!t.iter().any(|b| b.is_ascii_whitespace()));
         let body = t.iter().position(|b| *b == b'=').unwrap_or(t.len());
         assert!(body > 0);
-        assert!(t[..body].iter().all(|b| b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')));
+        assert!(
+            t[..body].iter().all(|b| b.is_ascii_alphanumeric()
+                || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
+        );
         assert!(t[body..].iter().all(|b| *b == b'='));
         let start = t.as_ptr() as usize - data.as_ptr() as usize;
         assert_eq!(&data[start..start + t.len()], t);

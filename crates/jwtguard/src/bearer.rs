@@ -49,7 +49,11 @@ fn b64token_prefix(token: &[u8]) -> usize {
         done = done.saturating_add(chunk.len());
     }
     let rest = token.get(done..).unwrap_or_default();
-    done.saturating_add(rest.iter().position(|&b| !in_b64token(b)).unwrap_or(rest.len()))
+    done.saturating_add(
+        rest.iter()
+            .position(|&b| !in_b64token(b))
+            .unwrap_or(rest.len()),
+    )
 }
 
 /// The token in an `Authorization` header value such as `Bearer eyJ...`.
@@ -109,7 +113,11 @@ mod tests {
     /// stop character at every position (and none).
     #[test]
     fn prefix_matches_bytewise_scan() {
-        let bytewise = |t: &[u8]| t.iter().position(|b| !is_b64token_char(*b)).unwrap_or(t.len());
+        let bytewise = |t: &[u8]| {
+            t.iter()
+                .position(|b| !is_b64token_char(*b))
+                .unwrap_or(t.len())
+        };
         for len in 0..70 {
             let mut base = [0u8; 70];
             for (i, b) in base.iter_mut().enumerate() {
@@ -123,7 +131,11 @@ mod tests {
                     t[..len].copy_from_slice(base);
                     t[at] = stop;
                     let t = &t[..len];
-                    assert_eq!(b64token_prefix(t), bytewise(t), "len {len} at {at} {stop:#04x}");
+                    assert_eq!(
+                        b64token_prefix(t),
+                        bytewise(t),
+                        "len {len} at {at} {stop:#04x}"
+                    );
                 }
             }
         }
