@@ -42,7 +42,7 @@ typedef struct {
 typedef struct {
     ngx_str_t header;   /* request header passed upstream */
     u_char *lowcase;    /* its name in lower case, and that name's hash, made once at */
-    ngx_uint_t hash;    /* configuration time (every request's header shares them) */
+    ngx_uint_t hash;    /* configuration time (each request's header copies them) */
     ngx_str_t path;     /* claim path: dot-separated, or a JSON Pointer (RFC 6901) */
 } jg_claim_header_t;
 

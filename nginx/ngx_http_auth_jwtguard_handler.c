@@ -236,8 +236,12 @@ static ngx_int_t add_claim_headers(ngx_http_request_t *r, ngx_http_auth_jwtguard
         h->key = ch[j].header;
         h->value.data = value;
         h->value.len = len;
-        /* Configuration memory, never written through a request's header. */
-        h->lowcase_key = ch[j].lowcase;
+        /* The request's own copy of the name made at setup: a module that rewrites a header's
+         * lowcase_key in place must not reach the configuration, which every request shares. */
+        h->lowcase_key = ngx_pnalloc(r->pool, ch[j].header.len);
+        if (h->lowcase_key == NULL)
+            return NGX_ERROR;
+        ngx_memcpy(h->lowcase_key, ch[j].lowcase, ch[j].header.len);
         h->hash = ch[j].hash;
     }
     return NGX_OK;
