@@ -100,6 +100,8 @@ pub fn bearer_token(value: &[u8]) -> Result<&[u8], Error> {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+
     use super::*;
 
     #[test]
@@ -118,7 +120,13 @@ mod tests {
                 .position(|b| !is_b64token_char(*b))
                 .unwrap_or(t.len())
         };
-        for len in 0..70 {
+        // Under Miri the lengths at the chunk edges and two stops (the whole set took 4 min).
+        let (lens, stops): (std::vec::Vec<usize>, &[u8]) = if cfg!(miri) {
+            ([0, 1, 15, 16, 17, 32, 33, 49].into(), &[b'=', 0x80])
+        } else {
+            ((0..70).collect(), &[b'=', b' ', b',', 0, 0x80, 0xff])
+        };
+        for len in lens {
             let mut base = [0u8; 70];
             for (i, b) in base.iter_mut().enumerate() {
                 *b = b"aZ09-._~+/"[i % 10];
@@ -126,7 +134,7 @@ mod tests {
             let base = &base[..len];
             assert_eq!(b64token_prefix(base), len);
             for at in 0..len {
-                for stop in [b'=', b' ', b',', 0, 0x80, 0xff] {
+                for &stop in stops {
                     let mut t = [0u8; 70];
                     t[..len].copy_from_slice(base);
                     t[at] = stop;
