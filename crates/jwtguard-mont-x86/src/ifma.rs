@@ -41,7 +41,7 @@ type Limbs<const V: usize> = [[u64; 8]; V];
 /// and the running `t`), one multiplication's frame the vectors it works on.
 macro_rules! engine {
     ($(#[$attr:meta])*) => {
-        /// `out = s^e mod n`, under [`crate::Ifma::pow`]'s conditions on its inputs. `V` vectors
+        /// `out = s^e mod n`, under [`crate::Ifma::pow_into`]'s conditions on its inputs. `V` vectors
         /// of eight limbs hold `8 V` limbs, with `52 * 8 V >= 64 L + 2` (the caller's table).
         $(#[$attr])*
         pub(crate) fn pow<const L: usize, const V: usize>(

@@ -16,7 +16,7 @@
 //! - [`Adx::detect`] and [`Ifma::detect`] are the only way to get an [`Adx`] or an [`Ifma`],
 //!   and they return one only when CPUID reports the instructions (and, for AVX-512, the OS's
 //!   support for the registers), through the `cpufeatures` crate, which caches the answer;
-//! - [`Adx::mont_mul`], [`Adx::mont_sqr`] and [`Ifma::pow`] take fixed-size limb arrays, so
+//! - [`Adx::mont_mul`], [`Adx::mont_sqr`] and [`Ifma::pow_into`] take fixed-size limb arrays, so
 //!   every length the kernels rely on is checked by the type system (8-limb blocks: 2048, 3072
 //!   and 4096 bits are 32, 48 and 64 limbs).
 //!
@@ -83,7 +83,7 @@ cpu_proof!(
 
 cpu_proof!(
     /// Proof that the running CPU has AVX-512F and AVX-512 IFMA, and that the OS saves the
-    /// vector state (`cpufeatures` checks XCR0): the instructions of [`Ifma::pow`] are
+    /// vector state (`cpufeatures` checks XCR0): the instructions of [`Ifma::pow_into`] are
     /// available.
     ///
     /// Its field is private, so the only way to obtain one is [`Ifma::detect`].
@@ -181,30 +181,16 @@ impl Adx {
 }
 
 impl Ifma {
-    /// `s^e mod n`, for `s < n` and `e >= 1`, with `n` odd, its top word not zero,
+    /// `out = s^e mod n`, for `s < n` and `e >= 1`, with `n` odd, its top word not zero,
     /// `n0 = -n^-1 mod 2^64` and `rr = 2^(128 L) mod n` (what [`Adx::mont_mul`] and the core's
     /// Montgomery code use).
     ///
     /// The whole exponentiation runs in radix 2^52 with IFMA (the module `ifma` says how), one
-    /// conversion in and out. `None` for sizes other than 2048, 3072 and 4096 bits (32, 48 and
-    /// 64 limbs), which callers serve with [`Adx`]. Other inputs than the above give an
-    /// unspecified value, never undefined behaviour. Not constant time, like [`Adx`]: public
-    /// values only.
-    #[inline]
-    pub fn pow<const L: usize>(
-        self,
-        s: &[u64; L],
-        e: u32,
-        rr: &[u64; L],
-        n: &[u64; L],
-        n0: u64,
-    ) -> Option<[u64; L]> {
-        let mut out = [0; L];
-        self.pow_into(s, e, rr, n, n0, &mut out).then_some(out)
-    }
-
-    /// [`Ifma::pow`] into `out`, which a stack-conscious caller already has (a 4096-bit
-    /// result is 512 bytes): false, and `out` untouched, for the sizes `pow` declines.
+    /// conversion in and out. False, and `out` untouched, for sizes other than 2048, 3072 and
+    /// 4096 bits (32, 48 and 64 limbs), which callers serve with [`Adx`]. Other inputs than the
+    /// above give an unspecified value, never undefined behaviour. Not constant time, like
+    /// [`Adx`]: public values only. The result goes into the caller's `out` (a 4096-bit one is
+    /// 512 bytes, which a stack-conscious caller already has).
     #[inline]
     pub fn pow_into<const L: usize>(
         self,
